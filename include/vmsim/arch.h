@@ -1,0 +1,153 @@
+/* vmsim: machine geometry and page-table entry codecs.
+ *
+ * A Geometry describes how an architecture splits a virtual address and what its
+ * page-table entries look like. Level 0 is the root table (x86 PML4, RISC-V's
+ * top level); the last level maps base pages.
+ *
+ *   x86_64   VA 48 bits = 9 | 9 | 9 | 9 | 12, 8-byte entries, 4 KiB / 2 MiB / 1 GiB
+ *            pages; bits P0 RW1 US2 PWT3 PCD4 A5 D6 PS7 G8, PFN 12..51, XD63.
+ *            Permissions are combined over every level (Intel SDM 3A §4.6).
+ *   x86_32   VA 32 bits = 10 | 10 | 12, 4-byte entries, 4 KiB and (PSE) 4 MiB pages;
+ *            same low flag bits, PFN 12..31, no XD.
+ *   sv39     VA 39 bits = 9 | 9 | 9 | 12; sv48: 9 | 9 | 9 | 9 | 12. 8-byte entries
+ *            V0 R1 W2 X3 U4 G5 A6 D7, PPN 10..53; a leaf has R, W or X set and may
+ *            sit at any level; permissions come from the leaf only.
+ *   ostep    VA 15 bits = 5 | 5 | 5, 32-byte pages, 1-byte entries: valid bit 7,
+ *            PFN bits 6..0, no permission bits (OSTEP's "smalltables").
+ *   custom   level widths, page size, entry size and bit positions from the INI.
+ */
+#ifndef VMSIM_ARCH_H
+#define VMSIM_ARCH_H
+
+#include "vmsim/types.h"
+
+#define GEO_MAX_LEVELS 6
+
+typedef enum {
+    ARCH_X86_64,
+    ARCH_X86_32,
+    ARCH_SV39,
+    ARCH_SV48,
+    ARCH_OSTEP,
+    ARCH_CUSTOM
+} ArchKind;
+
+/* How entries are read: which entries are leaves and where permissions come from. */
+typedef enum {
+    PT_STYLE_X86,     /* leaf at the last level or with PS set; permissions ANDed over levels */
+    PT_STYLE_RISCV,   /* leaf when R|W|X != 0; permissions from the leaf alone */
+    PT_STYLE_PLAIN    /* leaf at the last level; valid means read, write and execute */
+} PtStyle;
+
+/* Bit positions of an entry's fields; -1 when the format has no such bit. */
+typedef struct PteFormat {
+    int8_t valid, read, write, exec, nx, user, accessed, dirty, huge, global;
+    uint8_t pfn_shift;   /* lowest bit of the frame number field */
+    uint8_t pfn_bits;    /* its width */
+} PteFormat;
+
+/* Decoded, architecture-neutral entry flags. */
+enum {
+    PTE_V = 1u << 0,   /* valid / present */
+    PTE_R = 1u << 1,
+    PTE_W = 1u << 2,
+    PTE_X = 1u << 3,
+    PTE_U = 1u << 4,   /* user accessible */
+    PTE_A = 1u << 5,
+    PTE_D = 1u << 6,
+    PTE_G = 1u << 7,
+    PTE_H = 1u << 8    /* x86 PS: this entry maps a large page */
+};
+
+typedef struct Geometry {
+    ArchKind arch;
+    PtStyle style;
+    unsigned levels;                      /* 1..GEO_MAX_LEVELS */
+    unsigned level_bits[GEO_MAX_LEVELS];  /* index width per level, root first */
+    unsigned page_shift;                  /* log2 of the base page size */
+    unsigned va_bits;                     /* page_shift + sum of level_bits */
+    unsigned pa_bits;                     /* physical address width */
+    unsigned pte_size;                    /* bytes per entry: 1, 2, 4 or 8 */
+    PteFormat fmt;
+    uint32_t leaf_levels;                 /* bit l set: level l may hold a leaf */
+    bool sign_extend;                     /* bits above va_bits must copy bit va_bits-1 */
+    bool ad_by_fault;                     /* RISC-V Svade: missing A/D raises a page fault */
+} Geometry;
+
+/* Fills g with the preset for arch (ARCH_CUSTOM starts from x86_64's values). */
+void geo_preset(Geometry *g, ArchKind arch);
+
+/* Parses "x86_64", "x86_32", "sv39", "sv48", "ostep", "custom". False if unknown. */
+bool arch_parse(const char *name, ArchKind *out);
+const char *arch_name(ArchKind arch);
+
+/* Recomputes va_bits from level_bits and page_shift. */
+void geo_update(Geometry *g);
+
+/* Checks that the geometry is usable: levels fit, tables fit a page, fields fit the
+ * entry. Returns NULL when fine, else a static message saying what is wrong. */
+const char *geo_validate(const Geometry *g);
+
+static inline uint64_t geo_page_size(const Geometry *g) { return 1ull << g->page_shift; }
+
+/* Shift of the lowest address bit that indexes level l. */
+static inline unsigned geo_level_shift(const Geometry *g, unsigned l)
+{
+    unsigned s = g->page_shift;
+    for (unsigned i = l + 1; i < g->levels; i++)
+        s += g->level_bits[i];
+    return s;
+}
+
+/* Index into the level-l table for va. */
+static inline unsigned geo_index(const Geometry *g, unsigned l, vaddr_t va)
+{
+    return (unsigned)((va >> geo_level_shift(g, l)) & ((1ull << g->level_bits[l]) - 1));
+}
+
+/* Entries in one table of level l, and its size in bytes. */
+static inline uint64_t geo_table_entries(const Geometry *g, unsigned l) { return 1ull << g->level_bits[l]; }
+static inline uint64_t geo_table_bytes(const Geometry *g, unsigned l)
+{
+    return geo_table_entries(g, l) * g->pte_size;
+}
+
+/* Size of the page a leaf at level l maps, as a shift (12 for 4 KiB). */
+static inline unsigned geo_leaf_shift(const Geometry *g, unsigned l) { return geo_level_shift(g, l); }
+
+/* True if va is representable: below 2^va_bits, or sign-extended where required. */
+bool geo_va_ok(const Geometry *g, vaddr_t va);
+
+/* The user-visible address bits of va (sign extension removed). */
+static inline vaddr_t geo_va_mask(const Geometry *g, vaddr_t va)
+{
+    return g->va_bits >= 64 ? va : va & ((1ull << g->va_bits) - 1);
+}
+
+/* Encodes an entry with frame number pfn and the PTE_* flags (others ignored if the
+ * format lacks them). PTE_X clear sets the XD/NX bit where the format has one. */
+pte_t pte_encode(const Geometry *g, pfn_t pfn, unsigned flags);
+
+/* Decodes an entry's PTE_* flags. On formats without R, X or U bits, a valid entry
+ * reports them set; on formats with an NX bit, PTE_X is its inverse. */
+unsigned pte_flags(const Geometry *g, pte_t pte);
+
+/* The entry's frame number field. */
+static inline pfn_t pte_pfn(const Geometry *g, pte_t pte)
+{
+    uint64_t mask = g->fmt.pfn_bits >= 64 ? ~0ull : (1ull << g->fmt.pfn_bits) - 1;
+    return (pte >> g->fmt.pfn_shift) & mask;
+}
+
+/* True if the entry has bits set that the architecture reserves (x86: physical address
+ * bits above pa_bits, PS where no large page is allowed; RISC-V: W without R, bits
+ * 54..63, A/D/U on a non-leaf). level says where the entry was read. */
+bool pte_reserved(const Geometry *g, pte_t pte, unsigned level);
+
+/* True if an entry read at level l is a leaf (maps memory rather than a table). */
+bool pte_is_leaf(const Geometry *g, pte_t pte, unsigned level);
+
+/* Writes the entry's flags as letters ("V R W X U A D G H", '-' for clear) into buf. */
+void pte_describe(const Geometry *g, pte_t pte, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,67 @@
+/* vmsim: the event stream. Each step reports what happened inside it, in order, to
+ * an observer callback; logs, the window and the grader are built on it. With no
+ * observer attached nothing is built. */
+#ifndef VMSIM_EVENT_H
+#define VMSIM_EVENT_H
+
+#include "vmsim/types.h"
+
+typedef enum {
+    EV_ACCESS,       /* a translation begins: pid, op, va */
+    EV_TLB_HIT,      /* pfn, shift */
+    EV_TLB_MISS,
+    EV_WALK,         /* level, pte_pa, pte (value after A/D update) */
+    EV_FAULT,        /* fault (FaultKind), level, detail */
+    EV_TABLE_ALLOC,  /* a page-table page: pfn, level */
+    EV_VICTIM,       /* the policy chose pfn, holding victim_pid's page victim_va */
+    EV_WRITEBACK,    /* the victim was dirty: written to slot */
+    EV_EVICT,        /* the victim's page is unmapped: pfn, victim_pid, victim_va */
+    EV_SWAP_IN,      /* page read back from slot */
+    EV_FRAME_ALLOC,  /* pfn now holds pid's page va */
+    EV_MAP,          /* the entry at pte_pa now maps the page: pte */
+    EV_TLB_FILL,     /* va, pfn, shift */
+    EV_TLB_FLUSH,    /* count entries dropped (pid) */
+    EV_TRANSLATED,   /* pa */
+    EV_SEGV,         /* the process is killed: detail says why */
+    EV_SKIP,         /* an event of a dead or unknown process is skipped */
+    EV_SWITCH,       /* pid becomes the running process */
+    EV_KILL,         /* process pid released its frames: count pages freed */
+    EV_OOM           /* out of memory: detail */
+} EventKind;
+
+typedef enum {
+    FAULT_NONE,
+    FAULT_MINOR,         /* demand-zero page */
+    FAULT_MAJOR,         /* page read from swap or a file */
+    FAULT_SEGV_MAPERR,   /* no mapping at the address */
+    FAULT_SEGV_ACCERR,   /* mapping forbids the access */
+    FAULT_ARCH,          /* non-canonical address, reserved bit, misaligned superpage */
+    FAULT_AD             /* Svade: the OS sets A/D and retries */
+} FaultKind;
+
+typedef struct SimEvent {
+    EventKind kind;
+    uint64_t step;
+    int pid;
+    AccessOp op;
+    vaddr_t va;
+    paddr_t pa;
+    unsigned level;
+    unsigned shift;
+    paddr_t pte_pa;
+    pte_t pte;
+    pfn_t pfn;
+    int victim_pid;
+    vaddr_t victim_va;
+    int64_t slot;
+    uint64_t count;
+    FaultKind fault;
+    const char *detail;   /* valid during the callback only */
+} SimEvent;
+
+typedef void (*SimObserver)(void *ctx, const SimEvent *ev);
+
+const char *event_kind_name(EventKind k);
+const char *fault_kind_name(FaultKind f);
+
+#endif

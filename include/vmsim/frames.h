@@ -1,0 +1,78 @@
+/* vmsim: physical memory as a pool of frames.
+ *
+ * Frames 0..nframes-1 are RAM; the replacement policy chooses among their data
+ * frames. With separate page tables (textbook replacement exercises), table pages
+ * come from an unlimited region numbered from nframes upwards, so they never compete
+ * with data. Only frames that hold page tables (or bytes loaded by a test) carry
+ * contents; data pages are tracked by owner and state alone.
+ */
+#ifndef VMSIM_FRAMES_H
+#define VMSIM_FRAMES_H
+
+#include "vmsim/types.h"
+
+typedef enum {
+    FRAME_FREE,
+    FRAME_DATA,
+    FRAME_TABLE
+} FrameKind;
+
+typedef struct Frame {
+    uint8_t kind;        /* FrameKind */
+    uint8_t level;       /* FRAME_TABLE: level of the table it holds */
+    bool dirty;          /* FRAME_DATA: written since it was last clean on disk */
+    bool file;           /* FRAME_DATA: backed by a file (text, data) rather than swap */
+    int32_t pid;         /* owning process, -1 when free */
+    vaddr_t va;          /* DATA: page base; TABLE: lowest address it translates */
+    paddr_t pte_pa;      /* the entry pointing here (PADDR_NONE for a root table) */
+    int64_t swap_slot;   /* DATA: the slot holding a copy, -1 if none */
+    uint32_t used;       /* TABLE: non-zero entries */
+    uint8_t *bytes;      /* contents, NULL until first written (reads as zeros) */
+} Frame;
+
+typedef struct FramePool {
+    Frame *frames;
+    size_t nframes;      /* RAM frames */
+    size_t total;        /* RAM + separate table frames created so far */
+    size_t cap;
+    pfn_t *free;         /* stack of free RAM frames; the top is used next */
+    size_t nfree;
+    pfn_t *tfree;        /* free frames of the separate table region */
+    size_t ntfree, tcap;
+    bool separate_tables;
+    unsigned page_shift;
+    size_t in_use[3];    /* RAM frames per FrameKind */
+} FramePool;
+
+/* Sets up nframes free RAM frames of 2^page_shift bytes. Returns 0, or -1 when out of
+ * host memory. Frames are handed out lowest-numbered first. */
+int frames_init(FramePool *fp, size_t nframes, unsigned page_shift, bool separate_tables);
+void frames_fini(FramePool *fp);
+
+/* Takes a free RAM frame for a data page. Returns PFN_NONE when none is free. */
+pfn_t frames_alloc(FramePool *fp);
+
+/* Takes a frame for a page table: from RAM (PFN_NONE when full) or, with separate
+ * tables, from the unlimited region (PFN_NONE only when host memory runs out). Its
+ * contents read as zeros. */
+pfn_t frames_alloc_table(FramePool *fp);
+
+/* Returns a frame to its free list and clears its record and contents. */
+void frames_free(FramePool *fp, pfn_t pfn);
+
+static inline Frame *frames_get(FramePool *fp, pfn_t pfn) { return &fp->frames[pfn]; }
+static inline bool frames_is_ram(const FramePool *fp, pfn_t pfn) { return pfn < fp->nframes; }
+static inline bool frames_valid(const FramePool *fp, pfn_t pfn) { return pfn < fp->total; }
+
+/* Reads a size-byte little-endian value at physical address pa (zeros outside memory
+ * or in a frame never written). */
+uint64_t mem_read(const FramePool *fp, paddr_t pa, unsigned size);
+
+/* Writes a size-byte little-endian value at pa. Returns 0, or -1 if pa is outside
+ * memory or host memory runs out. */
+int mem_write(FramePool *fp, paddr_t pa, unsigned size, uint64_t value);
+
+/* Copies len bytes into memory at pa (for loading images). Returns 0 or -1. */
+int mem_load(FramePool *fp, paddr_t pa, const uint8_t *src, size_t len);
+
+#endif

@@ -1,0 +1,45 @@
+/* vmsim: a machine's configuration, as [machine], [tlb], [memory], [swap] and
+ * [timing] in an INI file set it. Plain data: the config loader fills it, the Sim
+ * reads it. */
+#ifndef VMSIM_MACHINE_H
+#define VMSIM_MACHINE_H
+
+#include "vmsim/arch.h"
+#include "vmsim/policy.h"
+#include "vmsim/tlb.h"
+
+#define SWAP_UNLIMITED UINT64_MAX
+
+typedef struct MachineConfig {
+    Geometry geo;
+    struct {
+        unsigned entries;          /* 0 = no TLB */
+        unsigned ways;             /* 0 = fully associative */
+        TlbPolicy policy;
+        bool asid;                 /* tags entries with the process; else flush on switch */
+    } tlb;
+    struct {
+        uint64_t frames;           /* RAM frames */
+        PolicyKind policy;
+        bool separate_tables;      /* page tables outside RAM (textbook exercises) */
+    } memory;
+    struct {
+        uint64_t slots;            /* SWAP_UNLIMITED, or a count (0 = no swap) */
+    } swap;
+    struct {                       /* cycle costs */
+        uint64_t tlb;              /* a TLB lookup */
+        uint64_t memory;           /* a memory access, also each entry a walk reads */
+        uint64_t minor_fault;      /* kernel time for a demand-zero fault */
+        uint64_t major_fault;      /* a page read from disk or swap */
+    } timing;
+    uint64_t seed;
+} MachineConfig;
+
+/* The built-in default machine: x86_64, 64-entry 4-way LRU TLB with ASIDs, 256 frames
+ * under LRU, page tables in RAM, unlimited swap, seed 1. */
+void machine_default(MachineConfig *m);
+
+/* Checks the whole configuration. Returns NULL or a static message. */
+const char *machine_validate(const MachineConfig *m);
+
+#endif

@@ -1,0 +1,53 @@
+/* vmsim: the hardware page walk.
+ *
+ * mmu_walk reads entries from simulated physical memory, level by level from the
+ * root table (CR3 / satp), checks them as the architecture does and sets the
+ * accessed and dirty bits the hardware sets. It knows nothing of processes or of the
+ * operating system: a failed walk is a page fault for the OS to handle.
+ */
+#ifndef VMSIM_MMU_H
+#define VMSIM_MMU_H
+
+#include "vmsim/arch.h"
+#include "vmsim/frames.h"
+
+typedef enum {
+    WALK_OK,
+    WALK_NOT_PRESENT,   /* an entry on the way has its valid bit clear */
+    WALK_PROTECTION,    /* the page is present but the access is not allowed */
+    WALK_RESERVED,      /* an entry has reserved bits set */
+    WALK_NONCANONICAL,  /* the address is not sign-extended / beyond the VA width */
+    WALK_MISALIGNED,    /* RISC-V superpage whose low PPN bits are not zero */
+    WALK_AD             /* RISC-V Svade: A clear, or D clear on a write */
+} WalkStatus;
+
+typedef struct Walk {
+    WalkStatus status;
+    unsigned nread;                        /* entries read (levels visited) */
+    paddr_t table_pa[GEO_MAX_LEVELS];      /* base of the table read at each level */
+    paddr_t pte_pa[GEO_MAX_LEVELS];        /* address of the entry read */
+    pte_t pte[GEO_MAX_LEVELS];             /* its value after any A/D update */
+    unsigned level;                        /* where the walk ended (leaf or fault) */
+    unsigned shift;                        /* page size of the mapping (WALK_OK) */
+    pfn_t pfn;                             /* frame holding the byte at va (WALK_OK) */
+    pfn_t page_pfn;                        /* first frame of the page (WALK_OK) */
+    paddr_t pa;                            /* translated address (WALK_OK) */
+    unsigned flags;                        /* effective PTE_R W X U, leaf's D and G */
+} Walk;
+
+/* Translates va for op (OP_READ, OP_WRITE or OP_EXEC) from the root table in frame
+ * root, as user (true) or supervisor code. Fills *w; returns w->status. */
+WalkStatus mmu_walk(const Geometry *g, FramePool *mem, pfn_t root, vaddr_t va,
+                    AccessOp op, bool user, Walk *w);
+
+/* Reads the entry chain for va without checking permissions or touching A/D bits
+ * (for displays). Returns WALK_OK when a leaf was reached. */
+WalkStatus mmu_lookup(const Geometry *g, const FramePool *mem, pfn_t root, vaddr_t va,
+                      Walk *w);
+
+/* Whether effective flags (PTE_R W X U) allow op from user or supervisor mode. */
+bool mmu_allows(const Geometry *g, unsigned flags, AccessOp op, bool user);
+
+const char *walk_status_name(WalkStatus s);
+
+#endif

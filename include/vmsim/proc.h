@@ -1,0 +1,78 @@
+/* vmsim: processes and their mappings (virtual memory areas).
+ *
+ * A VMA is a range [start, end) with permissions PTE_R/W/X and a kind. Text and data
+ * are file-backed (their first touch reads the executable: a major fault); bss, heap,
+ * stack and anonymous mmap regions are demand-zero (a minor fault). The stack grows
+ * down: an access below it but within stack_limit of its top extends it.
+ */
+#ifndef VMSIM_PROC_H
+#define VMSIM_PROC_H
+
+#include "vmsim/types.h"
+
+typedef enum {
+    VMA_TEXT,
+    VMA_DATA,
+    VMA_BSS,
+    VMA_HEAP,
+    VMA_STACK,
+    VMA_MMAP,
+    VMA_KIND_COUNT
+} VmaKind;
+
+typedef struct Vma {
+    vaddr_t start, end;    /* [start, end), page aligned */
+    unsigned perms;        /* PTE_R | PTE_W | PTE_X */
+    VmaKind kind;
+    bool file;             /* file-backed: first touch reads from the file */
+} Vma;
+
+#define PROC_NAME_MAX 64
+
+typedef enum {
+    PROC_RUNNING,
+    PROC_KILLED            /* by a signal: SIGSEGV, or the OOM killer */
+} ProcState;
+
+typedef struct ProcStats {
+    uint64_t references, faults, minor, major, tlb_hits, tlb_misses, evictions;
+} ProcStats;
+
+typedef struct Process {
+    int pid;
+    char name[PROC_NAME_MAX];
+    ProcState state;
+    char exit_reason[96];  /* why it was killed, in words */
+    Vma *vmas;             /* sorted by start, non-overlapping */
+    size_t nvmas, capvmas;
+    vaddr_t stack_limit;   /* lowest address the stack may grow to (0 = no stack) */
+    pfn_t root;            /* frame of the root page table (CR3 / satp), PFN_NONE if none */
+    uint32_t asid;
+    int oom_score_adj;
+    uint64_t rss;          /* resident data pages */
+    uint64_t swap;         /* pages in swap */
+    uint64_t pt_pages;     /* page-table pages */
+    ProcStats stats;
+} Process;
+
+const char *vma_kind_name(VmaKind k);
+bool vma_kind_parse(const char *name, VmaKind *out);
+
+/* Sets up an empty process; name is copied (truncated to PROC_NAME_MAX-1). */
+void proc_init(Process *p, int pid, const char *name);
+void proc_fini(Process *p);
+
+/* Adds a mapping. Returns 0, -1 if it overlaps an existing one or is empty, -2 when
+ * out of memory. */
+int proc_map(Process *p, const Vma *v);
+
+/* The mapping containing va, or NULL. */
+const Vma *proc_find_vma(const Process *p, vaddr_t va);
+
+/* The stack VMA below which va lies within the stack limit (stack growth), or NULL. */
+Vma *proc_stack_for(Process *p, vaddr_t va);
+
+/* Total mapped bytes (total-vm). */
+uint64_t proc_total_vm(const Process *p);
+
+#endif

@@ -1,0 +1,105 @@
+/* vmsim: the simulation engine.
+ *
+ * A Sim owns the machine: frames, page tables (inside frames), TLB, swap, processes
+ * and the one random generator. It advances one step at a time: a step is one
+ * translation (an access that straddles a page, or a lackey M, makes several) or one
+ * process event from the trace. Faults, evictions and kills are results reported in
+ * StepInfo and as events, never errors; errors are bad input (a malformed trace line)
+ * and running out of memory with nothing left to evict.
+ */
+#ifndef VMSIM_SIM_H
+#define VMSIM_SIM_H
+
+#include "vmsim/event.h"
+#include "vmsim/frames.h"
+#include "vmsim/machine.h"
+#include "vmsim/mmu.h"
+#include "vmsim/proc.h"
+#include "vmsim/swap.h"
+#include "vmsim/trace.h"
+
+typedef struct SimStats {
+    uint64_t steps;           /* steps taken */
+    uint64_t references;      /* translations (page references) */
+    uint64_t tlb_hits, tlb_misses;
+    uint64_t page_faults;     /* minor + major */
+    uint64_t minor_faults, major_faults;
+    uint64_t evictions, writebacks, swap_ins, swap_outs;
+    uint64_t segfaults, arch_faults, oom_kills;
+    uint64_t walks, walk_reads;     /* page walks, entries they read */
+    uint64_t table_pages;     /* page-table pages allocated */
+    uint64_t skipped;         /* trace events of dead processes */
+    uint64_t cycles;          /* by the [timing] costs */
+} SimStats;
+
+typedef enum {
+    STEP_OK,
+    STEP_END,       /* the trace is over */
+    STEP_ERROR,     /* bad input; sim_error() says file:line: what */
+    STEP_HALT       /* the machine cannot go on (out of memory); sim_error() says why */
+} StepStatus;
+
+typedef enum {
+    STEP_ACCESS,    /* a translation */
+    STEP_SWITCH,    /* a context switch */
+    STEP_SKIP       /* an event of a process that is dead */
+} StepKind;
+
+typedef struct StepInfo {
+    uint64_t step;            /* 1-based */
+    StepKind kind;
+    int pid;
+    AccessOp op;              /* R, W or X (an M is split into R then W) */
+    vaddr_t va;
+    paddr_t pa;               /* PADDR_NONE if the access did not complete */
+    bool tlb_hit;
+    FaultKind fault;          /* FAULT_NONE if none */
+    unsigned long line;       /* trace line */
+} StepInfo;
+
+typedef struct Sim Sim;
+
+/* Creates a machine from m (copied). Returns NULL with err set if m is invalid or
+ * host memory runs out. */
+Sim *sim_create(const MachineConfig *m, char *err, size_t errlen);
+void sim_destroy(Sim *s);   /* NULL is accepted */
+
+/* Adds a process with an empty address space and its root page table. pid 0 picks the
+ * next free pid. Returns NULL with err set for a duplicate name or pid, or no memory.
+ * The first process added is the running one. */
+Process *sim_add_process(Sim *s, int pid, const char *name, char *err, size_t errlen);
+
+/* Maps a region into p. Returns 0, or -1 with err set (overlap, out of range). */
+int sim_map(Sim *s, Process *p, const Vma *v, char *err, size_t errlen);
+
+/* The trace to run (not owned; must outlive the Sim or be replaced). */
+void sim_set_trace(Sim *s, TraceReader *t);
+
+/* Attaches an observer (NULL detaches). */
+void sim_set_observer(Sim *s, SimObserver fn, void *ctx);
+
+/* Takes one step. info (may be NULL) describes it when STEP_OK is returned. */
+StepStatus sim_step(Sim *s, StepInfo *info);
+
+/* The message for the last STEP_ERROR or STEP_HALT. */
+const char *sim_error(const Sim *s);
+
+const SimStats *sim_stats(const Sim *s);
+const MachineConfig *sim_machine(const Sim *s);
+const FramePool *sim_frames(const Sim *s);
+const Tlb *sim_tlb(const Sim *s);
+const Swap *sim_swap(const Sim *s);
+const Policy *sim_policy(const Sim *s);
+size_t sim_nprocs(const Sim *s);
+const Process *sim_proc(const Sim *s, size_t i);
+const Process *sim_proc_by_pid(const Sim *s, int pid);
+const Process *sim_current(const Sim *s);   /* NULL before any process exists */
+
+/* Reads the entry chain for va in p's tables without side effects (for display). */
+WalkStatus sim_peek(const Sim *s, const Process *p, vaddr_t va, Walk *w);
+
+/* Checks the bookkeeping (frames per owner against each process's rss and table
+ * pages, free counts). Returns NULL or a static message describing the mismatch. */
+const char *sim_check(const Sim *s);
+
+#endif

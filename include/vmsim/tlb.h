@@ -1,0 +1,97 @@
+/* vmsim: a set-associative TLB.
+ *
+ * entries = sets * ways; ways = 1 is direct-mapped, ways = entries fully associative.
+ * An entry maps one page of any size (4 KiB, 2 MiB, 1 GiB...): its tag is the virtual
+ * page number at that size, and the set is tag % sets. Entries carry the address-space
+ * tag (ASID/PCID) and the global bit; a lookup matches an entry of its own ASID or a
+ * global one. The effective permissions and the dirty state are cached as PTE_* flags,
+ * so a write through a clean entry goes back to the page table to set D, as x86 does.
+ */
+#ifndef VMSIM_TLB_H
+#define VMSIM_TLB_H
+
+#include "vmsim/arch.h"
+#include "vmsim/rng.h"
+
+typedef enum {
+    TLB_LRU,
+    TLB_FIFO,
+    TLB_RANDOM
+} TlbPolicy;
+
+typedef struct TlbEntry {
+    vpn_t tag;        /* va >> shift */
+    pfn_t pfn;        /* first frame of the page */
+    uint32_t asid;
+    uint8_t shift;    /* log2 of the page size */
+    uint8_t valid;
+    uint16_t flags;   /* PTE_R W X U D G, effective over the walk */
+    uint64_t stamp;   /* lru: last use; fifo: fill time */
+} TlbEntry;
+
+typedef struct Tlb {
+    unsigned entries, ways, sets;
+    TlbPolicy policy;
+    Rng *rng;
+    TlbEntry *e;      /* set s holds e[s*ways .. s*ways+ways-1] */
+    uint64_t clock;
+    uint64_t shifts;  /* bit s: an entry of page shift s may be present */
+    uint64_t hits, misses, flushes;
+} Tlb;
+
+bool tlb_policy_parse(const char *name, TlbPolicy *out);
+const char *tlb_policy_name(TlbPolicy p);
+
+/* Sets up a TLB; entries = 0 makes a TLB that never hits. ways must divide entries.
+ * Returns 0, or -1 when out of memory. */
+int tlb_init(Tlb *t, unsigned entries, unsigned ways, TlbPolicy policy, Rng *rng);
+void tlb_fini(Tlb *t);
+
+/* Finds the entry translating va for asid, or NULL. Counts neither hits nor misses
+ * (the caller decides what a hit is); refreshes the LRU stamp. */
+static inline TlbEntry *tlb_lookup(Tlb *t, vaddr_t va, uint32_t asid)
+{
+    if (t->entries == 0)
+        return NULL;
+    for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
+        unsigned s = (unsigned)__builtin_ctzll(sh);
+        vpn_t tag = va >> s;
+        TlbEntry *set = &t->e[(tag % t->sets) * t->ways];
+        for (unsigned w = 0; w < t->ways; w++) {
+            TlbEntry *e = &set[w];
+            if (e->valid && e->tag == tag && e->shift == s &&
+                (e->asid == asid || (e->flags & PTE_G))) {
+                if (t->policy == TLB_LRU)
+                    e->stamp = ++t->clock;
+                return e;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* The set index va falls in for a page of the given shift. */
+static inline unsigned tlb_set_of(const Tlb *t, vaddr_t va, unsigned shift)
+{
+    return t->sets ? (unsigned)((va >> shift) % t->sets) : 0;
+}
+
+/* Installs a translation, replacing an invalid way or the policy's victim in its set.
+ * *evicted (if not NULL) receives the entry it replaced (valid = 0 if none).
+ * Returns the new entry, or NULL for a TLB with no entries. */
+TlbEntry *tlb_fill(Tlb *t, vaddr_t va, unsigned shift, pfn_t pfn, unsigned flags,
+                   uint32_t asid, TlbEntry *evicted);
+
+/* Drops every entry of asid (or global) that covers va. Returns how many. */
+unsigned tlb_flush_page(Tlb *t, vaddr_t va, uint32_t asid);
+
+/* Drops every non-global entry of asid. */
+unsigned tlb_flush_asid(Tlb *t, uint32_t asid);
+
+/* Drops every entry; keep_global keeps global ones (a CR3 write without PCIDs). */
+unsigned tlb_flush_all(Tlb *t, bool keep_global);
+
+/* Bytes of memory the valid entries map. */
+uint64_t tlb_reach(const Tlb *t);
+
+#endif

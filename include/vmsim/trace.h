@@ -1,0 +1,99 @@
+/* vmsim: address traces, read one record at a time from a file or from memory.
+ *
+ * Formats (TraceFormat):
+ *   vmsim   "R|W|X|M ADDR [SIZE]" and "switch NAME"; '#' starts a comment.
+ *           ADDR is hex with 0x, or decimal; SIZE defaults to 1.
+ *   pages   one page number per line (OSTEP paging-policy.py -f); the address is
+ *           page << page_shift and the op is a read.
+ *   lackey  Valgrind lackey: "I  ADDR,SIZE", " L ADDR,SIZE", " S ...", " M ...";
+ *           ADDR is hex without 0x; lines starting with "==" are skipped.
+ *   ls      "l 0xADDR" / "s 0xADDR" (load/store), optional trailing size.
+ *   addrrw  "ADDR R|W" (hex address, then R or W).
+ * TRACE_AUTO sniffs the first meaningful lines of a file to choose one of these.
+ * gzip and xz files are recognised by their magic bytes and decompressed while read.
+ *
+ * Readers stream: memory does not grow with the length of the trace.
+ */
+#ifndef VMSIM_TRACE_H
+#define VMSIM_TRACE_H
+
+#include "vmsim/types.h"
+
+typedef enum {
+    TRACE_AUTO,
+    TRACE_VMSIM,
+    TRACE_PAGES,
+    TRACE_LACKEY,
+    TRACE_LS,
+    TRACE_ADDRRW
+} TraceFormat;
+
+typedef enum {
+    TREC_ACCESS,    /* op, addr, size */
+    TREC_SWITCH     /* name: make the named process the running one */
+} TraceKind;
+
+#define TRACE_NAME_MAX 64
+
+typedef struct TraceRecord {
+    TraceKind kind;
+    AccessOp op;
+    vaddr_t addr;
+    uint32_t size;                 /* bytes, at least 1 */
+    char name[TRACE_NAME_MAX];     /* TREC_SWITCH: NUL-terminated process name */
+    unsigned long line;            /* 1-based line in the source */
+} TraceRecord;
+
+typedef struct TraceReader TraceReader;
+
+/* Position of a reader, for trace_seek. Opaque to callers. */
+typedef struct TracePos {
+    uint64_t offset;               /* bytes of (decompressed) text consumed */
+    unsigned long line;
+    uint64_t records;              /* records returned so far */
+} TracePos;
+
+/* Parses a format name ("vmsim", "pages", "lackey", "ls", "addrrw", "auto").
+ * Returns false if the name is not one of them. */
+bool trace_format_parse(const char *name, TraceFormat *out);
+
+/* The name of a format, as trace_format_parse accepts it. */
+const char *trace_format_name(TraceFormat fmt);
+
+/* Opens path for reading records. page_shift is used by the pages format.
+ * On error, NULL is returned and err holds "PATH: reason". */
+TraceReader *trace_open(const char *path, TraceFormat fmt, unsigned page_shift,
+                        char *err, size_t errlen);
+
+/* Reads from a caller-owned buffer of text; name is used in messages and
+ * first_line numbers its first line. The buffer must outlive the reader. */
+TraceReader *trace_open_mem(const char *text, size_t len, const char *name,
+                            unsigned long first_line, TraceFormat fmt,
+                            unsigned page_shift, char *err, size_t errlen);
+
+/* Reads the next record. Returns 1 and fills *rec, 0 at the end of the trace,
+ * or -1 on a malformed line with err holding "NAME:LINE: what was expected". */
+int trace_next(TraceReader *t, TraceRecord *rec, char *err, size_t errlen);
+
+/* The format in use (the detected one when opened with TRACE_AUTO). */
+TraceFormat trace_format(const TraceReader *t);
+
+/* Where the reader stands; trace_seek(t, pos) returns to it later.
+ * Returns 0, or -1 with err set if the position cannot be reached. */
+TracePos trace_tell(const TraceReader *t);
+int trace_seek(TraceReader *t, TracePos pos, char *err, size_t errlen);
+
+/* Goes back to the first record. Returns 0 or -1 with err set. */
+int trace_rewind(TraceReader *t, char *err, size_t errlen);
+
+/* Parses one line of the given format (not TRACE_AUTO) without a reader.
+ * Returns 1 with *rec filled, 0 for a blank or comment line, -1 with err
+ * holding what was expected (no file:line prefix). */
+int trace_parse_line(TraceFormat fmt, const char *line, size_t len,
+                     unsigned page_shift, TraceRecord *rec,
+                     char *err, size_t errlen);
+
+/* Closes the reader; NULL is accepted. */
+void trace_close(TraceReader *t);
+
+#endif

@@ -1,0 +1,167 @@
+/* The physical frame pool and simulated physical memory. */
+#include "vmsim/frames.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void frame_clear(Frame *f)
+{
+    free(f->bytes);
+    memset(f, 0, sizeof *f);
+    f->kind = FRAME_FREE;
+    f->pid = -1;
+    f->pte_pa = PADDR_NONE;
+    f->swap_slot = -1;
+}
+
+int frames_init(FramePool *fp, size_t nframes, unsigned page_shift, bool separate_tables)
+{
+    memset(fp, 0, sizeof *fp);
+    fp->frames = calloc(nframes ? nframes : 1, sizeof *fp->frames);
+    fp->free = malloc((nframes ? nframes : 1) * sizeof *fp->free);
+    if (!fp->frames || !fp->free) {
+        frames_fini(fp);
+        return -1;
+    }
+    fp->nframes = fp->total = fp->cap = nframes;
+    fp->page_shift = page_shift;
+    fp->separate_tables = separate_tables;
+    for (size_t i = 0; i < nframes; i++) {
+        fp->frames[i].bytes = NULL;
+        frame_clear(&fp->frames[i]);
+        fp->free[i] = nframes - 1 - i;   /* frame 0 on top */
+    }
+    fp->nfree = nframes;
+    fp->in_use[FRAME_FREE] = nframes;
+    return 0;
+}
+
+void frames_fini(FramePool *fp)
+{
+    if (fp->frames)
+        for (size_t i = 0; i < fp->total; i++)
+            free(fp->frames[i].bytes);
+    free(fp->frames);
+    free(fp->free);
+    free(fp->tfree);
+    memset(fp, 0, sizeof *fp);
+}
+
+static void take(FramePool *fp, pfn_t pfn, FrameKind kind)
+{
+    fp->frames[pfn].kind = (uint8_t)kind;
+    if (pfn < fp->nframes) {
+        fp->in_use[FRAME_FREE]--;
+        fp->in_use[kind]++;
+    }
+}
+
+pfn_t frames_alloc(FramePool *fp)
+{
+    if (fp->nfree == 0)
+        return PFN_NONE;
+    pfn_t pfn = fp->free[--fp->nfree];
+    take(fp, pfn, FRAME_DATA);
+    return pfn;
+}
+
+/* Grows the separate table region by one frame. */
+static pfn_t grow_table_region(FramePool *fp)
+{
+    if (fp->total == fp->cap) {
+        size_t cap = fp->cap * 2 + 16;
+        Frame *nf = realloc(fp->frames, cap * sizeof *nf);
+        if (!nf)
+            return PFN_NONE;
+        fp->frames = nf;
+        fp->cap = cap;
+    }
+    pfn_t pfn = fp->total++;
+    fp->frames[pfn].bytes = NULL;
+    frame_clear(&fp->frames[pfn]);
+    return pfn;
+}
+
+pfn_t frames_alloc_table(FramePool *fp)
+{
+    pfn_t pfn;
+    if (!fp->separate_tables) {
+        if (fp->nfree == 0)
+            return PFN_NONE;
+        pfn = fp->free[--fp->nfree];
+    } else if (fp->ntfree) {
+        pfn = fp->tfree[--fp->ntfree];
+    } else {
+        pfn = grow_table_region(fp);
+        if (pfn == PFN_NONE)
+            return PFN_NONE;
+    }
+    take(fp, pfn, FRAME_TABLE);
+    return pfn;
+}
+
+void frames_free(FramePool *fp, pfn_t pfn)
+{
+    Frame *f = &fp->frames[pfn];
+    if (pfn < fp->nframes) {
+        fp->in_use[f->kind]--;
+        fp->in_use[FRAME_FREE]++;
+        fp->free[fp->nfree++] = pfn;
+    } else {
+        if (fp->ntfree == fp->tcap) {
+            size_t cap = fp->tcap * 2 + 16;
+            pfn_t *nt = realloc(fp->tfree, cap * sizeof *nt);
+            if (!nt) {   /* keep the frame out of use rather than lose track of it */
+                frame_clear(f);
+                return;
+            }
+            fp->tfree = nt;
+            fp->tcap = cap;
+        }
+        fp->tfree[fp->ntfree++] = pfn;
+    }
+    frame_clear(f);
+}
+
+uint64_t mem_read(const FramePool *fp, paddr_t pa, unsigned size)
+{
+    pfn_t pfn = pa >> fp->page_shift;
+    size_t off = pa & ((1ull << fp->page_shift) - 1);
+    if (pfn >= fp->total || !fp->frames[pfn].bytes || off + size > (1ull << fp->page_shift))
+        return 0;
+    const uint8_t *b = fp->frames[pfn].bytes + off;
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; i++)
+        v |= (uint64_t)b[i] << (8 * i);
+    return v;
+}
+
+static uint8_t *frame_bytes(FramePool *fp, pfn_t pfn)
+{
+    Frame *f = &fp->frames[pfn];
+    if (!f->bytes)
+        f->bytes = calloc(1, (size_t)1 << fp->page_shift);
+    return f->bytes;
+}
+
+int mem_write(FramePool *fp, paddr_t pa, unsigned size, uint64_t value)
+{
+    pfn_t pfn = pa >> fp->page_shift;
+    size_t off = pa & ((1ull << fp->page_shift) - 1);
+    if (pfn >= fp->total || off + size > (1ull << fp->page_shift))
+        return -1;
+    uint8_t *b = frame_bytes(fp, pfn);
+    if (!b)
+        return -1;
+    for (unsigned i = 0; i < size; i++)
+        b[off + i] = (uint8_t)(value >> (8 * i));
+    return 0;
+}
+
+int mem_load(FramePool *fp, paddr_t pa, const uint8_t *src, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (mem_write(fp, pa + i, 1, src[i]) != 0)
+            return -1;
+    return 0;
+}

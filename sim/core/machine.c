@@ -1,0 +1,45 @@
+/* The default machine and whole-configuration checks. */
+#include "vmsim/machine.h"
+
+#include <string.h>
+
+void machine_default(MachineConfig *m)
+{
+    memset(m, 0, sizeof *m);
+    geo_preset(&m->geo, ARCH_X86_64);
+    m->tlb.entries = 64;
+    m->tlb.ways = 4;
+    m->tlb.policy = TLB_LRU;
+    m->tlb.asid = true;
+    m->memory.frames = 256;
+    m->memory.policy = POLICY_LRU;
+    m->memory.separate_tables = false;
+    m->swap.slots = SWAP_UNLIMITED;
+    m->timing.tlb = 1;
+    m->timing.memory = 100;
+    m->timing.minor_fault = 1000;
+    m->timing.major_fault = 1000000;
+    m->seed = 1;
+}
+
+const char *machine_validate(const MachineConfig *m)
+{
+    const char *bad = geo_validate(&m->geo);
+    if (bad)
+        return bad;
+    if (m->memory.frames == 0)
+        return "memory.frames must be at least 1";
+    if (m->memory.frames > (1ull << 26))
+        return "memory.frames must be at most 67108864";
+    if (m->geo.pa_bits < 64 && m->memory.frames > (1ull << (m->geo.pa_bits - m->geo.page_shift)))
+        return "memory.frames exceeds what pa_bits can address";
+    uint64_t pfn_max = m->geo.fmt.pfn_bits >= 64 ? UINT64_MAX : (1ull << m->geo.fmt.pfn_bits);
+    if (m->memory.frames > pfn_max)
+        return "memory.frames exceeds what the entry's frame-number field can hold";
+    if (m->tlb.entries > (1u << 20))
+        return "tlb.entries must be at most 1048576";
+    unsigned ways = m->tlb.ways ? m->tlb.ways : m->tlb.entries;
+    if (m->tlb.entries && (ways > m->tlb.entries || m->tlb.entries % ways))
+        return "tlb.ways must divide tlb.entries";
+    return NULL;
+}

@@ -1,0 +1,172 @@
+/* The page walk: x86 (Intel SDM 3A §4.5), RISC-V Sv39/Sv48 (privileged spec §4.3.2,
+ * the algorithm steps are numbered there), and the plain OSTEP format. */
+#include "vmsim/mmu.h"
+
+#include <string.h>
+
+const char *walk_status_name(WalkStatus s)
+{
+    switch (s) {
+    case WALK_OK: return "ok";
+    case WALK_NOT_PRESENT: return "not present";
+    case WALK_PROTECTION: return "protection";
+    case WALK_RESERVED: return "reserved bit";
+    case WALK_NONCANONICAL: return "non-canonical address";
+    case WALK_MISALIGNED: return "misaligned superpage";
+    case WALK_AD: return "accessed/dirty update";
+    }
+    return "?";
+}
+
+bool mmu_allows(const Geometry *g, unsigned flags, AccessOp op, bool user)
+{
+    if (user && !(flags & PTE_U))
+        return false;
+    /* RISC-V without SUM: supervisor code may not touch user pages. */
+    if (!user && g->style == PT_STYLE_RISCV && (flags & PTE_U))
+        return false;
+    switch (op) {
+    case OP_WRITE:
+    case OP_MODIFY:
+        return (flags & PTE_W) != 0;
+    case OP_EXEC:
+        return (flags & PTE_X) != 0;
+    case OP_READ:
+    default:
+        return (flags & PTE_R) != 0;
+    }
+}
+
+static WalkStatus fail(Walk *w, WalkStatus s)
+{
+    w->status = s;
+    return s;
+}
+
+/* Sets the A bit (and D on a write) as the hardware does; Svade faults instead. */
+static WalkStatus update_ad(const Geometry *g, FramePool *mem, Walk *w, unsigned l,
+                            bool leaf, bool write)
+{
+    const PteFormat *f = &g->fmt;
+    pte_t pte = w->pte[l];
+    if (f->accessed < 0)
+        return WALK_OK;
+    if (!leaf && g->style != PT_STYLE_X86)
+        return WALK_OK;                    /* RISC-V keeps A/D in leaves only */
+    pte_t want = pte | (1ull << f->accessed);
+    if (leaf && write && f->dirty >= 0)
+        want |= 1ull << f->dirty;
+    if (want == pte)
+        return WALK_OK;
+    if (g->ad_by_fault)
+        return WALK_AD;
+    mem_write(mem, w->pte_pa[l], g->pte_size, want);
+    w->pte[l] = want;
+    return WALK_OK;
+}
+
+/* Permissions over the walk: x86 ANDs R/W and U/S and ORs XD over every level
+ * (SDM 3A §4.6); the other styles use the leaf alone. */
+static unsigned combine(const Geometry *g, unsigned acc, unsigned fl, bool first)
+{
+    if (g->style != PT_STYLE_X86 || first)
+        return fl;
+    unsigned perm = PTE_R | PTE_W | PTE_X | PTE_U;
+    return (acc & fl & perm) | (fl & ~perm);
+}
+
+static WalkStatus finish_leaf(const Geometry *g, Walk *w, vaddr_t va, unsigned l,
+                              unsigned flags)
+{
+    pte_t pte = w->pte[l];
+    unsigned shift = geo_leaf_shift(g, l);
+    pfn_t base = pte_pfn(g, pte);
+    pfn_t span = 1ull << (shift - g->page_shift);
+    if (g->style == PT_STYLE_X86)
+        base &= ~(span - 1);               /* bit 12 of a large-page entry is PAT */
+    else if (base & (span - 1))
+        return fail(w, WALK_MISALIGNED);   /* RISC-V step 6 */
+    w->shift = shift;
+    w->page_pfn = base;
+    w->pfn = base + ((va >> g->page_shift) & (span - 1));
+    w->pa = (w->pfn << g->page_shift) | (va & (geo_page_size(g) - 1));
+    w->flags = flags;
+    return WALK_OK;
+}
+
+WalkStatus mmu_walk(const Geometry *g, FramePool *mem, pfn_t root, vaddr_t va,
+                    AccessOp op, bool user, Walk *w)
+{
+    memset(w, 0, sizeof *w);
+    w->pa = PADDR_NONE;
+    w->pfn = w->page_pfn = PFN_NONE;
+    if (!geo_va_ok(g, va))
+        return fail(w, WALK_NONCANONICAL);
+    bool write = op == OP_WRITE || op == OP_MODIFY;
+    paddr_t table = root << g->page_shift;
+    unsigned flags = 0;
+    for (unsigned l = 0; l < g->levels; l++) {
+        w->level = l;
+        w->nread = l + 1;
+        w->table_pa[l] = table;
+        w->pte_pa[l] = table + (paddr_t)geo_index(g, l, va) * g->pte_size;
+        pte_t pte = mem_read(mem, w->pte_pa[l], g->pte_size);
+        w->pte[l] = pte;
+        unsigned fl = pte_flags(g, pte);
+        if (!(fl & PTE_V))
+            return fail(w, WALK_NOT_PRESENT);
+        if (pte_reserved(g, pte, l))
+            return fail(w, WALK_RESERVED);
+        bool leaf = pte_is_leaf(g, pte, l);
+        if (leaf && g->style == PT_STYLE_RISCV && !(fl & (PTE_R | PTE_X)))
+            return fail(w, WALK_NOT_PRESENT);    /* last level, not a leaf: step 4 */
+        flags = combine(g, flags, fl, l == 0);
+        if (!leaf) {
+            if (update_ad(g, mem, w, l, false, false) != WALK_OK)
+                return fail(w, WALK_AD);
+            table = pte_pfn(g, pte) << g->page_shift;
+            continue;
+        }
+        if (!mmu_allows(g, flags, op, user))
+            return fail(w, WALK_PROTECTION);
+        if (finish_leaf(g, w, va, l, flags) != WALK_OK)
+            return w->status;
+        if (update_ad(g, mem, w, l, true, write) != WALK_OK)
+            return fail(w, WALK_AD);
+        w->flags = flags | (pte_flags(g, w->pte[l]) & (PTE_D | PTE_A));
+        return fail(w, WALK_OK);
+    }
+    return fail(w, WALK_NOT_PRESENT);   /* not reached: the last level is a leaf */
+}
+
+WalkStatus mmu_lookup(const Geometry *g, const FramePool *mem, pfn_t root, vaddr_t va,
+                      Walk *w)
+{
+    memset(w, 0, sizeof *w);
+    w->pa = PADDR_NONE;
+    w->pfn = w->page_pfn = PFN_NONE;
+    if (!geo_va_ok(g, va) || root == PFN_NONE)
+        return fail(w, WALK_NONCANONICAL);
+    paddr_t table = root << g->page_shift;
+    unsigned flags = 0;
+    for (unsigned l = 0; l < g->levels; l++) {
+        w->level = l;
+        w->nread = l + 1;
+        w->table_pa[l] = table;
+        w->pte_pa[l] = table + (paddr_t)geo_index(g, l, va) * g->pte_size;
+        pte_t pte = w->pte[l] = mem_read(mem, w->pte_pa[l], g->pte_size);
+        unsigned fl = pte_flags(g, pte);
+        if (!(fl & PTE_V))
+            return fail(w, WALK_NOT_PRESENT);
+        if (pte_reserved(g, pte, l))
+            return fail(w, WALK_RESERVED);
+        flags = combine(g, flags, fl, l == 0);
+        if (pte_is_leaf(g, pte, l)) {
+            if (finish_leaf(g, w, va, l, flags) != WALK_OK)
+                return w->status;
+            return fail(w, WALK_OK);
+        }
+        table = pte_pfn(g, pte) << g->page_shift;
+    }
+    return fail(w, WALK_NOT_PRESENT);
+}

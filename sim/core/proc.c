@@ -1,0 +1,105 @@
+/* Processes and their VMAs. */
+#include "vmsim/proc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[VMA_KIND_COUNT] = {
+    [VMA_TEXT] = "text", [VMA_DATA] = "data", [VMA_BSS] = "bss",
+    [VMA_HEAP] = "heap", [VMA_STACK] = "stack", [VMA_MMAP] = "mmap",
+};
+
+const char *vma_kind_name(VmaKind k)
+{
+    return (unsigned)k < VMA_KIND_COUNT ? kind_names[k] : "?";
+}
+
+bool vma_kind_parse(const char *name, VmaKind *out)
+{
+    for (int i = 0; i < VMA_KIND_COUNT; i++) {
+        if (strcmp(name, kind_names[i]) == 0) {
+            *out = (VmaKind)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+void proc_init(Process *p, int pid, const char *name)
+{
+    memset(p, 0, sizeof *p);
+    p->pid = pid;
+    p->root = PFN_NONE;
+    p->asid = (uint32_t)pid;
+    size_t n = strlen(name);
+    if (n >= PROC_NAME_MAX)
+        n = PROC_NAME_MAX - 1;
+    memcpy(p->name, name, n);
+    p->name[n] = '\0';
+}
+
+void proc_fini(Process *p)
+{
+    free(p->vmas);
+    p->vmas = NULL;
+    p->nvmas = p->capvmas = 0;
+}
+
+int proc_map(Process *p, const Vma *v)
+{
+    if (v->end <= v->start)
+        return -1;
+    size_t i = 0;
+    while (i < p->nvmas && p->vmas[i].start < v->start)
+        i++;
+    if ((i > 0 && p->vmas[i - 1].end > v->start) || (i < p->nvmas && p->vmas[i].start < v->end))
+        return -1;
+    if (p->nvmas == p->capvmas) {
+        size_t cap = p->capvmas * 2 + 8;
+        Vma *nv = realloc(p->vmas, cap * sizeof *nv);
+        if (!nv)
+            return -2;
+        p->vmas = nv;
+        p->capvmas = cap;
+    }
+    memmove(&p->vmas[i + 1], &p->vmas[i], (p->nvmas - i) * sizeof *p->vmas);
+    p->vmas[i] = *v;
+    p->nvmas++;
+    return 0;
+}
+
+/* Binary search: VMAs are sorted and disjoint. */
+const Vma *proc_find_vma(const Process *p, vaddr_t va)
+{
+    size_t lo = 0, hi = p->nvmas;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const Vma *v = &p->vmas[mid];
+        if (va < v->start)
+            hi = mid;
+        else if (va >= v->end)
+            lo = mid + 1;
+        else
+            return v;
+    }
+    return NULL;
+}
+
+Vma *proc_stack_for(Process *p, vaddr_t va)
+{
+    for (size_t i = 0; i < p->nvmas; i++) {
+        Vma *v = &p->vmas[i];
+        if (v->kind == VMA_STACK && va < v->start && va >= p->stack_limit &&
+            (i == 0 || p->vmas[i - 1].end <= va))
+            return v;
+    }
+    return NULL;
+}
+
+uint64_t proc_total_vm(const Process *p)
+{
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < p->nvmas; i++)
+        bytes += p->vmas[i].end - p->vmas[i].start;
+    return bytes;
+}

@@ -1,0 +1,748 @@
+/* The simulation engine: steps, translation through the TLB and the page walk, and the
+ * operating system's side of a page fault (tables, frames, eviction, swap, SIGSEGV). */
+#include "vmsim/sim.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The translations left from the current trace record: pages first..last, once per op. */
+typedef struct Pending {
+    int active;
+    AccessOp ops[2];
+    unsigned nops, opi;
+    vpn_t first, last, cur;
+    vaddr_t addr;             /* the record's address, for its first page */
+    unsigned long line;
+} Pending;
+
+struct Sim {
+    MachineConfig m;
+    Geometry geo;             /* = m.geo, kept at hand */
+    FramePool fp;
+    Policy *policy;
+    Tlb tlb;
+    Swap swap;
+    Rng rng;
+    Process **procs;          /* pointers stay valid as processes are added */
+    size_t nprocs, capprocs;
+    Process *cur;
+    int next_pid;
+    TraceReader *trace;
+    Pending pend;
+    SimObserver observer;
+    void *obs_ctx;
+    SimStats stats;
+    char err[512];
+};
+
+#define EMIT(s, ...)                                                      \
+    do {                                                                  \
+        if ((s)->observer) {                                              \
+            SimEvent ev_ = { .step = (s)->stats.steps, __VA_ARGS__ };     \
+            (s)->observer((s)->obs_ctx, &ev_);                            \
+        }                                                                 \
+    } while (0)
+
+static void set_err(char *err, size_t len, const char *fmt, ...)
+{
+    if (!err || !len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, len, fmt, ap);
+    va_end(ap);
+}
+
+Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
+{
+    const char *bad = machine_validate(m);
+    if (bad) {
+        set_err(err, errlen, "%s", bad);
+        return NULL;
+    }
+    Sim *s = calloc(1, sizeof *s);
+    if (!s) {
+        set_err(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->m = *m;
+    s->geo = m->geo;
+    s->next_pid = 1;
+    rng_seed(&s->rng, m->seed);
+    swap_init(&s->swap, m->swap.slots);
+    unsigned ways = m->tlb.ways ? m->tlb.ways : m->tlb.entries;
+    if (frames_init(&s->fp, m->memory.frames, m->geo.page_shift, m->memory.separate_tables) ||
+        !(s->policy = policy_create(m->memory.policy, m->memory.frames, &s->rng)) ||
+        tlb_init(&s->tlb, m->tlb.entries, ways, m->tlb.policy, &s->rng)) {
+        sim_destroy(s);
+        set_err(err, errlen, "out of memory for %llu frames",
+                (unsigned long long)m->memory.frames);
+        return NULL;
+    }
+    return s;
+}
+
+void sim_destroy(Sim *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nprocs; i++) {
+        proc_fini(s->procs[i]);
+        free(s->procs[i]);
+    }
+    free(s->procs);
+    frames_fini(&s->fp);
+    policy_destroy(s->policy);
+    tlb_fini(&s->tlb);
+    swap_fini(&s->swap);
+    free(s);
+}
+
+void sim_set_trace(Sim *s, TraceReader *t) { s->trace = t; memset(&s->pend, 0, sizeof s->pend); }
+void sim_set_observer(Sim *s, SimObserver fn, void *ctx) { s->observer = fn; s->obs_ctx = ctx; }
+const char *sim_error(const Sim *s) { return s->err; }
+const SimStats *sim_stats(const Sim *s) { return &s->stats; }
+const MachineConfig *sim_machine(const Sim *s) { return &s->m; }
+const FramePool *sim_frames(const Sim *s) { return &s->fp; }
+const Tlb *sim_tlb(const Sim *s) { return &s->tlb; }
+const Swap *sim_swap(const Sim *s) { return &s->swap; }
+const Policy *sim_policy(const Sim *s) { return s->policy; }
+size_t sim_nprocs(const Sim *s) { return s->nprocs; }
+const Process *sim_proc(const Sim *s, size_t i) { return i < s->nprocs ? s->procs[i] : NULL; }
+const Process *sim_current(const Sim *s) { return s->cur; }
+
+static Process *find_pid(const Sim *s, int pid)
+{
+    for (size_t i = 0; i < s->nprocs; i++)
+        if (s->procs[i]->pid == pid)
+            return s->procs[i];
+    return NULL;
+}
+
+static Process *find_name(const Sim *s, const char *name)
+{
+    for (size_t i = 0; i < s->nprocs; i++)
+        if (strcmp(s->procs[i]->name, name) == 0)
+            return s->procs[i];
+    return NULL;
+}
+
+const Process *sim_proc_by_pid(const Sim *s, int pid) { return find_pid(s, pid); }
+
+/* ---- frames: allocation with eviction ---------------------------------- */
+
+static unsigned shift_of(const Sim *s) { return s->geo.page_shift; }
+
+/* Where a victim's page goes: a swap slot if it must be saved, else nowhere.
+ * Returns the slot, -1 for "drop it", or -2 when it must be saved and swap is full. */
+static int64_t victim_slot(Sim *s, Frame *f)
+{
+    if (!f->dirty)
+        return f->swap_slot;               /* clean: the file or the slot has it */
+    if (f->swap_slot >= 0)
+        return f->swap_slot;
+    int64_t slot = swap_alloc(&s->swap, f->pid);
+    return slot >= 0 ? slot : -2;
+}
+
+/* The table frame holding the entry at pa. */
+static Frame *table_of(Sim *s, paddr_t pa)
+{
+    return &s->fp.frames[pa >> shift_of(s)];
+}
+
+/* Evicts the page in frame pfn: writes it back if dirty, replaces its entry with a
+ * swap entry (or clears it), invalidates the TLB and frees the frame.
+ * Returns 0, or -1 if it needed swap and swap is full. */
+static int evict(Sim *s, pfn_t pfn)
+{
+    Frame *f = &s->fp.frames[pfn];
+    Process *owner = find_pid(s, f->pid);
+    EMIT(s, .kind = EV_VICTIM, .pid = s->cur ? s->cur->pid : 0, .pfn = pfn,
+         .victim_pid = f->pid, .victim_va = f->va);
+    int64_t slot = victim_slot(s, f);
+    if (slot == -2)
+        return -1;
+    if (f->dirty) {
+        s->stats.writebacks++;
+        s->stats.swap_outs++;
+        EMIT(s, .kind = EV_WRITEBACK, .pfn = pfn, .victim_pid = f->pid, .victim_va = f->va,
+             .slot = slot);
+    }
+    /* A non-present entry holding slot + 1 in its frame field is a swap entry, as
+     * Linux keeps swap locations in non-present PTEs. */
+    pte_t npte = slot >= 0 ? pte_encode(&s->geo, (pfn_t)slot + 1, 0) : 0;
+    mem_write(&s->fp, f->pte_pa, s->geo.pte_size, npte);
+    if (npte == 0)
+        table_of(s, f->pte_pa)->used--;
+    if (owner) {
+        owner->rss--;
+        owner->swap += slot >= 0;
+        owner->stats.evictions++;
+        tlb_flush_page(&s->tlb, f->va, owner->asid);
+    }
+    s->stats.evictions++;
+    EMIT(s, .kind = EV_EVICT, .pfn = pfn, .victim_pid = f->pid, .victim_va = f->va,
+         .pte_pa = f->pte_pa, .pte = npte, .slot = slot);
+    policy_remove(s->policy, pfn);
+    frames_free(&s->fp, pfn);
+    return 0;
+}
+
+/* A free RAM frame (for a table when table is true), evicting a page if need be.
+ * Returns PFN_NONE with s->err set when memory is exhausted. */
+static pfn_t get_frame(Sim *s, bool table)
+{
+    for (;;) {
+        pfn_t pfn = table ? frames_alloc_table(&s->fp) : frames_alloc(&s->fp);
+        if (pfn != PFN_NONE)
+            return pfn;
+        if (table && s->fp.separate_tables) {
+            set_err(s->err, sizeof s->err, "out of host memory for page tables");
+            return PFN_NONE;
+        }
+        pfn_t victim = policy_victim(s->policy, NULL, NULL);
+        if (victim == PFN_NONE) {
+            set_err(s->err, sizeof s->err,
+                    "out of memory: all %zu frames hold page tables; no page can be evicted",
+                    s->fp.nframes);
+            return PFN_NONE;
+        }
+        if (evict(s, victim) != 0) {
+            set_err(s->err, sizeof s->err,
+                    "out of memory: swap is full (%llu slots) and the victim page is dirty",
+                    (unsigned long long)s->swap.limit);
+            return PFN_NONE;
+        }
+    }
+}
+
+/* ---- page tables --------------------------------------------------------- */
+
+/* The flags of an entry that points at a table: x86 leaves every permission to the
+ * leaf (R/W, U/S set, XD clear); RISC-V and the plain format have V alone. */
+static unsigned table_flags(const Sim *s)
+{
+    return s->geo.style == PT_STYLE_X86 ? PTE_V | PTE_W | PTE_U | PTE_X : PTE_V;
+}
+
+/* Takes a zeroed table page for p at level (covering va). */
+static pfn_t new_table(Sim *s, Process *p, unsigned level, vaddr_t va, paddr_t parent_pte)
+{
+    pfn_t pfn = get_frame(s, true);
+    if (pfn == PFN_NONE)
+        return PFN_NONE;
+    Frame *f = &s->fp.frames[pfn];
+    f->pid = p->pid;
+    f->level = (uint8_t)level;
+    unsigned sh = geo_level_shift(&s->geo, level) + s->geo.level_bits[level];
+    f->va = sh >= 64 ? 0 : va & ~((1ull << sh) - 1);
+    f->pte_pa = parent_pte;
+    p->pt_pages++;
+    s->stats.table_pages++;
+    EMIT(s, .kind = EV_TABLE_ALLOC, .pid = p->pid, .pfn = pfn, .level = level, .va = va);
+    return pfn;
+}
+
+/* Makes sure tables exist down to the last level for va; returns the address of the
+ * leaf entry, or PADDR_NONE (s->err set) when memory runs out. */
+static paddr_t leaf_entry(Sim *s, Process *p, vaddr_t va)
+{
+    const Geometry *g = &s->geo;
+    paddr_t table = p->root << g->page_shift;
+    for (unsigned l = 0; l + 1 < g->levels; l++) {
+        paddr_t pa = table + (paddr_t)geo_index(g, l, va) * g->pte_size;
+        pte_t pte = mem_read(&s->fp, pa, g->pte_size);
+        if (!(pte_flags(g, pte) & PTE_V)) {
+            pfn_t t = new_table(s, p, l + 1, va, pa);
+            if (t == PFN_NONE)
+                return PADDR_NONE;
+            pte = pte_encode(g, t, table_flags(s));
+            mem_write(&s->fp, pa, g->pte_size, pte);
+            table_of(s, pa)->used++;
+            EMIT(s, .kind = EV_MAP, .pid = p->pid, .va = va, .level = l, .pte_pa = pa, .pte = pte);
+        }
+        table = pte_pfn(g, pte) << g->page_shift;
+    }
+    return table + (paddr_t)geo_index(g, g->levels - 1, va) * g->pte_size;
+}
+
+/* ---- the fault handler --------------------------------------------------- */
+
+typedef enum { FIX_RETRY, FIX_KILLED, FIX_HALT } FixResult;
+
+/* Frees everything p holds: frames, tables, swap slots, TLB entries. */
+static void release(Sim *s, Process *p)
+{
+    uint64_t pages = 0;
+    for (pfn_t pfn = 0; pfn < s->fp.total; pfn++) {
+        Frame *f = &s->fp.frames[pfn];
+        if (f->kind == FRAME_FREE || f->pid != p->pid)
+            continue;
+        if (f->kind == FRAME_DATA) {
+            policy_remove(s->policy, pfn);
+            pages++;
+        }
+        frames_free(&s->fp, pfn);
+    }
+    swap_free_owner(&s->swap, p->pid);
+    tlb_flush_asid(&s->tlb, p->asid);
+    p->rss = p->swap = p->pt_pages = 0;
+    p->root = PFN_NONE;
+    EMIT(s, .kind = EV_KILL, .pid = p->pid, .count = pages);
+}
+
+/* Delivers a fatal signal: the process dies and its memory is released at once. */
+static FixResult kill_segv(Sim *s, Process *p, vaddr_t va, FaultKind fk, const char *why)
+{
+    snprintf(p->exit_reason, sizeof p->exit_reason, "SIGSEGV: %s at 0x%llx", why,
+             (unsigned long long)va);
+    p->state = PROC_KILLED;
+    s->stats.segfaults += fk != FAULT_ARCH;
+    s->stats.arch_faults += fk == FAULT_ARCH;
+    EMIT(s, .kind = EV_SEGV, .pid = p->pid, .va = va, .fault = fk, .detail = why);
+    release(s, p);
+    return FIX_KILLED;
+}
+
+static unsigned leaf_flags(const Sim *s, const Vma *v, AccessOp op)
+{
+    unsigned fl = PTE_V | PTE_U | v->perms;
+    /* Svade leaves A/D to software: Linux sets A, and D for a write fault. */
+    if (s->geo.ad_by_fault)
+        fl |= PTE_A | (op == OP_WRITE ? PTE_D : 0);
+    return fl;
+}
+
+/* Brings the page at va into a frame: from swap, from the file, or zero-filled. */
+static FixResult page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, AccessOp op,
+                         FaultKind *fk)
+{
+    const Geometry *g = &s->geo;
+    paddr_t leaf = leaf_entry(s, p, va);
+    if (leaf == PADDR_NONE)
+        return FIX_HALT;
+    pte_t old = mem_read(&s->fp, leaf, g->pte_size);
+    bool swapped = old != 0;               /* non-present and non-zero: a swap entry */
+    *fk = swapped || v->file ? FAULT_MAJOR : FAULT_MINOR;
+    EMIT(s, .kind = EV_FAULT, .pid = p->pid, .va = va, .op = op, .fault = *fk,
+         .detail = swapped ? "swap-in" : v->file ? "file read" : "demand-zero");
+    pfn_t pfn = get_frame(s, false);
+    if (pfn == PFN_NONE)
+        return FIX_HALT;
+    Frame *f = &s->fp.frames[pfn];
+    f->pid = p->pid;
+    f->va = va & ~(geo_page_size(g) - 1);
+    f->pte_pa = leaf;
+    f->file = v->file && !swapped;
+    f->swap_slot = swapped ? (int64_t)pte_pfn(g, old) - 1 : -1;
+    if (swapped) {
+        s->stats.swap_ins++;
+        p->swap--;
+        EMIT(s, .kind = EV_SWAP_IN, .pid = p->pid, .va = va, .pfn = pfn, .slot = f->swap_slot);
+    }
+    pte_t pte = pte_encode(g, pfn, leaf_flags(s, v, op));
+    mem_write(&s->fp, leaf, g->pte_size, pte);
+    if (old == 0)
+        table_of(s, leaf)->used++;
+    policy_insert(s->policy, pfn);
+    p->rss++;
+    s->stats.page_faults++;
+    p->stats.faults++;
+    if (*fk == FAULT_MAJOR) {
+        s->stats.major_faults++;
+        p->stats.major++;
+        s->stats.cycles += s->m.timing.major_fault;
+    } else {
+        s->stats.minor_faults++;
+        p->stats.minor++;
+        s->stats.cycles += s->m.timing.minor_fault;
+    }
+    EMIT(s, .kind = EV_FRAME_ALLOC, .pid = p->pid, .va = va, .pfn = pfn);
+    EMIT(s, .kind = EV_MAP, .pid = p->pid, .va = va, .level = g->levels - 1, .pte_pa = leaf,
+         .pte = pte);
+    return FIX_RETRY;
+}
+
+/* Svade: the page is mapped but A (or D for a write) is clear; the OS sets them. */
+static FixResult set_ad(Sim *s, Process *p, const Walk *w, vaddr_t va, AccessOp op,
+                        FaultKind *fk)
+{
+    const Geometry *g = &s->geo;
+    unsigned l = w->level;
+    unsigned fl = pte_flags(g, w->pte[l]) | PTE_A | (op == OP_WRITE ? PTE_D : 0);
+    pte_t pte = pte_encode(g, pte_pfn(g, w->pte[l]), fl);
+    mem_write(&s->fp, w->pte_pa[l], g->pte_size, pte);
+    *fk = FAULT_AD;
+    s->stats.page_faults++;
+    s->stats.minor_faults++;
+    p->stats.faults++;
+    p->stats.minor++;
+    s->stats.cycles += s->m.timing.minor_fault;
+    EMIT(s, .kind = EV_FAULT, .pid = p->pid, .va = va, .op = op, .fault = FAULT_AD,
+         .level = l, .detail = op == OP_WRITE ? "set accessed and dirty" : "set accessed");
+    EMIT(s, .kind = EV_MAP, .pid = p->pid, .va = va, .level = l, .pte_pa = w->pte_pa[l], .pte = pte);
+    return FIX_RETRY;
+}
+
+/* The mapping for va, growing the stack down to its limit if va lies just below it. */
+static const Vma *vma_for(Process *p, vaddr_t va, vaddr_t page_mask)
+{
+    const Vma *v = proc_find_vma(p, va);
+    if (v)
+        return v;
+    Vma *st = proc_stack_for(p, va);
+    if (st)
+        st->start = va & ~page_mask;
+    return st;
+}
+
+static const char *arch_fault_words(WalkStatus st)
+{
+    switch (st) {
+    case WALK_NONCANONICAL: return "non-canonical address";
+    case WALK_RESERVED: return "reserved bit set in a page-table entry";
+    case WALK_MISALIGNED: return "misaligned superpage";
+    default: return "architecture fault";
+    }
+}
+
+/* The operating system's page-fault handler (as Linux's do_user_addr_fault and
+ * handle_mm_fault): find the VMA, check the access, then map the page. */
+static FixResult handle_fault(Sim *s, Process *p, vaddr_t va, AccessOp op, const Walk *w,
+                              FaultKind *fk)
+{
+    switch (w->status) {
+    case WALK_NONCANONICAL:
+    case WALK_RESERVED:
+    case WALK_MISALIGNED:
+        *fk = FAULT_ARCH;
+        return kill_segv(s, p, va, FAULT_ARCH, arch_fault_words(w->status));
+    default:
+        break;
+    }
+    const Vma *v = vma_for(p, va, geo_page_size(&s->geo) - 1);
+    if (!v) {
+        *fk = FAULT_SEGV_MAPERR;
+        return kill_segv(s, p, va, *fk, "no mapping at this address");
+    }
+    if (!mmu_allows(&s->geo, v->perms | PTE_U, op, true)) {
+        *fk = FAULT_SEGV_ACCERR;
+        return kill_segv(s, p, va, *fk, op == OP_WRITE ? "write to a read-only mapping"
+                                        : op == OP_EXEC ? "execute of a non-executable mapping"
+                                                        : "read of an unreadable mapping");
+    }
+    if (w->status == WALK_AD)
+        return set_ad(s, p, w, va, op, fk);
+    if (w->status == WALK_PROTECTION) {
+        /* The VMA allows what the entry forbids: the entry is stale; rewrite it. */
+        unsigned l = w->level;
+        pte_t pte = pte_encode(&s->geo, pte_pfn(&s->geo, w->pte[l]),
+                               leaf_flags(s, v, op) | (pte_flags(&s->geo, w->pte[l]) & (PTE_A | PTE_D)));
+        mem_write(&s->fp, w->pte_pa[l], s->geo.pte_size, pte);
+        return FIX_RETRY;
+    }
+    return page_in(s, p, v, va, op, fk);
+}
+
+/* ---- translation --------------------------------------------------------- */
+
+static void complete(Sim *s, Process *p, vaddr_t va, AccessOp op, pfn_t pfn, StepInfo *info)
+{
+    if (frames_is_ram(&s->fp, pfn)) {
+        Frame *f = &s->fp.frames[pfn];
+        if (f->kind == FRAME_DATA) {
+            policy_touch(s->policy, pfn);
+            if (op == OP_WRITE)
+                f->dirty = true;
+        }
+    }
+    s->stats.cycles += s->m.timing.memory;
+    info->pa = (pfn << s->geo.page_shift) | (va & (geo_page_size(&s->geo) - 1));
+    EMIT(s, .kind = EV_TRANSLATED, .pid = p->pid, .va = va, .op = op, .pa = info->pa, .pfn = pfn);
+}
+
+static void emit_walk(Sim *s, const Process *p, vaddr_t va, const Walk *w)
+{
+    for (unsigned l = 0; l < w->nread; l++)
+        EMIT(s, .kind = EV_WALK, .pid = p->pid, .va = va, .level = l, .pte_pa = w->pte_pa[l],
+             .pte = w->pte[l], .pfn = w->table_pa[l] >> s->geo.page_shift);
+}
+
+static bool tlb_hit(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo *info)
+{
+    TlbEntry *e = tlb_lookup(&s->tlb, va, p->asid);
+    /* A write through an entry whose page is still clean goes back to the table to
+     * set D (x86 and Svadu do this in hardware): it counts as a miss. */
+    if (!e || !mmu_allows(&s->geo, e->flags, op, true) ||
+        (op == OP_WRITE && !(e->flags & PTE_D)))
+        return false;
+    pfn_t pfn = e->pfn + ((va >> s->geo.page_shift) & ((1ull << (e->shift - s->geo.page_shift)) - 1));
+    s->stats.tlb_hits++;
+    p->stats.tlb_hits++;
+    info->tlb_hit = true;
+    EMIT(s, .kind = EV_TLB_HIT, .pid = p->pid, .va = va, .pfn = pfn, .shift = e->shift);
+    complete(s, p, va, op, pfn, info);
+    return true;
+}
+
+/* One translation of va for op (R, W or X) by process p. */
+static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo *info)
+{
+    info->kind = STEP_ACCESS;
+    info->pid = p->pid;
+    info->op = op;
+    info->va = va;
+    info->pa = PADDR_NONE;
+    s->stats.references++;
+    p->stats.references++;
+    s->stats.cycles += s->m.timing.tlb;
+    EMIT(s, .kind = EV_ACCESS, .pid = p->pid, .va = va, .op = op);
+    if (tlb_hit(s, p, va, op, info))
+        return STEP_OK;
+    s->stats.tlb_misses++;
+    p->stats.tlb_misses++;
+    EMIT(s, .kind = EV_TLB_MISS, .pid = p->pid, .va = va, .op = op);
+    for (int attempt = 0; attempt < 4; attempt++) {
+        Walk w;
+        mmu_walk(&s->geo, &s->fp, p->root, va, op, true, &w);
+        s->stats.walks++;
+        s->stats.walk_reads += w.nread;
+        s->stats.cycles += s->m.timing.memory * w.nread;
+        emit_walk(s, p, va, &w);
+        if (w.status == WALK_OK) {
+            tlb_fill(&s->tlb, va, w.shift, w.page_pfn, w.flags, p->asid, NULL);
+            EMIT(s, .kind = EV_TLB_FILL, .pid = p->pid, .va = va, .pfn = w.page_pfn, .shift = w.shift);
+            complete(s, p, va, op, w.pfn, info);
+            return STEP_OK;
+        }
+        FaultKind fk = FAULT_NONE;
+        FixResult r = handle_fault(s, p, va, op, &w, &fk);
+        if (info->fault == FAULT_NONE)
+            info->fault = fk;
+        if (r == FIX_KILLED) {
+            info->fault = fk;
+            s->pend.active = 0;            /* the rest of the record dies with it */
+            return STEP_OK;
+        }
+        if (r == FIX_HALT)
+            return STEP_HALT;
+    }
+    set_err(s->err, sizeof s->err, "internal error: the fault at 0x%llx was not resolved",
+            (unsigned long long)va);
+    return STEP_HALT;
+}
+
+/* ---- steps --------------------------------------------------------------- */
+
+static StepStatus do_switch(Sim *s, const TraceRecord *rec, StepInfo *info)
+{
+    Process *p = find_name(s, rec->name);
+    if (!p) {
+        set_err(s->err, sizeof s->err, "line %lu: no process named '%s'", rec->line, rec->name);
+        return STEP_ERROR;
+    }
+    info->pid = p->pid;
+    if (p->state != PROC_RUNNING) {
+        info->kind = STEP_SKIP;
+        s->stats.skipped++;
+        EMIT(s, .kind = EV_SKIP, .pid = p->pid, .detail = p->exit_reason);
+        return STEP_OK;
+    }
+    info->kind = STEP_SWITCH;
+    if (p != s->cur && !s->m.tlb.asid) {
+        unsigned n = tlb_flush_all(&s->tlb, true);
+        EMIT(s, .kind = EV_TLB_FLUSH, .pid = p->pid, .count = n);
+    }
+    s->cur = p;
+    EMIT(s, .kind = EV_SWITCH, .pid = p->pid);
+    return STEP_OK;
+}
+
+static void start_access(Sim *s, const TraceRecord *rec)
+{
+    Pending *pd = &s->pend;
+    unsigned sh = s->geo.page_shift;
+    uint64_t size = rec->size ? rec->size : 1;
+    vaddr_t end = rec->addr + (size - 1);
+    if (end < rec->addr)
+        end = UINT64_MAX;                  /* clamp a range that wraps */
+    pd->active = 1;
+    pd->addr = rec->addr;
+    pd->line = rec->line;
+    pd->first = pd->cur = rec->addr >> sh;
+    pd->last = end >> sh;
+    pd->opi = 0;
+    if (rec->op == OP_MODIFY) {
+        pd->ops[0] = OP_READ;
+        pd->ops[1] = OP_WRITE;
+        pd->nops = 2;
+    } else {
+        pd->ops[0] = rec->op;
+        pd->nops = 1;
+    }
+}
+
+/* The next translation of the pending record; advances it. */
+static StepStatus next_translation(Sim *s, StepInfo *info)
+{
+    Pending *pd = &s->pend;
+    unsigned sh = s->geo.page_shift;
+    vaddr_t va = pd->cur == pd->first ? pd->addr : pd->cur << sh;
+    AccessOp op = pd->ops[pd->opi];
+    info->line = pd->line;
+    if (pd->cur == pd->last) {
+        pd->cur = pd->first;
+        if (++pd->opi == pd->nops)
+            pd->active = 0;
+    } else {
+        pd->cur++;
+    }
+    Process *p = s->cur;
+    if (p->state != PROC_RUNNING) {
+        info->kind = STEP_SKIP;
+        info->pid = p->pid;
+        info->va = va;
+        info->op = op;
+        info->pa = PADDR_NONE;
+        pd->active = 0;
+        s->stats.skipped++;
+        EMIT(s, .kind = EV_SKIP, .pid = p->pid, .va = va, .detail = p->exit_reason);
+        return STEP_OK;
+    }
+    return translate(s, p, va, op, info);
+}
+
+StepStatus sim_step(Sim *s, StepInfo *info)
+{
+    StepInfo local;
+    if (!info)
+        info = &local;
+    memset(info, 0, sizeof *info);
+    info->pa = PADDR_NONE;
+    if (!s->pend.active) {
+        TraceRecord rec;
+        if (!s->trace)
+            return STEP_END;
+        int r = trace_next(s->trace, &rec, s->err, sizeof s->err);
+        if (r == 0)
+            return STEP_END;
+        if (r < 0)
+            return STEP_ERROR;
+        info->line = rec.line;
+        if (rec.kind == TREC_SWITCH) {
+            info->step = ++s->stats.steps;
+            return do_switch(s, &rec, info);
+        }
+        if (!s->cur) {
+            set_err(s->err, sizeof s->err, "line %lu: an access before any process exists", rec.line);
+            return STEP_ERROR;
+        }
+        start_access(s, &rec);
+    }
+    info->step = ++s->stats.steps;
+    return next_translation(s, info);
+}
+
+/* ---- set-up -------------------------------------------------------------- */
+
+Process *sim_add_process(Sim *s, int pid, const char *name, char *err, size_t errlen)
+{
+    if (pid <= 0)
+        while (find_pid(s, s->next_pid))
+            s->next_pid++;
+    if (pid <= 0)
+        pid = s->next_pid;
+    if (find_pid(s, pid) || find_name(s, name)) {
+        set_err(err, errlen, "a process named '%s' or with pid %d exists already", name, pid);
+        return NULL;
+    }
+    if (s->nprocs == s->capprocs) {
+        size_t cap = s->capprocs * 2 + 4;
+        Process **np = realloc(s->procs, cap * sizeof *np);
+        if (!np)
+            goto oom;
+        s->procs = np;
+        s->capprocs = cap;
+    }
+    Process *p = malloc(sizeof *p);
+    if (!p)
+        goto oom;
+    proc_init(p, pid, name);
+    s->procs[s->nprocs++] = p;
+    if (pid >= s->next_pid)
+        s->next_pid = pid + 1;
+    p->root = new_table(s, p, 0, 0, PADDR_NONE);
+    if (p->root == PFN_NONE) {
+        set_err(err, errlen, "%s", s->err);
+        return NULL;
+    }
+    if (!s->cur)
+        s->cur = p;
+    return p;
+oom:
+    set_err(err, errlen, "out of memory");
+    return NULL;
+}
+
+int sim_map(Sim *s, Process *p, const Vma *v, char *err, size_t errlen)
+{
+    const Geometry *g = &s->geo;
+    uint64_t mask = geo_page_size(g) - 1;
+    if ((v->start & mask) || (v->end & mask)) {
+        set_err(err, errlen, "0x%llx-0x%llx is not page aligned (pages are %llu bytes)",
+                (unsigned long long)v->start, (unsigned long long)v->end,
+                (unsigned long long)geo_page_size(g));
+        return -1;
+    }
+    if (v->end <= v->start || !geo_va_ok(g, v->start) || !geo_va_ok(g, v->end - 1)) {
+        set_err(err, errlen, "0x%llx-0x%llx is empty or outside the %u-bit address space",
+                (unsigned long long)v->start, (unsigned long long)v->end, g->va_bits);
+        return -1;
+    }
+    int r = proc_map(p, v);
+    if (r == -1)
+        set_err(err, errlen, "%s at 0x%llx-0x%llx overlaps another mapping of '%s'",
+                vma_kind_name(v->kind), (unsigned long long)v->start,
+                (unsigned long long)v->end, p->name);
+    else if (r)
+        set_err(err, errlen, "out of memory");
+    return r ? -1 : 0;
+}
+
+WalkStatus sim_peek(const Sim *s, const Process *p, vaddr_t va, Walk *w)
+{
+    return mmu_lookup(&s->geo, &s->fp, p->root, va, w);
+}
+
+const char *sim_check(const Sim *s)
+{
+    size_t counted[3] = { 0, 0, 0 };
+    for (pfn_t pfn = 0; pfn < s->fp.nframes; pfn++)
+        counted[s->fp.frames[pfn].kind]++;
+    for (int k = 0; k < 3; k++)
+        if (counted[k] != s->fp.in_use[k])
+            return "frame counts by kind disagree with the pool's counters";
+    if (counted[FRAME_FREE] != s->fp.nfree)
+        return "free frames disagree with the free list";
+    for (size_t i = 0; i < s->nprocs; i++) {
+        const Process *p = s->procs[i];
+        uint64_t data = 0, tables = 0;
+        for (pfn_t pfn = 0; pfn < s->fp.total; pfn++) {
+            const Frame *f = &s->fp.frames[pfn];
+            if (f->kind != FRAME_FREE && f->pid == p->pid) {
+                data += f->kind == FRAME_DATA;
+                tables += f->kind == FRAME_TABLE;
+            }
+        }
+        if (data != p->rss)
+            return "a process's resident pages disagree with the frames it owns";
+        if (tables != p->pt_pages)
+            return "a process's page-table pages disagree with the frames it owns";
+        if (p->state != PROC_RUNNING && (data || tables || p->swap))
+            return "a dead process still holds memory";
+    }
+    return NULL;
+}

@@ -1,0 +1,3 @@
+/* Every unit-test suite, one line each. A test_<module>.c file defines
+ * void suite_<module>(void), which adds its suite and tests to the registry. */
+SUITE(trace)
