@@ -31,7 +31,7 @@ CLI_SRC  := $(wildcard sim/cli/*.c)
 TEST_SRC := $(wildcard tests/unit/*.c)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
-CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/default_scenario.o
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
 VMSIM    := $(BUILD)/vmsim
@@ -92,3 +92,14 @@ clean:
 	rm -rf build build-san
 
 -include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+# The built-in default scenario, compiled in so vmsim runs it from anywhere.
+$(BUILD)/gen/default_scenario.c: scenarios/default.ini
+	@mkdir -p $(@D)
+	@{ echo '/* Generated from scenarios/default.ini by the Makefile. */'; \
+	   echo 'const char default_scenario_ini[] ='; \
+	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/.*/    "&\\n"/' $<; \
+	   echo '    ;'; } > $@
+
+$(BUILD)/gen/default_scenario.o: $(BUILD)/gen/default_scenario.c
+	$(CC) $(CFLAGS) -c $< -o $@

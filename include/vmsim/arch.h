@@ -147,6 +147,10 @@ bool pte_reserved(const Geometry *g, pte_t pte, unsigned level);
 /* True if an entry read at level l is a leaf (maps memory rather than a table). */
 bool pte_is_leaf(const Geometry *g, pte_t pte, unsigned level);
 
+/* The architecture's name for the table at level l (PML4, PDPT, PD, PT on x86_64;
+ * L2, L1, L0 on Sv39, numbered as the RISC-V spec does). */
+const char *geo_level_name(const Geometry *g, unsigned l);
+
 /* Writes the entry's flags as letters ("V R W X U A D G H", '-' for clear) into buf. */
 void pte_describe(const Geometry *g, pte_t pte, char *buf, size_t len);
 

@@ -136,17 +136,17 @@ static const char *fmt_validate(const Geometry *g)
     const int8_t bits[] = { f->valid, f->read, f->write, f->exec, f->nx, f->user,
                             f->accessed, f->dirty, f->huge, f->global };
     if (f->valid < 0)
-        return "an entry needs a valid bit (valid_bit)";
+        return "machine.valid_bit: an entry needs a valid bit";
     if (f->pfn_bits == 0 || f->pfn_shift + f->pfn_bits > width)
-        return "the frame-number field (pfn_shift, pfn_bits) must fit in the entry";
+        return "machine.pfn_bits: the frame-number field (pfn_shift, pfn_bits) must fit in the entry";
     for (unsigned i = 0; i < sizeof bits; i++) {
         if (!bit_ok(bits[i], width))
-            return "every flag bit must lie inside the entry (pte_size * 8 bits)";
+            return "machine.pte_size: every flag bit must lie inside the entry (pte_size * 8 bits)";
         if (bits[i] >= 0 && bit_in_pfn(g, bits[i]))
-            return "a flag bit overlaps the frame-number field";
+            return "machine.pfn_shift: a flag bit overlaps the frame-number field";
         for (unsigned j = 0; j < i; j++)
             if (bits[i] >= 0 && bits[i] == bits[j])
-                return "two flags share one bit position";
+                return "machine.valid_bit: two flags share one bit position";
     }
     return NULL;
 }
@@ -154,21 +154,21 @@ static const char *fmt_validate(const Geometry *g)
 const char *geo_validate(const Geometry *g)
 {
     if (g->levels < 1 || g->levels > GEO_MAX_LEVELS)
-        return "levels must be between 1 and 6";
+        return "machine.levels: there must be 1 to 6 levels";
     if (g->page_shift < 4 || g->page_shift > 30)
-        return "page_size must be a power of two from 16 bytes to 1 GiB";
+        return "machine.page_size: must be a power of two from 16 bytes to 1 GiB";
     if (g->pte_size != 1 && g->pte_size != 2 && g->pte_size != 4 && g->pte_size != 8)
-        return "pte_size must be 1, 2, 4 or 8";
+        return "machine.pte_size: must be 1, 2, 4 or 8";
     for (unsigned l = 0; l < g->levels; l++) {
         if (g->level_bits[l] < 1 || g->level_bits[l] > 20)
-            return "each level's index must be 1 to 20 bits wide";
+            return "machine.levels: each level's index must be 1 to 20 bits wide";
         if (geo_table_bytes(g, l) > geo_page_size(g))
-            return "a page table (2^level bits * pte_size) must fit in one page";
+            return "machine.levels: a page table (2^bits entries * pte_size) must fit in one page";
     }
     if (g->va_bits > 64)
-        return "the levels and the page offset do not fit in a 64-bit address";
+        return "machine.levels: the level indexes and the page offset do not fit in a 64-bit address";
     if (g->pa_bits < g->page_shift || g->pa_bits > 64)
-        return "pa_bits must be at least the page offset and at most 64";
+        return "machine.pa_bits: must be at least the page offset and at most 64";
     return fmt_validate(g);
 }
 
@@ -306,4 +306,21 @@ void pte_describe(const Geometry *g, pte_t pte, char *buf, size_t len)
         buf[n++] = (fl & letters[i].flag) ? letters[i].c : '-';
     if (len)
         buf[n < len ? n : len - 1] = '\0';
+}
+
+const char *geo_level_name(const Geometry *g, unsigned l)
+{
+    static const char *const x86_4[] = { "PML4", "PDPT", "PD", "PT" };
+    static const char *const two[] = { "PD", "PT" };
+    static const char *const riscv[] = { "L0", "L1", "L2", "L3", "L4", "L5" };
+    static const char *const plain[] = { "T0", "T1", "T2", "T3", "T4", "T5" };
+    if (l >= g->levels)
+        return "?";
+    if (g->style == PT_STYLE_X86 && g->levels == 4)
+        return x86_4[l];
+    if (g->levels == 2 && g->style != PT_STYLE_RISCV)
+        return two[l];
+    if (g->style == PT_STYLE_RISCV)
+        return riscv[g->levels - 1 - l];   /* the root is level LEVELS-1 in the spec */
+    return plain[l];
 }

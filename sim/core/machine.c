@@ -28,18 +28,18 @@ const char *machine_validate(const MachineConfig *m)
     if (bad)
         return bad;
     if (m->memory.frames == 0)
-        return "memory.frames must be at least 1";
+        return "memory.frames: must be at least 1";
     if (m->memory.frames > (1ull << 26))
-        return "memory.frames must be at most 67108864";
+        return "memory.frames: must be at most 67108864";
     if (m->geo.pa_bits < 64 && m->memory.frames > (1ull << (m->geo.pa_bits - m->geo.page_shift)))
-        return "memory.frames exceeds what pa_bits can address";
+        return "memory.frames: more frames than machine.pa_bits can address";
     uint64_t pfn_max = m->geo.fmt.pfn_bits >= 64 ? UINT64_MAX : (1ull << m->geo.fmt.pfn_bits);
     if (m->memory.frames > pfn_max)
-        return "memory.frames exceeds what the entry's frame-number field can hold";
+        return "memory.frames: more frames than the entry's frame-number field can hold";
     if (m->tlb.entries > (1u << 20))
-        return "tlb.entries must be at most 1048576";
+        return "tlb.entries: must be at most 1048576";
     unsigned ways = m->tlb.ways ? m->tlb.ways : m->tlb.entries;
     if (m->tlb.entries && (ways > m->tlb.entries || m->tlb.entries % ways))
-        return "tlb.ways must divide tlb.entries";
+        return "tlb.ways: must divide tlb.entries";
     return NULL;
 }

@@ -1,0 +1,228 @@
+/* Run reports: text for people, JSON and CSV for programs. Keys are documented in
+ * docs/reports.md. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *scope_tables(const MachineConfig *m)
+{
+    return m->memory.separate_tables ? "separate" : "ram";
+}
+
+static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : 0.0; }
+
+/* "9+9+9+9+12" */
+static void split_words(const Geometry *g, char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (unsigned l = 0; l < g->levels && n < len; l++)
+        n += (size_t)snprintf(buf + n, len - n, "%u+", g->level_bits[l]);
+    if (n < len)
+        snprintf(buf + n, len - n, "%u", g->page_shift);
+}
+
+static void text_machine(FILE *out, const MachineConfig *m)
+{
+    char split[64];
+    split_words(&m->geo, split, sizeof split);
+    fprintf(out, "machine   %s, %u levels (%s bits), %" PRIu64 "-byte pages\n", arch_name(m->geo.arch),
+            m->geo.levels, split, geo_page_size(&m->geo));
+    if (m->tlb.entries)
+        fprintf(out, "tlb       %u entries, %u-way, %s%s\n", m->tlb.entries,
+                m->tlb.ways ? m->tlb.ways : m->tlb.entries, tlb_policy_name(m->tlb.policy),
+                m->tlb.asid ? ", ASID-tagged" : ", flushed on switch");
+    else
+        fprintf(out, "tlb       none\n");
+    fprintf(out, "memory    %" PRIu64 " frames, %s replacement, page tables in %s\n", m->memory.frames,
+            policy_name(m->memory.policy), m->memory.separate_tables ? "a separate pool" : "RAM");
+    if (m->swap.slots == SWAP_UNLIMITED)
+        fprintf(out, "swap      unlimited\n");
+    else
+        fprintf(out, "swap      %" PRIu64 " slots\n", m->swap.slots);
+}
+
+void report_text(FILE *out, const Session *s)
+{
+    const SimStats *st = sim_stats(s->sim);
+    const MachineConfig *m = sim_machine(s->sim);
+    if (s->sc.title)
+        fprintf(out, "%s\n\n", s->sc.title);
+    text_machine(out, m);
+    fprintf(out, "trace     %s\n\n", s->trace_label);
+    fprintf(out, "references      %12" PRIu64 "\n", st->references);
+    fprintf(out, "TLB hits        %12" PRIu64 "  (%.2f%%)\n", st->tlb_hits, 100.0 * ratio(st->tlb_hits, st->references));
+    fprintf(out, "TLB misses      %12" PRIu64 "\n", st->tlb_misses);
+    fprintf(out, "page faults     %12" PRIu64 "  (minor %" PRIu64 ", major %" PRIu64 ")\n",
+            st->page_faults, st->minor_faults, st->major_faults);
+    fprintf(out, "evictions       %12" PRIu64 "\n", st->evictions);
+    fprintf(out, "write-backs     %12" PRIu64 "\n", st->writebacks);
+    fprintf(out, "swap-ins        %12" PRIu64 "\n", st->swap_ins);
+    fprintf(out, "segfaults       %12" PRIu64 "\n", st->segfaults + st->arch_faults);
+    fprintf(out, "OOM kills       %12" PRIu64 "\n", st->oom_kills);
+    fprintf(out, "page walks      %12" PRIu64 "  (%" PRIu64 " entries read)\n", st->walks, st->walk_reads);
+    fprintf(out, "table pages     %12" PRIu64 "\n", st->table_pages);
+    fprintf(out, "cycles          %12" PRIu64 "  (%.2f per reference)\n", st->cycles, ratio(st->cycles, st->references));
+    fprintf(out, "\n  PID  NAME             STATE     RSS   SWAP  TABLES      REFS  FAULTS\n");
+    for (size_t i = 0; i < sim_nprocs(s->sim); i++) {
+        const Process *p = sim_proc(s->sim, i);
+        fprintf(out, "%5d  %-16s %-7s %5" PRIu64 "  %5" PRIu64 "  %6" PRIu64 "  %8" PRIu64 "  %6" PRIu64 "\n",
+                p->pid, p->name, p->state == PROC_RUNNING ? "running" : "killed", p->rss, p->swap,
+                p->pt_pages, p->stats.references, p->stats.faults);
+        if (p->state != PROC_RUNNING)
+            fprintf(out, "       %s\n", p->exit_reason);
+    }
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+static void json_str(FILE *out, const char *s)
+{
+    if (!s) {
+        fputs("null", out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(out, "\\%c", ch);
+        else if (ch == '\n')
+            fputs("\\n", out);
+        else if (ch < 0x20)
+            fprintf(out, "\\u%04x", ch);
+        else
+            fputc(ch, out);
+    }
+    fputc('"', out);
+}
+
+static void json_machine(FILE *out, const MachineConfig *m)
+{
+    fprintf(out, "  \"machine\": {\"arch\": \"%s\", \"page_size\": %" PRIu64 ", \"levels\": [",
+            arch_name(m->geo.arch), geo_page_size(&m->geo));
+    for (unsigned l = 0; l < m->geo.levels; l++)
+        fprintf(out, "%s%u", l ? ", " : "", m->geo.level_bits[l]);
+    fprintf(out, "], \"va_bits\": %u,\n", m->geo.va_bits);
+    fprintf(out, "    \"tlb\": {\"entries\": %u, \"ways\": %u, \"policy\": \"%s\", \"asid\": %s},\n",
+            m->tlb.entries, m->tlb.ways ? m->tlb.ways : m->tlb.entries, tlb_policy_name(m->tlb.policy),
+            m->tlb.asid ? "true" : "false");
+    fprintf(out, "    \"memory\": {\"frames\": %" PRIu64 ", \"policy\": \"%s\", \"page_tables\": \"%s\"},\n",
+            m->memory.frames, policy_name(m->memory.policy), scope_tables(m));
+    if (m->swap.slots == SWAP_UNLIMITED)
+        fprintf(out, "    \"swap\": {\"slots\": null}},\n");
+    else
+        fprintf(out, "    \"swap\": {\"slots\": %" PRIu64 "}},\n", m->swap.slots);
+}
+
+void report_json_begin(FILE *out, const Session *s)
+{
+    fputs("{\n  \"scenario\": ", out);
+    json_str(out, s->sc.path);
+    fputs(",\n  \"title\": ", out);
+    json_str(out, s->sc.title);
+    fputs(",\n  \"trace\": ", out);
+    json_str(out, s->trace_label);
+    fputs(",\n", out);
+    json_machine(out, sim_machine(s->sim));
+}
+
+void report_json_access(FILE *out, const StepInfo *st, int first)
+{
+    fprintf(out, "%s    {\"step\": %" PRIu64 ", \"line\": %lu, \"pid\": %d, ", first ? "  \"accesses\": [\n" : ",\n",
+            st->step, st->line, st->pid);
+    if (st->kind == STEP_SWITCH) {
+        fputs("\"op\": \"switch\"}", out);
+        return;
+    }
+    fprintf(out, "\"op\": \"%c\", \"va\": \"0x%" PRIx64 "\", ", access_op_letter(st->op), st->va);
+    if (st->pa == PADDR_NONE)
+        fputs("\"pa\": null, ", out);
+    else
+        fprintf(out, "\"pa\": \"0x%" PRIx64 "\", ", st->pa);
+    fprintf(out, "\"tlb\": \"%s\", \"fault\": ", st->kind == STEP_SKIP ? "skipped" : st->tlb_hit ? "hit" : "miss");
+    if (st->fault == FAULT_NONE)
+        fputs("null}", out);
+    else
+        fprintf(out, "\"%s\"}", fault_kind_name(st->fault));
+}
+
+static void json_stats(FILE *out, const SimStats *st)
+{
+    const struct { const char *k; uint64_t v; } rows[] = {
+        { "steps", st->steps }, { "references", st->references }, { "tlb_hits", st->tlb_hits },
+        { "tlb_misses", st->tlb_misses }, { "page_faults", st->page_faults },
+        { "minor_faults", st->minor_faults }, { "major_faults", st->major_faults },
+        { "evictions", st->evictions }, { "writebacks", st->writebacks },
+        { "swap_ins", st->swap_ins }, { "swap_outs", st->swap_outs },
+        { "segfaults", st->segfaults + st->arch_faults }, { "arch_faults", st->arch_faults },
+        { "oom_kills", st->oom_kills }, { "walks", st->walks }, { "walk_reads", st->walk_reads },
+        { "table_pages", st->table_pages }, { "skipped", st->skipped }, { "cycles", st->cycles },
+    };
+    fputs("  \"stats\": {", out);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        fprintf(out, "%s\"%s\": %" PRIu64, i ? ", " : "", rows[i].k, rows[i].v);
+    fprintf(out, ", \"tlb_hit_rate\": %.6f, \"effective_access_time\": %.4f},\n",
+            ratio(st->tlb_hits, st->references), ratio(st->cycles, st->references));
+}
+
+void report_json_end(FILE *out, const Session *s, int had_accesses, const char *halt)
+{
+    if (had_accesses)
+        fputs("\n  ],\n", out);
+    json_stats(out, sim_stats(s->sim));
+    fputs("  \"halted\": ", out);
+    json_str(out, halt);
+    fputs(",\n  \"processes\": [", out);
+    for (size_t i = 0; i < sim_nprocs(s->sim); i++) {
+        const Process *p = sim_proc(s->sim, i);
+        fprintf(out, "%s\n    {\"pid\": %d, \"name\": ", i ? "," : "", p->pid);
+        json_str(out, p->name);
+        fprintf(out, ", \"state\": \"%s\", \"rss\": %" PRIu64 ", \"swap\": %" PRIu64 ", \"pt_pages\": %" PRIu64
+                ", \"references\": %" PRIu64 ", \"page_faults\": %" PRIu64 ", \"exit_reason\": ",
+                p->state == PROC_RUNNING ? "running" : "killed", p->rss, p->swap, p->pt_pages,
+                p->stats.references, p->stats.faults);
+        json_str(out, p->state == PROC_RUNNING ? NULL : p->exit_reason);
+        fputc('}', out);
+    }
+    fputs("\n  ]\n}\n", out);
+}
+
+/* ---- CSV ------------------------------------------------------------------- */
+
+void report_csv_stats(FILE *out, const Session *s)
+{
+    const SimStats *st = sim_stats(s->sim);
+    const MachineConfig *m = sim_machine(s->sim);
+    fputs("arch,page_size,tlb_entries,tlb_ways,frames,policy,references,tlb_hits,tlb_misses,"
+          "page_faults,minor_faults,major_faults,evictions,writebacks,swap_ins,segfaults,oom_kills,"
+          "table_pages,cycles\n", out);
+    fprintf(out, "%s,%" PRIu64 ",%u,%u,%" PRIu64 ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+            ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+            ",%" PRIu64 ",%" PRIu64 "\n",
+            arch_name(m->geo.arch), geo_page_size(&m->geo), m->tlb.entries,
+            m->tlb.ways ? m->tlb.ways : m->tlb.entries, m->memory.frames, policy_name(m->memory.policy),
+            st->references, st->tlb_hits, st->tlb_misses, st->page_faults, st->minor_faults,
+            st->major_faults, st->evictions, st->writebacks, st->swap_ins,
+            st->segfaults + st->arch_faults, st->oom_kills, st->table_pages, st->cycles);
+}
+
+void report_csv_header(FILE *out)
+{
+    fputs("step,line,pid,op,va,pa,tlb,fault\n", out);
+}
+
+void report_csv_access(FILE *out, const StepInfo *st)
+{
+    if (st->kind == STEP_SWITCH) {
+        fprintf(out, "%" PRIu64 ",%lu,%d,switch,,,,\n", st->step, st->line, st->pid);
+        return;
+    }
+    fprintf(out, "%" PRIu64 ",%lu,%d,%c,0x%" PRIx64 ",", st->step, st->line, st->pid,
+            access_op_letter(st->op), st->va);
+    if (st->pa != PADDR_NONE)
+        fprintf(out, "0x%" PRIx64, st->pa);
+    fprintf(out, ",%s,%s\n", st->kind == STEP_SKIP ? "skipped" : st->tlb_hit ? "hit" : "miss",
+            st->fault == FAULT_NONE ? "" : fault_kind_name(st->fault));
+}

@@ -1,0 +1,198 @@
+/* vmsim run and vmsim check. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char run_usage[] =
+    "usage: vmsim run [SCENARIO.ini] [options]\n"
+    "\n"
+    "Runs a scenario headless and prints a report. With no scenario and no --trace,\n"
+    "runs the built-in default scenario; with --trace alone, runs the trace on the\n"
+    "default machine with one process that may touch any address.\n"
+    "\n"
+    "options:\n"
+    "  --format text|json|csv     report format (default text)\n"
+    "  --log none|faults|all      log each step (all) or the steps that fault\n"
+    "  --set SECTION.KEY=VALUE    override a config key, e.g. --set memory.frames=64\n"
+    "                             (repeatable; applied after the scenario and --config)\n"
+    "  --config FILE              a machine config applied over the scenario's\n"
+    "  --trace FILE               run this trace instead of the scenario's\n"
+    "  --trace-format FMT         auto|vmsim|pages|lackey|ls|addrrw (default auto)\n"
+    "  --steps N                  stop after N steps\n"
+    "\n"
+    "exit status: 0 done, 1 the machine ran out of memory, 2 bad usage or input\n";
+
+/* Messages from the engine about a trace line start "line N:"; name the file. */
+static void print_step_error(const Session *s, const char *msg)
+{
+    if (strncmp(msg, "line ", 5) == 0)
+        fprintf(stderr, "vmsim: %s:%s\n", s->trace_label, msg + 5);
+    else
+        fprintf(stderr, "vmsim: %s\n", msg);
+}
+
+static bool want_row(const Options *o, const StepInfo *st)
+{
+    return o->log == LOG_ALL || (o->log == LOG_FAULTS && st->fault != FAULT_NONE);
+}
+
+static void copy_out(FILE *tmp)
+{
+    char buf[65536];
+    size_t n;
+    rewind(tmp);
+    while ((n = fread(buf, 1, sizeof buf, tmp)) > 0)
+        fwrite(buf, 1, n, stdout);
+    fflush(stdout);
+}
+
+/* Runs the steps, writing log rows to out. Returns the last status. */
+static StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows)
+{
+    StepInfo st;
+    StepStatus r = STEP_OK;
+    bool check = getenv("VMSIM_CHECK") != NULL;
+    while (!o->max_steps || sim_stats(s->sim)->steps < o->max_steps) {
+        r = sim_step(s->sim, &st);
+        if (r != STEP_OK)
+            break;
+        if (check && sim_check(s->sim)) {
+            fprintf(stderr, "vmsim: internal check failed after step %llu: %s\n",
+                    (unsigned long long)st.step, sim_check(s->sim));
+            abort();
+        }
+        if (o->format != FMT_TEXT && want_row(o, &st)) {
+            if (o->format == FMT_JSON)
+                report_json_access(out, &st, *rows == 0);
+            else
+                report_csv_access(out, &st);
+            ++*rows;
+        }
+    }
+    return r == STEP_OK ? STEP_END : r;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    Options o;
+    int pr = options_parse(&o, argc, argv, 2, "run", run_usage);
+    if (pr)
+        return pr > 0 ? EXIT_OK : EXIT_USAGE;
+    Session s;
+    char err[1024];
+    if (session_open(&s, &o, err, sizeof err) != 0) {
+        fprintf(stderr, "vmsim: %s\n", err);
+        session_close(&s);
+        return EXIT_USAGE;
+    }
+    /* Everything goes to a temporary file first: bad input found late in a trace
+     * leaves nothing half-written on stdout. */
+    FILE *out = tmpfile();
+    if (!out) {
+        perror("vmsim: temporary file");
+        session_close(&s);
+        return EXIT_USAGE;
+    }
+    TextLog log;
+    textlog_init(&log, out, s.sim, o.log);
+    if (o.format == FMT_TEXT && o.log != LOG_NONE)
+        sim_set_observer(s.sim, textlog_event, &log);
+    if (o.format == FMT_JSON)
+        report_json_begin(out, &s);
+    if (o.format == FMT_CSV && o.log != LOG_NONE)
+        report_csv_header(out);
+    int rows = 0;
+    StepStatus r = run_steps(&s, &o, out, &rows);
+    int status = EXIT_OK;
+    if (r == STEP_ERROR) {
+        print_step_error(&s, sim_error(s.sim));
+        status = EXIT_USAGE;
+    } else {
+        textlog_flush(&log);
+        if (o.format == FMT_TEXT) {
+            if (o.log != LOG_NONE)
+                fputc('\n', out);
+            report_text(out, &s);
+        } else if (o.format == FMT_JSON) {
+            report_json_end(out, &s, rows > 0, r == STEP_HALT ? sim_error(s.sim) : NULL);
+        } else if (o.log == LOG_NONE) {
+            report_csv_stats(out, &s);
+        }
+        copy_out(out);
+        if (r == STEP_HALT) {
+            fprintf(stderr, "vmsim: run stopped: %s\n", sim_error(s.sim));
+            status = EXIT_FAILED;
+        }
+    }
+    fclose(out);
+    textlog_fini(&log);
+    session_close(&s);
+    return status;
+}
+
+static const char check_usage[] =
+    "usage: vmsim check FILE... [--set SECTION.KEY=VALUE]...\n"
+    "\n"
+    "Checks scenario and machine-config files, and every line of their traces,\n"
+    "without running them. Prints FILE: ok for each good file.\n"
+    "exit status: 0 all good, 2 a file has an error (named FILE:LINE:)\n";
+
+static int check_one(const char *path, const Options *base)
+{
+    Options o = *base;
+    o.scenario = path;
+    Session s;
+    char err[1024];
+    int bad = session_open(&s, &o, err, sizeof err) != 0;
+    if (!bad && s.trace) {
+        TraceRecord rec;
+        int r;
+        while ((r = trace_next(s.trace, &rec, err, sizeof err)) > 0)
+            ;
+        bad = r < 0;
+    }
+    if (bad)
+        fprintf(stderr, "vmsim: %s\n", err);
+    else
+        printf("%s: ok\n", path);
+    session_close(&s);
+    return bad;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    Options base;
+    memset(&base, 0, sizeof base);
+    base.trace_format = TRACE_AUTO;
+    int bad = 0, files = 0;
+    for (int pass = 0; pass < 2; pass++) {     /* options first, then the files */
+        for (int i = 2; i < argc; i++) {
+            const char *a = argv[i];
+            if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+                fputs(check_usage, stdout);
+                return EXIT_OK;
+            }
+            if (strcmp(a, "--set") == 0 || strncmp(a, "--set=", 6) == 0) {
+                const char *v = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
+                if (!v || (pass == 0 && base.nsets == MAX_SETS)) {
+                    fputs(check_usage, stderr);
+                    return EXIT_USAGE;
+                }
+                if (pass == 0)
+                    base.sets[base.nsets++] = v;
+            } else if (a[0] == '-') {
+                fprintf(stderr, "vmsim check: unknown option '%s'\n", a);
+                return EXIT_USAGE;
+            } else if (pass == 1) {
+                files++;
+                bad |= check_one(a, &base);
+            }
+        }
+    }
+    if (!files) {
+        fputs(check_usage, stderr);
+        return EXIT_USAGE;
+    }
+    return bad ? EXIT_USAGE : EXIT_OK;
+}
