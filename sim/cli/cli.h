@@ -44,7 +44,8 @@ typedef struct Session {
     Scenario sc;
     Sim *sim;
     TraceReader *trace;
-    const char *trace_label;       /* file name shown in reports */
+    const char *trace_label;       /* shown in reports: a file name or "inline" */
+    const char *trace_file;        /* the file its lines come from, for messages */
 } Session;
 
 /* Loads, builds and opens the trace. Returns 0 or -1 with err set. */

@@ -150,6 +150,8 @@ int session_open(Session *s, const Options *o, char *err, size_t errlen)
         return -1;
     s->trace_label = o->trace ? o->trace : s->sc.trace_path ? s->sc.trace_path
                    : s->sc.inline_trace ? "inline" : "none";
+    s->trace_file = o->trace ? o->trace : s->sc.trace_path ? s->sc.trace_path
+                  : s->sc.inline_trace ? s->sc.inline_name : "trace";
     s->sim = scenario_build(&s->sc, err, errlen);
     if (!s->sim)
         return -1;

@@ -27,7 +27,7 @@ static const char run_usage[] =
 static void print_step_error(const Session *s, const char *msg)
 {
     if (strncmp(msg, "line ", 5) == 0)
-        fprintf(stderr, "vmsim: %s:%s\n", s->trace_label, msg + 5);
+        fprintf(stderr, "vmsim: %s:%s\n", s->trace_file, msg + 5);
     else
         fprintf(stderr, "vmsim: %s\n", msg);
 }
@@ -138,6 +138,14 @@ static const char check_usage[] =
     "without running them. Prints FILE: ok for each good file.\n"
     "exit status: 0 all good, 2 a file has an error (named FILE:LINE:)\n";
 
+static bool known_process(const Session *s, const char *name)
+{
+    for (size_t i = 0; i < sim_nprocs(s->sim); i++)
+        if (strcmp(sim_proc(s->sim, i)->name, name) == 0)
+            return true;
+    return false;
+}
+
 static int check_one(const char *path, const Options *base)
 {
     Options o = *base;
@@ -148,8 +156,13 @@ static int check_one(const char *path, const Options *base)
     if (!bad && s.trace) {
         TraceRecord rec;
         int r;
-        while ((r = trace_next(s.trace, &rec, err, sizeof err)) > 0)
-            ;
+        while ((r = trace_next(s.trace, &rec, err, sizeof err)) > 0) {
+            if (rec.kind == TREC_SWITCH && !known_process(&s, rec.name)) {
+                snprintf(err, sizeof err, "%s:%lu: no process named '%s'", s.trace_file, rec.line, rec.name);
+                r = -1;
+                break;
+            }
+        }
         bad = r < 0;
     }
     if (bad)

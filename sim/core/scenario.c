@@ -341,7 +341,7 @@ static int tlb_key(LoadCtx *c, const char *k, const char *v)
         return 0;
     }
     if (strcmp(k, "ways") == 0) {
-        if (strcmp(v, "full") == 0) {
+        if (strcmp(v, "full") == 0 || strcmp(v, "0") == 0) {
             m->tlb.ways = 0;
             return 0;
         }
@@ -716,6 +716,8 @@ static char *reader(char *str, int num, void *stream)
     while (*p == ' ' || *p == '\t')
         p++;
     const char *close = *p == '[' ? strchr(p, ']') : NULL;
+    if (*p == '[' && !close)
+        fail(c, "expected ']' to close the section name");
     if (close && !c->failed) {
         char name[128];
         size_t len = (size_t)(close - p - 1);
@@ -929,6 +931,12 @@ static int build_process(Sim *sim, const Scenario *sc, const ProcSpec *ps, char 
         if (v.kind == VMA_STACK) {
             v.start &= ~mask;              /* a stack's top is its fixed end */
             p->stack_limit = v.end > ps->stack_max ? (v.end - ps->stack_max) & ~mask : 0;
+        }
+        if (v.start & mask) {
+            snprintf(err, errlen, "%s: %s starts at 0x%llx, which is not page aligned (pages are %llu bytes)",
+                     ps->origin, vma_kind_name(v.kind), (unsigned long long)v.start,
+                     (unsigned long long)(mask + 1));
+            return -1;
         }
         v.end = (v.end + mask) & ~mask;
         if (v.end == 0 || sim_map(sim, p, &v, why, sizeof why) != 0) {

@@ -71,7 +71,9 @@ Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
     s->geo = m->geo;
     s->next_pid = 1;
     rng_seed(&s->rng, m->seed);
-    swap_init(&s->swap, m->swap.slots);
+    /* A swap entry keeps slot + 1 in the entry's frame field: that bounds the slots. */
+    uint64_t field = m->geo.fmt.pfn_bits >= 64 ? UINT64_MAX : (1ull << m->geo.fmt.pfn_bits) - 1;
+    swap_init(&s->swap, m->swap.slots < field ? m->swap.slots : field);
     unsigned ways = m->tlb.ways ? m->tlb.ways : m->tlb.entries;
     if (frames_init(&s->fp, m->memory.frames, m->geo.page_shift, m->memory.separate_tables) ||
         !(s->policy = policy_create(m->memory.policy, m->memory.frames, &s->rng)) ||
@@ -692,8 +694,8 @@ int sim_map(Sim *s, Process *p, const Vma *v, char *err, size_t errlen)
     const Geometry *g = &s->geo;
     uint64_t mask = geo_page_size(g) - 1;
     if ((v->start & mask) || (v->end & mask)) {
-        set_err(err, errlen, "0x%llx-0x%llx is not page aligned (pages are %llu bytes)",
-                (unsigned long long)v->start, (unsigned long long)v->end,
+        set_err(err, errlen, "%s at 0x%llx-0x%llx is not page aligned (pages are %llu bytes)",
+                vma_kind_name(v->kind), (unsigned long long)v->start, (unsigned long long)v->end,
                 (unsigned long long)geo_page_size(g));
         return -1;
     }

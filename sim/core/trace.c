@@ -1,0 +1,1093 @@
+/* vmsim: address-trace readers (the API is in include/vmsim/trace.h).
+ *
+ * A reader owns one fixed text window. Lines are found with memchr and parsed in
+ * place; when no newline is left, the unconsumed tail moves to the front and the
+ * source fills the rest. Memory therefore stays at one window (plus a decoder), however
+ * long the trace:
+ *
+ *   text: [ consumed | start .. scan .. end | free ]    cap bytes
+ *          text[0] is byte buf_off of the (decompressed) trace
+ *
+ * Sources: caller-owned memory (the window is the whole text), a plain file (read),
+ * a gzip file (zlib inflate) or an xz file (liblzma). Files are told apart by their
+ * first bytes, never by their names.
+ */
+#include "vmsim/trace.h"
+
+#define ZLIB_CONST
+#include <zlib.h>
+#include <lzma.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define TRACE_BUF_SIZE  (256u * 1024)   /* text window; a line holds at most one byte less */
+#define TRACE_IN_SIZE   (64u * 1024)    /* compressed input chunk */
+#define SNIFF_LINES     20              /* meaningful lines TRACE_AUTO looks at */
+#define SHOW_MAX        60              /* bytes of an offending line quoted in messages */
+#define ACCESS_SIZE_MAX (UINT64_C(1) << 31)
+
+/* What a malformed line should have been; messages read "expected <this>, got '...'". */
+#define EXP_VMSIM  "'R|W|X|M ADDR [SIZE]' or 'switch NAME'"
+#define EXP_PAGES  "a page number"
+#define EXP_LACKEY "'I|L|S|M ADDR,SIZE' (lackey)"
+#define EXP_LS     "'l|s ADDR [SIZE]'"
+#define EXP_ADDRRW "'ADDR R|W'"
+#define EXP_ADDR   "an address that fits in 64 bits"
+#define EXP_SIZE   "a SIZE from 1 to 2147483648"
+#define EXP_WRAP   "an access that ends below 2^64"
+#define EXP_NAME   "a process NAME of 1 to 63 characters from [A-Za-z0-9_.-]"
+#define EXP_PAGE   "a page number whose address fits in 64 bits"
+
+typedef enum { SRC_MEM, SRC_RAW, SRC_GZ, SRC_XZ } TraceSource;
+
+/* Parses one line [p, e) without its newline: 1 = record, 0 = nothing, -1 = *why. */
+typedef int (*LineParser)(const char *p, const char *e, unsigned page_shift,
+                          TraceRecord *rec, const char **why);
+
+struct TraceReader {
+    TraceFormat fmt;
+    LineParser parse;
+    unsigned page_shift;
+    char *name;                 /* for messages */
+    unsigned long first_line;
+
+    const char *text;           /* the window: buf, or the caller's text */
+    char *buf;                  /* owned window (files only) */
+    size_t cap, start, scan, end;
+    uint64_t buf_off;
+    bool eof;                   /* the source has nothing after text[end] */
+    bool skip;                  /* discarding the tail of an over-long line */
+
+    unsigned long line;         /* lines consumed */
+    uint64_t records;           /* records returned */
+
+    TraceSource src;
+    int fd;
+    uint8_t *in;                /* compressed input chunk */
+    const uint8_t *in_next;
+    size_t in_avail;
+    bool in_eof;
+    bool dec_end;               /* the decoder has seen the end of its data */
+    z_stream z;
+    lzma_stream x;
+    char ioerr[128];            /* sticky read failure, "" when none */
+};
+
+/* ---- Formats by name ---------------------------------------------------------- */
+
+static const char *const format_names[] = {
+    [TRACE_AUTO] = "auto",     [TRACE_VMSIM] = "vmsim", [TRACE_PAGES] = "pages",
+    [TRACE_LACKEY] = "lackey", [TRACE_LS] = "ls",       [TRACE_ADDRRW] = "addrrw",
+};
+#define FORMAT_COUNT (sizeof format_names / sizeof format_names[0])
+
+bool trace_format_parse(const char *name, TraceFormat *out)
+{
+    for (size_t i = 0; name != NULL && i < FORMAT_COUNT; i++) {
+        if (strcmp(name, format_names[i]) == 0) {
+            *out = (TraceFormat)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *trace_format_name(TraceFormat fmt)
+{
+    return (unsigned)fmt < FORMAT_COUNT ? format_names[fmt] : "unknown";
+}
+
+/* ---- Error messages ----------------------------------------------------------- */
+
+/* snprintf into the caller's err, which may be NULL or empty. */
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err == NULL || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* Copies up to SHOW_MAX bytes of [p, p+n) into out (SHOW_MAX * 4 + 4 bytes) as printable
+ * ASCII, other bytes as \xNN, and "..." when the text was cut. */
+static void show_text(char *out, const char *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t k = 0, i;
+    for (i = 0; i < n && i < SHOW_MAX; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 0x20 && c < 0x7f) {
+            out[k++] = (char)c;
+        } else {
+            out[k++] = '\\';
+            out[k++] = 'x';
+            out[k++] = hex[c >> 4];
+            out[k++] = hex[c & 15];
+        }
+    }
+    if (i < n) {
+        memcpy(out + k, "...", 3);
+        k += 3;
+    }
+    out[k] = '\0';
+}
+
+/* "NAME:LINE: expected WHY, got 'TEXT'"; without NAME, just "expected ...". */
+static void line_error(char *err, size_t errlen, const char *name, unsigned long line,
+                       const char *why, const char *p, size_t n)
+{
+    char shown[SHOW_MAX * 4 + 4];
+    show_text(shown, p, n);
+    if (name != NULL)
+        set_err(err, errlen, "%s:%lu: expected %s, got '%s'", name, line, why, shown);
+    else
+        set_err(err, errlen, "expected %s, got '%s'", why, shown);
+}
+
+/* ---- Scanning helpers ---------------------------------------------------------- */
+
+typedef enum { NUM_OK, NUM_NONE, NUM_OVERFLOW } NumStatus;
+
+/* Hex digit value plus one; 0 marks a byte that is not a hex digit. */
+static const uint8_t hex_value[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,
+    ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
+    ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+    ['F'] = 16,
+};
+
+static inline bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static inline const char *skip_blanks(const char *p, const char *e)
+{
+    while (p < e && is_blank(*p))
+        p++;
+    return p;
+}
+
+/* True when only blanks and an optional "# comment" remain. */
+static inline bool at_end(const char *p, const char *e)
+{
+    p = skip_blanks(p, e);
+    return p == e || *p == '#';
+}
+
+/* Hex digits (no prefix) at *pp; on NUM_OK *pp moves past them. Shifting drops the
+ * high digits of a long number, so the count tells an overflow afterwards. */
+static inline NumStatus scan_hex(const char **pp, const char *e, uint64_t *out)
+{
+    const char *s = *pp, *p = s;
+    uint64_t v = 0;
+    unsigned d;
+    while (p < e && (d = hex_value[(unsigned char)*p]) != 0) {
+        v = v << 4 | (d - 1);
+        p++;
+    }
+    if (p == s)
+        return NUM_NONE;
+    if (p - s > 16) {               /* more than 64 bits unless the excess is zeros */
+        for (const char *z = s; z < p - 16; z++)
+            if (*z != '0')
+                return NUM_OVERFLOW;
+    }
+    *pp = p;
+    *out = v;
+    return NUM_OK;
+}
+
+/* Decimal digits at *pp; on NUM_OK *pp moves past them. */
+static inline NumStatus scan_dec(const char **pp, const char *e, uint64_t *out)
+{
+    const char *p = *pp;
+    uint64_t v = 0;
+    while (p < e && (unsigned)(*p - '0') < 10) {
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return NUM_OVERFLOW;
+        v = v * 10 + d;
+        p++;
+    }
+    if (p == *pp)
+        return NUM_NONE;
+    *pp = p;
+    *out = v;
+    return NUM_OK;
+}
+
+static inline bool has_0x(const char *p, const char *e)
+{
+    return e - p >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+}
+
+/* A number written 0xHEX or DECIMAL. */
+static NumStatus scan_num(const char **pp, const char *e, uint64_t *out)
+{
+    if (!has_0x(*pp, e))
+        return scan_dec(pp, e, out);
+    const char *p = *pp + 2;
+    NumStatus st = scan_hex(&p, e, out);
+    if (st == NUM_OK)
+        *pp = p;
+    return st;
+}
+
+/* A hex number with or without 0x. */
+static NumStatus scan_hex_0x(const char **pp, const char *e, uint64_t *out)
+{
+    const char *p = *pp + (has_0x(*pp, e) ? 2 : 0);
+    NumStatus st = scan_hex(&p, e, out);
+    if (st == NUM_OK)
+        *pp = p;
+    return st;
+}
+
+/* Maps a failed scan to -1: an overflow reports overflow_why, a missing number keeps
+ * the format's *why. */
+static int num_fail(NumStatus st, const char *overflow_why, const char **why)
+{
+    if (st == NUM_OVERFLOW)
+        *why = overflow_why;
+    return -1;
+}
+
+/* SIZE (decimal, or 0x hex when hex_ok) in 1..2^31. Returns 0, or -1 with *why. */
+static inline int scan_size(const char **pp, const char *e, bool hex_ok, uint64_t *size,
+                            const char **why)
+{
+    NumStatus st = hex_ok ? scan_num(pp, e, size) : scan_dec(pp, e, size);
+    if (st == NUM_OK && *pp < e && !is_blank(**pp) && **pp != '#')
+        st = NUM_NONE;              /* not a number at all, like "0x3" in lackey */
+    if (st == NUM_NONE)
+        return -1;
+    if (st == NUM_OVERFLOW || *size == 0 || *size > ACCESS_SIZE_MAX) {
+        *why = EXP_SIZE;
+        return -1;
+    }
+    return 0;
+}
+
+/* Fills an access record; rejects accesses whose last byte would pass 2^64 - 1. */
+static inline int set_access(TraceRecord *rec, AccessOp op, uint64_t addr, uint64_t size,
+                             const char **why)
+{
+    if (size - 1 > UINT64_MAX - addr) {
+        *why = EXP_WRAP;
+        return -1;
+    }
+    rec->kind = TREC_ACCESS;
+    rec->op = op;
+    rec->addr = addr;
+    rec->size = (uint32_t)size;
+    rec->name[0] = '\0';
+    return 1;
+}
+
+/* ---- Line grammars -----------------------------------------------------------
+ * Every format skips blank lines, lines whose first non-blank is '#', and a trailing
+ * "# comment" after a record; blanks are spaces and tabs. The record grammars are
+ * disjoint (no meaningful line parses in two formats), which TRACE_AUTO relies on. */
+
+/* "ADDR [SIZE]" and the end of the line. ADDR is hex after 0x and decimal otherwise,
+ * or hex either way when bare_hex; SIZE is decimal or 0x hex. */
+static int parse_addr_size(const char *p, const char *e, bool bare_hex, AccessOp op,
+                           TraceRecord *rec, const char **why)
+{
+    uint64_t addr, size = 1;
+    NumStatus st = bare_hex ? scan_hex_0x(&p, e, &addr) : scan_num(&p, e, &addr);
+    if (st != NUM_OK)
+        return num_fail(st, EXP_ADDR, why);
+    const char *q = skip_blanks(p, e);
+    if (q > p && q < e && *q != '#') {
+        p = q;
+        if (scan_size(&p, e, true, &size, why) < 0)
+            return -1;
+    }
+    if (!at_end(p, e))
+        return -1;
+    return set_access(rec, op, addr, size, why);
+}
+
+static bool is_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '.' || c == '-';
+}
+
+/* "switch NAME": 1..TRACE_NAME_MAX-1 characters of [A-Za-z0-9_.-]. p is at 's'. */
+static int parse_switch(const char *p, const char *e, TraceRecord *rec, const char **why)
+{
+    if (e - p < 6 || memcmp(p, "switch", 6) != 0 || (e - p > 6 && !is_blank(p[6])))
+        return -1;
+    *why = EXP_NAME;
+    p = skip_blanks(p + 6, e);
+    const char *s = p;
+    while (p < e && is_name_char(*p))
+        p++;
+    size_t n = (size_t)(p - s);
+    if (n == 0 || n >= TRACE_NAME_MAX || !at_end(p, e))
+        return -1;
+    rec->kind = TREC_SWITCH;
+    rec->op = OP_READ;
+    rec->addr = 0;
+    rec->size = 0;
+    memcpy(rec->name, s, n);
+    rec->name[n] = '\0';
+    return 1;
+}
+
+/* vmsim: "R|W|X|M ADDR [SIZE]" (op in either case) or "switch NAME". */
+static int parse_vmsim(const char *p, const char *e, unsigned page_shift,
+                       TraceRecord *rec, const char **why)
+{
+    (void)page_shift;
+    p = skip_blanks(p, e);
+    if (p == e || *p == '#')
+        return 0;
+    *why = EXP_VMSIM;
+    AccessOp op;
+    switch (*p) {
+    case 'R': case 'r': op = OP_READ; break;
+    case 'W': case 'w': op = OP_WRITE; break;
+    case 'X': case 'x': op = OP_EXEC; break;
+    case 'M': case 'm': op = OP_MODIFY; break;
+    case 's': return parse_switch(p, e, rec, why);
+    default: return -1;
+    }
+    if (++p == e || !is_blank(*p))
+        return -1;
+    return parse_addr_size(skip_blanks(p, e), e, false, op, rec, why);
+}
+
+/* pages: one page number (decimal or 0x hex); the access reads byte page << shift. */
+static int parse_pages(const char *p, const char *e, unsigned page_shift,
+                       TraceRecord *rec, const char **why)
+{
+    p = skip_blanks(p, e);
+    if (p == e || *p == '#')
+        return 0;
+    *why = EXP_PAGES;
+    uint64_t page;
+    NumStatus st = scan_num(&p, e, &page);
+    if (st != NUM_OK)
+        return num_fail(st, EXP_PAGE, why);
+    if (!at_end(p, e))
+        return -1;
+    if (page > (UINT64_MAX >> page_shift)) {
+        *why = EXP_PAGE;
+        return -1;
+    }
+    return set_access(rec, OP_READ, page << page_shift, 1, why);
+}
+
+/* lackey: "I  ADDR,SIZE", " L|S|M ADDR,SIZE" with bare hex ADDR, decimal SIZE and no
+ * blanks around the comma; "==" lines are Valgrind's commentary. Leading blanks vary. */
+static int parse_lackey(const char *p, const char *e, unsigned page_shift,
+                        TraceRecord *rec, const char **why)
+{
+    (void)page_shift;
+    p = skip_blanks(p, e);
+    if (p == e || *p == '#' || (e - p >= 2 && p[0] == '=' && p[1] == '='))
+        return 0;
+    *why = EXP_LACKEY;
+    AccessOp op;
+    switch (*p) {
+    case 'I': op = OP_EXEC; break;
+    case 'L': op = OP_READ; break;
+    case 'S': op = OP_WRITE; break;
+    case 'M': op = OP_MODIFY; break;
+    default: return -1;
+    }
+    if (++p == e || !is_blank(*p))
+        return -1;
+    p = skip_blanks(p, e);
+    uint64_t addr, size;
+    NumStatus st = scan_hex(&p, e, &addr);
+    if (st != NUM_OK)
+        return num_fail(st, EXP_ADDR, why);
+    if (p == e || *p++ != ',' || scan_size(&p, e, false, &size, why) < 0 || !at_end(p, e))
+        return -1;
+    return set_access(rec, op, addr, size, why);
+}
+
+/* ls: "l|s ADDR [SIZE]" (either case), ADDR hex with or without 0x. */
+static int parse_ls(const char *p, const char *e, unsigned page_shift,
+                    TraceRecord *rec, const char **why)
+{
+    (void)page_shift;
+    p = skip_blanks(p, e);
+    if (p == e || *p == '#')
+        return 0;
+    *why = EXP_LS;
+    AccessOp op;
+    switch (*p) {
+    case 'l': case 'L': op = OP_READ; break;
+    case 's': case 'S': op = OP_WRITE; break;
+    default: return -1;
+    }
+    if (++p == e || !is_blank(*p))
+        return -1;
+    return parse_addr_size(skip_blanks(p, e), e, true, op, rec, why);
+}
+
+/* addrrw: "ADDR R|W" (either case), ADDR hex with or without 0x; size 1. */
+static int parse_addrrw(const char *p, const char *e, unsigned page_shift,
+                        TraceRecord *rec, const char **why)
+{
+    (void)page_shift;
+    p = skip_blanks(p, e);
+    if (p == e || *p == '#')
+        return 0;
+    *why = EXP_ADDRRW;
+    uint64_t addr;
+    NumStatus st = scan_hex_0x(&p, e, &addr);
+    if (st != NUM_OK)
+        return num_fail(st, EXP_ADDR, why);
+    if (p == e || !is_blank(*p))
+        return -1;
+    p = skip_blanks(p, e);
+    AccessOp op;
+    if (p < e && (*p == 'R' || *p == 'r'))
+        op = OP_READ;
+    else if (p < e && (*p == 'W' || *p == 'w'))
+        op = OP_WRITE;
+    else
+        return -1;
+    if (!at_end(p + 1, e))
+        return -1;
+    return set_access(rec, op, addr, 1, why);
+}
+
+static LineParser parser_for(TraceFormat fmt)
+{
+    switch (fmt) {
+    case TRACE_VMSIM:  return parse_vmsim;
+    case TRACE_PAGES:  return parse_pages;
+    case TRACE_LACKEY: return parse_lackey;
+    case TRACE_LS:     return parse_ls;
+    case TRACE_ADDRRW: return parse_addrrw;
+    case TRACE_AUTO:   break;
+    }
+    return NULL;
+}
+
+/* ---- Sources ------------------------------------------------------------------ */
+
+static ssize_t read_some(int fd, void *dst, size_t n)
+{
+    ssize_t got;
+    do
+        got = read(fd, dst, n);
+    while (got < 0 && errno == EINTR);
+    return got;
+}
+
+/* Records a read failure; it stays until the reader seeks. Returns -1. */
+static int src_fail(TraceReader *t, const char *why)
+{
+    snprintf(t->ioerr, sizeof t->ioerr, "%s", why);
+    return -1;
+}
+
+/* Makes at least need bytes of compressed input available, unless the file ends. */
+static int in_fill(TraceReader *t, size_t need)
+{
+    while (t->in_avail < need && !t->in_eof) {
+        memmove(t->in, t->in_next, t->in_avail);
+        t->in_next = t->in;
+        ssize_t n = read_some(t->fd, t->in + t->in_avail, TRACE_IN_SIZE - t->in_avail);
+        if (n < 0)
+            return src_fail(t, strerror(errno));
+        t->in_eof = n == 0;
+        t->in_avail += (size_t)n;
+    }
+    return 0;
+}
+
+/* After one gzip member: another follows if the next bytes are the gzip magic; other
+ * trailing bytes are ignored, as zlib's gzread does. */
+static int gz_next_member(TraceReader *t)
+{
+    if (in_fill(t, 2) < 0)
+        return -1;
+    if (t->in_avail >= 2 && t->in_next[0] == 0x1f && t->in_next[1] == 0x8b)
+        inflateReset(&t->z);
+    else
+        t->dec_end = true;
+    return 0;
+}
+
+static const char *gz_reason(int rc)
+{
+    switch (rc) {
+    case Z_MEM_ERROR:  return "out of memory";
+    case Z_DATA_ERROR: return "gzip data is corrupt";
+    case Z_BUF_ERROR:  return "gzip data is truncated";
+    }
+    return "gzip decoder failed";
+}
+
+/* Inflates into dst until at least one byte comes out or the data ends. */
+static ssize_t gz_read(TraceReader *t, char *dst, size_t cap)
+{
+    z_stream *z = &t->z;
+    z->next_out = (Bytef *)dst;
+    z->avail_out = (uInt)cap;
+    while (z->avail_out == cap && !t->dec_end) {
+        if (t->in_avail == 0 && in_fill(t, 1) < 0)
+            return -1;
+        z->next_in = t->in_next;
+        z->avail_in = (uInt)t->in_avail;
+        int rc = inflate(z, Z_NO_FLUSH);
+        t->in_next = z->next_in;
+        t->in_avail = z->avail_in;
+        if (rc == Z_STREAM_END) {
+            if (gz_next_member(t) < 0)
+                return -1;
+        } else if (rc != Z_OK) {
+            return src_fail(t, gz_reason(rc));
+        }
+    }
+    return (ssize_t)(cap - z->avail_out);
+}
+
+static const char *xz_reason(lzma_ret rc)
+{
+    switch (rc) {
+    case LZMA_MEM_ERROR:      return "out of memory";
+    case LZMA_MEMLIMIT_ERROR: return "xz memory limit reached";
+    case LZMA_FORMAT_ERROR:   return "not xz data";
+    case LZMA_OPTIONS_ERROR:  return "unsupported xz options";
+    case LZMA_DATA_ERROR:     return "xz data is corrupt";
+    case LZMA_BUF_ERROR:      return "xz data is truncated";
+    default:                  return "xz decoder failed";
+    }
+}
+
+/* Decodes into dst until at least one byte comes out or the data ends. */
+static ssize_t xz_read(TraceReader *t, char *dst, size_t cap)
+{
+    lzma_stream *x = &t->x;
+    x->next_out = (uint8_t *)dst;
+    x->avail_out = cap;
+    while (x->avail_out == cap && !t->dec_end) {
+        if (t->in_avail == 0 && in_fill(t, 1) < 0)
+            return -1;
+        x->next_in = t->in_next;
+        x->avail_in = t->in_avail;
+        lzma_ret rc = lzma_code(x, t->in_eof ? LZMA_FINISH : LZMA_RUN);
+        t->in_next = x->next_in;
+        t->in_avail = x->avail_in;
+        if (rc == LZMA_STREAM_END)
+            t->dec_end = true;
+        else if (rc != LZMA_OK)
+            return src_fail(t, xz_reason(rc));
+    }
+    return (ssize_t)(cap - x->avail_out);
+}
+
+/* Reads up to cap bytes of text into dst: > 0 bytes, 0 at the end, -1 with t->ioerr. */
+static ssize_t src_read(TraceReader *t, char *dst, size_t cap)
+{
+    if (t->ioerr[0] != '\0')
+        return -1;
+    switch (t->src) {
+    case SRC_RAW: {
+        ssize_t n = read_some(t->fd, dst, cap);
+        return n < 0 ? src_fail(t, strerror(errno)) : n;
+    }
+    case SRC_GZ: return gz_read(t, dst, cap);
+    case SRC_XZ: return xz_read(t, dst, cap);
+    case SRC_MEM: break;
+    }
+    return 0;
+}
+
+/* Starts (or restarts) the decoder for t->src at the beginning of its data. */
+static int decoder_start(TraceReader *t)
+{
+    t->dec_end = false;
+    if (t->src == SRC_GZ)
+        return inflateReset(&t->z) == Z_OK ? 0 : -1;
+    if (t->src == SRC_XZ)
+        return lzma_stream_decoder(&t->x, UINT64_MAX, LZMA_CONCATENATED) == LZMA_OK ? 0 : -1;
+    return 0;
+}
+
+/* Moves the file and the decoder back to byte 0 and empties the window. */
+static int src_restart(TraceReader *t)
+{
+    t->ioerr[0] = '\0';
+    if (lseek(t->fd, 0, SEEK_SET) < 0)
+        return src_fail(t, strerror(errno));
+    t->in_next = t->in;
+    t->in_avail = 0;
+    t->in_eof = false;
+    if (decoder_start(t) < 0)
+        return src_fail(t, "cannot restart the decoder");
+    t->buf_off = 0;
+    t->start = t->scan = t->end = 0;
+    t->eof = false;
+    return 0;
+}
+
+/* ---- The window --------------------------------------------------------------- */
+
+/* Moves the unconsumed bytes to the front and reads more after them. */
+static int refill(TraceReader *t, char *err, size_t errlen)
+{
+    if (t->start > 0) {
+        memmove(t->buf, t->buf + t->start, t->end - t->start);
+        t->buf_off += t->start;
+        t->end -= t->start;
+        t->scan -= t->start;
+        t->start = 0;
+    }
+    ssize_t n = src_read(t, t->buf + t->end, t->cap - t->end);
+    if (n < 0) {
+        set_err(err, errlen, "%s:%lu: cannot read: %s", t->name, t->line + 1, t->ioerr);
+        return -1;
+    }
+    t->eof = n == 0;
+    t->end += (size_t)n;
+    return 0;
+}
+
+/* A full window without a newline: reports the line and discards it up to its end. */
+static int line_too_long(TraceReader *t, char *err, size_t errlen)
+{
+    char why[64];
+    snprintf(why, sizeof why, "a line of at most %zu bytes", t->cap - 1);
+    t->line++;
+    line_error(err, errlen, t->name, t->line, why, t->text + t->start, t->end - t->start);
+    t->start = t->scan = t->end;
+    t->skip = true;
+    return -1;
+}
+
+/* Drops bytes up to and including the next newline (the rest of an over-long line). */
+static int skip_rest(TraceReader *t, char *err, size_t errlen)
+{
+    for (;;) {
+        const char *nl = memchr(t->text + t->start, '\n', t->end - t->start);
+        if (nl != NULL) {
+            t->start = t->scan = (size_t)(nl - t->text) + 1;
+            t->skip = false;
+            return 0;
+        }
+        t->start = t->scan = t->end;
+        if (t->eof) {
+            t->skip = false;
+            return 0;
+        }
+        if (refill(t, err, errlen) < 0)
+            return -1;
+    }
+}
+
+/* The next line without its newline: 1 with *line and *len set, 0 at the end, -1 on
+ * error. */
+static inline int next_line(TraceReader *t, const char **line, size_t *len,
+                            char *err, size_t errlen)
+{
+    if (t->skip && skip_rest(t, err, errlen) < 0)
+        return -1;
+    for (;;) {
+        const char *s = t->text + t->start;
+        const char *nl = memchr(t->text + t->scan, '\n', t->end - t->scan);
+        if (nl != NULL) {
+            *line = s;
+            *len = (size_t)(nl - s);
+            t->start = t->scan = (size_t)(nl - t->text) + 1;
+            t->line++;
+            return 1;
+        }
+        t->scan = t->end;
+        if (t->eof) {
+            if (t->start == t->end)
+                return 0;
+            *line = s;                      /* the last line has no newline */
+            *len = t->end - t->start;
+            t->start = t->scan = t->end;
+            t->line++;
+            return 1;
+        }
+        if (t->start == 0 && t->end == t->cap)
+            return line_too_long(t, err, errlen);
+        if (refill(t, err, errlen) < 0)
+            return -1;
+    }
+}
+
+/* ---- Format detection --------------------------------------------------------- */
+
+/* Candidates in order of preference. The grammars are disjoint, so more than one fits
+ * only when the window has no meaningful line; then the native format, vmsim. */
+static const TraceFormat sniff_order[] = {
+    TRACE_LACKEY, TRACE_VMSIM, TRACE_ADDRRW, TRACE_LS, TRACE_PAGES
+};
+#define SNIFF_COUNT (sizeof sniff_order / sizeof sniff_order[0])
+
+/* Runs every candidate over the first SNIFF_LINES meaningful complete lines in the
+ * window; bad[i] becomes the first line candidate i rejects (0 if none). Returns the
+ * number of meaningful lines seen. */
+static int sniff_lines(const TraceReader *t, unsigned long bad[SNIFF_COUNT])
+{
+    int seen = 0;
+    const char *p = t->text + t->start, *e = t->text + t->end;
+    unsigned long line = t->line;
+    while (p < e && seen < SNIFF_LINES) {
+        const char *nl = memchr(p, '\n', (size_t)(e - p));
+        if (nl == NULL && !t->eof)
+            break;
+        const char *le = nl != NULL ? nl : e;
+        if (le > p && le[-1] == '\r')
+            le--;
+        line++;
+        const char *q = skip_blanks(p, le);
+        if (q < le && *q != '#') {
+            seen++;
+            for (size_t i = 0; i < SNIFF_COUNT; i++) {
+                TraceRecord rec;
+                const char *why;
+                if (bad[i] == 0 && parser_for(sniff_order[i])(p, le, t->page_shift, &rec, &why) < 0)
+                    bad[i] = line;
+            }
+        }
+        p = nl != NULL ? nl + 1 : e;
+    }
+    return seen;
+}
+
+/* Fills the window and picks t->fmt from what it holds; consumes nothing. A read
+ * failure after some text only ends the filling: it is sticky, so trace_next reports
+ * it again at the line where it happened. */
+static int sniff(TraceReader *t, char *err, size_t errlen)
+{
+    while (!t->eof && t->end < t->cap) {
+        if (refill(t, err, errlen) < 0) {
+            if (t->end == t->start)
+                return -1;
+            break;
+        }
+    }
+    unsigned long bad[SNIFF_COUNT] = { 0 }, worst = 0;
+    if (sniff_lines(t, bad) == 0) {
+        t->fmt = TRACE_VMSIM;
+        return 0;
+    }
+    for (size_t i = 0; i < SNIFF_COUNT; i++) {
+        if (bad[i] == 0) {
+            t->fmt = sniff_order[i];
+            return 0;
+        }
+        if (bad[i] > worst)
+            worst = bad[i];
+    }
+    set_err(err, errlen, "%s:%lu: cannot tell the trace format; use --trace-format",
+            t->name, worst);
+    return -1;
+}
+
+/* ---- Opening and closing ------------------------------------------------------ */
+
+/* A reader with no source yet, or NULL with err set. */
+static TraceReader *reader_new(const char *name, TraceFormat fmt, unsigned page_shift,
+                               char *err, size_t errlen)
+{
+    if ((unsigned)fmt >= FORMAT_COUNT) {
+        set_err(err, errlen, "%s: unknown trace format %d", name, (int)fmt);
+        return NULL;
+    }
+    if (page_shift > 63) {
+        set_err(err, errlen, "%s: page shift %u is not in 0..63", name, page_shift);
+        return NULL;
+    }
+    TraceReader *t = calloc(1, sizeof *t);
+    if (t == NULL || (t->name = strdup(name)) == NULL) {
+        free(t);
+        set_err(err, errlen, "%s: out of memory", name);
+        return NULL;
+    }
+    t->fmt = fmt;
+    t->page_shift = page_shift;
+    t->fd = -1;
+    t->x = (lzma_stream)LZMA_STREAM_INIT;
+    t->first_line = 1;
+    return t;
+}
+
+/* Reads the first bytes (up to n) without giving up on short reads. */
+static ssize_t read_head(int fd, uint8_t *dst, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read_some(fd, dst + got, n - got);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+/* Hands the first bytes of a compressed file to a new decoder. */
+static int decoder_open(TraceReader *t, TraceSource src, const uint8_t *head, size_t n)
+{
+    t->in = malloc(TRACE_IN_SIZE);
+    if (t->in == NULL)
+        return -1;
+    memcpy(t->in, head, n);
+    t->in_next = t->in;
+    t->in_avail = n;
+    if (src == SRC_GZ && inflateInit2(&t->z, 15 + 16) != Z_OK)   /* 16: gzip wrapper */
+        return -1;
+    t->src = src;
+    return decoder_start(t);
+}
+
+/* Opens path, reads its magic bytes and sets up the matching source. */
+static int src_open(TraceReader *t, const char *path, char *err, size_t errlen)
+{
+    static const uint8_t gz_magic[2] = { 0x1f, 0x8b };
+    static const uint8_t xz_magic[6] = { 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00 };
+    uint8_t head[6];
+    ssize_t n;
+    t->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (t->fd < 0 || (n = read_head(t->fd, head, sizeof head)) < 0) {
+        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    t->buf = malloc(TRACE_BUF_SIZE);
+    if (t->buf == NULL) {
+        set_err(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    t->text = t->buf;
+    t->cap = TRACE_BUF_SIZE;
+    TraceSource src = SRC_RAW;
+    if (n >= 6 && memcmp(head, xz_magic, 6) == 0)
+        src = SRC_XZ;
+    else if (n >= 2 && memcmp(head, gz_magic, 2) == 0)
+        src = SRC_GZ;
+    if (src == SRC_RAW) {
+        t->src = SRC_RAW;
+        memcpy(t->buf, head, (size_t)n);
+        t->end = (size_t)n;
+        return 0;
+    }
+    if (decoder_open(t, src, head, (size_t)n) < 0) {
+        set_err(err, errlen, "%s: cannot start the %s decoder", path,
+                src == SRC_XZ ? "xz" : "gzip");
+        return -1;
+    }
+    return 0;
+}
+
+TraceReader *trace_open(const char *path, TraceFormat fmt, unsigned page_shift,
+                        char *err, size_t errlen)
+{
+    if (path == NULL) {
+        set_err(err, errlen, "trace: no path given");
+        return NULL;
+    }
+    TraceReader *t = reader_new(path, fmt, page_shift, err, errlen);
+    if (t == NULL)
+        return NULL;
+    if (src_open(t, path, err, errlen) < 0 ||
+        (fmt == TRACE_AUTO && sniff(t, err, errlen) < 0)) {
+        trace_close(t);
+        return NULL;
+    }
+    t->parse = parser_for(t->fmt);
+    return t;
+}
+
+TraceReader *trace_open_mem(const char *text, size_t len, const char *name,
+                            unsigned long first_line, TraceFormat fmt,
+                            unsigned page_shift, char *err, size_t errlen)
+{
+    if (name == NULL)
+        name = "(memory)";
+    if (text == NULL && len > 0) {
+        set_err(err, errlen, "%s: no text given", name);
+        return NULL;
+    }
+    TraceReader *t = reader_new(name, fmt, page_shift, err, errlen);
+    if (t == NULL)
+        return NULL;
+    t->src = SRC_MEM;
+    t->text = text != NULL ? text : "";
+    t->cap = t->end = len;
+    t->eof = true;
+    t->first_line = first_line;
+    t->line = first_line - 1;
+    if (fmt == TRACE_AUTO && sniff(t, err, errlen) < 0) {
+        trace_close(t);
+        return NULL;
+    }
+    t->parse = parser_for(t->fmt);
+    return t;
+}
+
+void trace_close(TraceReader *t)
+{
+    if (t == NULL)
+        return;
+    if (t->src == SRC_GZ)
+        inflateEnd(&t->z);
+    lzma_end(&t->x);
+    if (t->fd >= 0)
+        close(t->fd);
+    free(t->in);
+    free(t->buf);
+    free(t->name);
+    free(t);
+}
+
+TraceFormat trace_format(const TraceReader *t)
+{
+    return t->fmt;
+}
+
+/* ---- Reading ------------------------------------------------------------------ */
+
+int trace_next(TraceReader *t, TraceRecord *rec, char *err, size_t errlen)
+{
+    for (;;) {
+        const char *p;
+        size_t n;
+        int rc = next_line(t, &p, &n, err, errlen);
+        if (rc <= 0)
+            return rc;
+        if (n > 0 && p[n - 1] == '\r')
+            n--;
+        const char *why = NULL;
+        if (t->fmt == TRACE_LACKEY)     /* the common case, inlined */
+            rc = parse_lackey(p, p + n, t->page_shift, rec, &why);
+        else
+            rc = t->parse(p, p + n, t->page_shift, rec, &why);
+        if (rc > 0) {
+            rec->line = t->line;
+            t->records++;
+            return 1;
+        }
+        if (rc < 0) {
+            line_error(err, errlen, t->name, t->line, why, p, n);
+            return -1;
+        }
+    }
+}
+
+int trace_parse_line(TraceFormat fmt, const char *line, size_t len,
+                     unsigned page_shift, TraceRecord *rec,
+                     char *err, size_t errlen)
+{
+    LineParser parse = (unsigned)fmt < FORMAT_COUNT ? parser_for(fmt) : NULL;
+    if (parse == NULL || page_shift > 63 || (line == NULL && len > 0)) {
+        set_err(err, errlen, "expected a trace format other than auto, a page shift "
+                "in 0..63 and a line");
+        return -1;
+    }
+    if (line == NULL)
+        line = "";
+    if (len > 0 && line[len - 1] == '\n')
+        len--;
+    if (len > 0 && line[len - 1] == '\r')
+        len--;
+    const char *why = NULL;
+    int rc = parse(line, line + len, page_shift, rec, &why);
+    if (rc > 0)
+        rec->line = 0;
+    else if (rc < 0)
+        line_error(err, errlen, NULL, 0, why, line, len);
+    return rc;
+}
+
+/* ---- Positions ---------------------------------------------------------------- */
+
+TracePos trace_tell(const TraceReader *t)
+{
+    TracePos pos = { t->buf_off + t->start, t->line, t->records };
+    return pos;
+}
+
+static int seek_past_end(TraceReader *t, uint64_t offset, char *err, size_t errlen)
+{
+    set_err(err, errlen, "%s: cannot seek to byte %llu: the trace is shorter", t->name,
+            (unsigned long long)offset);
+    return -1;
+}
+
+/* A plain file: lseek there and empty the window. */
+static int raw_seek(TraceReader *t, uint64_t offset, char *err, size_t errlen)
+{
+    struct stat st;
+    if (fstat(t->fd, &st) == 0 && S_ISREG(st.st_mode) && offset > (uint64_t)st.st_size)
+        return seek_past_end(t, offset, err, errlen);
+    if (offset > (uint64_t)INT64_MAX || lseek(t->fd, (off_t)offset, SEEK_SET) < 0) {
+        set_err(err, errlen, "%s: cannot seek: %s", t->name, strerror(errno));
+        return -1;
+    }
+    t->ioerr[0] = '\0';
+    t->buf_off = offset;
+    t->start = t->scan = t->end = 0;
+    t->eof = false;
+    return 0;
+}
+
+/* A compressed file: restart it when the offset lies behind the window, then
+ * decompress forward, discarding, until the window holds the offset. */
+static int dec_seek(TraceReader *t, uint64_t offset, char *err, size_t errlen)
+{
+    if (offset < t->buf_off && src_restart(t) < 0) {
+        set_err(err, errlen, "%s: cannot seek: %s", t->name, t->ioerr);
+        return -1;
+    }
+    while (offset - t->buf_off > t->end) {
+        if (t->eof)
+            return seek_past_end(t, offset, err, errlen);
+        t->start = t->end;
+        if (refill(t, err, errlen) < 0)
+            return -1;
+    }
+    t->start = t->scan = (size_t)(offset - t->buf_off);
+    return 0;
+}
+
+int trace_seek(TraceReader *t, TracePos pos, char *err, size_t errlen)
+{
+    int rc = 0;
+    t->line = pos.line;
+    t->skip = false;
+    if (pos.offset >= t->buf_off && pos.offset - t->buf_off <= t->end)
+        t->start = t->scan = (size_t)(pos.offset - t->buf_off);
+    else if (t->src == SRC_RAW)
+        rc = raw_seek(t, pos.offset, err, errlen);
+    else if (t->src == SRC_GZ || t->src == SRC_XZ)
+        rc = dec_seek(t, pos.offset, err, errlen);
+    else
+        rc = seek_past_end(t, pos.offset, err, errlen);
+    if (rc == 0)
+        t->records = pos.records;
+    return rc;
+}
+
+int trace_rewind(TraceReader *t, char *err, size_t errlen)
+{
+    TracePos start = { 0, t->first_line - 1, 0 };
+    return trace_seek(t, start, err, errlen);
+}

@@ -1,0 +1,82 @@
+#!/bin/sh
+# Command-line tests: exit statuses, error messages for bad input, and the fault
+# counts of tests/data/expected-faults.csv reproduced through `vmsim run`.
+# Usage: tests/cli.sh path/to/vmsim
+set -u
+vmsim=${1:?usage: cli.sh VMSIM}
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+# expect_exit STATUS DESCRIPTION command...: runs it, keeps stdout/stderr in $tmp.
+expect_exit() {
+    status=$1 what=$2
+    shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    if [ "$got" -eq "$status" ]; then ok; else bad "$what: exit $got, wanted $status"; sed 's/^/  /' "$tmp/err" | head -3; fi
+}
+
+# --- usage ------------------------------------------------------------------
+expect_exit 0 "vmsim --help" "$vmsim" --help
+grep -q '^usage: vmsim' "$tmp/out" && ok || bad "--help prints usage"
+expect_exit 0 "vmsim run --help" "$vmsim" run --help
+grep -q -- '--trace-format' "$tmp/out" && ok || bad "run --help lists --trace-format"
+expect_exit 2 "unknown verb" "$vmsim" frobnicate
+expect_exit 2 "unknown option" "$vmsim" run --frames 3
+expect_exit 2 "bad --format" "$vmsim" run --format xml
+expect_exit 2 "missing scenario file" "$vmsim" run no/such/file.ini
+grep -q 'no/such/file.ini: No such file or directory' "$tmp/err" && ok || bad "missing file named"
+expect_exit 2 "bad --set" "$vmsim" run --set memory.frames=0
+grep -q -- "--set memory.frames=0: expected a number of frames" "$tmp/err" && ok || bad "--set error names the option"
+expect_exit 2 "--set without a dot" "$vmsim" run --set frames=3
+expect_exit 0 "default scenario" "$vmsim" run
+grep -q 'page faults' "$tmp/out" && ok || bad "default run prints a report"
+expect_exit 0 "vmsim with no verb" "$vmsim"
+
+# --- bad input: each file's first line says what the error must say ----------
+for f in tests/data/bad/*.ini; do
+    want=$(sed -n '1s/^; expect: //p' "$f")
+    for verb in run check; do
+        expect_exit 2 "$verb $f" "$vmsim" $verb "$f"
+        if grep -qF -- "$want" "$tmp/err"; then ok; else bad "$verb $f: stderr lacks '$want'"; sed 's/^/  got: /' "$tmp/err"; fi
+        if [ "$verb" = run ] && [ -s "$tmp/out" ]; then bad "$f: stdout not empty on error"; else ok; fi
+    done
+done
+expect_exit 2 "bad trace line" "$vmsim" run --trace tests/data/bad/bad-trace.trace --trace-format vmsim --format json
+grep -qF 'bad-trace.trace:3: expected' "$tmp/err" && ok || bad "bad trace line names file:3"
+[ -s "$tmp/out" ] && bad "half-written output on a bad trace" || ok
+expect_exit 2 "binary garbage as a trace" "$vmsim" run --trace /bin/sh --trace-format vmsim
+expect_exit 0 "check every shipped file" "$vmsim" check scenarios/*.ini configs/*.ini
+
+# --- Belady's anomaly and the expected fault counts -------------------------
+faults() {   # trace format frames policy -> page_faults,references
+    "$vmsim" run --trace "$1" --trace-format "$2" --set memory.frames="$3" --set memory.policy="$4" \
+        --set tlb.entries=0 --set memory.page_tables=separate --format csv |
+        awk -F, 'NR==1 { for (i = 1; i <= NF; i++) col[$i] = i } NR==2 { print $col["page_faults"] "," $col["references"] }'
+}
+[ "$(faults tests/data/belady.pages pages 3 fifo)" = "9,12" ] && ok || bad "belady fifo 3 frames: 9 faults"
+[ "$(faults tests/data/belady.pages pages 4 fifo)" = "10,12" ] && ok || bad "belady fifo 4 frames: 10 faults"
+json=$("$vmsim" run --trace tests/data/belady.pages --trace-format pages --set memory.frames=3 \
+    --set memory.policy=fifo --set tlb.entries=0 --set memory.page_tables=separate --format json)
+echo "$json" | grep -q '"page_faults": 9,' && ok || bad "belady json page_faults 9"
+
+policies=$("$vmsim" run --help | sed -n 's/.*policies: //p')
+while IFS=, read -r stream policy frames refs want; do
+    [ "$stream" = stream ] && continue
+    p=$(echo "$policy" | tr 'A-Z' 'a-z')
+    case "$stream" in
+    wc) trace=tests/data/wc.lackey.xz fmt=lackey ;;
+    *) trace=tests/data/$stream.pages fmt=pages ;;
+    esac
+    got=$(faults "$trace" "$fmt" "$frames" "$p")
+    if [ "$got" = "$want,$refs" ]; then ok; else bad "expected-faults $stream $policy $frames: got $got, want $want,$refs"; fi
+done <tests/data/expected-faults.csv
+: "$policies"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

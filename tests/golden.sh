@@ -1,0 +1,38 @@
+#!/bin/sh
+# Golden tests: runs every scenario in scenarios/ and compares the text log and the
+# JSON report with the checked-in files in tests/golden/. UPDATE=1 rewrites them
+# (then read the diff before committing: a golden file is only as right as its check).
+# Usage: tests/golden.sh path/to/vmsim
+set -u
+vmsim=${1:?usage: golden.sh VMSIM}
+dir=tests/golden
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() {   # name, expected file, command...
+    name=$1 want=$2
+    shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    echo "exit $?" >>"$tmp/out"
+    if [ "${UPDATE:-0}" = 1 ]; then
+        cp "$tmp/out" "$want"
+    fi
+    if [ -f "$want" ] && cmp -s "$tmp/out" "$want"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL golden $name ($want)"
+        [ -f "$want" ] && diff -u "$want" "$tmp/out" | head -40
+        [ -s "$tmp/err" ] && sed 's/^/  stderr: /' "$tmp/err" | head -5
+    fi
+}
+
+for s in scenarios/*.ini; do
+    n=$(basename "$s" .ini)
+    check "$n.log" "$dir/$n.log" "$vmsim" run "$s" --log all
+    check "$n.json" "$dir/$n.json" "$vmsim" run "$s" --format json --log all
+done
+echo "golden: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
