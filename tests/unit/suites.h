@@ -1,3 +1,4 @@
 /* Every unit-test suite, one line each. A test_<module>.c file defines
  * void suite_<module>(void), which adds its suite and tests to the registry. */
 SUITE(trace)
+SUITE(sim)

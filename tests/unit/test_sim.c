@@ -1,0 +1,427 @@
+/* The engine: demand paging, faults, eviction and swap, segfaults, the TLB across
+ * switches, straddling accesses, events and the bookkeeping check. */
+#include <string.h>
+
+#include "testutil.h"
+#include "vmsim/sim.h"
+
+typedef struct World {
+    Sim *sim;
+    Process *p;
+    TraceReader *trace;
+    char err[256];
+} World;
+
+static MachineConfig machine(ArchKind arch, uint64_t frames)
+{
+    MachineConfig m;
+    machine_default(&m);
+    geo_preset(&m.geo, arch);
+    m.memory.frames = frames;
+    return m;
+}
+
+/* A world with one process "p" mapping text r-x (file) and heap rw- (anon). */
+static void world_init(World *w, const MachineConfig *m)
+{
+    memset(w, 0, sizeof *w);
+    w->sim = sim_create(m, w->err, sizeof w->err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w->sim);
+    w->p = sim_add_process(w->sim, 0, "p", w->err, sizeof w->err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w->p);
+    Vma text = { .start = 0x400000, .end = 0x404000, .perms = PTE_R | PTE_X, .kind = VMA_TEXT, .file = true };
+    Vma heap = { .start = 0x600000, .end = 0x640000, .perms = PTE_R | PTE_W, .kind = VMA_HEAP };
+    CU_ASSERT_EQUAL(sim_map(w->sim, w->p, &text, w->err, sizeof w->err), 0);
+    CU_ASSERT_EQUAL(sim_map(w->sim, w->p, &heap, w->err, sizeof w->err), 0);
+}
+
+static void world_trace(World *w, const char *text)
+{
+    trace_close(w->trace);
+    w->trace = trace_open_mem(text, strlen(text), "t", 1, TRACE_VMSIM, 12, w->err, sizeof w->err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w->trace);
+    sim_set_trace(w->sim, w->trace);
+}
+
+/* Runs to the end, checking the bookkeeping after every step. */
+static StepStatus world_run(World *w)
+{
+    StepStatus r;
+    while ((r = sim_step(w->sim, NULL)) == STEP_OK)
+        CU_ASSERT_PTR_NULL(sim_check(w->sim));
+    return r;
+}
+
+static void world_fini(World *w)
+{
+    sim_destroy(w->sim);
+    trace_close(w->trace);
+}
+
+static pte_t leaf_pte(World *w, vaddr_t va)
+{
+    Walk wk;
+    sim_peek(w->sim, w->p, va, &wk);
+    return wk.pte[wk.nread - 1];
+}
+
+static void test_demand_zero_and_tables(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 16);
+    World w;
+    world_init(&w, &m);
+    world_trace(&w, "W 0x600000 8\nR 0x600008 8\n");
+    CU_ASSERT_EQUAL(world_run(&w), STEP_END);
+    const SimStats *st = sim_stats(w.sim);
+    CU_ASSERT_EQUAL(st->references, 2);
+    CU_ASSERT_EQUAL(st->minor_faults, 1);       /* heap is anonymous: zero-filled */
+    CU_ASSERT_EQUAL(st->major_faults, 0);
+    CU_ASSERT_EQUAL(st->tlb_hits, 1);           /* the second access hits */
+    CU_ASSERT_EQUAL(w.p->rss, 1);
+    CU_ASSERT_EQUAL(w.p->pt_pages, 4);          /* PML4 + PDPT + PD + PT */
+    CU_ASSERT_EQUAL(sim_frames(w.sim)->in_use[FRAME_TABLE], 4);
+    /* The leaf maps frame 4 (frames 0..3 hold the tables), present, writable, dirty. */
+    pte_t pte = leaf_pte(&w, 0x600000);
+    const Geometry *g = &sim_machine(w.sim)->geo;
+    CU_ASSERT_EQUAL(pte_pfn(g, pte), 4);
+    CU_ASSERT_EQUAL(pte_flags(g, pte) & (PTE_V | PTE_W | PTE_D | PTE_U), PTE_V | PTE_W | PTE_D | PTE_U);
+    world_fini(&w);
+}
+
+static void test_text_is_file_backed_and_read_only(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 16);
+    World w;
+    world_init(&w, &m);
+    world_trace(&w, "X 0x400000 4\nW 0x400010 4\nR 0x600000 4\n");
+    StepInfo info;
+    CU_ASSERT_EQUAL(sim_step(w.sim, &info), STEP_OK);
+    CU_ASSERT_EQUAL(info.fault, FAULT_MAJOR);    /* first touch of text reads the file */
+    CU_ASSERT_EQUAL(sim_step(w.sim, &info), STEP_OK);
+    CU_ASSERT_EQUAL(info.fault, FAULT_SEGV_ACCERR);
+    CU_ASSERT_EQUAL(info.pa, PADDR_NONE);
+    CU_ASSERT_EQUAL(w.p->state, PROC_KILLED);
+    CU_ASSERT_EQUAL(w.p->rss, 0);
+    CU_ASSERT_EQUAL(w.p->pt_pages, 0);
+    CU_ASSERT_EQUAL(sim_frames(w.sim)->nfree, 16);   /* every frame came back */
+    CU_ASSERT_EQUAL(sim_step(w.sim, &info), STEP_OK);
+    CU_ASSERT_EQUAL(info.kind, STEP_SKIP);           /* a dead process's access */
+    CU_ASSERT_EQUAL(sim_stats(w.sim)->segfaults, 1);
+    CU_ASSERT_EQUAL(sim_stats(w.sim)->skipped, 1);
+    CU_ASSERT_PTR_NULL(sim_check(w.sim));
+    world_fini(&w);
+}
+
+static void test_unmapped_access_segfaults(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 16);
+    World w;
+    world_init(&w, &m);
+    world_trace(&w, "R 0x500000 4\n");
+    StepInfo info;
+    CU_ASSERT_EQUAL(sim_step(w.sim, &info), STEP_OK);
+    CU_ASSERT_EQUAL(info.fault, FAULT_SEGV_MAPERR);
+    CU_ASSERT_NSTRING_EQUAL(w.p->exit_reason, "SIGSEGV: no mapping", 19);
+    world_fini(&w);
+}
+
+static void test_noncanonical_is_arch_fault(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 16);
+    World w;
+    world_init(&w, &m);
+    world_trace(&w, "R 0x0000800000000000 4\n");
+    StepInfo info;
+    CU_ASSERT_EQUAL(sim_step(w.sim, &info), STEP_OK);
+    CU_ASSERT_EQUAL(info.fault, FAULT_ARCH);
+    CU_ASSERT_EQUAL(sim_stats(w.sim)->arch_faults, 1);
+    world_fini(&w);
+}
+
+/* 6 frames: 4 tables + 2 data. Three heap pages written in turn: the third evicts the
+ * first (LRU), which is dirty, so it goes to swap slot 0 and its entry keeps the slot. */
+static void test_dirty_eviction_goes_to_swap(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 6);
+    m.memory.policy = POLICY_LRU;
+    World w;
+    world_init(&w, &m);
+    world_trace(&w, "W 0x600000 8\nW 0x601000 8\nW 0x602000 8\nR 0x600000 8\n");
+    for (int i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(sim_step(w.sim, NULL), STEP_OK);
+    const SimStats *st = sim_stats(w.sim);
+    CU_ASSERT_EQUAL(st->evictions, 1);
+    CU_ASSERT_EQUAL(st->writebacks, 1);
+    CU_ASSERT_EQUAL(w.p->swap, 1);
+    const Geometry *g = &sim_machine(w.sim)->geo;
+    pte_t pte = leaf_pte(&w, 0x600000);
+    CU_ASSERT_FALSE(pte_flags(g, pte) & PTE_V);     /* not present ... */
+    CU_ASSERT_EQUAL(pte_pfn(g, pte), 0 + 1);        /* ... holding swap slot 0 + 1 */
+    StepInfo info;
+    CU_ASSERT_EQUAL(sim_step(w.sim, &info), STEP_OK);
+    CU_ASSERT_EQUAL(info.fault, FAULT_MAJOR);       /* read back from swap */
+    CU_ASSERT_EQUAL(st->swap_ins, 1);
+    CU_ASSERT_EQUAL(st->evictions, 2);
+    CU_ASSERT_EQUAL(st->writebacks, 2);             /* 0x601000 was dirty too */
+    CU_ASSERT_EQUAL(w.p->swap, 1);
+    CU_ASSERT_PTR_NULL(sim_check(w.sim));
+    world_fini(&w);
+}
+
+/* A clean page (read only, never written) is dropped, not written back. */
+static void test_clean_eviction_is_dropped(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 5);
+    World w;
+    world_init(&w, &m);
+    world_trace(&w, "R 0x600000 8\nR 0x601000 8\nR 0x600000 8\n");
+    CU_ASSERT_EQUAL(world_run(&w), STEP_END);
+    const SimStats *st = sim_stats(w.sim);
+    CU_ASSERT_EQUAL(st->evictions, 2);
+    CU_ASSERT_EQUAL(st->writebacks, 0);
+    CU_ASSERT_EQUAL(st->minor_faults, 3);           /* zero page again, not swap */
+    CU_ASSERT_EQUAL(w.p->swap, 0);
+    world_fini(&w);
+}
+
+static void test_swap_full_halts(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 5);
+    m.swap.slots = 0;
+    World w;
+    world_init(&w, &m);
+    world_trace(&w, "W 0x600000 8\nW 0x601000 8\n");
+    CU_ASSERT_EQUAL(sim_step(w.sim, NULL), STEP_OK);
+    CU_ASSERT_EQUAL(sim_step(w.sim, NULL), STEP_HALT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(sim_error(w.sim), "swap is full"));
+    world_fini(&w);
+}
+
+/* The TLB must not keep a translation for a page that was evicted. */
+static void test_eviction_invalidates_tlb(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 5);
+    World w;
+    world_init(&w, &m);
+    world_trace(&w, "R 0x600000 8\nR 0x601000 8\nR 0x600000 8\n");
+    StepInfo info;
+    sim_step(w.sim, &info);
+    sim_step(w.sim, &info);
+    CU_ASSERT_EQUAL(sim_step(w.sim, &info), STEP_OK);
+    CU_ASSERT_FALSE(info.tlb_hit);
+    CU_ASSERT_EQUAL(info.fault, FAULT_MINOR);
+    world_fini(&w);
+}
+
+static void two_procs(World *w, bool asid)
+{
+    MachineConfig m = machine(ARCH_X86_64, 32);
+    m.tlb.asid = asid;
+    world_init(w, &m);
+    Process *q = sim_add_process(w->sim, 0, "q", w->err, sizeof w->err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(q);
+    Vma heap = { .start = 0x600000, .end = 0x640000, .perms = PTE_R | PTE_W, .kind = VMA_HEAP };
+    CU_ASSERT_EQUAL(sim_map(w->sim, q, &heap, w->err, sizeof w->err), 0);
+    world_trace(w, "R 0x600000\nswitch q\nR 0x600000\nswitch p\nR 0x600000\n");
+}
+
+static void test_switch_with_and_without_asids(void)
+{
+    World w;
+    two_procs(&w, false);
+    CU_ASSERT_EQUAL(world_run(&w), STEP_END);
+    CU_ASSERT_EQUAL(sim_stats(w.sim)->tlb_hits, 0);   /* each switch flushed the TLB */
+    CU_ASSERT_EQUAL(sim_stats(w.sim)->page_faults, 2);
+    world_fini(&w);
+    two_procs(&w, true);
+    CU_ASSERT_EQUAL(world_run(&w), STEP_END);
+    CU_ASSERT_EQUAL(sim_stats(w.sim)->tlb_hits, 1);   /* p's entry survived q's turn */
+    world_fini(&w);
+}
+
+static void test_same_va_two_processes_two_frames(void)
+{
+    World w;
+    two_procs(&w, true);
+    StepInfo a, b;
+    sim_step(w.sim, &a);
+    sim_step(w.sim, NULL);
+    sim_step(w.sim, &b);
+    CU_ASSERT_NOT_EQUAL(a.pa, b.pa);
+    CU_ASSERT_NOT_EQUAL(a.pid, b.pid);
+    world_fini(&w);
+}
+
+static void test_straddle_and_modify(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 16);
+    World w;
+    world_init(&w, &m);
+    world_trace(&w, "R 0x600ffc 8\nM 0x601ffe 4\n");
+    StepInfo s[6];
+    int n = 0;
+    while (n < 6 && sim_step(w.sim, &s[n]) == STEP_OK)
+        n++;
+    CU_ASSERT_EQUAL(n, 6);       /* 2 pages; then M: read 2 pages, write 2 pages */
+    CU_ASSERT_EQUAL(s[0].va, 0x600ffc);
+    CU_ASSERT_EQUAL(s[1].va, 0x601000);
+    CU_ASSERT_EQUAL(s[2].op, OP_READ);
+    CU_ASSERT_EQUAL(s[2].va, 0x601ffe);
+    CU_ASSERT_EQUAL(s[3].va, 0x602000);
+    CU_ASSERT_EQUAL(s[4].op, OP_WRITE);
+    CU_ASSERT_EQUAL(s[4].va, 0x601ffe);
+    CU_ASSERT_EQUAL(s[5].op, OP_WRITE);
+    CU_ASSERT_EQUAL(s[2].line, 2);
+    CU_ASSERT_EQUAL(sim_stats(w.sim)->references, 6);
+    world_fini(&w);
+}
+
+static void test_stack_grows_to_its_limit(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 32);
+    World w;
+    world_init(&w, &m);
+    Vma stack = { .start = 0x7ffffffee000, .end = 0x7ffffffff000, .perms = PTE_R | PTE_W, .kind = VMA_STACK };
+    CU_ASSERT_EQUAL(sim_map(w.sim, w.p, &stack, w.err, sizeof w.err), 0);
+    w.p->stack_limit = 0x7ffffffec000;           /* two more pages may be added */
+    world_trace(&w, "W 0x7ffffffed008 8\nW 0x7ffffffeb000 8\n");
+    StepInfo info;
+    CU_ASSERT_EQUAL(sim_step(w.sim, &info), STEP_OK);
+    CU_ASSERT_EQUAL(info.fault, FAULT_MINOR);
+    CU_ASSERT_EQUAL(proc_find_vma(w.p, 0x7ffffffed000)->start, 0x7ffffffed000);
+    CU_ASSERT_EQUAL(sim_step(w.sim, &info), STEP_OK);
+    CU_ASSERT_EQUAL(info.fault, FAULT_SEGV_MAPERR);  /* below the limit */
+    world_fini(&w);
+}
+
+typedef struct Recorder {
+    EventKind kinds[64];
+    int n;
+} Recorder;
+
+static void record(void *ctx, const SimEvent *ev)
+{
+    Recorder *r = ctx;
+    if (r->n < 64)
+        r->kinds[r->n++] = ev->kind;
+}
+
+static void test_events_of_a_fault(void)
+{
+    MachineConfig m = machine(ARCH_X86_32, 16);
+    World w;
+    world_init(&w, &m);
+    Recorder rec = { .n = 0 };
+    sim_set_observer(w.sim, record, &rec);
+    world_trace(&w, "W 0x600000 4\n");
+    CU_ASSERT_EQUAL(sim_step(w.sim, NULL), STEP_OK);
+    /* x86_32: 2 levels. The walk stops at the empty PD entry, the OS adds a PT and a
+     * page, the walk is retried through both levels. */
+    static const EventKind want[] = {
+        EV_ACCESS, EV_TLB_MISS, EV_WALK, EV_TABLE_ALLOC, EV_MAP, EV_FAULT, EV_FRAME_ALLOC,
+        EV_MAP, EV_WALK, EV_WALK, EV_TLB_FILL, EV_TRANSLATED,
+    };
+    CU_ASSERT_EQUAL_FATAL(rec.n, (int)(sizeof want / sizeof want[0]));
+    for (int i = 0; i < rec.n; i++)
+        CU_ASSERT_EQUAL(rec.kinds[i], want[i]);
+    world_fini(&w);
+}
+
+static void test_svade_faults_for_dirty(void)
+{
+    MachineConfig m = machine(ARCH_SV39, 16);
+    m.geo.ad_by_fault = true;
+    World w;
+    world_init(&w, &m);
+    world_trace(&w, "R 0x600000 8\nW 0x600000 8\nW 0x600008 8\n");
+    StepInfo s[3];
+    for (int i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(sim_step(w.sim, &s[i]), STEP_OK);
+    CU_ASSERT_EQUAL(s[0].fault, FAULT_MINOR);
+    CU_ASSERT_EQUAL(s[1].fault, FAULT_AD);       /* D clear: the OS sets it */
+    CU_ASSERT_EQUAL(s[2].fault, FAULT_NONE);
+    CU_ASSERT_TRUE(s[2].tlb_hit);
+    world_fini(&w);
+}
+
+static void test_separate_tables_leave_ram_to_data(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 2);
+    m.memory.separate_tables = true;
+    World w;
+    world_init(&w, &m);
+    world_trace(&w, "R 0x600000\nR 0x601000\n");
+    CU_ASSERT_EQUAL(world_run(&w), STEP_END);
+    CU_ASSERT_EQUAL(sim_stats(w.sim)->evictions, 0);  /* two data pages fit in 2 frames */
+    CU_ASSERT_EQUAL(w.p->pt_pages, 4);
+    CU_ASSERT_EQUAL(sim_frames(w.sim)->in_use[FRAME_DATA], 2);
+    world_fini(&w);
+}
+
+static void test_all_tables_no_victim_halts(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 4);   /* the 4 tables fill RAM */
+    World w;
+    world_init(&w, &m);
+    world_trace(&w, "R 0x600000\n");
+    CU_ASSERT_EQUAL(sim_step(w.sim, NULL), STEP_HALT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(sim_error(w.sim), "out of memory"));
+    world_fini(&w);
+}
+
+static void test_deterministic(void)
+{
+    uint64_t cycles[2];
+    for (int run = 0; run < 2; run++) {
+        MachineConfig m = machine(ARCH_X86_64, 6);
+        m.memory.policy = POLICY_RANDOM;
+        m.tlb.policy = TLB_RANDOM;
+        World w;
+        world_init(&w, &m);
+        world_trace(&w, "W 0x600000\nW 0x601000\nW 0x602000\nR 0x600000\nW 0x603000\nR 0x601000\n");
+        CU_ASSERT_EQUAL(world_run(&w), STEP_END);
+        cycles[run] = sim_stats(w.sim)->cycles;
+        world_fini(&w);
+    }
+    CU_ASSERT_EQUAL(cycles[0], cycles[1]);
+}
+
+static void test_bad_setup_is_refused(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 8);
+    World w;
+    world_init(&w, &m);
+    Vma overlap = { .start = 0x401000, .end = 0x402000, .perms = PTE_R, .kind = VMA_DATA };
+    CU_ASSERT_EQUAL(sim_map(w.sim, w.p, &overlap, w.err, sizeof w.err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(w.err, "overlaps"));
+    Vma high = { .start = 0x800000000000, .end = 0x800000001000, .perms = PTE_R, .kind = VMA_MMAP };
+    CU_ASSERT_EQUAL(sim_map(w.sim, w.p, &high, w.err, sizeof w.err), -1);
+    CU_ASSERT_PTR_NULL(sim_add_process(w.sim, 0, "p", w.err, sizeof w.err));   /* same name */
+    m.memory.frames = 0;
+    CU_ASSERT_PTR_NULL(sim_create(&m, w.err, sizeof w.err));
+    world_fini(&w);
+}
+
+void suite_sim(void);
+void suite_sim(void)
+{
+    TEST_SUITE("sim",
+        { "demand-zero fault and page-table pages", test_demand_zero_and_tables },
+        { "text: file-backed, read-only, kill frees all", test_text_is_file_backed_and_read_only },
+        { "access outside every mapping: SIGSEGV", test_unmapped_access_segfaults },
+        { "non-canonical address: architecture fault", test_noncanonical_is_arch_fault },
+        { "dirty victim to swap, swap entry, swap-in", test_dirty_eviction_goes_to_swap },
+        { "clean victim dropped", test_clean_eviction_is_dropped },
+        { "swap full with a dirty victim halts", test_swap_full_halts },
+        { "eviction invalidates the TLB", test_eviction_invalidates_tlb },
+        { "context switch with and without ASIDs", test_switch_with_and_without_asids },
+        { "same address, two processes, two frames", test_same_va_two_processes_two_frames },
+        { "straddling access and lackey M", test_straddle_and_modify },
+        { "stack growth down to its limit", test_stack_grows_to_its_limit },
+        { "event stream of a fault", test_events_of_a_fault },
+        { "Svade: dirty-bit fault", test_svade_faults_for_dirty },
+        { "separate page tables", test_separate_tables_leave_ram_to_data },
+        { "RAM full of tables: halt", test_all_tables_no_victim_halts },
+        { "same seed, same run", test_deterministic },
+        { "bad set-up refused", test_bad_setup_is_refused });
+}
