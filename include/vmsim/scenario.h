@@ -30,7 +30,7 @@ typedef struct ProcSpec {
 
 /* Where a key was last set, for messages about values that only fail together. */
 typedef struct KeyOrigin {
-    char key[32];                /* "section.key" */
+    char key[72];                /* "section.key" */
     char where[SCEN_ORIGIN_MAX]; /* "FILE:LINE" */
 } KeyOrigin;
 

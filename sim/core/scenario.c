@@ -142,11 +142,22 @@ static int fail(LoadCtx *c, const char *fmt, ...)
     return -1;
 }
 
+static void note_origin_as(LoadCtx *c, const char *name);
+
+/* Remembers where section.key was set, and section.* as the section's latest key (for
+ * messages about a value that was never set but clashes with ones that were). */
 static void note_origin(LoadCtx *c, const char *section, const char *key)
 {
+    char name[72];
+    snprintf(name, sizeof name, "%.24s.%.40s", section, key);
+    note_origin_as(c, name);
+    snprintf(name, sizeof name, "%.24s.*", section);
+    note_origin_as(c, name);
+}
+
+static void note_origin_as(LoadCtx *c, const char *name)
+{
     Scenario *sc = c->sc;
-    char name[32];
-    snprintf(name, sizeof name, "%s.%s", section, key);
     size_t i = 0;
     while (i < sc->norigins && strcmp(sc->origins[i].key, name) != 0)
         i++;
@@ -866,14 +877,29 @@ int scenario_set(Scenario *sc, const char *assignment, const char *source, char 
     return 0;
 }
 
+static const char *find_origin(const Scenario *sc, const char *key, size_t n)
+{
+    for (size_t i = 0; i < sc->norigins; i++)
+        if (strlen(sc->origins[i].key) == n && strncmp(sc->origins[i].key, key, n) == 0)
+            return sc->origins[i].where;
+    return NULL;
+}
+
+/* Where the key a message starts with ("memory.frames: ...") was set, else where its
+ * section was last touched. */
 static const char *origin_of(const Scenario *sc, const char *msg)
 {
     const char *colon = strchr(msg, ':');
-    size_t n = colon ? (size_t)(colon - msg) : 0;
-    for (size_t i = 0; i < sc->norigins; i++)
-        if (strlen(sc->origins[i].key) == n && strncmp(sc->origins[i].key, msg, n) == 0)
-            return sc->origins[i].where;
-    return NULL;
+    const char *dot = strchr(msg, '.');
+    if (!colon || !dot || dot > colon)
+        return NULL;
+    const char *where = find_origin(sc, msg, (size_t)(colon - msg));
+    if (!where) {
+        char any[72];
+        snprintf(any, sizeof any, "%.*s.*", (int)(dot - msg) < 24 ? (int)(dot - msg) : 24, msg);
+        where = find_origin(sc, any, strlen(any));
+    }
+    return where;
 }
 
 int scenario_validate(Scenario *sc, char *err, size_t errlen)

@@ -36,10 +36,13 @@ int main(int argc, char **argv)
     CU_basic_set_mode(CU_BRM_NORMAL);
     CU_basic_run_tests();
     /* Read the counts before cleanup: CU_get_error() does not report failed assertions. */
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    unsigned asserts = CU_get_number_of_failures();
+    unsigned tests_failed = CU_get_number_of_tests_failed();
     unsigned run = CU_get_number_of_tests_run();
     CU_ErrorCode err = CU_get_error();
     CU_cleanup_registry();
-    printf("\n%u tests run, %u failures\n", run, failed);
-    return (failed || err != CUE_SUCCESS || run == 0) ? 1 : 0;
+    printf("\nunit: %u passed, %u failed\n", run - tests_failed, tests_failed);
+    if (asserts)
+        printf("(%u assertions failed)\n", asserts);
+    return (asserts || tests_failed || err != CUE_SUCCESS || run == 0) ? 1 : 0;
 }

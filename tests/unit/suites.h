@@ -2,3 +2,4 @@
  * void suite_<module>(void), which adds its suite and tests to the registry. */
 SUITE(trace)
 SUITE(sim)
+SUITE(scenario)
