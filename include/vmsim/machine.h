@@ -17,7 +17,12 @@ typedef struct MachineConfig {
         unsigned ways;             /* 0 = fully associative */
         TlbPolicy policy;
         bool asid;                 /* tags entries with the process; else flush on switch */
-    } tlb;
+    } tlb;                         /* the first-level TLB: data, or unified */
+    struct {
+        unsigned entries;          /* 0 = instruction fetches use [tlb] (unified) */
+        unsigned ways;
+        TlbPolicy policy;
+    } itlb, stlb;                  /* split instruction TLB; second-level (unified) TLB */
     struct {
         uint64_t frames;           /* RAM frames */
         PolicyKind policy;

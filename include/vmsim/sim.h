@@ -21,7 +21,8 @@
 typedef struct SimStats {
     uint64_t steps;           /* steps taken */
     uint64_t references;      /* translations (page references) */
-    uint64_t tlb_hits, tlb_misses;
+    uint64_t tlb_hits, tlb_misses;  /* translated without a walk, or not */
+    uint64_t stlb_hits;       /* of the hits: found in the second-level TLB */
     uint64_t page_faults;     /* minor + major */
     uint64_t minor_faults, major_faults;
     uint64_t evictions, writebacks, swap_ins, swap_outs;
@@ -59,6 +60,14 @@ typedef struct StepInfo {
 
 typedef struct Sim Sim;
 
+/* The TLBs a machine may have (a level with 0 entries is absent). */
+typedef enum {
+    SIM_DTLB,       /* first level: data, or unified when there is no ITLB */
+    SIM_ITLB,       /* first level for instruction fetches */
+    SIM_STLB,       /* second level, unified */
+    SIM_TLBS
+} SimTlb;
+
 /* Creates a machine from m (copied). Returns NULL with err set if m is invalid or
  * host memory runs out. */
 Sim *sim_create(const MachineConfig *m, char *err, size_t errlen);
@@ -87,7 +96,8 @@ const char *sim_error(const Sim *s);
 const SimStats *sim_stats(const Sim *s);
 const MachineConfig *sim_machine(const Sim *s);
 const FramePool *sim_frames(const Sim *s);
-const Tlb *sim_tlb(const Sim *s);
+const Tlb *sim_tlb(const Sim *s);   /* the first-level data (or unified) TLB */
+const Tlb *sim_tlb_at(const Sim *s, SimTlb which);
 const Swap *sim_swap(const Sim *s);
 const Policy *sim_policy(const Sim *s);
 size_t sim_nprocs(const Sim *s);

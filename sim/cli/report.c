@@ -23,18 +23,35 @@ static void split_words(const Geometry *g, char *buf, size_t len)
         snprintf(buf + n, len - n, "%u", g->page_shift);
 }
 
+static const char *const tlb_names[SIM_TLBS] = { "dtlb", "itlb", "stlb" };
+
+/* "64 entries, 4-way, lru" */
+static void tlb_words(char *buf, size_t len, unsigned entries, unsigned ways, TlbPolicy policy)
+{
+    snprintf(buf, len, "%u entries, %u-way, %s", entries, ways ? ways : entries, tlb_policy_name(policy));
+}
+
 static void text_machine(FILE *out, const MachineConfig *m)
 {
     char split[64];
     split_words(&m->geo, split, sizeof split);
     fprintf(out, "machine   %s, %u levels (%s bits), %" PRIu64 "-byte pages\n", arch_name(m->geo.arch),
             m->geo.levels, split, geo_page_size(&m->geo));
+    char words[96];
+    tlb_words(words, sizeof words, m->tlb.entries, m->tlb.ways, m->tlb.policy);
     if (m->tlb.entries)
-        fprintf(out, "tlb       %u entries, %u-way, %s%s\n", m->tlb.entries,
-                m->tlb.ways ? m->tlb.ways : m->tlb.entries, tlb_policy_name(m->tlb.policy),
+        fprintf(out, "tlb       %s%s%s\n", m->itlb.entries ? "data: " : "", words,
                 m->tlb.asid ? ", ASID-tagged" : ", flushed on switch");
     else
         fprintf(out, "tlb       none\n");
+    if (m->itlb.entries) {
+        tlb_words(words, sizeof words, m->itlb.entries, m->itlb.ways, m->itlb.policy);
+        fprintf(out, "itlb      instructions: %s\n", words);
+    }
+    if (m->stlb.entries) {
+        tlb_words(words, sizeof words, m->stlb.entries, m->stlb.ways, m->stlb.policy);
+        fprintf(out, "stlb      second level: %s\n", words);
+    }
     fprintf(out, "memory    %" PRIu64 " frames, %s replacement, page tables in %s\n", m->memory.frames,
             policy_name(m->memory.policy), m->memory.separate_tables ? "a separate pool" : "RAM");
     if (m->swap.slots == SWAP_UNLIMITED)
@@ -54,6 +71,12 @@ void report_text(FILE *out, const Session *s)
     fprintf(out, "references      %12" PRIu64 "\n", st->references);
     fprintf(out, "TLB hits        %12" PRIu64 "  (%.2f%%)\n", st->tlb_hits, 100.0 * ratio(st->tlb_hits, st->references));
     fprintf(out, "TLB misses      %12" PRIu64 "\n", st->tlb_misses);
+    for (int i = 0; i < SIM_TLBS; i++) {
+        const Tlb *t = sim_tlb_at(s->sim, (SimTlb)i);
+        if (t->entries && (i != SIM_DTLB || m->itlb.entries || m->stlb.entries))
+            fprintf(out, "  %s          %12" PRIu64 " hits, %" PRIu64 " misses, reach now %" PRIu64 " KiB\n",
+                    tlb_names[i], t->hits, t->misses, tlb_reach(t) >> 10);
+    }
     fprintf(out, "page faults     %12" PRIu64 "  (minor %" PRIu64 ", major %" PRIu64 ")\n",
             st->page_faults, st->minor_faults, st->major_faults);
     fprintf(out, "evictions       %12" PRIu64 "\n", st->evictions);
@@ -152,7 +175,8 @@ static void json_stats(FILE *out, const SimStats *st)
 {
     const struct { const char *k; uint64_t v; } rows[] = {
         { "steps", st->steps }, { "references", st->references }, { "tlb_hits", st->tlb_hits },
-        { "tlb_misses", st->tlb_misses }, { "page_faults", st->page_faults },
+        { "tlb_misses", st->tlb_misses }, { "stlb_hits", st->stlb_hits },
+        { "page_faults", st->page_faults },
         { "minor_faults", st->minor_faults }, { "major_faults", st->major_faults },
         { "evictions", st->evictions }, { "writebacks", st->writebacks },
         { "swap_ins", st->swap_ins }, { "swap_outs", st->swap_outs },
@@ -167,11 +191,29 @@ static void json_stats(FILE *out, const SimStats *st)
             ratio(st->tlb_hits, st->references), ratio(st->cycles, st->references));
 }
 
+/* Each TLB present: its geometry, hits, misses and the bytes its valid entries map. */
+static void json_tlbs(FILE *out, const Sim *sim)
+{
+    fputs("  \"tlbs\": [", out);
+    int n = 0;
+    for (int i = 0; i < SIM_TLBS; i++) {
+        const Tlb *t = sim_tlb_at(sim, (SimTlb)i);
+        if (!t->entries)
+            continue;
+        fprintf(out, "%s\n    {\"name\": \"%s\", \"entries\": %u, \"ways\": %u, \"policy\": \"%s\", "
+                "\"hits\": %" PRIu64 ", \"misses\": %" PRIu64 ", \"reach\": %" PRIu64 "}",
+                n++ ? "," : "", tlb_names[i], t->entries, t->ways, tlb_policy_name(t->policy),
+                t->hits, t->misses, tlb_reach(t));
+    }
+    fputs(n ? "\n  ],\n" : "],\n", out);
+}
+
 void report_json_end(FILE *out, const Session *s, int had_accesses, const char *halt)
 {
     if (had_accesses)
         fputs("\n  ],\n", out);
     json_stats(out, sim_stats(s->sim));
+    json_tlbs(out, s->sim);
     fputs("  \"halted\": ", out);
     json_str(out, halt);
     fputs(",\n  \"processes\": [", out);

@@ -11,6 +11,7 @@ void machine_default(MachineConfig *m)
     m->tlb.ways = 4;
     m->tlb.policy = TLB_LRU;
     m->tlb.asid = true;
+    m->itlb.policy = m->stlb.policy = TLB_LRU;
     m->memory.frames = 256;
     m->memory.policy = POLICY_LRU;
     m->memory.separate_tables = false;
@@ -41,5 +42,13 @@ const char *machine_validate(const MachineConfig *m)
     unsigned ways = m->tlb.ways ? m->tlb.ways : m->tlb.entries;
     if (m->tlb.entries && (ways > m->tlb.entries || m->tlb.entries % ways))
         return "tlb.ways: must divide tlb.entries";
+    ways = m->itlb.ways ? m->itlb.ways : m->itlb.entries;
+    if (m->itlb.entries && (ways > m->itlb.entries || m->itlb.entries % ways))
+        return "itlb.ways: must divide itlb.entries";
+    ways = m->stlb.ways ? m->stlb.ways : m->stlb.entries;
+    if (m->stlb.entries && (ways > m->stlb.entries || m->stlb.entries % ways))
+        return "stlb.ways: must divide stlb.entries";
+    if (m->stlb.entries && !m->tlb.entries)
+        return "stlb.entries: a second-level TLB needs a first level (tlb.entries)";
     return NULL;
 }

@@ -341,37 +341,58 @@ static int machine_key(LoadCtx *c, const char *k, const char *v)
 
 /* ---- [tlb] [memory] [swap] [timing] -------------------------------------- */
 
-static int tlb_key(LoadCtx *c, const char *k, const char *v)
+/* [itlb] and [stlb]: entries, ways, policy. */
+static int level_key(LoadCtx *c, const char *k, const char *v, unsigned *entries,
+                     unsigned *ways, TlbPolicy *policy, const char *section)
 {
-    MachineConfig *m = &c->sc->machine;
     uint64_t n;
     if (strcmp(k, "entries") == 0) {
         if (want_u64(c, v, 0, 1u << 20, &n, "tlb entries"))
             return -1;
-        m->tlb.entries = (unsigned)n;
+        *entries = (unsigned)n;
         return 0;
     }
     if (strcmp(k, "ways") == 0) {
         if (strcmp(v, "full") == 0 || strcmp(v, "0") == 0) {
-            m->tlb.ways = 0;
+            *ways = 0;
             return 0;
         }
         if (want_u64(c, v, 1, 1u << 20, &n, "tlb ways (or full)"))
             return -1;
-        m->tlb.ways = (unsigned)n;
+        *ways = (unsigned)n;
         return 0;
     }
     if (strcmp(k, "policy") == 0) {
-        if (!tlb_policy_parse(v, &m->tlb.policy))
+        if (!tlb_policy_parse(v, policy))
             return fail(c, "expected tlb policy = lru, fifo or random, got '%s'", v);
         return 0;
     }
+    return fail(c, "unknown key '%s' in [%s] (expected entries, ways or policy)", k, section);
+}
+
+static int itlb_key(LoadCtx *c, const char *k, const char *v)
+{
+    MachineConfig *m = &c->sc->machine;
+    return level_key(c, k, v, &m->itlb.entries, &m->itlb.ways, &m->itlb.policy, "itlb");
+}
+
+static int stlb_key(LoadCtx *c, const char *k, const char *v)
+{
+    MachineConfig *m = &c->sc->machine;
+    return level_key(c, k, v, &m->stlb.entries, &m->stlb.ways, &m->stlb.policy, "stlb");
+}
+
+static int tlb_key(LoadCtx *c, const char *k, const char *v)
+{
+    MachineConfig *m = &c->sc->machine;
     if (strcmp(k, "asid") == 0) {
         if (!parse_bool(v, &m->tlb.asid))
             return fail(c, "expected asid = yes or no, got '%s'", v);
         return 0;
     }
-    return fail(c, "unknown key '%s' in [tlb] (expected entries, ways, policy or asid)", k);
+    if (strcmp(k, "entries") && strcmp(k, "ways") && strcmp(k, "policy"))
+        return fail(c, "unknown key '%s' in [tlb] (expected entries, ways, policy or asid)", k);
+    return level_key(c, k, v, &m->tlb.entries, &m->tlb.ways, &m->tlb.policy, "tlb");
 }
 
 static int memory_key(LoadCtx *c, const char *k, const char *v)
@@ -646,7 +667,8 @@ static int trace_key(LoadCtx *c, const char *k, const char *v)
 typedef int (*KeyFn)(LoadCtx *c, const char *key, const char *value);
 
 static const struct { const char *name; KeyFn fn; } sections[] = {
-    { "machine", machine_key }, { "tlb", tlb_key }, { "memory", memory_key },
+    { "machine", machine_key }, { "tlb", tlb_key }, { "itlb", itlb_key }, { "stlb", stlb_key },
+    { "memory", memory_key },
     { "swap", swap_key }, { "timing", timing_key }, { "scenario", scenario_key },
     { "trace", trace_key },
 };
@@ -702,8 +724,8 @@ static int begin_section(LoadCtx *c, const char *name)
         return begin_process(c, n);
     }
     if (!section_fn(name))
-        return fail(c, "unknown section [%s] (expected machine, tlb, memory, swap, timing, "
-                    "scenario, trace or process NAME)", name);
+        return fail(c, "unknown section [%s] (expected machine, tlb, itlb, stlb, memory, swap, "
+                    "timing, scenario, trace or process NAME)", name);
     return 0;
 }
 
@@ -868,7 +890,7 @@ int scenario_set(Scenario *sc, const char *assignment, const char *source, char 
     trim(value);
     KeyFn fn = section_fn(section);
     if (!fn || fn == scenario_key) {
-        fail(&c, "unknown section '%s' (expected machine, tlb, memory, swap, timing or trace)", section);
+        fail(&c, "unknown section '%s' (expected machine, tlb, itlb, stlb, memory, swap, timing or trace)", section);
         return -1;
     }
     if (fn(&c, key, value) != 0)

@@ -22,7 +22,7 @@ struct Sim {
     Geometry geo;             /* = m.geo, kept at hand */
     FramePool fp;
     Policy *policy;
-    Tlb tlb;
+    Tlb tlb[SIM_TLBS];        /* data (or unified), instruction, second level */
     Swap swap;
     Rng rng;
     Process **procs;          /* pointers stay valid as processes are added */
@@ -55,6 +55,40 @@ static void set_err(char *err, size_t len, const char *fmt, ...)
     va_end(ap);
 }
 
+static int tlb_level_init(Tlb *t, unsigned entries, unsigned ways, TlbPolicy policy, Rng *rng)
+{
+    return tlb_init(t, entries, ways ? ways : entries, policy, rng);
+}
+
+static int tlbs_init(Sim *s)
+{
+    const MachineConfig *m = &s->m;
+    return tlb_level_init(&s->tlb[SIM_DTLB], m->tlb.entries, m->tlb.ways, m->tlb.policy, &s->rng) ||
+           tlb_level_init(&s->tlb[SIM_ITLB], m->itlb.entries, m->itlb.ways, m->itlb.policy, &s->rng) ||
+           tlb_level_init(&s->tlb[SIM_STLB], m->stlb.entries, m->stlb.ways, m->stlb.policy, &s->rng);
+}
+
+/* Invalidation reaches every TLB: what one level drops, another must not keep. */
+static void tlbs_flush_page(Sim *s, vaddr_t va, uint32_t asid)
+{
+    for (int i = 0; i < SIM_TLBS; i++)
+        tlb_flush_page(&s->tlb[i], va, asid);
+}
+
+static void tlbs_flush_asid(Sim *s, uint32_t asid)
+{
+    for (int i = 0; i < SIM_TLBS; i++)
+        tlb_flush_asid(&s->tlb[i], asid);
+}
+
+static unsigned tlbs_flush_all(Sim *s, bool keep_global)
+{
+    unsigned n = 0;
+    for (int i = 0; i < SIM_TLBS; i++)
+        n += tlb_flush_all(&s->tlb[i], keep_global);
+    return n;
+}
+
 Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
 {
     const char *bad = machine_validate(m);
@@ -74,10 +108,9 @@ Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
     /* A swap entry keeps slot + 1 in the entry's frame field: that bounds the slots. */
     uint64_t field = m->geo.fmt.pfn_bits >= 64 ? UINT64_MAX : (1ull << m->geo.fmt.pfn_bits) - 1;
     swap_init(&s->swap, m->swap.slots < field ? m->swap.slots : field);
-    unsigned ways = m->tlb.ways ? m->tlb.ways : m->tlb.entries;
     if (frames_init(&s->fp, m->memory.frames, m->geo.page_shift, m->memory.separate_tables) ||
-        !(s->policy = policy_create(m->memory.policy, m->memory.frames, &s->rng)) ||
-        tlb_init(&s->tlb, m->tlb.entries, ways, m->tlb.policy, &s->rng)) {
+        !(s->policy = policy_create(m->memory.policy, m->memory.frames, &s->rng, NULL)) ||
+        tlbs_init(s)) {
         sim_destroy(s);
         set_err(err, errlen, "out of memory for %llu frames",
                 (unsigned long long)m->memory.frames);
@@ -97,7 +130,8 @@ void sim_destroy(Sim *s)
     free(s->procs);
     frames_fini(&s->fp);
     policy_destroy(s->policy);
-    tlb_fini(&s->tlb);
+    for (int i = 0; i < SIM_TLBS; i++)
+        tlb_fini(&s->tlb[i]);
     swap_fini(&s->swap);
     free(s);
 }
@@ -108,7 +142,8 @@ const char *sim_error(const Sim *s) { return s->err; }
 const SimStats *sim_stats(const Sim *s) { return &s->stats; }
 const MachineConfig *sim_machine(const Sim *s) { return &s->m; }
 const FramePool *sim_frames(const Sim *s) { return &s->fp; }
-const Tlb *sim_tlb(const Sim *s) { return &s->tlb; }
+const Tlb *sim_tlb(const Sim *s) { return &s->tlb[SIM_DTLB]; }
+const Tlb *sim_tlb_at(const Sim *s, SimTlb which) { return &s->tlb[which]; }
 const Swap *sim_swap(const Sim *s) { return &s->swap; }
 const Policy *sim_policy(const Sim *s) { return s->policy; }
 size_t sim_nprocs(const Sim *s) { return s->nprocs; }
@@ -183,7 +218,7 @@ static int evict(Sim *s, pfn_t pfn)
         owner->rss--;
         owner->swap += slot >= 0;
         owner->stats.evictions++;
-        tlb_flush_page(&s->tlb, f->va, owner->asid);
+        tlbs_flush_page(s, f->va, owner->asid);
     }
     s->stats.evictions++;
     EMIT(s, .kind = EV_EVICT, .pfn = pfn, .victim_pid = f->pid, .victim_va = f->va,
@@ -290,7 +325,7 @@ static void release(Sim *s, Process *p)
         frames_free(&s->fp, pfn);
     }
     swap_free_owner(&s->swap, p->pid);
-    tlb_flush_asid(&s->tlb, p->asid);
+    tlbs_flush_asid(s, p->asid);
     p->rss = p->swap = p->pt_pages = 0;
     p->root = PFN_NONE;
     EMIT(s, .kind = EV_KILL, .pid = p->pid, .count = pages);
@@ -349,7 +384,7 @@ static FixResult page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, AccessOp 
     mem_write(&s->fp, leaf, g->pte_size, pte);
     if (old == 0)
         table_of(s, leaf)->used++;
-    policy_insert(s->policy, pfn);
+    policy_insert(s->policy, pfn, op == OP_WRITE, s->stats.references);
     p->rss++;
     s->stats.page_faults++;
     p->stats.faults++;
@@ -456,7 +491,7 @@ static void complete(Sim *s, Process *p, vaddr_t va, AccessOp op, pfn_t pfn, Ste
     if (frames_is_ram(&s->fp, pfn)) {
         Frame *f = &s->fp.frames[pfn];
         if (f->kind == FRAME_DATA) {
-            policy_touch(s->policy, pfn);
+            policy_touch(s->policy, pfn, op == OP_WRITE, s->stats.references);
             if (op == OP_WRITE)
                 f->dirty = true;
         }
@@ -473,14 +508,40 @@ static void emit_walk(Sim *s, const Process *p, vaddr_t va, const Walk *w)
              .pte = w->pte[l], .pfn = w->table_pa[l] >> s->geo.page_shift);
 }
 
+/* An entry that may serve op: a write through an entry whose page is still clean goes
+ * back to the table to set D (x86 and Svadu do this in hardware), so it does not. */
+static TlbEntry *usable(Sim *s, Tlb *t, vaddr_t va, AccessOp op, uint32_t asid)
+{
+    TlbEntry *e = tlb_lookup(t, va, asid);
+    if (!e || !mmu_allows(&s->geo, e->flags, op, true) || (op == OP_WRITE && !(e->flags & PTE_D)))
+        return NULL;
+    return e;
+}
+
+/* The first-level TLB op goes to: the instruction TLB for fetches when split. */
+static Tlb *first_level(Sim *s, AccessOp op)
+{
+    return op == OP_EXEC && s->tlb[SIM_ITLB].entries ? &s->tlb[SIM_ITLB] : &s->tlb[SIM_DTLB];
+}
+
+/* Looks va up in the first level, then the second; a second-level hit refills the
+ * first. Counts hits and misses per TLB. */
 static bool tlb_hit(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo *info)
 {
-    TlbEntry *e = tlb_lookup(&s->tlb, va, p->asid);
-    /* A write through an entry whose page is still clean goes back to the table to
-     * set D (x86 and Svadu do this in hardware): it counts as a miss. */
-    if (!e || !mmu_allows(&s->geo, e->flags, op, true) ||
-        (op == OP_WRITE && !(e->flags & PTE_D)))
-        return false;
+    Tlb *l1 = first_level(s, op), *l2 = &s->tlb[SIM_STLB];
+    TlbEntry *e = usable(s, l1, va, op, p->asid);
+    if (e) {
+        l1->hits++;
+    } else {
+        l1->misses++;
+        if (!l2->entries || !(e = usable(s, l2, va, op, p->asid))) {
+            l2->misses += l2->entries != 0;
+            return false;
+        }
+        l2->hits++;
+        s->stats.stlb_hits++;
+        e = tlb_fill(l1, va, e->shift, e->pfn, e->flags, e->asid, NULL);
+    }
     pfn_t pfn = e->pfn + ((va >> s->geo.page_shift) & ((1ull << (e->shift - s->geo.page_shift)) - 1));
     s->stats.tlb_hits++;
     p->stats.tlb_hits++;
@@ -515,7 +576,8 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
         s->stats.cycles += s->m.timing.memory * w.nread;
         emit_walk(s, p, va, &w);
         if (w.status == WALK_OK) {
-            tlb_fill(&s->tlb, va, w.shift, w.page_pfn, w.flags, p->asid, NULL);
+            tlb_fill(first_level(s, op), va, w.shift, w.page_pfn, w.flags, p->asid, NULL);
+            tlb_fill(&s->tlb[SIM_STLB], va, w.shift, w.page_pfn, w.flags, p->asid, NULL);
             EMIT(s, .kind = EV_TLB_FILL, .pid = p->pid, .va = va, .pfn = w.page_pfn, .shift = w.shift);
             complete(s, p, va, op, w.pfn, info);
             return STEP_OK;
@@ -555,7 +617,7 @@ static StepStatus do_switch(Sim *s, const TraceRecord *rec, StepInfo *info)
     }
     info->kind = STEP_SWITCH;
     if (p != s->cur && !s->m.tlb.asid) {
-        unsigned n = tlb_flush_all(&s->tlb, true);
+        unsigned n = tlbs_flush_all(s, true);
         EMIT(s, .kind = EV_TLB_FLUSH, .pid = p->pid, .count = n);
     }
     s->cur = p;

@@ -402,6 +402,33 @@ static void test_bad_setup_is_refused(void)
     world_fini(&w);
 }
 
+/* A 1-entry data TLB backed by a 4-entry second level; fetches go to their own TLB. */
+static void test_tlb_hierarchy(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 32);
+    m.tlb.entries = 1;
+    m.tlb.ways = 1;
+    m.itlb.entries = 2;
+    m.stlb.entries = 4;
+    World w;
+    world_init(&w, &m);
+    world_trace(&w, "R 0x600000\nR 0x601000\nR 0x600000\nX 0x400000\nR 0x601000\n");
+    CU_ASSERT_EQUAL(world_run(&w), STEP_END);
+    const Tlb *d = sim_tlb_at(w.sim, SIM_DTLB), *i = sim_tlb_at(w.sim, SIM_ITLB), *l2 = sim_tlb_at(w.sim, SIM_STLB);
+    /* dtlb: 4 data lookups, each misses (one entry, alternating pages). */
+    CU_ASSERT_EQUAL(d->hits, 0);
+    CU_ASSERT_EQUAL(d->misses, 4);
+    /* stlb: first two miss; the 3rd and 4th data lookups and nothing else hit it. */
+    CU_ASSERT_EQUAL(l2->hits, 2);
+    CU_ASSERT_EQUAL(l2->misses, 3);            /* two data pages + the text page */
+    CU_ASSERT_EQUAL(i->misses, 1);             /* the fetch went to the ITLB */
+    CU_ASSERT_EQUAL(i->hits, 0);
+    CU_ASSERT_EQUAL(sim_stats(w.sim)->tlb_hits, 2);
+    CU_ASSERT_EQUAL(sim_stats(w.sim)->stlb_hits, 2);
+    CU_ASSERT_EQUAL(sim_stats(w.sim)->walks, 3 + 3);   /* each first touch walks twice */
+    world_fini(&w);
+}
+
 void suite_sim(void);
 void suite_sim(void)
 {
@@ -423,5 +450,6 @@ void suite_sim(void)
         { "separate page tables", test_separate_tables_leave_ram_to_data },
         { "RAM full of tables: halt", test_all_tables_no_victim_halts },
         { "same seed, same run", test_deterministic },
-        { "bad set-up refused", test_bad_setup_is_refused });
+        { "bad set-up refused", test_bad_setup_is_refused },
+        { "split ITLB and a second-level TLB", test_tlb_hierarchy });
 }
