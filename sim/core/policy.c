@@ -403,25 +403,35 @@ static pfn_t victim_nru(Policy *p, PolicyFilter filter, void *ctx)
     return PFN_NONE;
 }
 
-/* The smallest counter in frame order (strict <, so ties keep the lowest frame). */
-static pfn_t victim_min_counter(Policy *p, PolicyFilter filter, void *ctx)
+/* aging: the smallest counter in frame order (strict <, so ties keep the lowest
+ * frame); nothing is below 0, so the first 0 ends the scan. */
+static pfn_t victim_aging(Policy *p, PolicyFilter filter, void *ctx)
 {
     pfn_t best = PFN_NONE;
-    for (size_t f = 0; f < p->n; f++)
-        if (eligible(p, f, filter, ctx) &&
-            (best == PFN_NONE || p->s[f].counter < p->s[best].counter))
+    for (size_t f = 0; f < p->n; f++) {
+        if (!eligible(p, f, filter, ctx))
+            continue;
+        if (best == PFN_NONE || p->s[f].counter < p->s[best].counter)
             best = f;
+        if (p->s[f].counter == 0)
+            break;
+    }
     return best;
 }
 
-/* The smallest count in load order (strict <, so ties keep the earliest loaded). */
+/* The smallest count in load order (strict <, so ties keep the earliest loaded); a
+ * resident page has at least 1, so the first 1 ends the scan. */
 static pfn_t victim_lfu(Policy *p, PolicyFilter filter, void *ctx)
 {
     pfn_t best = PFN_NONE;
-    for (uint32_t f = p->order.head; f != NIL; f = p->s[f].next)
-        if ((!filter || filter(ctx, f)) &&
-            (best == PFN_NONE || p->s[f].counter < p->s[best].counter))
+    for (uint32_t f = p->order.head; f != NIL; f = p->s[f].next) {
+        if (filter && !filter(ctx, f))
+            continue;
+        if (best == PFN_NONE || p->s[f].counter < p->s[best].counter)
             best = f;
+        if (p->s[f].counter <= 1)
+            break;
+    }
     return best;
 }
 
@@ -455,7 +465,7 @@ static pfn_t victim_wsclock(Policy *p, PolicyFilter filter, void *ctx)
             else
                 wsclock_schedule(p, (uint32_t)f);
         }
-        if (0)
+        if (!s->dirty && first_clean == PFN_NONE)
             first_clean = f;
     }
     if (victim == PFN_NONE)
@@ -499,7 +509,7 @@ pfn_t policy_victim(Policy *p, PolicyFilter filter, void *ctx)
     case POLICY_SECOND_CHANCE:  return victim_second_chance(p, filter, ctx);
     case POLICY_NRU:            return victim_nru(p, filter, ctx);
     case POLICY_LFU:            return victim_lfu(p, filter, ctx);
-    case POLICY_AGING:          return victim_min_counter(p, filter, ctx);
+    case POLICY_AGING:          return victim_aging(p, filter, ctx);
     case POLICY_WSCLOCK:        return victim_wsclock(p, filter, ctx);
     case POLICY_RANDOM:         return victim_random(p, filter, ctx);
     case POLICY_OPT:            return victim_opt(p, filter, ctx);

@@ -3,3 +3,8 @@
 SUITE(trace)
 SUITE(sim)
 SUITE(scenario)
+SUITE(policy)
+SUITE(arch)
+SUITE(mmu)
+SUITE(tlb)
+SUITE(frames)

@@ -1,0 +1,63 @@
+#!/bin/sh
+# Benchmarks: references per second and peak memory of `vmsim run` on
+#  - a Valgrind lackey trace of a real program (TLB hits dominate), and the same with
+#    the TLB off (every reference walks the page tables);
+#  - a 5-million-reference page stream under each replacement policy at 16, 64 and
+#    256 frames (page tables separate, no TLB), and opt.
+# Inputs are generated into bench-out/ the first time. Usage: scripts/bench.sh VMSIM
+set -eu
+vmsim=${1:-build/vmsim}
+out=bench-out
+mkdir -p "$out"
+TIME=/usr/bin/time
+
+# A real program's memory trace: sort(1) on 60,000 numbers, recorded with lackey.
+if [ ! -s "$out/sort.lackey" ]; then
+    echo "recording $out/sort.lackey with valgrind (once)..." >&2
+    seq 1 60000 | awk '{ print ($1 * 7919) % 60013 }' >"$out/numbers"
+    valgrind --tool=lackey --trace-mem=yes --log-file="$out/sort.lackey" \
+        sort -n "$out/numbers" -o "$out/numbers.sorted"
+fi
+# A page stream with locality: 5,000,000 references to 2,048 pages, 90% of them
+# within a working set of 200 pages that drifts.
+if [ ! -s "$out/stream.pages" ]; then
+    echo "generating $out/stream.pages (once)..." >&2
+    awk 'BEGIN { srand(7); base = 0;
+        for (i = 0; i < 5000000; i++) {
+            if (i % 50000 == 0) base = int(rand() * 1848);
+            if (rand() < 0.9) p = base + int(rand() * 200); else p = int(rand() * 2048);
+            print p } }' >"$out/stream.pages"
+fi
+
+lines=$(grep -c '^[ I]' "$out/sort.lackey" || true)
+wc_s=$( { $TIME -f %e wc -l "$out/sort.lackey" >/dev/null; } 2>&1 )
+
+# run LABEL vmsim-args...: prints references/s, seconds and peak memory.
+run() {
+    label=$1
+    shift
+    $TIME -v "$vmsim" run "$@" --format csv >"$out/last.csv" 2>"$out/last.time"
+    refs=$(awk -F, 'NR==1 { for (i = 1; i <= NF; i++) c[$i] = i } NR==2 { print $c["references"] }' "$out/last.csv")
+    faults=$(awk -F, 'NR==1 { for (i = 1; i <= NF; i++) c[$i] = i } NR==2 { print $c["page_faults"] }' "$out/last.csv")
+    secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$out/last.time" | awk -F: '{ print ($1 * 60) + $2 }')
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/last.time")
+    awk -v l="$label" -v r="$refs" -v s="$secs" -v m="$rss" -v f="$faults" 'BEGIN {
+        rate = s > 0 ? r / s / 1e6 : 0
+        printf "%-44s %10d refs %8d faults %7.2f s %8.1f M refs/s %7.1f MiB\n", l, r, f, s, rate, m / 1024 }'
+}
+
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)"
+echo "lackey trace: $lines records ($(du -h "$out/sort.lackey" | cut -f1)); wc -l reads it in ${wc_s}s"
+echo
+run "lackey, 64-entry 4-way TLB, 64 frames, lru" --trace "$out/sort.lackey" --trace-format lackey \
+    --set tlb.entries=64 --set tlb.ways=4 --set memory.frames=64 --set memory.policy=lru
+echo "  (vmsim time / wc -l time: $(awk -v a="$secs" -v b="$wc_s" 'BEGIN { printf "%.1f", b > 0 ? a / b : 0 }')x)"
+run "lackey, no TLB: every reference walks" --trace "$out/sort.lackey" --trace-format lackey \
+    --set tlb.entries=0 --set memory.frames=64 --set memory.policy=lru
+for policy in $("$vmsim" run --help | sed -n 's/^ *policies: //p'); do
+    for frames in 16 64 256; do
+        run "pages, $policy, $frames frames" --trace "$out/stream.pages" --trace-format pages \
+            --set tlb.entries=0 --set memory.page_tables=separate \
+            --set memory.frames=$frames --set memory.policy=$policy
+    done
+done
