@@ -27,6 +27,9 @@ typedef struct MachineConfig {
         uint64_t frames;           /* RAM frames */
         PolicyKind policy;
         bool separate_tables;      /* page tables outside RAM (textbook exercises) */
+        bool local;                /* victims only among the faulting process's pages */
+        uint64_t tick;             /* references between timer ticks (nru, aging); 0 = none */
+        uint64_t tau;              /* wsclock working-set window, in references */
     } memory;
     struct {
         uint64_t slots;            /* SWAP_UNLIMITED, or a count (0 = no swap) */

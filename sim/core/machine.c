@@ -15,6 +15,8 @@ void machine_default(MachineConfig *m)
     m->memory.frames = 256;
     m->memory.policy = POLICY_LRU;
     m->memory.separate_tables = false;
+    m->memory.tick = 1000;
+    m->memory.tau = 1000;
     m->swap.slots = SWAP_UNLIMITED;
     m->timing.tlb = 1;
     m->timing.memory = 100;

@@ -402,7 +402,8 @@ static int memory_key(LoadCtx *c, const char *k, const char *v)
         return want_u64(c, v, 1, 1ull << 26, &m->memory.frames, "a number of frames");
     if (strcmp(k, "policy") == 0) {
         if (!policy_parse(v, &m->memory.policy))
-            return fail(c, "expected policy = fifo, lru, clock or random, got '%s'", v);
+            return fail(c, "expected policy = fifo, lru, clock, second-chance, nru, lfu, aging, "
+                        "wsclock, random or opt, got '%s'", v);
         return 0;
     }
     if (strcmp(k, "page_tables") == 0) {
@@ -411,7 +412,18 @@ static int memory_key(LoadCtx *c, const char *k, const char *v)
         else return fail(c, "expected page_tables = ram or separate, got '%s'", v);
         return 0;
     }
-    return fail(c, "unknown key '%s' in [memory] (expected frames, policy or page_tables)", k);
+    if (strcmp(k, "scope") == 0) {
+        if (strcmp(v, "local") == 0) m->memory.local = true;
+        else if (strcmp(v, "global") == 0) m->memory.local = false;
+        else return fail(c, "expected scope = global or local, got '%s'", v);
+        return 0;
+    }
+    if (strcmp(k, "tick") == 0)
+        return want_u64(c, v, 0, 1ull << 40, &m->memory.tick, "references between ticks (0 = none)");
+    if (strcmp(k, "tau") == 0)
+        return want_u64(c, v, 1, 1ull << 40, &m->memory.tau, "a working-set window in references");
+    return fail(c, "unknown key '%s' in [memory] (expected frames, policy, page_tables, scope, "
+                "tick or tau)", k);
 }
 
 static int swap_key(LoadCtx *c, const char *k, const char *v)

@@ -2,6 +2,8 @@
  * operating system's side of a page fault (tables, frames, eviction, swap, SIGSEGV). */
 #include "vmsim/sim.h"
 
+#include "vmsim/future.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@ typedef struct Pending {
     vpn_t first, last, cur;
     vaddr_t addr;             /* the record's address, for its first page */
     unsigned long line;
+    uint64_t pos0;            /* reference position of its first translation */
 } Pending;
 
 struct Sim {
@@ -34,6 +37,10 @@ struct Sim {
     SimObserver observer;
     void *obs_ctx;
     SimStats stats;
+    uint64_t ref_pos;         /* positions handed out to the trace's translations so far */
+    uint64_t cur_pos;         /* position of the translation under way */
+    uint64_t since_tick;      /* references since the last timer tick */
+    Future future;            /* next uses, for opt */
     char err[512];
 };
 
@@ -109,7 +116,8 @@ Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
     uint64_t field = m->geo.fmt.pfn_bits >= 64 ? UINT64_MAX : (1ull << m->geo.fmt.pfn_bits) - 1;
     swap_init(&s->swap, m->swap.slots < field ? m->swap.slots : field);
     if (frames_init(&s->fp, m->memory.frames, m->geo.page_shift, m->memory.separate_tables) ||
-        !(s->policy = policy_create(m->memory.policy, m->memory.frames, &s->rng, NULL)) ||
+        !(s->policy = policy_create(m->memory.policy, m->memory.frames, &s->rng,
+                                    &(PolicyParams){ .tau = m->memory.tau })) ||
         tlbs_init(s)) {
         sim_destroy(s);
         set_err(err, errlen, "out of memory for %llu frames",
@@ -133,10 +141,17 @@ void sim_destroy(Sim *s)
     for (int i = 0; i < SIM_TLBS; i++)
         tlb_fini(&s->tlb[i]);
     swap_fini(&s->swap);
+    future_fini(&s->future);
     free(s);
 }
 
-void sim_set_trace(Sim *s, TraceReader *t) { s->trace = t; memset(&s->pend, 0, sizeof s->pend); }
+void sim_set_trace(Sim *s, TraceReader *t)
+{
+    s->trace = t;
+    memset(&s->pend, 0, sizeof s->pend);
+    future_fini(&s->future);
+    future_init(&s->future);
+}
 void sim_set_observer(Sim *s, SimObserver fn, void *ctx) { s->observer = fn; s->obs_ctx = ctx; }
 const char *sim_error(const Sim *s) { return s->err; }
 const SimStats *sim_stats(const Sim *s) { return &s->stats; }
@@ -228,6 +243,50 @@ static int evict(Sim *s, pfn_t pfn)
     return 0;
 }
 
+/* Writes a dirty page to swap ahead of its eviction (WSClock schedules these), so it
+ * can later be dropped: the copy is the slot, the page and its entry turn clean. */
+static void clean_page(Sim *s, pfn_t pfn)
+{
+    Frame *f = &s->fp.frames[pfn];
+    if (f->kind != FRAME_DATA || !f->dirty)
+        return;
+    int64_t slot = f->swap_slot >= 0 ? f->swap_slot : swap_alloc(&s->swap, f->pid);
+    if (slot < 0)
+        return;
+    f->swap_slot = slot;
+    f->dirty = false;
+    s->stats.writebacks++;
+    s->stats.swap_outs++;
+    EMIT(s, .kind = EV_WRITEBACK, .pfn = pfn, .victim_pid = f->pid, .victim_va = f->va, .slot = slot);
+    pte_t pte = mem_read(&s->fp, f->pte_pa, s->geo.pte_size);
+    pte = pte_encode(&s->geo, pte_pfn(&s->geo, pte), pte_flags(&s->geo, pte) & ~PTE_D);
+    mem_write(&s->fp, f->pte_pa, s->geo.pte_size, pte);
+    const Process *owner = find_pid(s, f->pid);
+    if (owner)
+        tlbs_flush_page(s, f->va, owner->asid);   /* the TLB caches D */
+    policy_cleaned(s->policy, pfn);
+}
+
+static bool owned_by_current(void *ctx, pfn_t pfn)
+{
+    const Sim *s = ctx;
+    return s->fp.frames[pfn].pid == s->cur->pid;
+}
+
+/* The policy's victim: among the running process's pages with local replacement
+ * (falling back to any page when it has none), then any write-backs it scheduled. */
+static pfn_t choose_victim(Sim *s)
+{
+    pfn_t victim = PFN_NONE;
+    if (s->m.memory.local && s->cur)
+        victim = policy_victim(s->policy, owned_by_current, s);
+    if (victim == PFN_NONE)
+        victim = policy_victim(s->policy, NULL, NULL);
+    for (pfn_t w; (w = policy_take_writeback(s->policy)) != PFN_NONE;)
+        clean_page(s, w);
+    return victim;
+}
+
 /* A free RAM frame (for a table when table is true), evicting a page if need be.
  * Returns PFN_NONE with s->err set when memory is exhausted. */
 static pfn_t get_frame(Sim *s, bool table)
@@ -240,7 +299,7 @@ static pfn_t get_frame(Sim *s, bool table)
             set_err(s->err, sizeof s->err, "out of host memory for page tables");
             return PFN_NONE;
         }
-        pfn_t victim = policy_victim(s->policy, NULL, NULL);
+        pfn_t victim = choose_victim(s);
         if (victim == PFN_NONE) {
             set_err(s->err, sizeof s->err,
                     "out of memory: all %zu frames hold page tables; no page can be evicted",
@@ -384,6 +443,8 @@ static FixResult page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, AccessOp 
     mem_write(&s->fp, leaf, g->pte_size, pte);
     if (old == 0)
         table_of(s, leaf)->used++;
+    if (s->future.finished)
+        policy_set_next_use(s->policy, pfn, future_next(&s->future, s->cur_pos));
     policy_insert(s->policy, pfn, op == OP_WRITE, s->stats.references);
     p->rss++;
     s->stats.page_faults++;
@@ -491,6 +552,8 @@ static void complete(Sim *s, Process *p, vaddr_t va, AccessOp op, pfn_t pfn, Ste
     if (frames_is_ram(&s->fp, pfn)) {
         Frame *f = &s->fp.frames[pfn];
         if (f->kind == FRAME_DATA) {
+            if (s->future.finished)
+                policy_set_next_use(s->policy, pfn, future_next(&s->future, s->cur_pos));
             policy_touch(s->policy, pfn, op == OP_WRITE, s->stats.references);
             if (op == OP_WRITE)
                 f->dirty = true;
@@ -562,6 +625,10 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
     s->stats.references++;
     p->stats.references++;
     s->stats.cycles += s->m.timing.tlb;
+    if (s->m.memory.tick && ++s->since_tick >= s->m.memory.tick) {
+        s->since_tick = 0;
+        policy_tick(s->policy, s->stats.references);    /* the timer interrupt */
+    }
     EMIT(s, .kind = EV_ACCESS, .pid = p->pid, .va = va, .op = op);
     if (tlb_hit(s, p, va, op, info))
         return STEP_OK;
@@ -610,6 +677,7 @@ static StepStatus do_switch(Sim *s, const TraceRecord *rec, StepInfo *info)
     }
     info->pid = p->pid;
     if (p->state != PROC_RUNNING) {
+        s->cur = p;                        /* its accesses that follow are skipped too */
         info->kind = STEP_SKIP;
         s->stats.skipped++;
         EMIT(s, .kind = EV_SKIP, .pid = p->pid, .detail = p->exit_reason);
@@ -625,28 +693,69 @@ static StepStatus do_switch(Sim *s, const TraceRecord *rec, StepInfo *info)
     return STEP_OK;
 }
 
-static void start_access(Sim *s, const TraceRecord *rec)
+/* The pages an access record touches and the ops it makes of them (M: read then
+ * write). Returns the number of ops. */
+static unsigned record_span(const Sim *s, const TraceRecord *rec, vpn_t *first, vpn_t *last,
+                            AccessOp ops[2])
 {
-    Pending *pd = &s->pend;
     unsigned sh = s->geo.page_shift;
     uint64_t size = rec->size ? rec->size : 1;
     vaddr_t end = rec->addr + (size - 1);
     if (end < rec->addr)
         end = UINT64_MAX;                  /* clamp a range that wraps */
+    *first = rec->addr >> sh;
+    *last = end >> sh;
+    if (rec->op == OP_MODIFY) {
+        ops[0] = OP_READ;
+        ops[1] = OP_WRITE;
+        return 2;
+    }
+    ops[0] = rec->op;
+    return 1;
+}
+
+static void start_access(Sim *s, const TraceRecord *rec)
+{
+    Pending *pd = &s->pend;
+    pd->nops = record_span(s, rec, &pd->first, &pd->last, pd->ops);
     pd->active = 1;
     pd->addr = rec->addr;
     pd->line = rec->line;
-    pd->first = pd->cur = rec->addr >> sh;
-    pd->last = end >> sh;
+    pd->cur = pd->first;
     pd->opi = 0;
-    if (rec->op == OP_MODIFY) {
-        pd->ops[0] = OP_READ;
-        pd->ops[1] = OP_WRITE;
-        pd->nops = 2;
-    } else {
-        pd->ops[0] = rec->op;
-        pd->nops = 1;
+    pd->pos0 = s->ref_pos;
+    s->ref_pos += pd->nops * (pd->last - pd->first + 1);
+}
+
+/* OPT's first pass: reads the rest of the trace, naming each page reference in the
+ * order the steps will make them, then returns the trace to where it was. */
+static StepStatus prepare_future(Sim *s)
+{
+    TracePos start = trace_tell(s->trace);
+    TraceRecord rec;
+    int pid = s->cur ? s->cur->pid : 0, r;
+    while ((r = trace_next(s->trace, &rec, s->err, sizeof s->err)) > 0) {
+        if (rec.kind == TREC_SWITCH) {
+            const Process *p = find_name(s, rec.name);
+            pid = p ? p->pid : pid;
+            continue;
+        }
+        vpn_t first, last;
+        AccessOp ops[2];
+        unsigned nops = record_span(s, &rec, &first, &last, ops);
+        for (unsigned k = 0; k < nops; k++)
+            for (vpn_t v = first; v <= last && v >= first; v++)
+                if (future_add(&s->future, pid, v) != 0)
+                    goto oom;
     }
+    if (r < 0)
+        return STEP_ERROR;
+    if (future_finish(&s->future) != 0)
+        goto oom;
+    return trace_seek(s->trace, start, s->err, sizeof s->err) == 0 ? STEP_OK : STEP_ERROR;
+oom:
+    set_err(s->err, sizeof s->err, "out of host memory for opt's look at the future");
+    return STEP_HALT;
 }
 
 /* The next translation of the pending record; advances it. */
@@ -657,6 +766,7 @@ static StepStatus next_translation(Sim *s, StepInfo *info)
     vaddr_t va = pd->cur == pd->first ? pd->addr : pd->cur << sh;
     AccessOp op = pd->ops[pd->opi];
     info->line = pd->line;
+    s->cur_pos = pd->pos0 + pd->opi * (pd->last - pd->first + 1) + (pd->cur - pd->first);
     if (pd->cur == pd->last) {
         pd->cur = pd->first;
         if (++pd->opi == pd->nops)
@@ -690,6 +800,11 @@ StepStatus sim_step(Sim *s, StepInfo *info)
         TraceRecord rec;
         if (!s->trace)
             return STEP_END;
+        if (s->m.memory.policy == POLICY_OPT && !s->future.finished) {
+            StepStatus r = prepare_future(s);
+            if (r != STEP_OK)
+                return r;
+        }
         int r = trace_next(s->trace, &rec, s->err, sizeof s->err);
         if (r == 0)
             return STEP_END;

@@ -429,6 +429,59 @@ static void test_tlb_hierarchy(void)
     world_fini(&w);
 }
 
+/* After q dies, switching to it makes its accesses skipped, not p's. */
+static void test_switch_to_dead_process(void)
+{
+    World w;
+    two_procs(&w, true);
+    world_trace(&w, "switch q\nW 0x100\nswitch p\nR 0x600000\nswitch q\nR 0x600000\nswitch p\nR 0x600000\n");
+    CU_ASSERT_EQUAL(world_run(&w), STEP_END);
+    const SimStats *st = sim_stats(w.sim);
+    CU_ASSERT_EQUAL(st->segfaults, 1);           /* q touched an unmapped page */
+    CU_ASSERT_EQUAL(st->skipped, 2);             /* the switch to q and q's read */
+    CU_ASSERT_EQUAL(w.p->stats.references, 2);   /* p made only its own two reads */
+    CU_ASSERT_EQUAL(st->tlb_hits, 1);
+    world_fini(&w);
+}
+
+/* OPT in the engine: Belady's string with 3 frames takes 7 faults (the first pass over
+ * the trace tells the policy each page's next use). */
+static void test_opt_sees_the_future(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 3);
+    m.memory.policy = POLICY_OPT;
+    m.memory.separate_tables = true;
+    m.tlb.entries = 0;
+    World w;
+    world_init(&w, &m);
+    world_trace(&w, "R 0x601000\nR 0x602000\nR 0x603000\nR 0x604000\nR 0x601000\nR 0x602000\n"
+                    "R 0x605000\nR 0x601000\nR 0x602000\nR 0x603000\nR 0x604000\nR 0x605000\n");
+    CU_ASSERT_EQUAL(world_run(&w), STEP_END);
+    CU_ASSERT_EQUAL(sim_stats(w.sim)->page_faults, 7);
+    world_fini(&w);
+}
+
+/* Local replacement takes the faulting process's own page even when another
+ * process's page is older. */
+static void test_local_scope(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 2);
+    m.memory.separate_tables = true;
+    m.memory.policy = POLICY_FIFO;
+    m.memory.local = true;
+    World w;
+    world_init(&w, &m);
+    Process *q = sim_add_process(w.sim, 0, "q", w.err, sizeof w.err);
+    Vma heap = { .start = 0x600000, .end = 0x640000, .perms = PTE_R | PTE_W, .kind = VMA_HEAP };
+    CU_ASSERT_EQUAL_FATAL(sim_map(w.sim, q, &heap, w.err, sizeof w.err), 0);
+    world_trace(&w, "switch q\nR 0x600000\nswitch p\nR 0x600000\nR 0x601000\n");
+    CU_ASSERT_EQUAL(world_run(&w), STEP_END);
+    CU_ASSERT_EQUAL(q->rss, 1);                   /* q's older page stayed */
+    CU_ASSERT_EQUAL(w.p->rss, 1);
+    CU_ASSERT_EQUAL(w.p->stats.evictions, 1);
+    world_fini(&w);
+}
+
 void suite_sim(void);
 void suite_sim(void)
 {
@@ -451,5 +504,8 @@ void suite_sim(void)
         { "RAM full of tables: halt", test_all_tables_no_victim_halts },
         { "same seed, same run", test_deterministic },
         { "bad set-up refused", test_bad_setup_is_refused },
-        { "split ITLB and a second-level TLB", test_tlb_hierarchy });
+        { "split ITLB and a second-level TLB", test_tlb_hierarchy },
+        { "switch to a dead process", test_switch_to_dead_process },
+        { "opt sees the future", test_opt_sees_the_future },
+        { "local replacement", test_local_scope });
 }

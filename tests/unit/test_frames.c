@@ -1,0 +1,215 @@
+/* Tests for the frame pool and simulated physical memory (sim/core/frames.c) and for
+ * swap slots (sim/core/swap.c). */
+#include "testutil.h"
+#include "vmsim/frames.h"
+#include "vmsim/swap.h"
+
+/* Frames are handed out lowest first; a freed frame is reused; the pool runs out. */
+static void test_alloc_order(void)
+{
+    FramePool fp;
+    CU_ASSERT_EQUAL_FATAL(frames_init(&fp, 4, 12, false), 0);
+    CU_ASSERT_EQUAL(fp.in_use[FRAME_FREE], 4);
+    CU_ASSERT_EQUAL(frames_alloc(&fp), 0);
+    CU_ASSERT_EQUAL(frames_alloc(&fp), 1);
+    CU_ASSERT_EQUAL(frames_alloc(&fp), 2);
+    CU_ASSERT_EQUAL(frames_alloc(&fp), 3);
+    CU_ASSERT_EQUAL(frames_alloc(&fp), PFN_NONE);             /* not 0: 0 is a frame */
+    CU_ASSERT_EQUAL(frames_alloc_table(&fp), PFN_NONE);       /* tables share RAM */
+    CU_ASSERT_EQUAL(fp.in_use[FRAME_DATA], 4);
+    CU_ASSERT_EQUAL(fp.in_use[FRAME_FREE], 0);
+    CU_ASSERT_EQUAL(frames_get(&fp, 2)->kind, FRAME_DATA);
+
+    frames_free(&fp, 2);
+    CU_ASSERT_EQUAL(frames_get(&fp, 2)->kind, FRAME_FREE);
+    CU_ASSERT_EQUAL(frames_get(&fp, 2)->pid, -1);
+    CU_ASSERT_EQUAL(frames_get(&fp, 2)->swap_slot, -1);
+    CU_ASSERT_EQUAL(frames_get(&fp, 2)->pte_pa, PADDR_NONE);
+    CU_ASSERT_EQUAL(fp.in_use[FRAME_FREE], 1);
+    CU_ASSERT_EQUAL(fp.in_use[FRAME_DATA], 3);
+    CU_ASSERT_EQUAL(frames_alloc(&fp), 2);                    /* the freed one again */
+    CU_ASSERT_EQUAL(frames_alloc(&fp), PFN_NONE);
+
+    frames_free(&fp, 0);
+    CU_ASSERT_EQUAL(frames_alloc_table(&fp), 0);              /* frame 0 as a table */
+    CU_ASSERT_EQUAL(frames_get(&fp, 0)->kind, FRAME_TABLE);
+    CU_ASSERT_EQUAL(fp.in_use[FRAME_TABLE], 1);
+    CU_ASSERT_EQUAL(fp.in_use[FRAME_DATA], 3);
+    frames_free(&fp, 0);
+    CU_ASSERT_EQUAL(fp.in_use[FRAME_TABLE], 0);
+    CU_ASSERT_EQUAL(fp.in_use[FRAME_FREE], 1);
+    CU_ASSERT_TRUE(frames_is_ram(&fp, 3));
+    CU_ASSERT_FALSE(frames_valid(&fp, 4));
+    frames_fini(&fp);
+}
+
+/* Separate page tables: numbered from nframes up, never short of frames, never
+ * counted against RAM. */
+static void test_separate_tables(void)
+{
+    FramePool fp;
+    CU_ASSERT_EQUAL_FATAL(frames_init(&fp, 2, 12, true), 0);
+    CU_ASSERT_EQUAL(frames_alloc_table(&fp), 2);
+    CU_ASSERT_EQUAL(frames_alloc_table(&fp), 3);
+    CU_ASSERT_EQUAL(frames_alloc(&fp), 0);                    /* data still from RAM */
+    pfn_t last = PFN_NONE;
+    for (int i = 0; i < 100; i++)                             /* grows past its capacity */
+        last = frames_alloc_table(&fp);
+    CU_ASSERT_EQUAL(last, 103);                               /* 4 + 100 - 1 */
+    CU_ASSERT_EQUAL(fp.total, 104);
+    CU_ASSERT_EQUAL(fp.in_use[FRAME_TABLE], 0);               /* RAM frames only */
+    CU_ASSERT_EQUAL(fp.in_use[FRAME_DATA], 1);
+    CU_ASSERT_EQUAL(fp.in_use[FRAME_FREE], 1);
+    CU_ASSERT_FALSE(frames_is_ram(&fp, 2));
+    CU_ASSERT_TRUE(frames_valid(&fp, 103));
+    CU_ASSERT_EQUAL(frames_get(&fp, 50)->kind, FRAME_TABLE);
+
+    /* Table contents live in simulated memory; a freed and reused table reads zero. */
+    paddr_t pa = (paddr_t)50 << 12;
+    CU_ASSERT_EQUAL(mem_write(&fp, pa + 8, 8, 0x1234567), 0);
+    CU_ASSERT_EQUAL(mem_read(&fp, pa + 8, 8), 0x1234567);
+    frames_free(&fp, 50);
+    CU_ASSERT_EQUAL(frames_get(&fp, 50)->kind, FRAME_FREE);
+    CU_ASSERT_EQUAL(frames_alloc_table(&fp), 50);
+    CU_ASSERT_EQUAL(mem_read(&fp, pa + 8, 8), 0);
+    CU_ASSERT_EQUAL(frames_alloc(&fp), 1);
+    CU_ASSERT_EQUAL(frames_alloc(&fp), PFN_NONE);             /* RAM is full ... */
+    CU_ASSERT_EQUAL(frames_alloc_table(&fp), 104);            /* ... tables are not */
+    frames_fini(&fp);
+}
+
+/* Physical memory: zeros until written, little-endian, bounded by the frames. */
+static void test_memory(void)
+{
+    FramePool fp;
+    CU_ASSERT_EQUAL_FATAL(frames_init(&fp, 4, 12, false), 0);
+    CU_ASSERT_EQUAL(mem_read(&fp, 0, 8), 0);
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x3ff8, 8), 0);
+    CU_ASSERT_PTR_NULL(frames_get(&fp, 1)->bytes);            /* nothing stored yet */
+
+    /* 0x0102030405060708 little-endian at 0x1000: bytes 08 07 06 05 04 03 02 01. */
+    CU_ASSERT_EQUAL(mem_write(&fp, 0x1000, 8, 0x0102030405060708ull), 0);
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x1000, 1), 0x08);
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x1007, 1), 0x01);
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x1000, 2), 0x0708);
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x1000, 4), 0x05060708);
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x1004, 4), 0x01020304);
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x1001, 2), 0x0607);
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x1000, 8), 0x0102030405060708ull);
+
+    /* Narrow writes store only their own bytes. */
+    CU_ASSERT_EQUAL(mem_write(&fp, 0x1002, 2, 0xbeef), 0);    /* ef at 0x1002, be at 0x1003 */
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x1000, 8), 0x01020304beef0708ull);
+    CU_ASSERT_EQUAL(mem_write(&fp, 0x1004, 4, 0xffffffffcafef00dull), 0);
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x1000, 8), 0xcafef00dbeef0708ull);
+    CU_ASSERT_EQUAL(mem_write(&fp, 0x1007, 1, 0x1ff), 0);
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x1007, 1), 0xff);
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x1008, 8), 0);             /* the next word */
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x0ff8, 8), 0);             /* the frame before */
+
+    /* Outside memory or across a frame boundary: refused, reads zero. */
+    CU_ASSERT_EQUAL(mem_write(&fp, 0x4000, 1, 1), -1);        /* frame 4 does not exist */
+    CU_ASSERT_EQUAL(mem_write(&fp, 0x1ffe, 4, 1), -1);
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x1ffe, 4), 0);
+    CU_ASSERT_EQUAL(mem_read(&fp, PADDR_NONE, 1), 0);
+
+    /* mem_load copies bytes in order; frames_free wipes them. */
+    static const uint8_t img[5] = { 0xde, 0xad, 0xbe, 0xef, 0x42 };
+    CU_ASSERT_EQUAL(mem_load(&fp, 0x2ffe, img, sizeof img), 0);   /* spans frames 2, 3 */
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x2ffe, 2), 0xadde);
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x3000, 2), 0xefbe);
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x3002, 1), 0x42);
+    CU_ASSERT_EQUAL(mem_load(&fp, 0x3ffe, img, sizeof img), -1);  /* runs off the end */
+    CU_ASSERT_EQUAL(frames_alloc(&fp), 0);
+    CU_ASSERT_EQUAL(frames_alloc(&fp), 1);
+    frames_free(&fp, 1);
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x1000, 8), 0);
+    CU_ASSERT_PTR_NULL(frames_get(&fp, 1)->bytes);
+    frames_fini(&fp);
+}
+
+/* Small pages (OSTEP's 32 bytes): the page offset is 5 bits. */
+static void test_small_pages(void)
+{
+    FramePool fp;
+    CU_ASSERT_EQUAL_FATAL(frames_init(&fp, 128, 5, false), 0);
+    CU_ASSERT_EQUAL(mem_write(&fp, 0x6bc, 1, 0x08), 0);      /* frame 0x35, offset 0x1c */
+    CU_ASSERT_PTR_NOT_NULL(frames_get(&fp, 0x35)->bytes);
+    CU_ASSERT_EQUAL(mem_read(&fp, 0x6bc, 1), 0x08);
+    CU_ASSERT_EQUAL(mem_write(&fp, 0x6bc, 8, 0), -1);        /* 0x1c + 8 > 32 */
+    CU_ASSERT_EQUAL(mem_write(&fp, 0x1000, 1, 0), -1);       /* 128 * 32 = 0x1000 */
+    frames_fini(&fp);
+}
+
+/* Swap: slots from 0 up, a hard limit, per-owner release. */
+static void test_swap(void)
+{
+    Swap s;
+    swap_init(&s, 3);
+    CU_ASSERT_EQUAL(swap_alloc(&s, 1), 0);
+    CU_ASSERT_EQUAL(swap_alloc(&s, 2), 1);
+    CU_ASSERT_EQUAL(swap_alloc(&s, 1), 2);
+    CU_ASSERT_EQUAL(swap_alloc(&s, 3), -1);                   /* full */
+    CU_ASSERT_EQUAL(s.used, 3);
+
+    CU_ASSERT_EQUAL(swap_free_owner(&s, 1), 2);              /* slots 0 and 2 */
+    CU_ASSERT_EQUAL(s.used, 1);
+    CU_ASSERT_EQUAL(s.owner[0], -1);
+    CU_ASSERT_EQUAL(s.owner[1], 2);                          /* pid 2 keeps its slot */
+    CU_ASSERT_EQUAL(s.owner[2], -1);
+    CU_ASSERT_EQUAL(swap_free_owner(&s, 1), 0);
+    CU_ASSERT_EQUAL(swap_free_owner(&s, 7), 0);
+
+    int64_t a = swap_alloc(&s, 4), b = swap_alloc(&s, 4);
+    CU_ASSERT_TRUE((a == 0 && b == 2) || (a == 2 && b == 0));   /* the freed slots */
+    CU_ASSERT_EQUAL(swap_alloc(&s, 4), -1);
+    CU_ASSERT_EQUAL(s.created, 3);                           /* no new slot was made */
+
+    swap_free(&s, 1);
+    CU_ASSERT_EQUAL(s.used, 2);
+    swap_free(&s, 1);                                        /* twice: no effect */
+    swap_free(&s, -1);
+    swap_free(&s, 99);
+    CU_ASSERT_EQUAL(s.used, 2);
+    CU_ASSERT_EQUAL(swap_alloc(&s, 5), 1);
+    CU_ASSERT_EQUAL(swap_free_owner(&s, 4), 2);
+    CU_ASSERT_EQUAL(swap_free_owner(&s, 5), 1);
+    CU_ASSERT_EQUAL(s.used, 0);
+    swap_fini(&s);
+}
+
+static void test_swap_unlimited(void)
+{
+    Swap s;
+    swap_init(&s, UINT64_MAX);
+    int64_t last = -1;
+    int in_order = 1;
+    for (int i = 0; i < 200; i++) {                          /* grows past 64 slots */
+        last = swap_alloc(&s, i % 2);
+        in_order &= last == i;
+    }
+    CU_ASSERT_TRUE(in_order);
+    CU_ASSERT_EQUAL(last, 199);
+    CU_ASSERT_EQUAL(swap_free_owner(&s, 1), 100);            /* the odd slots */
+    CU_ASSERT_EQUAL(s.used, 100);
+    CU_ASSERT_EQUAL(s.owner[198], 0);
+    CU_ASSERT_EQUAL(s.owner[199], -1);
+    swap_fini(&s);
+
+    swap_init(&s, 0);                                        /* no swap at all */
+    CU_ASSERT_EQUAL(swap_alloc(&s, 1), -1);
+    swap_fini(&s);
+}
+
+void suite_frames(void);     /* called by runner.c through suites.h */
+
+void suite_frames(void)
+{
+    TEST_SUITE("frames",
+        { "allocation order and reuse", test_alloc_order },
+        { "separate page tables", test_separate_tables },
+        { "memory reads and writes", test_memory },
+        { "32-byte pages", test_small_pages },
+        { "swap slots", test_swap },
+        { "unlimited swap", test_swap_unlimited });
+}
