@@ -9,7 +9,10 @@
  *           ADDR is hex without 0x; lines starting with "==" are skipped.
  *   ls      "l 0xADDR" / "s 0xADDR" (load/store), optional trailing size.
  *   addrrw  "ADDR R|W" (hex address, then R or W).
- * TRACE_AUTO sniffs the first meaningful lines of a file to choose one of these.
+ * Every format skips blank lines and '#' comments (whole-line or after a record) and
+ * accepts CRLF line ends. An access never runs past 2^64 - 1 (ADDR + SIZE - 1 fits).
+ * TRACE_AUTO sniffs the first meaningful lines of a file to choose one of these (the
+ * grammars are disjoint); a file with no meaningful line there reads as vmsim.
  * gzip and xz files are recognised by their magic bytes and decompressed while read.
  *
  * Readers stream: memory does not grow with the length of the trace.
@@ -30,7 +33,7 @@ typedef enum {
 
 typedef enum {
     TREC_ACCESS,    /* op, addr, size */
-    TREC_SWITCH     /* name: make the named process the running one */
+    TREC_SWITCH     /* name: make the named process the running one (addr, size 0) */
 } TraceKind;
 
 #define TRACE_NAME_MAX 64
@@ -72,14 +75,17 @@ TraceReader *trace_open_mem(const char *text, size_t len, const char *name,
                             unsigned page_shift, char *err, size_t errlen);
 
 /* Reads the next record. Returns 1 and fills *rec, 0 at the end of the trace,
- * or -1 on a malformed line with err holding "NAME:LINE: what was expected". */
+ * or -1 on a malformed line with err holding "NAME:LINE: what was expected".
+ * After a malformed line the next call carries on with the line after it; a read
+ * failure ("NAME:LINE: cannot read: ...", e.g. truncated xz) repeats until a seek. */
 int trace_next(TraceReader *t, TraceRecord *rec, char *err, size_t errlen);
 
 /* The format in use (the detected one when opened with TRACE_AUTO). */
 TraceFormat trace_format(const TraceReader *t);
 
 /* Where the reader stands; trace_seek(t, pos) returns to it later.
- * Returns 0, or -1 with err set if the position cannot be reached. */
+ * Returns 0, or -1 with err set if the position cannot be reached (then the reader's
+ * position is unspecified until the next successful seek or rewind). */
 TracePos trace_tell(const TraceReader *t);
 int trace_seek(TraceReader *t, TracePos pos, char *err, size_t errlen);
 
@@ -87,8 +93,8 @@ int trace_seek(TraceReader *t, TracePos pos, char *err, size_t errlen);
 int trace_rewind(TraceReader *t, char *err, size_t errlen);
 
 /* Parses one line of the given format (not TRACE_AUTO) without a reader.
- * Returns 1 with *rec filled, 0 for a blank or comment line, -1 with err
- * holding what was expected (no file:line prefix). */
+ * Returns 1 with *rec filled (rec->line = 0), 0 for a blank or comment line, -1
+ * with err holding what was expected (no file:line prefix). */
 int trace_parse_line(TraceFormat fmt, const char *line, size_t len,
                      unsigned page_shift, TraceRecord *rec,
                      char *err, size_t errlen);

@@ -162,6 +162,8 @@ WalkStatus mmu_lookup(const Geometry *g, const FramePool *mem, pfn_t root, vaddr
             return fail(w, WALK_RESERVED);
         flags = combine(g, flags, fl, l == 0);
         if (pte_is_leaf(g, pte, l)) {
+            if (g->style == PT_STYLE_RISCV && !(fl & (PTE_R | PTE_X)))
+                return fail(w, WALK_NOT_PRESENT);    /* last level, not a leaf: step 4 */
             if (finish_leaf(g, w, va, l, flags) != WALK_OK)
                 return w->status;
             return fail(w, WALK_OK);

@@ -28,7 +28,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#define TRACE_BUF_SIZE  (256u * 1024)   /* text window; a line holds at most one byte less */
+#define TRACE_BUF_SIZE  (256u * 1024)   /* text window; lines are at most 1 byte shorter */
 #define TRACE_IN_SIZE   (64u * 1024)    /* compressed input chunk */
 #define SNIFF_LINES     20              /* meaningful lines TRACE_AUTO looks at */
 #define SHOW_MAX        60              /* bytes of an offending line quoted in messages */
@@ -622,7 +622,8 @@ static int decoder_start(TraceReader *t)
     if (t->src == SRC_GZ)
         return inflateReset(&t->z) == Z_OK ? 0 : -1;
     if (t->src == SRC_XZ)
-        return lzma_stream_decoder(&t->x, UINT64_MAX, LZMA_CONCATENATED) == LZMA_OK ? 0 : -1;
+        return lzma_stream_decoder(&t->x, UINT64_MAX, LZMA_CONCATENATED) == LZMA_OK
+                   ? 0 : -1;
     return 0;
 }
 
@@ -762,7 +763,8 @@ static int sniff_lines(const TraceReader *t, unsigned long bad[SNIFF_COUNT])
             for (size_t i = 0; i < SNIFF_COUNT; i++) {
                 TraceRecord rec;
                 const char *why;
-                if (bad[i] == 0 && parser_for(sniff_order[i])(p, le, t->page_shift, &rec, &why) < 0)
+                LineParser parse = parser_for(sniff_order[i]);
+                if (bad[i] == 0 && parse(p, le, t->page_shift, &rec, &why) < 0)
                     bad[i] = line;
             }
         }

@@ -284,6 +284,8 @@ static void test_reserved(void)
 {
     Geometry g = preset(ARCH_X86_64);
     CU_ASSERT_TRUE(pte_reserved(&g, 0x2087, 0));           /* PS in a PML4E: table 4-15 */
+    CU_ASSERT_TRUE(pte_reserved(&g, 0x8000000087ull, 0));  /* even 512 GiB aligned */
+    CU_ASSERT_FALSE(pte_reserved(&g, 0x8000000007ull, 0));
     CU_ASSERT_FALSE(pte_reserved(&g, 0x80000087, 1));      /* 1 GiB page at 2 GiB */
     CU_ASSERT_TRUE(pte_reserved(&g, 0x80002087, 1));       /* bit 13 in a 1 GiB PDPTE */
     CU_ASSERT_TRUE(pte_reserved(&g, 0xa0000087, 1));       /* bit 29 in a 1 GiB PDPTE */

@@ -251,6 +251,10 @@ static void test_x64_reserved(void)
     CU_ASSERT_EQUAL(mmu_walk(&m.g, &m.mem, 1, X64_VA, OP_READ, true, &w), WALK_RESERVED);
     CU_ASSERT_EQUAL(w.level, 0);
     CU_ASSERT_EQUAL(get_pte(&m, 1, X64_I0), 0x2087);       /* A not set on a fault */
+    /* ... even when the address would be aligned for a 512 GiB page (2^39). */
+    set_pte(&m, 1, X64_I0, 0x8000000087ull);
+    CU_ASSERT_EQUAL(mmu_walk(&m.g, &m.mem, 1, X64_VA, OP_READ, true, &w), WALK_RESERVED);
+    CU_ASSERT_EQUAL(w.level, 0);
 
     /* Bit 7 of a 4 KiB PTE is PAT, not PS: fine. */
     x64_chain(&m, X64_UP(2), X64_UP(3), X64_UP(4), 0x1234087);
@@ -401,8 +405,13 @@ static void test_sv39_4k(void)
 
     /* The last level must be a leaf: a pointer there is a page fault (§4.3.2 step 4). */
     set_pte(&m, 3, 0x167, SV_PTR(0x1234));
-    CU_ASSERT_NOT_EQUAL(mmu_walk(&m.g, &m.mem, 1, SV_VA, OP_READ, false, &w), WALK_OK);
+    CU_ASSERT_EQUAL(mmu_walk(&m.g, &m.mem, 1, SV_VA, OP_READ, false, &w), WALK_NOT_PRESENT);
     CU_ASSERT_EQUAL(w.level, 2);
+    CU_ASSERT_EQUAL(w.pa, PADDR_NONE);
+    /* mmu_lookup agrees: a pointer is not a leaf, so there is no translation to show. */
+    CU_ASSERT_EQUAL(mmu_lookup(&m.g, &m.mem, 1, SV_VA, &w), WALK_NOT_PRESENT);
+    CU_ASSERT_EQUAL(w.level, 2);
+    CU_ASSERT_EQUAL(w.pa, PADDR_NONE);
     frames_fini(&m.mem);
 }
 
@@ -652,28 +661,33 @@ static int hexval(char c)
 }
 
 /* Reads "page N:<64 hex digits>" lines into mem and the "PDBR: N" line into *pdbr.
- * Returns the number of pages read. */
+ * Returns the number of well-formed pages read. */
 static int ostep_read_dump(const char *path, uint8_t *mem, long *pdbr)
 {
     FILE *f = fopen(path, "r");
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     char line[256];
-    int pages = 0;
+    int pages = 0, bad = 0;
     *pdbr = -1;
     while (fgets(line, sizeof line, f)) {
         unsigned n;
         char hex[80];
         if (sscanf(line, "page %u:%79s", &n, hex) == 2 && n < OSTEP_PAGES &&
             strlen(hex) == 2 * OSTEP_PAGE) {
-            for (int i = 0; i < OSTEP_PAGE; i++)
-                mem[n * OSTEP_PAGE + i] =
-                    (uint8_t)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
-            pages++;
+            int ok = 1;
+            for (unsigned i = 0; i < OSTEP_PAGE; i++) {
+                int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+                ok &= hi >= 0 && lo >= 0;
+                mem[n * OSTEP_PAGE + i] = (uint8_t)((hi & 0xf) << 4 | (lo & 0xf));
+            }
+            pages += ok;
+            bad += !ok;
         } else if (strncmp(line, "PDBR:", 5) == 0) {
             *pdbr = strtol(line + 5, NULL, 10);
         }
     }
     fclose(f);
+    CU_ASSERT_EQUAL(bad, 0);
     return pages;
 }
 

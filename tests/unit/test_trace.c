@@ -702,7 +702,8 @@ static void fill_garbage(unsigned char *buf, size_t n, uint32_t seed)
     for (size_t i = 0; i < n; i++) {
         seed = seed * 1103515245u + 12345u;
         uint32_t v = seed >> 16;
-        buf[i] = (v & 3) == 0 ? (unsigned char)(v >> 8) : (unsigned char)alphabet[(v >> 2) % (sizeof alphabet - 1)];
+        buf[i] = (v & 3) == 0 ? (unsigned char)(v >> 8)
+                              : (unsigned char)alphabet[(v >> 2) % (sizeof alphabet - 1)];
     }
 }
 
