@@ -59,6 +59,14 @@ enum {
     PTE_H = 1u << 8    /* x86 PS: this entry maps a large page */
 };
 
+/* The format's flags as single-bit masks (0 where the format has no such bit), kept
+ * by geo_update so decoding an entry is a few ANDs. */
+typedef struct PteCodec {
+    pte_t v, r, w, x, nx, u, a, d, h, g;
+    unsigned implied;     /* PTE_R/W/X/U a valid entry has because its format has no such bit */
+    pte_t x86_resv;       /* x86: frame-address bits at or above pa_bits (reserved) */
+} PteCodec;
+
 typedef struct Geometry {
     ArchKind arch;
     PtStyle style;
@@ -72,6 +80,8 @@ typedef struct Geometry {
     uint32_t leaf_levels;                 /* bit l set: level l may hold a leaf */
     bool sign_extend;                     /* bits above va_bits must copy bit va_bits-1 */
     bool ad_by_fault;                     /* RISC-V Svade: missing A/D raises a page fault */
+    PteCodec codec;                       /* derived from fmt by geo_update */
+    unsigned shift[GEO_MAX_LEVELS];       /* derived: lowest VA bit each level indexes */
 } Geometry;
 
 /* Fills g with the preset for arch (ARCH_CUSTOM starts from x86_64's values). */
@@ -81,7 +91,8 @@ void geo_preset(Geometry *g, ArchKind arch);
 bool arch_parse(const char *name, ArchKind *out);
 const char *arch_name(ArchKind arch);
 
-/* Recomputes va_bits from level_bits and page_shift. */
+/* Recomputes what derives from the rest: va_bits, the last level in leaf_levels, and
+ * the codec. Call it after changing any field. */
 void geo_update(Geometry *g);
 
 /* Checks that the geometry is usable: levels fit, tables fit a page, fields fit the
@@ -90,13 +101,10 @@ const char *geo_validate(const Geometry *g);
 
 static inline uint64_t geo_page_size(const Geometry *g) { return 1ull << g->page_shift; }
 
-/* Shift of the lowest address bit that indexes level l. */
+/* Shift of the lowest address bit that indexes level l (kept by geo_update). */
 static inline unsigned geo_level_shift(const Geometry *g, unsigned l)
 {
-    unsigned s = g->page_shift;
-    for (unsigned i = l + 1; i < g->levels; i++)
-        s += g->level_bits[i];
-    return s;
+    return g->shift[l];
 }
 
 /* Index into the level-l table for va. */
@@ -130,7 +138,22 @@ pte_t pte_encode(const Geometry *g, pfn_t pfn, unsigned flags);
 
 /* Decodes an entry's PTE_* flags. On formats without R, X or U bits, a valid entry
  * reports them set; on formats with an NX bit, PTE_X is its inverse. */
-unsigned pte_flags(const Geometry *g, pte_t pte);
+static inline unsigned pte_flags(const Geometry *g, pte_t pte)
+{
+    const PteCodec *c = &g->codec;
+    unsigned fl = (pte & c->v) ? PTE_V | c->implied : 0;
+    if (pte & c->nx)
+        fl &= ~(unsigned)PTE_X;
+    fl |= (pte & c->r) ? PTE_R : 0;
+    fl |= (pte & c->w) ? PTE_W : 0;
+    fl |= (pte & c->x) ? PTE_X : 0;
+    fl |= (pte & c->u) ? PTE_U : 0;
+    fl |= (pte & c->a) ? PTE_A : 0;
+    fl |= (pte & c->d) ? PTE_D : 0;
+    fl |= (pte & c->h) ? PTE_H : 0;
+    fl |= (pte & c->g) ? PTE_G : 0;
+    return fl;
+}
 
 /* The entry's frame number field. */
 static inline pfn_t pte_pfn(const Geometry *g, pte_t pte)

@@ -9,6 +9,8 @@
 #ifndef VMSIM_FRAMES_H
 #define VMSIM_FRAMES_H
 
+#include <string.h>
+
 #include "vmsim/types.h"
 
 typedef enum {
@@ -64,9 +66,27 @@ static inline Frame *frames_get(FramePool *fp, pfn_t pfn) { return &fp->frames[p
 static inline bool frames_is_ram(const FramePool *fp, pfn_t pfn) { return pfn < fp->nframes; }
 static inline bool frames_valid(const FramePool *fp, pfn_t pfn) { return pfn < fp->total; }
 
-/* Reads a size-byte little-endian value at physical address pa (zeros outside memory
- * or in a frame never written). */
-uint64_t mem_read(const FramePool *fp, paddr_t pa, unsigned size);
+/* Reads a size-byte (1, 2, 4 or 8) little-endian value at physical address pa (zeros
+ * outside memory or in a frame never written). Inline: every level of a walk reads. */
+static inline uint64_t mem_read(const FramePool *fp, paddr_t pa, unsigned size)
+{
+    pfn_t pfn = pa >> fp->page_shift;
+    uint64_t off = pa & ((1ull << fp->page_shift) - 1);
+    if (pfn >= fp->total || !fp->frames[pfn].bytes || off + size > (1ull << fp->page_shift))
+        return 0;
+    const uint8_t *b = fp->frames[pfn].bytes + off;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (size == 8) {
+        uint64_t v;
+        memcpy(&v, b, 8);
+        return v;
+    }
+#endif
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; i++)
+        v |= (uint64_t)b[i] << (8 * i);
+    return v;
+}
 
 /* Writes a size-byte little-endian value at pa. Returns 0, or -1 if pa is outside
  * memory or host memory runs out. */

@@ -46,7 +46,24 @@ WalkStatus mmu_lookup(const Geometry *g, const FramePool *mem, pfn_t root, vaddr
                       Walk *w);
 
 /* Whether effective flags (PTE_R W X U) allow op from user or supervisor mode. */
-bool mmu_allows(const Geometry *g, unsigned flags, AccessOp op, bool user);
+static inline bool mmu_allows(const Geometry *g, unsigned flags, AccessOp op, bool user)
+{
+    if (user && !(flags & PTE_U))
+        return false;
+    /* RISC-V without SUM: supervisor code may not touch user pages. */
+    if (!user && g->style == PT_STYLE_RISCV && (flags & PTE_U))
+        return false;
+    switch (op) {
+    case OP_WRITE:
+    case OP_MODIFY:
+        return (flags & PTE_W) != 0;
+    case OP_EXEC:
+        return (flags & PTE_X) != 0;
+    case OP_READ:
+    default:
+        return (flags & PTE_R) != 0;
+    }
+}
 
 const char *walk_status_name(WalkStatus s);
 

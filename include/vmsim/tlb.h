@@ -26,11 +26,13 @@ typedef struct TlbEntry {
     uint8_t shift;    /* log2 of the page size */
     uint8_t valid;
     uint16_t flags;   /* PTE_R W X U D G, effective over the walk */
+    uint8_t ops;      /* bit (1 << AccessOp): the user ops this entry serves, set by the filler */
     uint64_t stamp;   /* lru: last use; fifo: fill time */
 } TlbEntry;
 
 typedef struct Tlb {
     unsigned entries, ways, sets;
+    uint64_t set_mask;   /* sets - 1 when sets is a power of two, else 0 (use %) */
     TlbPolicy policy;
     Rng *rng;
     TlbEntry *e;      /* set s holds e[s*ways .. s*ways+ways-1] */
@@ -47,6 +49,12 @@ const char *tlb_policy_name(TlbPolicy p);
 int tlb_init(Tlb *t, unsigned entries, unsigned ways, TlbPolicy policy, Rng *rng);
 void tlb_fini(Tlb *t);
 
+/* The set a tag maps to. */
+static inline uint64_t tlb_set_index(const Tlb *t, vpn_t tag)
+{
+    return t->set_mask || t->sets == 1 ? tag & t->set_mask : tag % t->sets;
+}
+
 /* Finds the entry translating va for asid, or NULL. Counts neither hits nor misses
  * (the caller decides what a hit is); refreshes the LRU stamp. */
 static inline TlbEntry *tlb_lookup(Tlb *t, vaddr_t va, uint32_t asid)
@@ -56,7 +64,7 @@ static inline TlbEntry *tlb_lookup(Tlb *t, vaddr_t va, uint32_t asid)
     for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
         unsigned s = (unsigned)__builtin_ctzll(sh);
         vpn_t tag = va >> s;
-        TlbEntry *set = &t->e[(tag % t->sets) * t->ways];
+        TlbEntry *set = &t->e[tlb_set_index(t, tag) * t->ways];
         for (unsigned w = 0; w < t->ways; w++) {
             TlbEntry *e = &set[w];
             if (e->valid && e->tag == tag && e->shift == s &&
@@ -73,7 +81,7 @@ static inline TlbEntry *tlb_lookup(Tlb *t, vaddr_t va, uint32_t asid)
 /* The set index va falls in for a page of the given shift. */
 static inline unsigned tlb_set_of(const Tlb *t, vaddr_t va, unsigned shift)
 {
-    return t->sets ? (unsigned)((va >> shift) % t->sets) : 0;
+    return t->sets ? (unsigned)tlb_set_index(t, va >> shift) : 0;
 }
 
 /* Installs a translation, replacing an invalid way or the policy's victim in its set.

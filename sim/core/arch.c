@@ -109,11 +109,42 @@ void geo_preset(Geometry *g, ArchKind arch)
     geo_update(g);
 }
 
+static pte_t mask_of(int bit)
+{
+    return bit >= 0 && bit < 64 ? (pte_t)1 << bit : 0;
+}
+
+static void codec_update(Geometry *g)
+{
+    const PteFormat *f = &g->fmt;
+    PteCodec *c = &g->codec;
+    c->v = mask_of(f->valid);
+    c->r = mask_of(f->read);
+    c->w = mask_of(f->write);
+    c->x = mask_of(f->exec);
+    c->nx = f->exec >= 0 ? 0 : mask_of(f->nx);
+    c->u = mask_of(f->user);
+    c->a = mask_of(f->accessed);
+    c->d = mask_of(f->dirty);
+    c->h = mask_of(f->huge);
+    c->g = mask_of(f->global);
+    c->implied = (f->read < 0 ? PTE_R : 0) | (f->write < 0 ? PTE_W : 0) |
+                 (f->exec < 0 ? PTE_X : 0) | (f->user < 0 ? PTE_U : 0);
+    unsigned top = f->pfn_shift + f->pfn_bits;   /* 52 on x86_64, 32 on x86_32 */
+    c->x86_resv = 0;
+    if (g->pa_bits < top && g->pa_bits < 64)
+        c->x86_resv = ((top >= 64 ? 0 : 1ull << top) - 1) & ~((1ull << g->pa_bits) - 1);
+}
+
 void geo_update(Geometry *g)
 {
+    codec_update(g);
     unsigned bits = g->page_shift;
-    for (unsigned i = 0; i < g->levels && i < GEO_MAX_LEVELS; i++)
+    unsigned n = g->levels < GEO_MAX_LEVELS ? g->levels : GEO_MAX_LEVELS;
+    for (unsigned i = n; i-- > 0;) {
+        g->shift[i] = bits;
         bits += g->level_bits[i];
+    }
     g->va_bits = bits;
     if (g->levels >= 1 && g->levels <= GEO_MAX_LEVELS)
         g->leaf_levels |= 1u << (g->levels - 1);   /* the last level always maps pages */
@@ -211,25 +242,6 @@ pte_t pte_encode(const Geometry *g, pfn_t pfn, unsigned flags)
     return pte;
 }
 
-unsigned pte_flags(const Geometry *g, pte_t pte)
-{
-    const PteFormat *f = &g->fmt;
-    bool v = bit_get(pte, f->valid);
-    unsigned fl = v ? PTE_V : 0;
-    if (f->read >= 0 ? bit_get(pte, f->read) : v)
-        fl |= PTE_R;
-    if (f->write >= 0 ? bit_get(pte, f->write) : v)
-        fl |= PTE_W;
-    if (f->exec >= 0 ? bit_get(pte, f->exec) : (f->nx >= 0 ? v && !bit_get(pte, f->nx) : v))
-        fl |= PTE_X;
-    if (f->user >= 0 ? bit_get(pte, f->user) : v)
-        fl |= PTE_U;
-    fl |= bit_get(pte, f->accessed) ? PTE_A : 0;
-    fl |= bit_get(pte, f->dirty) ? PTE_D : 0;
-    fl |= bit_get(pte, f->huge) ? PTE_H : 0;
-    fl |= bit_get(pte, f->global) ? PTE_G : 0;
-    return fl;
-}
 
 bool pte_is_leaf(const Geometry *g, pte_t pte, unsigned level)
 {
@@ -251,12 +263,8 @@ bool pte_is_leaf(const Geometry *g, pte_t pte, unsigned level)
  * between bit 13 and the page size (bit 12 is PAT there). */
 static bool x86_reserved(const Geometry *g, pte_t pte, unsigned level)
 {
-    unsigned top = g->fmt.pfn_shift + g->fmt.pfn_bits;   /* 52 on x86_64, 32 on x86_32 */
-    if (g->pa_bits < top) {
-        pte_t mask = ((top >= 64 ? 0 : 1ull << top) - 1) & ~((1ull << g->pa_bits) - 1);
-        if (pte & mask)
-            return true;
-    }
+    if (pte & g->codec.x86_resv)
+        return true;
     bool last = level + 1 >= g->levels;
     if (last || !bit_get(pte, g->fmt.huge))
         return false;

@@ -123,18 +123,6 @@ void frames_free(FramePool *fp, pfn_t pfn)
     frame_clear(f);
 }
 
-uint64_t mem_read(const FramePool *fp, paddr_t pa, unsigned size)
-{
-    pfn_t pfn = pa >> fp->page_shift;
-    size_t off = pa & ((1ull << fp->page_shift) - 1);
-    if (pfn >= fp->total || !fp->frames[pfn].bytes || off + size > (1ull << fp->page_shift))
-        return 0;
-    const uint8_t *b = fp->frames[pfn].bytes + off;
-    uint64_t v = 0;
-    for (unsigned i = 0; i < size; i++)
-        v |= (uint64_t)b[i] << (8 * i);
-    return v;
-}
 
 static uint8_t *frame_bytes(FramePool *fp, pfn_t pfn)
 {

@@ -18,24 +18,6 @@ const char *walk_status_name(WalkStatus s)
     return "?";
 }
 
-bool mmu_allows(const Geometry *g, unsigned flags, AccessOp op, bool user)
-{
-    if (user && !(flags & PTE_U))
-        return false;
-    /* RISC-V without SUM: supervisor code may not touch user pages. */
-    if (!user && g->style == PT_STYLE_RISCV && (flags & PTE_U))
-        return false;
-    switch (op) {
-    case OP_WRITE:
-    case OP_MODIFY:
-        return (flags & PTE_W) != 0;
-    case OP_EXEC:
-        return (flags & PTE_X) != 0;
-    case OP_READ:
-    default:
-        return (flags & PTE_R) != 0;
-    }
-}
 
 static WalkStatus fail(Walk *w, WalkStatus s)
 {
@@ -94,12 +76,29 @@ static WalkStatus finish_leaf(const Geometry *g, Walk *w, vaddr_t va, unsigned l
     return WALK_OK;
 }
 
+/* Clears what a walk reports; the per-level arrays are valid up to nread only. */
+static void walk_start(Walk *w)
+{
+    w->status = WALK_OK;
+    w->nread = w->level = w->shift = w->flags = 0;
+    w->pa = PADDR_NONE;
+    w->pfn = w->page_pfn = PFN_NONE;
+}
+
+/* Whether an entry with flags fl read at level l maps memory (see pte_is_leaf). */
+static inline bool is_leaf(const Geometry *g, unsigned fl, unsigned l)
+{
+    if (l + 1 >= g->levels)
+        return true;
+    if (g->style == PT_STYLE_X86)
+        return (fl & PTE_H) != 0;
+    return g->style == PT_STYLE_RISCV && (fl & (PTE_R | PTE_W | PTE_X));
+}
+
 WalkStatus mmu_walk(const Geometry *g, FramePool *mem, pfn_t root, vaddr_t va,
                     AccessOp op, bool user, Walk *w)
 {
-    memset(w, 0, sizeof *w);
-    w->pa = PADDR_NONE;
-    w->pfn = w->page_pfn = PFN_NONE;
+    walk_start(w);
     if (!geo_va_ok(g, va))
         return fail(w, WALK_NONCANONICAL);
     bool write = op == OP_WRITE || op == OP_MODIFY;
@@ -117,7 +116,7 @@ WalkStatus mmu_walk(const Geometry *g, FramePool *mem, pfn_t root, vaddr_t va,
             return fail(w, WALK_NOT_PRESENT);
         if (pte_reserved(g, pte, l))
             return fail(w, WALK_RESERVED);
-        bool leaf = pte_is_leaf(g, pte, l);
+        bool leaf = is_leaf(g, fl, l);
         if (leaf && g->style == PT_STYLE_RISCV && !(fl & (PTE_R | PTE_X)))
             return fail(w, WALK_NOT_PRESENT);    /* last level, not a leaf: step 4 */
         flags = combine(g, flags, fl, l == 0);
@@ -142,9 +141,7 @@ WalkStatus mmu_walk(const Geometry *g, FramePool *mem, pfn_t root, vaddr_t va,
 WalkStatus mmu_lookup(const Geometry *g, const FramePool *mem, pfn_t root, vaddr_t va,
                       Walk *w)
 {
-    memset(w, 0, sizeof *w);
-    w->pa = PADDR_NONE;
-    w->pfn = w->page_pfn = PFN_NONE;
+    walk_start(w);
     if (!geo_va_ok(g, va) || root == PFN_NONE)
         return fail(w, WALK_NONCANONICAL);
     paddr_t table = root << g->page_shift;

@@ -938,6 +938,7 @@ static const char *origin_of(const Scenario *sc, const char *msg)
 
 int scenario_validate(Scenario *sc, char *err, size_t errlen)
 {
+    geo_update(&sc->machine.geo);
     const char *bad = machine_validate(&sc->machine);
     if (!bad)
         return 0;

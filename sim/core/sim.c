@@ -109,7 +109,8 @@ Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
         return NULL;
     }
     s->m = *m;
-    s->geo = m->geo;
+    geo_update(&s->m.geo);
+    s->geo = s->m.geo;
     s->next_pid = 1;
     rng_seed(&s->rng, m->seed);
     /* A swap entry keeps slot + 1 in the entry's frame field: that bounds the slots. */
@@ -571,14 +572,24 @@ static void emit_walk(Sim *s, const Process *p, vaddr_t va, const Walk *w)
              .pte = w->pte[l], .pfn = w->table_pa[l] >> s->geo.page_shift);
 }
 
-/* An entry that may serve op: a write through an entry whose page is still clean goes
- * back to the table to set D (x86 and Svadu do this in hardware), so it does not. */
-static TlbEntry *usable(Sim *s, Tlb *t, vaddr_t va, AccessOp op, uint32_t asid)
+/* The user ops an entry may serve, worked out once when it is filled: a write through
+ * an entry whose page is still clean goes back to the table to set D (x86 and Svadu do
+ * this in hardware), so a clean entry does not serve writes. */
+static void set_ops(const Sim *s, TlbEntry *e)
+{
+    if (!e)
+        return;
+    e->ops = 0;
+    for (AccessOp op = OP_READ; op <= OP_EXEC; op++)
+        if (mmu_allows(&s->geo, e->flags, op, true) && (op != OP_WRITE || (e->flags & PTE_D)))
+            e->ops |= (uint8_t)(1u << op);
+}
+
+/* An entry that may serve op, or NULL. */
+static inline TlbEntry *usable(Tlb *t, vaddr_t va, AccessOp op, uint32_t asid)
 {
     TlbEntry *e = tlb_lookup(t, va, asid);
-    if (!e || !mmu_allows(&s->geo, e->flags, op, true) || (op == OP_WRITE && !(e->flags & PTE_D)))
-        return NULL;
-    return e;
+    return e && (e->ops & (1u << op)) ? e : NULL;
 }
 
 /* The first-level TLB op goes to: the instruction TLB for fetches when split. */
@@ -592,18 +603,20 @@ static Tlb *first_level(Sim *s, AccessOp op)
 static bool tlb_hit(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo *info)
 {
     Tlb *l1 = first_level(s, op), *l2 = &s->tlb[SIM_STLB];
-    TlbEntry *e = usable(s, l1, va, op, p->asid);
+    TlbEntry *e = usable(l1, va, op, p->asid);
     if (e) {
         l1->hits++;
     } else {
         l1->misses++;
-        if (!l2->entries || !(e = usable(s, l2, va, op, p->asid))) {
+        if (!l2->entries || !(e = usable(l2, va, op, p->asid))) {
             l2->misses += l2->entries != 0;
             return false;
         }
         l2->hits++;
         s->stats.stlb_hits++;
+        uint8_t ops = e->ops;
         e = tlb_fill(l1, va, e->shift, e->pfn, e->flags, e->asid, NULL);
+        e->ops = ops;
     }
     pfn_t pfn = e->pfn + ((va >> s->geo.page_shift) & ((1ull << (e->shift - s->geo.page_shift)) - 1));
     s->stats.tlb_hits++;
@@ -643,8 +656,8 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
         s->stats.cycles += s->m.timing.memory * w.nread;
         emit_walk(s, p, va, &w);
         if (w.status == WALK_OK) {
-            tlb_fill(first_level(s, op), va, w.shift, w.page_pfn, w.flags, p->asid, NULL);
-            tlb_fill(&s->tlb[SIM_STLB], va, w.shift, w.page_pfn, w.flags, p->asid, NULL);
+            set_ops(s, tlb_fill(first_level(s, op), va, w.shift, w.page_pfn, w.flags, p->asid, NULL));
+            set_ops(s, tlb_fill(&s->tlb[SIM_STLB], va, w.shift, w.page_pfn, w.flags, p->asid, NULL));
             EMIT(s, .kind = EV_TLB_FILL, .pid = p->pid, .va = va, .pfn = w.page_pfn, .shift = w.shift);
             complete(s, p, va, op, w.pfn, info);
             return STEP_OK;

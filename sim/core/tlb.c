@@ -41,6 +41,7 @@ int tlb_init(Tlb *t, unsigned entries, unsigned ways, TlbPolicy policy, Rng *rng
     t->entries = entries;
     t->ways = ways;
     t->sets = entries / ways;
+    t->set_mask = (t->sets & (t->sets - 1)) == 0 ? t->sets - 1 : 0;
     return 0;
 }
 
@@ -73,7 +74,7 @@ TlbEntry *tlb_fill(Tlb *t, vaddr_t va, unsigned shift, pfn_t pfn, unsigned flags
     if (t->entries == 0)
         return NULL;
     vpn_t tag = va >> shift;
-    TlbEntry *set = &t->e[(tag % t->sets) * t->ways];
+    TlbEntry *set = &t->e[tlb_set_index(t, tag) * t->ways];
     TlbEntry *e = NULL;
     for (unsigned w = 0; w < t->ways && !e; w++)   /* refresh an existing entry in place */
         if (set[w].valid && set[w].tag == tag && set[w].shift == shift && set[w].asid == asid)
@@ -87,6 +88,7 @@ TlbEntry *tlb_fill(Tlb *t, vaddr_t va, unsigned shift, pfn_t pfn, unsigned flags
     e->asid = asid;
     e->shift = (uint8_t)shift;
     e->flags = (uint16_t)flags;
+    e->ops = 0;
     e->valid = 1;
     e->stamp = ++t->clock;
     t->shifts |= 1ull << shift;

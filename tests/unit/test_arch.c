@@ -294,6 +294,7 @@ static void test_reserved(void)
     CU_ASSERT_FALSE(pte_reserved(&g, 0x1234087, 3));       /* bit 7 = PAT in a PTE */
     CU_ASSERT_FALSE(pte_reserved(&g, (1ull << 51) | 0x7, 3));   /* MAXPHYADDR 52 */
     g.pa_bits = 46;
+    geo_update(&g);                      /* pa_bits feeds the reserved-bit mask */
     CU_ASSERT_TRUE(pte_reserved(&g, (1ull << 46) | 0x7, 3));    /* bits 51:46 reserved */
     CU_ASSERT_TRUE(pte_reserved(&g, (1ull << 51) | 0x7, 0));
     CU_ASSERT_FALSE(pte_reserved(&g, (1ull << 45) | 0x7, 3));

@@ -263,6 +263,7 @@ static void test_x64_reserved(void)
 
     /* With MAXPHYADDR = 46, address bits 51:46 are reserved at every level. */
     m.g.pa_bits = 46;
+    geo_update(&m.g);
     x64_chain(&m, X64_UP(2), X64_UP(3), X64_UP(4), (1ull << 46) | 0x1234007);
     CU_ASSERT_EQUAL(mmu_walk(&m.g, &m.mem, 1, X64_VA, OP_READ, true, &w), WALK_RESERVED);
     CU_ASSERT_EQUAL(w.level, 3);
@@ -275,6 +276,7 @@ static void test_x64_reserved(void)
 
     /* At the full 52 bits, bit 46 is an ordinary address bit. */
     m.g.pa_bits = 52;
+    geo_update(&m.g);
     x64_chain(&m, X64_UP(2), X64_UP(3), X64_UP(4), (1ull << 46) | 0x1234007);
     CU_ASSERT_EQUAL(mmu_walk(&m.g, &m.mem, 1, X64_VA, OP_READ, true, &w), WALK_OK);
     CU_ASSERT_EQUAL(w.pa, (1ull << 46) | 0x1234abc);
