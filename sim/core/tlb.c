@@ -100,14 +100,21 @@ static bool covers(const TlbEntry *e, vaddr_t va)
     return e->valid && e->tag == (va >> e->shift);
 }
 
+/* Only the set va falls in can hold it, once per page size present. */
 unsigned tlb_flush_page(Tlb *t, vaddr_t va, uint32_t asid)
 {
     unsigned n = 0;
-    for (unsigned i = 0; i < t->entries; i++) {
-        TlbEntry *e = &t->e[i];
-        if (covers(e, va) && (e->asid == asid || (e->flags & PTE_G))) {
-            e->valid = 0;
-            n++;
+    if (t->entries == 0)
+        return 0;
+    for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
+        unsigned s = (unsigned)__builtin_ctzll(sh);
+        TlbEntry *set = &t->e[tlb_set_index(t, va >> s) * t->ways];
+        for (unsigned w = 0; w < t->ways; w++) {
+            TlbEntry *e = &set[w];
+            if (e->shift == s && covers(e, va) && (e->asid == asid || (e->flags & PTE_G))) {
+                e->valid = 0;
+                n++;
+            }
         }
     }
     return n;
