@@ -51,6 +51,10 @@ typedef struct FramePool {
 int frames_init(FramePool *fp, size_t nframes, unsigned page_shift, bool separate_tables);
 void frames_fini(FramePool *fp);
 
+/* Makes dst a deep copy of src (contents included). Returns 0, or -1 when out of host
+ * memory (dst is then empty). */
+int frames_copy(FramePool *dst, const FramePool *src);
+
 /* Takes a free RAM frame for a data page. Returns PFN_NONE when none is free. */
 pfn_t frames_alloc(FramePool *fp);
 

@@ -16,6 +16,7 @@ typedef struct Future {
     FutureSlot *map;      /* (pid, vpn) -> page id, open addressing */
     size_t map_cap, pages;
     bool finished;
+    int refs;             /* Sims sharing this future (clones share it) */
 } Future;
 
 void future_init(Future *f);

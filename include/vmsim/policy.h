@@ -81,6 +81,10 @@ Policy *policy_create(PolicyKind kind, size_t nframes, Rng *rng, const PolicyPar
 /* Frees p; NULL is accepted. */
 void policy_destroy(Policy *p);
 
+/* A copy of p that draws from rng (the copy's owner's generator). NULL when out of
+ * memory. */
+Policy *policy_clone(const Policy *p, Rng *rng);
+
 /* The kind p was created with. */
 PolicyKind policy_kind(const Policy *p);
 

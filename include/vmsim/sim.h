@@ -86,6 +86,7 @@ void sim_set_trace(Sim *s, TraceReader *t);
 
 /* Attaches an observer (NULL detaches). */
 void sim_set_observer(Sim *s, SimObserver fn, void *ctx);
+void sim_get_observer(const Sim *s, SimObserver *fn, void **ctx);
 
 /* Takes one step. info (may be NULL) describes it when STEP_OK is returned. */
 StepStatus sim_step(Sim *s, StepInfo *info);
@@ -104,6 +105,10 @@ size_t sim_nprocs(const Sim *s);
 const Process *sim_proc(const Sim *s, size_t i);
 const Process *sim_proc_by_pid(const Sim *s, int pid);
 const Process *sim_current(const Sim *s);   /* NULL before any process exists */
+
+/* A deep copy of the whole machine state, sharing the trace reader (whose position is
+ * not part of the copy: see TracePos) and with no observer. NULL when out of memory. */
+Sim *sim_clone(const Sim *s);
 
 /* Reads the entry chain for va in p's tables without side effects (for display). */
 WalkStatus sim_peek(const Sim *s, const Process *p, vaddr_t va, Walk *w);

@@ -17,6 +17,9 @@ typedef struct Swap {
 void swap_init(Swap *s, uint64_t limit);
 void swap_fini(Swap *s);
 
+/* Makes dst a copy of src. Returns 0, or -1 when out of host memory. */
+int swap_copy(Swap *dst, const Swap *src);
+
 /* Takes a slot for pid. Returns the slot, or -1 when swap is full or host memory
  * runs out. */
 int64_t swap_alloc(Swap *s, int pid);

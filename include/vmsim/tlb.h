@@ -49,6 +49,9 @@ const char *tlb_policy_name(TlbPolicy p);
 int tlb_init(Tlb *t, unsigned entries, unsigned ways, TlbPolicy policy, Rng *rng);
 void tlb_fini(Tlb *t);
 
+/* Makes dst a copy of src drawing from rng. Returns 0, or -1 when out of memory. */
+int tlb_copy(Tlb *dst, const Tlb *src, Rng *rng);
+
 /* The set a tag maps to. */
 static inline uint64_t tlb_set_index(const Tlb *t, vpn_t tag)
 {

@@ -47,6 +47,42 @@ void frames_fini(FramePool *fp)
     memset(fp, 0, sizeof *fp);
 }
 
+static void *dup_mem(const void *src, size_t n)
+{
+    void *d = malloc(n ? n : 1);
+    if (d && n)
+        memcpy(d, src, n);
+    return d;
+}
+
+int frames_copy(FramePool *dst, const FramePool *src)
+{
+    size_t page = (size_t)1 << src->page_shift;
+    *dst = *src;
+    dst->frames = dup_mem(src->frames, src->cap * sizeof *src->frames);
+    dst->free = dup_mem(src->free, (src->nframes ? src->nframes : 1) * sizeof *src->free);
+    dst->tfree = src->tcap ? dup_mem(src->tfree, src->tcap * sizeof *src->tfree) : NULL;
+    if (!dst->frames || !dst->free || (src->tcap && !dst->tfree)) {
+        free(dst->frames);
+        free(dst->free);
+        free(dst->tfree);
+        memset(dst, 0, sizeof *dst);
+        return -1;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < dst->total; i++) {
+        if (src->frames[i].bytes) {
+            dst->frames[i].bytes = dup_mem(src->frames[i].bytes, page);
+            bad |= !dst->frames[i].bytes;
+        }
+    }
+    if (bad) {
+        frames_fini(dst);
+        return -1;
+    }
+    return 0;
+}
+
 static void take(FramePool *fp, pfn_t pfn, FrameKind kind)
 {
     fp->frames[pfn].kind = (uint8_t)kind;

@@ -99,6 +99,25 @@ Policy *policy_create(PolicyKind kind, size_t nframes, Rng *rng, const PolicyPar
     return p;
 }
 
+Policy *policy_clone(const Policy *p, Rng *rng)
+{
+    size_t n = p->n ? p->n : 1;
+    Policy *c = malloc(sizeof *c);
+    if (!c)
+        return NULL;
+    *c = *p;
+    c->rng = rng;
+    c->s = malloc(n * sizeof *c->s);
+    c->heap = malloc(n * sizeof *c->heap);
+    if (!c->s || !c->heap) {
+        policy_destroy(c);
+        return NULL;
+    }
+    memcpy(c->s, p->s, n * sizeof *c->s);
+    memcpy(c->heap, p->heap, n * sizeof *c->heap);
+    return c;
+}
+
 void policy_destroy(Policy *p)
 {
     if (!p)

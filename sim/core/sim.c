@@ -40,7 +40,7 @@ struct Sim {
     uint64_t ref_pos;         /* positions handed out to the trace's translations so far */
     uint64_t cur_pos;         /* position of the translation under way */
     uint64_t since_tick;      /* references since the last timer tick */
-    Future future;            /* next uses, for opt */
+    Future *future;           /* next uses, for opt; shared by clones (refs) */
     char err[512];
 };
 
@@ -96,6 +96,15 @@ static unsigned tlbs_flush_all(Sim *s, bool keep_global)
     return n;
 }
 
+static void release_future(Sim *s)
+{
+    if (s->future && --s->future->refs == 0) {
+        future_fini(s->future);
+        free(s->future);
+    }
+    s->future = NULL;
+}
+
 Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
 {
     const char *bad = machine_validate(m);
@@ -142,7 +151,7 @@ void sim_destroy(Sim *s)
     for (int i = 0; i < SIM_TLBS; i++)
         tlb_fini(&s->tlb[i]);
     swap_fini(&s->swap);
-    future_fini(&s->future);
+    release_future(s);
     free(s);
 }
 
@@ -150,10 +159,10 @@ void sim_set_trace(Sim *s, TraceReader *t)
 {
     s->trace = t;
     memset(&s->pend, 0, sizeof s->pend);
-    future_fini(&s->future);
-    future_init(&s->future);
+    release_future(s);
 }
 void sim_set_observer(Sim *s, SimObserver fn, void *ctx) { s->observer = fn; s->obs_ctx = ctx; }
+void sim_get_observer(const Sim *s, SimObserver *fn, void **ctx) { *fn = s->observer; *ctx = s->obs_ctx; }
 const char *sim_error(const Sim *s) { return s->err; }
 const SimStats *sim_stats(const Sim *s) { return &s->stats; }
 const MachineConfig *sim_machine(const Sim *s) { return &s->m; }
@@ -444,8 +453,8 @@ static FixResult page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, AccessOp 
     mem_write(&s->fp, leaf, g->pte_size, pte);
     if (old == 0)
         table_of(s, leaf)->used++;
-    if (s->future.finished)
-        policy_set_next_use(s->policy, pfn, future_next(&s->future, s->cur_pos));
+    if (s->future)
+        policy_set_next_use(s->policy, pfn, future_next(s->future, s->cur_pos));
     policy_insert(s->policy, pfn, op == OP_WRITE, s->stats.references);
     p->rss++;
     s->stats.page_faults++;
@@ -553,8 +562,8 @@ static void complete(Sim *s, Process *p, vaddr_t va, AccessOp op, pfn_t pfn, Ste
     if (frames_is_ram(&s->fp, pfn)) {
         Frame *f = &s->fp.frames[pfn];
         if (f->kind == FRAME_DATA) {
-            if (s->future.finished)
-                policy_set_next_use(s->policy, pfn, future_next(&s->future, s->cur_pos));
+            if (s->future)
+                policy_set_next_use(s->policy, pfn, future_next(s->future, s->cur_pos));
             policy_touch(s->policy, pfn, op == OP_WRITE, s->stats.references);
             if (op == OP_WRITE)
                 f->dirty = true;
@@ -744,6 +753,12 @@ static void start_access(Sim *s, const TraceRecord *rec)
  * order the steps will make them, then returns the trace to where it was. */
 static StepStatus prepare_future(Sim *s)
 {
+    Future *f = malloc(sizeof *f);
+    if (!f)
+        goto oom;
+    future_init(f);
+    f->refs = 1;
+    s->future = f;
     TracePos start = trace_tell(s->trace);
     TraceRecord rec;
     int pid = s->cur ? s->cur->pid : 0, r;
@@ -758,15 +773,18 @@ static StepStatus prepare_future(Sim *s)
         unsigned nops = record_span(s, &rec, &first, &last, ops);
         for (unsigned k = 0; k < nops; k++)
             for (vpn_t v = first; v <= last && v >= first; v++)
-                if (future_add(&s->future, pid, v) != 0)
+                if (future_add(f, pid, v) != 0)
                     goto oom;
     }
-    if (r < 0)
+    if (r < 0) {
+        release_future(s);
         return STEP_ERROR;
-    if (future_finish(&s->future) != 0)
+    }
+    if (future_finish(f) != 0)
         goto oom;
     return trace_seek(s->trace, start, s->err, sizeof s->err) == 0 ? STEP_OK : STEP_ERROR;
 oom:
+    release_future(s);
     set_err(s->err, sizeof s->err, "out of host memory for opt's look at the future");
     return STEP_HALT;
 }
@@ -813,7 +831,7 @@ StepStatus sim_step(Sim *s, StepInfo *info)
         TraceRecord rec;
         if (!s->trace)
             return STEP_END;
-        if (s->m.memory.policy == POLICY_OPT && !s->future.finished) {
+        if (s->m.memory.policy == POLICY_OPT && !s->future) {
             StepStatus r = prepare_future(s);
             if (r != STEP_OK)
                 return r;
@@ -937,4 +955,62 @@ const char *sim_check(const Sim *s)
             return "a dead process still holds memory";
     }
     return NULL;
+}
+
+/* ---- snapshots ----------------------------------------------------------- */
+
+static int clone_procs(Sim *c, const Sim *s)
+{
+    c->procs = calloc(s->capprocs ? s->capprocs : 1, sizeof *c->procs);
+    if (!c->procs)
+        return -1;
+    c->capprocs = s->capprocs ? s->capprocs : 1;
+    for (size_t i = 0; i < s->nprocs; i++) {
+        const Process *p = s->procs[i];
+        Process *q = malloc(sizeof *q);
+        if (!q)
+            return -1;
+        *q = *p;
+        q->vmas = NULL;
+        c->procs[c->nprocs++] = q;
+        if (p->capvmas) {
+            q->vmas = malloc(p->capvmas * sizeof *q->vmas);
+            if (!q->vmas) {
+                q->nvmas = q->capvmas = 0;
+                return -1;
+            }
+            memcpy(q->vmas, p->vmas, p->nvmas * sizeof *q->vmas);
+        }
+        if (s->cur == p)
+            c->cur = q;
+    }
+    return 0;
+}
+
+Sim *sim_clone(const Sim *s)
+{
+    Sim *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    *c = *s;
+    /* Nothing owned is shared until copied; sim_destroy copes with NULLs. */
+    c->procs = NULL;
+    c->nprocs = c->capprocs = 0;
+    c->cur = NULL;
+    c->policy = NULL;
+    c->observer = NULL;
+    memset(&c->fp, 0, sizeof c->fp);
+    memset(&c->swap, 0, sizeof c->swap);
+    memset(c->tlb, 0, sizeof c->tlb);
+    if (c->future)
+        c->future->refs++;
+    int bad = frames_copy(&c->fp, &s->fp) || swap_copy(&c->swap, &s->swap) ||
+              !(c->policy = policy_clone(s->policy, &c->rng)) || clone_procs(c, s);
+    for (int i = 0; i < SIM_TLBS && !bad; i++)
+        bad = tlb_copy(&c->tlb[i], &s->tlb[i], &c->rng);
+    if (bad) {
+        sim_destroy(c);
+        return NULL;
+    }
+    return c;
 }

@@ -17,6 +17,22 @@ void swap_fini(Swap *s)
     memset(s, 0, sizeof *s);
 }
 
+int swap_copy(Swap *dst, const Swap *src)
+{
+    *dst = *src;
+    dst->owner = src->cap ? malloc(src->cap * sizeof *dst->owner) : NULL;
+    dst->free = src->fcap ? malloc(src->fcap * sizeof *dst->free) : NULL;
+    if ((src->cap && !dst->owner) || (src->fcap && !dst->free)) {
+        swap_fini(dst);
+        return -1;
+    }
+    if (src->cap)
+        memcpy(dst->owner, src->owner, src->cap * sizeof *dst->owner);
+    if (src->fcap)
+        memcpy(dst->free, src->free, src->fcap * sizeof *dst->free);
+    return 0;
+}
+
 static int push_free(Swap *s, int64_t slot)
 {
     if (s->nfree == s->fcap) {

@@ -51,6 +51,21 @@ void tlb_fini(Tlb *t)
     memset(t, 0, sizeof *t);
 }
 
+int tlb_copy(Tlb *dst, const Tlb *src, Rng *rng)
+{
+    *dst = *src;
+    dst->rng = rng;
+    if (!src->entries)
+        return 0;
+    dst->e = malloc(src->entries * sizeof *dst->e);
+    if (!dst->e) {
+        memset(dst, 0, sizeof *dst);
+        return -1;
+    }
+    memcpy(dst->e, src->e, src->entries * sizeof *dst->e);
+    return 0;
+}
+
 /* The way to replace in a set: an invalid one first, else by policy. */
 static TlbEntry *choose_way(Tlb *t, TlbEntry *set)
 {
