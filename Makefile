@@ -9,6 +9,7 @@ CC      ?= cc
 BUILD   ?= build
 PKGS_CORE := inih zlib liblzma
 PKGS_CLI  := readline
+PKGS_UI   := sdl2 SDL2_ttf SDL2_image fontconfig
 PKGS_TEST := cunit
 
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -28,15 +29,23 @@ pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
 
 CORE_SRC := $(wildcard sim/core/*.c)
 CLI_SRC  := $(wildcard sim/cli/*.c)
+UI_SRC   := $(wildcard sim/ui/*.c)
 TEST_SRC := $(wildcard tests/unit/*.c)
+UITEST_SRC := $(wildcard tests/ui/*.c)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/default_scenario.o
+UI_OBJ   := $(UI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+UITEST_OBJ := $(UITEST_SRC:%.c=$(BUILD)/%.o)
+# Everything of the program but main(), for test programs to link against.
+APP_OBJ  := $(filter-out $(BUILD)/sim/cli/main.o,$(CLI_OBJ)) $(UI_OBJ)
 
 VMSIM    := $(BUILD)/vmsim
 UNIT     := $(BUILD)/test_unit
+UITEST   := $(BUILD)/test_ui
 CORE_LIB := $(BUILD)/libvmsim_core.a
+APP_LIBS  = $(call pc,--libs,$(PKGS_CORE) $(PKGS_CLI) $(PKGS_UI)) -lm
 
 .PHONY: all run test unit golden bench deps clean check-core
 all: $(VMSIM)
@@ -44,7 +53,7 @@ all: $(VMSIM)
 # Packages first: everything else needs pkg-config to find them.
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): scripts/deps.sh
-	@sh scripts/deps.sh build test
+	@sh scripts/deps.sh build test gui
 	@mkdir -p $(@D) && touch $@
 
 # The core is compiled without SDL or readline flags: an include of either breaks the build.
@@ -56,6 +65,15 @@ $(BUILD)/sim/cli/%.o: sim/cli/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI)) -c $< -o $@
 
+# The window's code is the only code compiled with SDL's flags.
+$(BUILD)/sim/ui/%.o: sim/ui/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Isim/cli $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI) $(PKGS_UI)) -c $< -o $@
+
+$(BUILD)/tests/ui/%.o: tests/ui/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Isim/cli -Isim/ui -Itests/unit $(call pc,--cflags,$(PKGS_CORE) $(PKGS_UI) $(PKGS_TEST)) -c $< -o $@
+
 $(BUILD)/tests/unit/%.o: tests/unit/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/unit $(call pc,--cflags,$(PKGS_CORE) $(PKGS_TEST)) -c $< -o $@
@@ -64,8 +82,11 @@ $(CORE_LIB): $(CORE_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(VMSIM): $(CLI_OBJ) $(CORE_LIB)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(CORE_LIB) $(call pc,--libs,$(PKGS_CORE) $(PKGS_CLI)) -lm
+$(VMSIM): $(CLI_OBJ) $(UI_OBJ) $(CORE_LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(UI_OBJ) $(CORE_LIB) $(APP_LIBS)
+
+$(UITEST): $(UITEST_OBJ) $(APP_OBJ) $(CORE_LIB)
+	$(CC) $(LDFLAGS) -o $@ $(UITEST_OBJ) $(APP_OBJ) $(CORE_LIB) $(APP_LIBS) $(call pc,--libs,$(PKGS_TEST))
 
 $(UNIT): $(TEST_OBJ) $(CORE_LIB)
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(CORE_LIB) $(call pc,--libs,$(PKGS_CORE) $(PKGS_TEST)) -lm
@@ -79,10 +100,12 @@ unit: $(UNIT)
 golden: $(VMSIM)
 	sh tests/golden.sh $(VMSIM)
 
-test: $(VMSIM) $(UNIT)
+test: $(VMSIM) $(UNIT) $(if $(UITEST_SRC),$(UITEST))
 	$(UNIT)
 	sh tests/golden.sh $(VMSIM)
 	sh tests/cli.sh $(VMSIM)
+	$(if $(UITEST_SRC),SDL_VIDEODRIVER=dummy $(UITEST))
+	for t in $(wildcard tests/e2e/*.sh); do sh $$t $(VMSIM) || exit 1; done
 
 bench: $(VMSIM)
 	@sh scripts/deps.sh bench
@@ -91,7 +114,7 @@ bench: $(VMSIM)
 clean:
 	rm -rf build build-san
 
--include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(UITEST_OBJ:.o=.d)
 
 # The built-in default scenario, compiled in so vmsim runs it from anywhere.
 $(BUILD)/gen/default_scenario.c: scenarios/default.ini
