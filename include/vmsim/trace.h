@@ -32,9 +32,24 @@ typedef enum {
 } TraceFormat;
 
 typedef enum {
-    TREC_ACCESS,    /* op, addr, size */
-    TREC_SWITCH     /* name: make the named process the running one (addr, size 0) */
+    TREC_ACCESS,    /* op, addr, size; with named, addr is an offset into block name */
+    TREC_SWITCH,    /* name: make the named process the running one */
+    TREC_FORK,      /* name: the child the running process forks */
+    TREC_EXIT,      /* the running process exits */
+    TREC_BRK,       /* addr: the new program break */
+    TREC_SBRK,      /* length: the increment (negative: shrink) */
+    TREC_MMAP,      /* addr (0: the kernel chooses), length, prot, map, huge_shift */
+    TREC_MUNMAP,    /* addr, length */
+    TREC_MPROTECT,  /* addr, length, prot */
+    TREC_CALL,      /* length: a stack frame of this many bytes is pushed and written */
+    TREC_RET,       /* the last frame is popped */
+    TREC_MALLOC,    /* length, name: a heap block */
+    TREC_FREE       /* name */
 } TraceKind;
+
+/* prot and map bits of mmap/mprotect records. */
+enum { TRACE_PROT_R = 1, TRACE_PROT_W = 2, TRACE_PROT_X = 4 };
+enum { TRACE_MAP_SHARED = 1, TRACE_MAP_FILE = 2 };
 
 #define TRACE_NAME_MAX 64
 
@@ -43,8 +58,14 @@ typedef struct TraceRecord {
     AccessOp op;
     vaddr_t addr;
     uint32_t size;                 /* bytes, at least 1 */
-    char name[TRACE_NAME_MAX];     /* TREC_SWITCH: NUL-terminated process name */
+    char name[TRACE_NAME_MAX];     /* switch, fork, malloc, free, named access */
     unsigned long line;            /* 1-based line in the source */
+    uint64_t length;               /* mmap, munmap, mprotect, malloc, call, sbrk */
+    bool negative;                 /* sbrk: length is subtracted */
+    bool named;                    /* access: addr is an offset into block `name` */
+    uint8_t prot;                  /* TRACE_PROT_* */
+    uint8_t map;                   /* TRACE_MAP_* */
+    uint8_t huge_shift;            /* mmap huge=2M: 21; 0 = base pages */
 } TraceRecord;
 
 typedef struct TraceReader TraceReader;

@@ -1,58 +1,13 @@
 /* The simulation engine: steps, translation through the TLB and the page walk, and the
  * operating system's side of a page fault (tables, frames, eviction, swap, SIGSEGV). */
-#include "vmsim/sim.h"
-
-#include "vmsim/future.h"
+#include "sim_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The translations left from the current trace record: pages first..last, once per op. */
-typedef struct Pending {
-    int active;
-    AccessOp ops[2];
-    unsigned nops, opi;
-    vpn_t first, last, cur;
-    vaddr_t addr;             /* the record's address, for its first page */
-    unsigned long line;
-    uint64_t pos0;            /* reference position of its first translation */
-} Pending;
-
-struct Sim {
-    MachineConfig m;
-    Geometry geo;             /* = m.geo, kept at hand */
-    FramePool fp;
-    Policy *policy;
-    Tlb tlb[SIM_TLBS];        /* data (or unified), instruction, second level */
-    Swap swap;
-    Rng rng;
-    Process **procs;          /* pointers stay valid as processes are added */
-    size_t nprocs, capprocs;
-    Process *cur;
-    int next_pid;
-    TraceReader *trace;
-    Pending pend;
-    SimObserver observer;
-    void *obs_ctx;
-    SimStats stats;
-    uint64_t ref_pos;         /* positions handed out to the trace's translations so far */
-    uint64_t cur_pos;         /* position of the translation under way */
-    uint64_t since_tick;      /* references since the last timer tick */
-    Future *future;           /* next uses, for opt; shared by clones (refs) */
-    char err[512];
-};
-
-#define EMIT(s, ...)                                                      \
-    do {                                                                  \
-        if ((s)->observer) {                                              \
-            SimEvent ev_ = { .step = (s)->stats.steps, __VA_ARGS__ };     \
-            (s)->observer((s)->obs_ctx, &ev_);                            \
-        }                                                                 \
-    } while (0)
-
-static void set_err(char *err, size_t len, const char *fmt, ...)
+void sim_fmt_err(char *err, size_t len, const char *fmt, ...)
 {
     if (!err || !len)
         return;
@@ -76,19 +31,19 @@ static int tlbs_init(Sim *s)
 }
 
 /* Invalidation reaches every TLB: what one level drops, another must not keep. */
-static void tlbs_flush_page(Sim *s, vaddr_t va, uint32_t asid)
+void tlbs_flush_page(Sim *s, vaddr_t va, uint32_t asid)
 {
     for (int i = 0; i < SIM_TLBS; i++)
         tlb_flush_page(&s->tlb[i], va, asid);
 }
 
-static void tlbs_flush_asid(Sim *s, uint32_t asid)
+void tlbs_flush_asid(Sim *s, uint32_t asid)
 {
     for (int i = 0; i < SIM_TLBS; i++)
         tlb_flush_asid(&s->tlb[i], asid);
 }
 
-static unsigned tlbs_flush_all(Sim *s, bool keep_global)
+unsigned tlbs_flush_all(Sim *s, bool keep_global)
 {
     unsigned n = 0;
     for (int i = 0; i < SIM_TLBS; i++)
@@ -109,12 +64,12 @@ Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
 {
     const char *bad = machine_validate(m);
     if (bad) {
-        set_err(err, errlen, "%s", bad);
+        sim_fmt_err(err, errlen, "%s", bad);
         return NULL;
     }
     Sim *s = calloc(1, sizeof *s);
     if (!s) {
-        set_err(err, errlen, "out of memory");
+        sim_fmt_err(err, errlen, "out of memory");
         return NULL;
     }
     s->m = *m;
@@ -130,7 +85,7 @@ Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
                                     &(PolicyParams){ .tau = m->memory.tau })) ||
         tlbs_init(s)) {
         sim_destroy(s);
-        set_err(err, errlen, "out of memory for %llu frames",
+        sim_fmt_err(err, errlen, "out of memory for %llu frames",
                 (unsigned long long)m->memory.frames);
         return NULL;
     }
@@ -175,7 +130,7 @@ size_t sim_nprocs(const Sim *s) { return s->nprocs; }
 const Process *sim_proc(const Sim *s, size_t i) { return i < s->nprocs ? s->procs[i] : NULL; }
 const Process *sim_current(const Sim *s) { return s->cur; }
 
-static Process *find_pid(const Sim *s, int pid)
+Process *proc_by_pid(const Sim *s, int pid)
 {
     for (size_t i = 0; i < s->nprocs; i++)
         if (s->procs[i]->pid == pid)
@@ -183,7 +138,7 @@ static Process *find_pid(const Sim *s, int pid)
     return NULL;
 }
 
-static Process *find_name(const Sim *s, const char *name)
+Process *proc_by_name(const Sim *s, const char *name)
 {
     for (size_t i = 0; i < s->nprocs; i++)
         if (strcmp(s->procs[i]->name, name) == 0)
@@ -191,7 +146,7 @@ static Process *find_name(const Sim *s, const char *name)
     return NULL;
 }
 
-const Process *sim_proc_by_pid(const Sim *s, int pid) { return find_pid(s, pid); }
+const Process *sim_proc_by_pid(const Sim *s, int pid) { return proc_by_pid(s, pid); }
 
 /* ---- frames: allocation with eviction ---------------------------------- */
 
@@ -210,7 +165,7 @@ static int64_t victim_slot(Sim *s, Frame *f)
 }
 
 /* The table frame holding the entry at pa. */
-static Frame *table_of(Sim *s, paddr_t pa)
+Frame *mm_table_of(Sim *s, paddr_t pa)
 {
     return &s->fp.frames[pa >> shift_of(s)];
 }
@@ -218,10 +173,10 @@ static Frame *table_of(Sim *s, paddr_t pa)
 /* Evicts the page in frame pfn: writes it back if dirty, replaces its entry with a
  * swap entry (or clears it), invalidates the TLB and frees the frame.
  * Returns 0, or -1 if it needed swap and swap is full. */
-static int evict(Sim *s, pfn_t pfn)
+int mm_evict(Sim *s, pfn_t pfn)
 {
     Frame *f = &s->fp.frames[pfn];
-    Process *owner = find_pid(s, f->pid);
+    Process *owner = proc_by_pid(s, f->pid);
     EMIT(s, .kind = EV_VICTIM, .pid = s->cur ? s->cur->pid : 0, .pfn = pfn,
          .victim_pid = f->pid, .victim_va = f->va);
     int64_t slot = victim_slot(s, f);
@@ -238,7 +193,7 @@ static int evict(Sim *s, pfn_t pfn)
     pte_t npte = slot >= 0 ? pte_encode(&s->geo, (pfn_t)slot + 1, 0) : 0;
     mem_write(&s->fp, f->pte_pa, s->geo.pte_size, npte);
     if (npte == 0)
-        table_of(s, f->pte_pa)->used--;
+        mm_table_of(s, f->pte_pa)->used--;
     if (owner) {
         owner->rss--;
         owner->swap += slot >= 0;
@@ -271,7 +226,7 @@ static void clean_page(Sim *s, pfn_t pfn)
     pte_t pte = mem_read(&s->fp, f->pte_pa, s->geo.pte_size);
     pte = pte_encode(&s->geo, pte_pfn(&s->geo, pte), pte_flags(&s->geo, pte) & ~PTE_D);
     mem_write(&s->fp, f->pte_pa, s->geo.pte_size, pte);
-    const Process *owner = find_pid(s, f->pid);
+    const Process *owner = proc_by_pid(s, f->pid);
     if (owner)
         tlbs_flush_page(s, f->va, owner->asid);   /* the TLB caches D */
     policy_cleaned(s->policy, pfn);
@@ -299,25 +254,25 @@ static pfn_t choose_victim(Sim *s)
 
 /* A free RAM frame (for a table when table is true), evicting a page if need be.
  * Returns PFN_NONE with s->err set when memory is exhausted. */
-static pfn_t get_frame(Sim *s, bool table)
+pfn_t mm_get_frame(Sim *s, bool table)
 {
     for (;;) {
         pfn_t pfn = table ? frames_alloc_table(&s->fp) : frames_alloc(&s->fp);
         if (pfn != PFN_NONE)
             return pfn;
         if (table && s->fp.separate_tables) {
-            set_err(s->err, sizeof s->err, "out of host memory for page tables");
+            sim_fmt_err(s->err, sizeof s->err, "out of host memory for page tables");
             return PFN_NONE;
         }
         pfn_t victim = choose_victim(s);
         if (victim == PFN_NONE) {
-            set_err(s->err, sizeof s->err,
+            sim_fmt_err(s->err, sizeof s->err,
                     "out of memory: all %zu frames hold page tables; no page can be evicted",
                     s->fp.nframes);
             return PFN_NONE;
         }
-        if (evict(s, victim) != 0) {
-            set_err(s->err, sizeof s->err,
+        if (mm_evict(s, victim) != 0) {
+            sim_fmt_err(s->err, sizeof s->err,
                     "out of memory: swap is full (%llu slots) and the victim page is dirty",
                     (unsigned long long)s->swap.limit);
             return PFN_NONE;
@@ -329,15 +284,15 @@ static pfn_t get_frame(Sim *s, bool table)
 
 /* The flags of an entry that points at a table: x86 leaves every permission to the
  * leaf (R/W, U/S set, XD clear); RISC-V and the plain format have V alone. */
-static unsigned table_flags(const Sim *s)
+unsigned mm_table_flags(const Sim *s)
 {
     return s->geo.style == PT_STYLE_X86 ? PTE_V | PTE_W | PTE_U | PTE_X : PTE_V;
 }
 
 /* Takes a zeroed table page for p at level (covering va). */
-static pfn_t new_table(Sim *s, Process *p, unsigned level, vaddr_t va, paddr_t parent_pte)
+pfn_t mm_new_table(Sim *s, Process *p, unsigned level, vaddr_t va, paddr_t parent_pte)
 {
-    pfn_t pfn = get_frame(s, true);
+    pfn_t pfn = mm_get_frame(s, true);
     if (pfn == PFN_NONE)
         return PFN_NONE;
     Frame *f = &s->fp.frames[pfn];
@@ -354,7 +309,7 @@ static pfn_t new_table(Sim *s, Process *p, unsigned level, vaddr_t va, paddr_t p
 
 /* Makes sure tables exist down to the last level for va; returns the address of the
  * leaf entry, or PADDR_NONE (s->err set) when memory runs out. */
-static paddr_t leaf_entry(Sim *s, Process *p, vaddr_t va)
+paddr_t mm_leaf_entry(Sim *s, Process *p, vaddr_t va)
 {
     const Geometry *g = &s->geo;
     paddr_t table = p->root << g->page_shift;
@@ -362,12 +317,12 @@ static paddr_t leaf_entry(Sim *s, Process *p, vaddr_t va)
         paddr_t pa = table + (paddr_t)geo_index(g, l, va) * g->pte_size;
         pte_t pte = mem_read(&s->fp, pa, g->pte_size);
         if (!(pte_flags(g, pte) & PTE_V)) {
-            pfn_t t = new_table(s, p, l + 1, va, pa);
+            pfn_t t = mm_new_table(s, p, l + 1, va, pa);
             if (t == PFN_NONE)
                 return PADDR_NONE;
-            pte = pte_encode(g, t, table_flags(s));
+            pte = pte_encode(g, t, mm_table_flags(s));
             mem_write(&s->fp, pa, g->pte_size, pte);
-            table_of(s, pa)->used++;
+            mm_table_of(s, pa)->used++;
             EMIT(s, .kind = EV_MAP, .pid = p->pid, .va = va, .level = l, .pte_pa = pa, .pte = pte);
         }
         table = pte_pfn(g, pte) << g->page_shift;
@@ -377,10 +332,9 @@ static paddr_t leaf_entry(Sim *s, Process *p, vaddr_t va)
 
 /* ---- the fault handler --------------------------------------------------- */
 
-typedef enum { FIX_RETRY, FIX_KILLED, FIX_HALT } FixResult;
 
 /* Frees everything p holds: frames, tables, swap slots, TLB entries. */
-static void release(Sim *s, Process *p)
+void mm_release(Sim *s, Process *p)
 {
     uint64_t pages = 0;
     for (pfn_t pfn = 0; pfn < s->fp.total; pfn++) {
@@ -401,7 +355,7 @@ static void release(Sim *s, Process *p)
 }
 
 /* Delivers a fatal signal: the process dies and its memory is released at once. */
-static FixResult kill_segv(Sim *s, Process *p, vaddr_t va, FaultKind fk, const char *why)
+FixResult kill_segv(Sim *s, Process *p, vaddr_t va, FaultKind fk, const char *why)
 {
     snprintf(p->exit_reason, sizeof p->exit_reason, "SIGSEGV: %s at 0x%llx", why,
              (unsigned long long)va);
@@ -409,7 +363,7 @@ static FixResult kill_segv(Sim *s, Process *p, vaddr_t va, FaultKind fk, const c
     s->stats.segfaults += fk != FAULT_ARCH;
     s->stats.arch_faults += fk == FAULT_ARCH;
     EMIT(s, .kind = EV_SEGV, .pid = p->pid, .va = va, .fault = fk, .detail = why);
-    release(s, p);
+    mm_release(s, p);
     return FIX_KILLED;
 }
 
@@ -427,7 +381,7 @@ static FixResult page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, AccessOp 
                          FaultKind *fk)
 {
     const Geometry *g = &s->geo;
-    paddr_t leaf = leaf_entry(s, p, va);
+    paddr_t leaf = mm_leaf_entry(s, p, va);
     if (leaf == PADDR_NONE)
         return FIX_HALT;
     pte_t old = mem_read(&s->fp, leaf, g->pte_size);
@@ -435,7 +389,7 @@ static FixResult page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, AccessOp 
     *fk = swapped || v->file ? FAULT_MAJOR : FAULT_MINOR;
     EMIT(s, .kind = EV_FAULT, .pid = p->pid, .va = va, .op = op, .fault = *fk,
          .detail = swapped ? "swap-in" : v->file ? "file read" : "demand-zero");
-    pfn_t pfn = get_frame(s, false);
+    pfn_t pfn = mm_get_frame(s, false);
     if (pfn == PFN_NONE)
         return FIX_HALT;
     Frame *f = &s->fp.frames[pfn];
@@ -452,7 +406,7 @@ static FixResult page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, AccessOp 
     pte_t pte = pte_encode(g, pfn, leaf_flags(s, v, op));
     mem_write(&s->fp, leaf, g->pte_size, pte);
     if (old == 0)
-        table_of(s, leaf)->used++;
+        mm_table_of(s, leaf)->used++;
     if (s->future)
         policy_set_next_use(s->policy, pfn, future_next(s->future, s->cur_pos));
     policy_insert(s->policy, pfn, op == OP_WRITE, s->stats.references);
@@ -683,7 +637,7 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
         if (r == FIX_HALT)
             return STEP_HALT;
     }
-    set_err(s->err, sizeof s->err, "internal error: the fault at 0x%llx was not resolved",
+    sim_fmt_err(s->err, sizeof s->err, "internal error: the fault at 0x%llx was not resolved",
             (unsigned long long)va);
     return STEP_HALT;
 }
@@ -692,9 +646,9 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
 
 static StepStatus do_switch(Sim *s, const TraceRecord *rec, StepInfo *info)
 {
-    Process *p = find_name(s, rec->name);
+    Process *p = proc_by_name(s, rec->name);
     if (!p) {
-        set_err(s->err, sizeof s->err, "line %lu: no process named '%s'", rec->line, rec->name);
+        sim_fmt_err(s->err, sizeof s->err, "line %lu: no process named '%s'", rec->line, rec->name);
         return STEP_ERROR;
     }
     info->pid = p->pid;
@@ -736,7 +690,7 @@ static unsigned record_span(const Sim *s, const TraceRecord *rec, vpn_t *first, 
     return 1;
 }
 
-static void start_access(Sim *s, const TraceRecord *rec)
+void start_access(Sim *s, const TraceRecord *rec)
 {
     Pending *pd = &s->pend;
     pd->nops = record_span(s, rec, &pd->first, &pd->last, pd->ops);
@@ -764,7 +718,7 @@ static StepStatus prepare_future(Sim *s)
     int pid = s->cur ? s->cur->pid : 0, r;
     while ((r = trace_next(s->trace, &rec, s->err, sizeof s->err)) > 0) {
         if (rec.kind == TREC_SWITCH) {
-            const Process *p = find_name(s, rec.name);
+            const Process *p = proc_by_name(s, rec.name);
             pid = p ? p->pid : pid;
             continue;
         }
@@ -785,7 +739,7 @@ static StepStatus prepare_future(Sim *s)
     return trace_seek(s->trace, start, s->err, sizeof s->err) == 0 ? STEP_OK : STEP_ERROR;
 oom:
     release_future(s);
-    set_err(s->err, sizeof s->err, "out of host memory for opt's look at the future");
+    sim_fmt_err(s->err, sizeof s->err, "out of host memory for opt's look at the future");
     return STEP_HALT;
 }
 
@@ -847,7 +801,7 @@ StepStatus sim_step(Sim *s, StepInfo *info)
             return do_switch(s, &rec, info);
         }
         if (!s->cur) {
-            set_err(s->err, sizeof s->err, "line %lu: an access before any process exists", rec.line);
+            sim_fmt_err(s->err, sizeof s->err, "line %lu: an access before any process exists", rec.line);
             return STEP_ERROR;
         }
         start_access(s, &rec);
@@ -861,12 +815,12 @@ StepStatus sim_step(Sim *s, StepInfo *info)
 Process *sim_add_process(Sim *s, int pid, const char *name, char *err, size_t errlen)
 {
     if (pid <= 0)
-        while (find_pid(s, s->next_pid))
+        while (proc_by_pid(s, s->next_pid))
             s->next_pid++;
     if (pid <= 0)
         pid = s->next_pid;
-    if (find_pid(s, pid) || find_name(s, name)) {
-        set_err(err, errlen, "a process named '%s' or with pid %d exists already", name, pid);
+    if (proc_by_pid(s, pid) || proc_by_name(s, name)) {
+        sim_fmt_err(err, errlen, "a process named '%s' or with pid %d exists already", name, pid);
         return NULL;
     }
     if (s->nprocs == s->capprocs) {
@@ -884,16 +838,16 @@ Process *sim_add_process(Sim *s, int pid, const char *name, char *err, size_t er
     s->procs[s->nprocs++] = p;
     if (pid >= s->next_pid)
         s->next_pid = pid + 1;
-    p->root = new_table(s, p, 0, 0, PADDR_NONE);
+    p->root = mm_new_table(s, p, 0, 0, PADDR_NONE);
     if (p->root == PFN_NONE) {
-        set_err(err, errlen, "%s", s->err);
+        sim_fmt_err(err, errlen, "%s", s->err);
         return NULL;
     }
     if (!s->cur)
         s->cur = p;
     return p;
 oom:
-    set_err(err, errlen, "out of memory");
+    sim_fmt_err(err, errlen, "out of memory");
     return NULL;
 }
 
@@ -902,23 +856,23 @@ int sim_map(Sim *s, Process *p, const Vma *v, char *err, size_t errlen)
     const Geometry *g = &s->geo;
     uint64_t mask = geo_page_size(g) - 1;
     if ((v->start & mask) || (v->end & mask)) {
-        set_err(err, errlen, "%s at 0x%llx-0x%llx is not page aligned (pages are %llu bytes)",
+        sim_fmt_err(err, errlen, "%s at 0x%llx-0x%llx is not page aligned (pages are %llu bytes)",
                 vma_kind_name(v->kind), (unsigned long long)v->start, (unsigned long long)v->end,
                 (unsigned long long)geo_page_size(g));
         return -1;
     }
     if (v->end <= v->start || !geo_va_ok(g, v->start) || !geo_va_ok(g, v->end - 1)) {
-        set_err(err, errlen, "0x%llx-0x%llx is empty or outside the %u-bit address space",
+        sim_fmt_err(err, errlen, "0x%llx-0x%llx is empty or outside the %u-bit address space",
                 (unsigned long long)v->start, (unsigned long long)v->end, g->va_bits);
         return -1;
     }
     int r = proc_map(p, v);
     if (r == -1)
-        set_err(err, errlen, "%s at 0x%llx-0x%llx overlaps another mapping of '%s'",
+        sim_fmt_err(err, errlen, "%s at 0x%llx-0x%llx overlaps another mapping of '%s'",
                 vma_kind_name(v->kind), (unsigned long long)v->start,
                 (unsigned long long)v->end, p->name);
     else if (r)
-        set_err(err, errlen, "out of memory");
+        sim_fmt_err(err, errlen, "out of memory");
     return r ? -1 : 0;
 }
 

@@ -35,7 +35,7 @@
 #define ACCESS_SIZE_MAX (UINT64_C(1) << 31)
 
 /* What a malformed line should have been; messages read "expected <this>, got '...'". */
-#define EXP_VMSIM  "'R|W|X|M ADDR [SIZE]' or 'switch NAME'"
+#define EXP_VMSIM  "'R|W|X|M ADDR [SIZE]', 'switch NAME' or a process event"
 #define EXP_PAGES  "a page number"
 #define EXP_LACKEY "'I|L|S|M ADDR,SIZE' (lackey)"
 #define EXP_LS     "'l|s ADDR [SIZE]'"
@@ -348,7 +348,217 @@ static int parse_switch(const char *p, const char *e, TraceRecord *rec, const ch
     return 1;
 }
 
-/* vmsim: "R|W|X|M ADDR [SIZE]" (op in either case) or "switch NAME". */
+/* ---- vmsim process events ------------------------------------------------------
+ * fork NAME | exit | brk ADDR | sbrk [+|-]SIZE | call SIZE | ret
+ * mmap ADDR SIZE PERMS [anon|file] [private|shared] [huge=2M|1G]
+ * munmap ADDR SIZE | mprotect ADDR SIZE PERMS | malloc SIZE as NAME | free NAME
+ * SIZE may carry a K, M or G suffix here. */
+
+#define EV_WORDS 8
+
+typedef struct Word {
+    const char *p;
+    size_t n;
+} Word;
+
+/* Splits [p, e) at blanks, stopping at '#'. Returns the count, or -1 if too many. */
+static int split_words(const char *p, const char *e, Word *w)
+{
+    int n = 0;
+    for (p = skip_blanks(p, e); p < e && *p != '#'; p = skip_blanks(p, e)) {
+        if (n == EV_WORDS)
+            return -1;
+        w[n].p = p;
+        while (p < e && !is_blank(*p))
+            p++;
+        w[n].n = (size_t)(p - w[n].p);
+        n++;
+    }
+    return n;
+}
+
+static bool word_is(Word w, const char *s)
+{
+    return w.n == strlen(s) && memcmp(w.p, s, w.n) == 0;
+}
+
+/* A whole word as a number: 0xHEX or DECIMAL, with K, M or G when sizes allows. */
+static bool word_num(Word w, bool sizes, uint64_t *out)
+{
+    const char *p = w.p, *e = w.p + w.n;
+    if (scan_num(&p, e, out) != NUM_OK)
+        return false;
+    unsigned shift = 0;
+    if (sizes && p + 1 == e)
+        shift = *p == 'K' || *p == 'k' ? 10 : *p == 'M' ? 20 : *p == 'G' ? 30 : 0;
+    if (shift) {
+        if (*out > (UINT64_MAX >> shift))
+            return false;
+        *out <<= shift;
+        p++;
+    }
+    return p == e;
+}
+
+static bool word_name(Word w, TraceRecord *rec)
+{
+    if (w.n == 0 || w.n >= TRACE_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < w.n; i++)
+        if (!is_name_char(w.p[i]))
+            return false;
+    memcpy(rec->name, w.p, w.n);
+    rec->name[w.n] = '\0';
+    return true;
+}
+
+/* "rw-", "r-x", "---"... */
+static bool word_prot(Word w, uint8_t *prot)
+{
+    if (w.n != 3 || (w.p[0] != 'r' && w.p[0] != '-') || (w.p[1] != 'w' && w.p[1] != '-') ||
+        (w.p[2] != 'x' && w.p[2] != '-'))
+        return false;
+    *prot = (uint8_t)((w.p[0] == 'r' ? TRACE_PROT_R : 0) | (w.p[1] == 'w' ? TRACE_PROT_W : 0) |
+                      (w.p[2] == 'x' ? TRACE_PROT_X : 0));
+    return true;
+}
+
+/* mmap's options after PERMS. */
+static bool mmap_options(const Word *w, int n, TraceRecord *rec)
+{
+    for (int i = 0; i < n; i++) {
+        if (word_is(w[i], "anon"))
+            rec->map &= (uint8_t)~TRACE_MAP_FILE;
+        else if (word_is(w[i], "file"))
+            rec->map |= TRACE_MAP_FILE;
+        else if (word_is(w[i], "private"))
+            rec->map &= (uint8_t)~TRACE_MAP_SHARED;
+        else if (word_is(w[i], "shared"))
+            rec->map |= TRACE_MAP_SHARED;
+        else if (word_is(w[i], "huge=2M"))
+            rec->huge_shift = 21;
+        else if (word_is(w[i], "huge=4M"))
+            rec->huge_shift = 22;
+        else if (word_is(w[i], "huge=1G"))
+            rec->huge_shift = 30;
+        else
+            return false;
+    }
+    return true;
+}
+
+/* sbrk's [+|-]SIZE. */
+static bool sbrk_amount(Word w, TraceRecord *rec)
+{
+    if (w.n == 0)
+        return false;
+    rec->negative = w.p[0] == '-';
+    size_t sign = w.p[0] == '-' || w.p[0] == '+';
+    Word num = { w.p + sign, w.n - sign };
+    return word_num(num, true, &rec->length);
+}
+
+/* The words after the verb, by each event's grammar. */
+static bool parse_event_words(TraceKind kind, const Word *w, int n, TraceRecord *rec)
+{
+    switch (kind) {
+    case TREC_FORK:
+    case TREC_FREE:
+        return n == 1 && word_name(w[0], rec);
+    case TREC_EXIT:
+    case TREC_RET:
+        return n == 0;
+    case TREC_BRK:
+        return n == 1 && word_num(w[0], false, &rec->addr);
+    case TREC_SBRK:
+        return n == 1 && sbrk_amount(w[0], rec);
+    case TREC_CALL:
+        return n == 1 && word_num(w[0], true, &rec->length) && rec->length > 0;
+    case TREC_MALLOC:
+        return n == 3 && word_num(w[0], true, &rec->length) && word_is(w[1], "as") &&
+               word_name(w[2], rec);
+    case TREC_MUNMAP:
+        return n == 2 && word_num(w[0], false, &rec->addr) &&
+               word_num(w[1], true, &rec->length) && rec->length > 0;
+    case TREC_MPROTECT:
+    case TREC_MMAP:
+        if (n < 3 || !word_num(w[0], false, &rec->addr) || !word_num(w[1], true, &rec->length) ||
+            rec->length == 0 || !word_prot(w[2], &rec->prot))
+            return false;
+        return kind == TREC_MPROTECT ? n == 3 : mmap_options(w + 3, n - 3, rec);
+    default:
+        return false;
+    }
+}
+
+static const struct { const char *verb; TraceKind kind; const char *usage; } events[] = {
+    { "fork", TREC_FORK, "'fork NAME'" },
+    { "exit", TREC_EXIT, "'exit'" },
+    { "brk", TREC_BRK, "'brk ADDR'" },
+    { "sbrk", TREC_SBRK, "'sbrk [+|-]SIZE'" },
+    { "mmap", TREC_MMAP, "'mmap ADDR SIZE PERMS [anon|file] [private|shared] [huge=2M|1G]'" },
+    { "munmap", TREC_MUNMAP, "'munmap ADDR SIZE'" },
+    { "mprotect", TREC_MPROTECT, "'mprotect ADDR SIZE PERMS'" },
+    { "call", TREC_CALL, "'call SIZE'" },
+    { "ret", TREC_RET, "'ret'" },
+    { "malloc", TREC_MALLOC, "'malloc SIZE as NAME'" },
+    { "free", TREC_FREE, "'free NAME'" },
+};
+
+/* A process event, or -2 when the first word is no event's verb. */
+static int parse_event(const char *p, const char *e, TraceRecord *rec, const char **why)
+{
+    Word w[EV_WORDS];
+    int n = split_words(p, e, w);
+    if (n == 0)
+        return -2;
+    for (size_t i = 0; i < sizeof events / sizeof events[0]; i++) {
+        if (!word_is(w[0], events[i].verb))
+            continue;
+        *why = events[i].usage;
+        if (n < 0)
+            return -1;
+        memset(rec, 0, sizeof *rec);
+        rec->kind = events[i].kind;
+        rec->size = 1;
+        return parse_event_words(events[i].kind, w + 1, n - 1, rec) ? 1 : -1;
+    }
+    return -2;
+}
+
+/* "@NAME[+OFF] [SIZE]" after an op letter: bytes at an offset into a malloc block. */
+static int parse_named(const char *p, const char *e, AccessOp op, TraceRecord *rec,
+                       const char **why)
+{
+    const char *s = ++p;
+    while (p < e && is_name_char(*p))
+        p++;
+    Word name = { s, (size_t)(p - s) };
+    uint64_t off = 0, size = 1;
+    char keep[TRACE_NAME_MAX];
+    if (!word_name(name, rec))
+        return -1;
+    memcpy(keep, rec->name, sizeof keep);
+    if (p < e && *p == '+') {
+        p++;
+        if (scan_num(&p, e, &off) != NUM_OK)
+            return -1;
+    }
+    const char *q = skip_blanks(p, e);
+    if (q > p && q < e && *q != '#') {
+        p = q;
+        if (scan_size(&p, e, true, &size, why) < 0)
+            return -1;
+    }
+    if (!at_end(p, e) || set_access(rec, op, off, size, why) < 0)
+        return -1;
+    memcpy(rec->name, keep, sizeof keep);
+    rec->named = true;
+    return 1;
+}
+
+/* vmsim: "R|W|X|M ADDR [SIZE]" (op in either case), "R|W|X|M @NAME[+OFF] [SIZE]",
+ * "switch NAME" or a process event. */
 static int parse_vmsim(const char *p, const char *e, unsigned page_shift,
                        TraceRecord *rec, const char **why)
 {
@@ -357,6 +567,11 @@ static int parse_vmsim(const char *p, const char *e, unsigned page_shift,
     if (p == e || *p == '#')
         return 0;
     *why = EXP_VMSIM;
+    if (e - p > 2 && !is_blank(p[1])) {     /* a word, not an op letter */
+        int r = parse_event(p, e, rec, why);
+        if (r != -2)
+            return r;
+    }
     AccessOp op;
     switch (*p) {
     case 'R': case 'r': op = OP_READ; break;
@@ -368,7 +583,11 @@ static int parse_vmsim(const char *p, const char *e, unsigned page_shift,
     }
     if (++p == e || !is_blank(*p))
         return -1;
-    return parse_addr_size(skip_blanks(p, e), e, false, op, rec, why);
+    p = skip_blanks(p, e);
+    rec->named = false;
+    if (p < e && *p == '@')
+        return parse_named(p, e, op, rec, why);
+    return parse_addr_size(p, e, false, op, rec, why);
 }
 
 /* pages: one page number (decimal or 0x hex); the access reads byte page << shift. */

@@ -1,0 +1,95 @@
+/* vmsim: the engine's private parts, shared by sim.c (steps, translation, faults),
+ * oom.c (the OOM killer, overcommit) and procev.c (process events from the trace).
+ * Not part of the public API: include/vmsim/sim.h is. */
+#ifndef VMSIM_SIM_INT_H
+#define VMSIM_SIM_INT_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmsim/future.h"
+#include "vmsim/sim.h"
+
+/* The translations left from the current trace record: pages first..last, once per op. */
+typedef struct Pending {
+    int active;
+    AccessOp ops[2];
+    unsigned nops, opi;
+    vpn_t first, last, cur;
+    vaddr_t addr;             /* the record's address, for its first page */
+    unsigned long line;
+    uint64_t pos0;            /* reference position of its first translation */
+} Pending;
+
+struct Sim {
+    MachineConfig m;
+    Geometry geo;             /* = m.geo, kept at hand */
+    FramePool fp;
+    Policy *policy;
+    Tlb tlb[SIM_TLBS];        /* data (or unified), instruction, second level */
+    Swap swap;
+    Rng rng;
+    Process **procs;          /* pointers stay valid as processes are added */
+    size_t nprocs, capprocs;
+    Process *cur;
+    int next_pid;
+    TraceReader *trace;
+    Pending pend;
+    SimObserver observer;
+    void *obs_ctx;
+    SimStats stats;
+    uint64_t ref_pos;         /* positions handed out to the trace's translations so far */
+    uint64_t cur_pos;         /* position of the translation under way */
+    uint64_t since_tick;      /* references since the last timer tick */
+    Future *future;           /* next uses, for opt; shared by clones (refs) */
+    char err[512];
+};
+
+
+
+typedef enum { FIX_RETRY, FIX_KILLED, FIX_HALT } FixResult;
+
+/* Formats a message into err (len bytes); NULL err is ignored. */
+void sim_fmt_err(char *err, size_t len, const char *fmt, ...);
+
+Process *proc_by_pid(const Sim *s, int pid);
+Process *proc_by_name(const Sim *s, const char *name);
+
+/* Invalidation in every TLB. */
+void tlbs_flush_page(Sim *s, vaddr_t va, uint32_t asid);
+void tlbs_flush_asid(Sim *s, uint32_t asid);
+unsigned tlbs_flush_all(Sim *s, bool keep_global);
+
+/* A free RAM frame (a table's when table), evicting or OOM-killing as needed.
+ * PFN_NONE with s->err set when the machine cannot go on. */
+pfn_t mm_get_frame(Sim *s, bool table);
+/* Evicts the page in pfn. 0, or -1 when it needed swap and swap is full. */
+int mm_evict(Sim *s, pfn_t pfn);
+/* The table frame holding the entry at pa. */
+Frame *mm_table_of(Sim *s, paddr_t pa);
+/* The flags of an entry pointing at a table. */
+unsigned mm_table_flags(const Sim *s);
+/* A zeroed table page for p at level, its parent entry at parent_pte. */
+pfn_t mm_new_table(Sim *s, Process *p, unsigned level, vaddr_t va, paddr_t parent_pte);
+/* The address of va's leaf entry, making tables as needed; PADDR_NONE on failure. */
+paddr_t mm_leaf_entry(Sim *s, Process *p, vaddr_t va);
+/* Frees all p holds: frames (or its share of them), tables, swap, TLB entries. */
+void mm_release(Sim *s, Process *p);
+
+/* Kills p with SIGSEGV for an access at va. */
+FixResult kill_segv(Sim *s, Process *p, vaddr_t va, FaultKind fk, const char *why);
+
+/* Queues the translations of an access record as the pending work. */
+void start_access(Sim *s, const TraceRecord *rec);
+
+#define EMIT(s, ...)                                                      \
+    do {                                                                  \
+        if ((s)->observer) {                                              \
+            SimEvent ev_ = { .step = (s)->stats.steps, __VA_ARGS__ };     \
+            (s)->observer((s)->obs_ctx, &ev_);                            \
+        }                                                                 \
+    } while (0)
+
+#endif
