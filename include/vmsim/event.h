@@ -26,7 +26,9 @@ typedef enum {
     EV_SKIP,         /* an event of a dead or unknown process is skipped */
     EV_SWITCH,       /* pid becomes the running process */
     EV_KILL,         /* process pid released its frames: count pages freed */
-    EV_OOM           /* out of memory: detail */
+    EV_OOM,          /* out of memory: detail is one line of the kernel's report */
+    EV_SYSCALL,      /* a process event: detail says what and its result */
+    EV_NOTE          /* something the MMU cannot see (use after free): detail */
 } EventKind;
 
 typedef enum {
@@ -36,7 +38,10 @@ typedef enum {
     FAULT_SEGV_MAPERR,   /* no mapping at the address */
     FAULT_SEGV_ACCERR,   /* mapping forbids the access */
     FAULT_ARCH,          /* non-canonical address, reserved bit, misaligned superpage */
-    FAULT_AD             /* Svade: the OS sets A/D and retries */
+    FAULT_AD,            /* Svade: the OS sets A/D and retries */
+    FAULT_COW,           /* a write to a page shared since fork: copied (or reused) */
+    FAULT_SIGBUS,        /* a misaligned access with strict alignment */
+    FAULT_SIGABRT        /* the C library aborted the process (double free) */
 } FaultKind;
 
 typedef struct SimEvent {

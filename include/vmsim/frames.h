@@ -29,6 +29,7 @@ typedef struct Frame {
     paddr_t pte_pa;      /* the entry pointing here (PADDR_NONE for a root table) */
     int64_t swap_slot;   /* DATA: the slot holding a copy, -1 if none */
     uint32_t used;       /* TABLE: non-zero entries */
+    uint32_t refs;       /* DATA: page-table entries mapping it (fork shares frames) */
     uint8_t *bytes;      /* contents, NULL until first written (reads as zeros) */
 } Frame;
 

@@ -30,7 +30,13 @@ typedef struct MachineConfig {
         bool local;                /* victims only among the faulting process's pages */
         uint64_t tick;             /* references between timer ticks (nru, aging); 0 = none */
         uint64_t tau;              /* wsclock working-set window, in references */
+        unsigned overcommit;       /* vm.overcommit_memory: 0 heuristic, 1 always, 2 never */
+        unsigned overcommit_ratio; /* vm.overcommit_ratio, percent of RAM (mode 2) */
     } memory;
+    struct {
+        bool panic_on_oom;         /* vm.panic_on_oom: stop the machine instead of killing */
+    } oom;
+    bool strict_alignment;         /* a misaligned access is a bus error (SIGBUS) */
     struct {
         uint64_t slots;            /* SWAP_UNLIMITED, or a count (0 = no swap) */
     } swap;

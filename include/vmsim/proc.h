@@ -25,14 +25,24 @@ typedef struct Vma {
     unsigned perms;        /* PTE_R | PTE_W | PTE_X */
     VmaKind kind;
     bool file;             /* file-backed: first touch reads from the file */
+    bool shared;           /* MAP_SHARED: a fork shares it writable, no copy-on-write */
 } Vma;
 
 #define PROC_NAME_MAX 64
 
 typedef enum {
     PROC_RUNNING,
-    PROC_KILLED            /* by a signal: SIGSEGV, or the OOM killer */
+    PROC_KILLED,           /* by a signal: SIGSEGV, SIGBUS, SIGABRT or the OOM killer */
+    PROC_EXITED            /* by an exit event */
 } ProcState;
+
+/* A malloc block: a chunk of the heap with a 16-byte header before its payload. */
+typedef struct Block {
+    char name[64];         /* the trace's name for it ("" for a free chunk never named) */
+    vaddr_t addr;          /* the chunk's header; the payload starts 16 bytes later */
+    uint64_t size;         /* the whole chunk, header included, a multiple of 16 */
+    bool used;
+} Block;
 
 typedef struct ProcStats {
     uint64_t references, faults, minor, major, tlb_hits, tlb_misses, evictions;
@@ -42,7 +52,7 @@ typedef struct Process {
     int pid;
     char name[PROC_NAME_MAX];
     ProcState state;
-    char exit_reason[96];  /* why it was killed, in words */
+    char exit_reason[256]; /* why it ended, in words */
     Vma *vmas;             /* sorted by start, non-overlapping */
     size_t nvmas, capvmas;
     vaddr_t stack_limit;   /* lowest address the stack may grow to (0 = no stack) */
@@ -52,6 +62,14 @@ typedef struct Process {
     uint64_t rss;          /* resident data pages */
     uint64_t swap;         /* pages in swap */
     uint64_t pt_pages;     /* page-table pages */
+    uint64_t committed;    /* pages charged for overcommit (writable private mappings) */
+    vaddr_t brk_start, brk;/* the heap: [brk_start, brk), 0 if the process has none */
+    vaddr_t sp;            /* stack pointer for call/ret (the stack's top at start) */
+    uint64_t *calls;       /* frame sizes pushed by call, popped by ret */
+    size_t ncalls, capcalls;
+    Block *blocks;         /* the heap's chunks in address order */
+    size_t nblocks, capblocks;
+    int parent;            /* pid of the process that forked it, 0 if none */
     ProcStats stats;
 } Process;
 
@@ -74,5 +92,17 @@ Vma *proc_stack_for(Process *p, vaddr_t va);
 
 /* Total mapped bytes (total-vm). */
 uint64_t proc_total_vm(const Process *p);
+
+/* Removes [lo, hi) from the mappings, splitting those it cuts. Returns 0, or -1 when
+ * out of memory (nothing changed). */
+int proc_unmap(Process *p, vaddr_t lo, vaddr_t hi);
+
+/* Splits mappings at lo and hi so that [lo, hi) is covered by whole VMAs. Returns 0,
+ * or -1 when out of memory. */
+int proc_split(Process *p, vaddr_t lo, vaddr_t hi);
+
+/* Copies everything of src but its memory into dst (VMAs, heap, calls, blocks). Returns
+ * 0, or -1 when out of memory (dst then holds no arrays). */
+int proc_copy(Process *dst, const Process *src);
 
 #endif

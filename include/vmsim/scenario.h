@@ -25,6 +25,9 @@ typedef struct ProcSpec {
     size_t nvmas;
     uint64_t stack_max;          /* stack limit in bytes (default 8 MiB) */
     int oom_score_adj;
+    vaddr_t heap_start;          /* the heap key's ADDR (the program break starts there) */
+    uint64_t heap_size;
+    bool has_heap;
     char origin[SCEN_ORIGIN_MAX];   /* FILE:LINE of the section header */
 } ProcSpec;
 

@@ -27,6 +27,9 @@ typedef struct SimStats {
     uint64_t minor_faults, major_faults;
     uint64_t evictions, writebacks, swap_ins, swap_outs;
     uint64_t segfaults, arch_faults, oom_kills;
+    uint64_t cow_copies;      /* pages copied by copy-on-write faults */
+    uint64_t bus_errors;      /* SIGBUS: misaligned accesses under strict alignment */
+    uint64_t enomem;          /* mmap/brk/fork refused with ENOMEM */
     uint64_t walks, walk_reads;     /* page walks, entries they read */
     uint64_t table_pages;     /* page-table pages allocated */
     uint64_t skipped;         /* trace events of dead processes */
@@ -43,7 +46,8 @@ typedef enum {
 typedef enum {
     STEP_ACCESS,    /* a translation */
     STEP_SWITCH,    /* a context switch */
-    STEP_SKIP       /* an event of a process that is dead */
+    STEP_SKIP,      /* an event of a process that is dead */
+    STEP_EVENT      /* a process event: fork, exit, brk, mmap, malloc... */
 } StepKind;
 
 typedef struct StepInfo {
@@ -56,6 +60,9 @@ typedef struct StepInfo {
     bool tlb_hit;
     FaultKind fault;          /* FAULT_NONE if none */
     unsigned long line;       /* trace line */
+    TraceKind event;          /* STEP_EVENT: which */
+    int64_t result;           /* STEP_EVENT: what the call returned (an address, a pid, 0),
+                                 or -errno (-12 ENOMEM, -22 EINVAL) */
 } StepInfo;
 
 typedef struct Sim Sim;
@@ -112,6 +119,15 @@ Sim *sim_clone(const Sim *s);
 
 /* Reads the entry chain for va in p's tables without side effects (for display). */
 WalkStatus sim_peek(const Sim *s, const Process *p, vaddr_t va, Walk *w);
+
+/* /proc/PID/oom_score of p (0 for unkillable or dead processes), and the totalpages
+ * the OOM killer scales by (RAM frames + swap slots). */
+unsigned sim_oom_score(const Sim *s, const Process *p);
+uint64_t sim_totalpages(const Sim *s);
+
+/* CommitLimit (RAM * overcommit_ratio / 100 + swap) and Committed_AS, in pages. */
+uint64_t sim_commit_limit(const Sim *s);
+uint64_t sim_committed(const Sim *s);
 
 /* Checks the bookkeeping (frames per owner against each process's rss and table
  * pages, free counts). Returns NULL or a static message describing the mismatch. */

@@ -1,5 +1,7 @@
-/* vmsim: swap space, a set of page-sized slots. Slots are handed out lowest first
- * and remember their owner so a dying process can give its slots back. */
+/* vmsim: swap space, a set of page-sized slots with reference counts. A slot is held
+ * by every swap entry that names it (a fork copies entries, so a slot can have several)
+ * and by a resident page that keeps a copy in it (the swap cache). Freed slots are
+ * reused most recent first. */
 #ifndef VMSIM_SWAP_H
 #define VMSIM_SWAP_H
 
@@ -7,8 +9,8 @@
 
 typedef struct Swap {
     uint64_t limit;       /* slots available (UINT64_MAX: unlimited) */
-    uint64_t used;
-    int32_t *owner;       /* pid per slot created so far, -1 free */
+    uint64_t used;        /* slots with a count above zero */
+    uint32_t *refs;       /* count per slot created so far */
     uint64_t created, cap;
     int64_t *free;        /* stack of freed slots */
     uint64_t nfree, fcap;
@@ -20,14 +22,17 @@ void swap_fini(Swap *s);
 /* Makes dst a copy of src. Returns 0, or -1 when out of host memory. */
 int swap_copy(Swap *dst, const Swap *src);
 
-/* Takes a slot for pid. Returns the slot, or -1 when swap is full or host memory
+/* Takes a slot, with a count of 1. Returns it, or -1 when swap is full or host memory
  * runs out. */
-int64_t swap_alloc(Swap *s, int pid);
+int64_t swap_alloc(Swap *s);
 
-/* Gives a slot back. */
-void swap_free(Swap *s, int64_t slot);
+/* One more holder of slot. */
+void swap_ref(Swap *s, int64_t slot);
 
-/* Frees every slot pid owns; returns how many. */
-uint64_t swap_free_owner(Swap *s, int pid);
+/* One holder fewer; at zero the slot is free. Invalid or free slots are ignored. */
+void swap_put(Swap *s, int64_t slot);
+
+/* The count of slot (0 if free or invalid). */
+uint32_t swap_refs(const Swap *s, int64_t slot);
 
 #endif

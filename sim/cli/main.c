@@ -11,6 +11,7 @@ static const char usage[] =
     "\n"
     "verbs:\n"
     "  run      run a scenario or trace headless and print a report\n"
+    "  step     step through a scenario in the terminal, forwards and back\n"
     "  check    validate scenario and config files and their traces\n"
     "  help     this text\n"
     "\n"
@@ -26,7 +27,7 @@ static int cmd_help(int argc, char **argv)
 }
 
 static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
-    { "run", cmd_run }, { "check", cmd_check }, { "help", cmd_help },
+    { "run", cmd_run }, { "step", cmd_step }, { "check", cmd_check }, { "help", cmd_help },
 };
 
 int main(int argc, char **argv)

@@ -12,6 +12,22 @@ static const char *scope_tables(const MachineConfig *m)
 
 static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : 0.0; }
 
+static const char *state_name(ProcState st)
+{
+    return st == PROC_RUNNING ? "running" : st == PROC_EXITED ? "exited" : "killed";
+}
+
+/* The name of an event step's record, as the trace writes it. */
+static const char *event_name(TraceKind k)
+{
+    static const char *const names[] = {
+        [TREC_FORK] = "fork", [TREC_EXIT] = "exit", [TREC_BRK] = "brk", [TREC_SBRK] = "sbrk",
+        [TREC_MMAP] = "mmap", [TREC_MUNMAP] = "munmap", [TREC_MPROTECT] = "mprotect",
+        [TREC_CALL] = "call", [TREC_RET] = "ret", [TREC_MALLOC] = "malloc", [TREC_FREE] = "free",
+    };
+    return (unsigned)k < sizeof names / sizeof names[0] && names[k] ? names[k] : "event";
+}
+
 /* "9+9+9+9+12" */
 static void split_words(const Geometry *g, char *buf, size_t len)
 {
@@ -84,15 +100,18 @@ void report_text(FILE *out, const Session *s)
     fprintf(out, "swap-ins        %12" PRIu64 "\n", st->swap_ins);
     fprintf(out, "segfaults       %12" PRIu64 "\n", st->segfaults + st->arch_faults);
     fprintf(out, "OOM kills       %12" PRIu64 "\n", st->oom_kills);
+    if (st->cow_copies || st->enomem || st->bus_errors)
+        fprintf(out, "copy-on-write   %12" PRIu64 "  (ENOMEM %" PRIu64 ", SIGBUS %" PRIu64 ")\n",
+                st->cow_copies, st->enomem, st->bus_errors);
     fprintf(out, "page walks      %12" PRIu64 "  (%" PRIu64 " entries read)\n", st->walks, st->walk_reads);
     fprintf(out, "table pages     %12" PRIu64 "\n", st->table_pages);
     fprintf(out, "cycles          %12" PRIu64 "  (%.2f per reference)\n", st->cycles, ratio(st->cycles, st->references));
-    fprintf(out, "\n  PID  NAME             STATE     RSS   SWAP  TABLES      REFS  FAULTS\n");
+    fprintf(out, "\n  PID  NAME             STATE     RSS   SWAP  TABLES      REFS  FAULTS  OOM_SCORE\n");
     for (size_t i = 0; i < sim_nprocs(s->sim); i++) {
         const Process *p = sim_proc(s->sim, i);
-        fprintf(out, "%5d  %-16s %-7s %5" PRIu64 "  %5" PRIu64 "  %6" PRIu64 "  %8" PRIu64 "  %6" PRIu64 "\n",
-                p->pid, p->name, p->state == PROC_RUNNING ? "running" : "killed", p->rss, p->swap,
-                p->pt_pages, p->stats.references, p->stats.faults);
+        fprintf(out, "%5d  %-16s %-7s %5" PRIu64 "  %5" PRIu64 "  %6" PRIu64 "  %8" PRIu64 "  %6" PRIu64
+                "  %9u\n", p->pid, p->name, state_name(p->state), p->rss, p->swap, p->pt_pages,
+                p->stats.references, p->stats.faults, sim_oom_score(s->sim, p));
         if (p->state != PROC_RUNNING)
             fprintf(out, "       %s\n", p->exit_reason);
     }
@@ -159,6 +178,14 @@ void report_json_access(FILE *out, const StepInfo *st, int first)
         fputs("\"op\": \"switch\"}", out);
         return;
     }
+    if (st->kind == STEP_EVENT) {
+        fprintf(out, "\"op\": \"%s\", \"result\": %" PRId64 ", \"fault\": ", event_name(st->event), st->result);
+        if (st->fault == FAULT_NONE)
+            fputs("null}", out);
+        else
+            fprintf(out, "\"%s\"}", fault_kind_name(st->fault));
+        return;
+    }
     fprintf(out, "\"op\": \"%c\", \"va\": \"0x%" PRIx64 "\", ", access_op_letter(st->op), st->va);
     if (st->pa == PADDR_NONE)
         fputs("\"pa\": null, ", out);
@@ -183,6 +210,7 @@ static void json_stats(FILE *out, const SimStats *st)
         { "segfaults", st->segfaults + st->arch_faults }, { "arch_faults", st->arch_faults },
         { "oom_kills", st->oom_kills }, { "walks", st->walks }, { "walk_reads", st->walk_reads },
         { "table_pages", st->table_pages }, { "skipped", st->skipped }, { "cycles", st->cycles },
+        { "cow_copies", st->cow_copies }, { "bus_errors", st->bus_errors }, { "enomem", st->enomem },
     };
     fputs("  \"stats\": {", out);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
@@ -222,9 +250,10 @@ void report_json_end(FILE *out, const Session *s, int had_accesses, const char *
         fprintf(out, "%s\n    {\"pid\": %d, \"name\": ", i ? "," : "", p->pid);
         json_str(out, p->name);
         fprintf(out, ", \"state\": \"%s\", \"rss\": %" PRIu64 ", \"swap\": %" PRIu64 ", \"pt_pages\": %" PRIu64
-                ", \"references\": %" PRIu64 ", \"page_faults\": %" PRIu64 ", \"exit_reason\": ",
-                p->state == PROC_RUNNING ? "running" : "killed", p->rss, p->swap, p->pt_pages,
-                p->stats.references, p->stats.faults);
+                ", \"references\": %" PRIu64 ", \"page_faults\": %" PRIu64 ", \"oom_score\": %u"
+                ", \"oom_score_adj\": %d, \"committed\": %" PRIu64 ", \"exit_reason\": ",
+                state_name(p->state), p->rss, p->swap, p->pt_pages, p->stats.references,
+                p->stats.faults, sim_oom_score(s->sim, p), p->oom_score_adj, p->committed);
         json_str(out, p->state == PROC_RUNNING ? NULL : p->exit_reason);
         fputc('}', out);
     }
@@ -259,6 +288,12 @@ void report_csv_access(FILE *out, const StepInfo *st)
 {
     if (st->kind == STEP_SWITCH) {
         fprintf(out, "%" PRIu64 ",%lu,%d,switch,,,,\n", st->step, st->line, st->pid);
+        return;
+    }
+    if (st->kind == STEP_EVENT) {
+        fprintf(out, "%" PRIu64 ",%lu,%d,%s,,%" PRId64 ",,%s\n", st->step, st->line, st->pid,
+                event_name(st->event), st->result,
+                st->fault == FAULT_NONE ? "" : fault_kind_name(st->fault));
         return;
     }
     fprintf(out, "%" PRIu64 ",%lu,%d,%c,0x%" PRIx64 ",", st->step, st->line, st->pid,

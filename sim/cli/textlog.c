@@ -57,6 +57,16 @@ static const char *proc_name(const Sim *sim, int pid)
     return p ? p->name : "?";
 }
 
+/* What a shell prints for a process killed by this fault's signal. */
+static const char *signal_words(FaultKind f)
+{
+    switch (f) {
+    case FAULT_SIGBUS: return "Bus error";
+    case FAULT_SIGABRT: return "Aborted";
+    default: return "Segmentation fault";
+    }
+}
+
 static void log_walk(TextLog *l, const SimEvent *ev)
 {
     const Geometry *g = &sim_machine(l->sim)->geo;
@@ -90,11 +100,12 @@ static void log_event(TextLog *l, const SimEvent *ev)
     case EV_TLB_FILL:  add(l, "  TLB fill: page 0x%" PRIx64 " -> frame %" PRIu64, ev->va >> ev->shift << ev->shift, ev->pfn); break;
     case EV_TLB_FLUSH: add(l, "  TLB flushed: %" PRIu64 " entries (no ASIDs)", ev->count); break;
     case EV_TRANSLATED: add(l, "  -> physical 0x%" PRIx64, ev->pa); break;
-    case EV_SEGV:      add(l, "  Segmentation fault: %s (%s) killed: %s", proc_name(sim, ev->pid),
-                           fault_kind_name(ev->fault), ev->detail); l->faulted = 1; break;
+    case EV_SEGV:      add(l, "  %s: %s killed: %s", signal_words(ev->fault), proc_name(sim, ev->pid),
+                           ev->detail); l->faulted = 1; break;
     case EV_KILL:      add(l, "  %s's memory released: %" PRIu64 " pages", proc_name(sim, ev->pid), ev->count); break;
     case EV_SKIP:      add(l, "  skipped: %s is dead (%s)", proc_name(sim, ev->pid), ev->detail); break;
-    case EV_OOM:       add(l, "  out of memory: %s", ev->detail); l->faulted = 1; break;
+    case EV_OOM:       add(l, "  kernel: %s", ev->detail); l->faulted = 1; break;
+    case EV_NOTE:      add(l, "  note: %s", ev->detail); break;
     case EV_SWITCH:
     case EV_ACCESS:
     default: break;
@@ -115,5 +126,9 @@ void textlog_event(void *ctx, const SimEvent *ev)
         add(l, "step %" PRIu64 ": switch to %s (pid %d)", ev->step, proc_name(l->sim, ev->pid), ev->pid);
     else if (ev->kind == EV_SKIP && l->len == 0)
         add(l, "step %" PRIu64 ": %s", ev->step, proc_name(l->sim, ev->pid));
+    else if (ev->kind == EV_SYSCALL && l->len == 0)
+        add(l, "step %" PRIu64 ": %s %s", ev->step, proc_name(l->sim, ev->pid), ev->detail);
+    else if (ev->kind == EV_SYSCALL)
+        add(l, "  %s", ev->detail);
     log_event(l, ev);
 }

@@ -10,7 +10,7 @@ const char *event_kind_name(EventKind k)
         [EV_SWAP_IN] = "swap-in", [EV_FRAME_ALLOC] = "frame-alloc", [EV_MAP] = "map",
         [EV_TLB_FILL] = "tlb-fill", [EV_TLB_FLUSH] = "tlb-flush", [EV_TRANSLATED] = "translated",
         [EV_SEGV] = "segv", [EV_SKIP] = "skip", [EV_SWITCH] = "switch", [EV_KILL] = "kill",
-        [EV_OOM] = "oom",
+        [EV_OOM] = "oom", [EV_SYSCALL] = "syscall", [EV_NOTE] = "note",
     };
     return (unsigned)k < sizeof names / sizeof names[0] && names[k] ? names[k] : "?";
 }
@@ -25,6 +25,9 @@ const char *fault_kind_name(FaultKind f)
     case FAULT_SEGV_ACCERR: return "segv-accerr";
     case FAULT_ARCH: return "arch";
     case FAULT_AD: return "ad-update";
+    case FAULT_COW: return "cow";
+    case FAULT_SIGBUS: return "sigbus";
+    case FAULT_SIGABRT: return "sigabrt";
     }
     return "?";
 }

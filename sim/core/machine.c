@@ -17,6 +17,7 @@ void machine_default(MachineConfig *m)
     m->memory.separate_tables = false;
     m->memory.tick = 1000;
     m->memory.tau = 1000;
+    m->memory.overcommit_ratio = 50;
     m->swap.slots = SWAP_UNLIMITED;
     m->timing.tlb = 1;
     m->timing.memory = 100;

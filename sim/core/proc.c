@@ -41,8 +41,36 @@ void proc_init(Process *p, int pid, const char *name)
 void proc_fini(Process *p)
 {
     free(p->vmas);
+    free(p->calls);
+    free(p->blocks);
     p->vmas = NULL;
-    p->nvmas = p->capvmas = 0;
+    p->calls = NULL;
+    p->blocks = NULL;
+    p->nvmas = p->capvmas = p->ncalls = p->capcalls = p->nblocks = p->capblocks = 0;
+}
+
+static void *dup_array(const void *src, size_t n, size_t size)
+{
+    if (n == 0)
+        return NULL;
+    void *d = malloc(n * size);
+    if (d)
+        memcpy(d, src, n * size);
+    return d;
+}
+
+int proc_copy(Process *dst, const Process *src)
+{
+    *dst = *src;
+    dst->vmas = dup_array(src->vmas, src->capvmas, sizeof *src->vmas);
+    dst->calls = dup_array(src->calls, src->capcalls, sizeof *src->calls);
+    dst->blocks = dup_array(src->blocks, src->capblocks, sizeof *src->blocks);
+    if ((src->capvmas && !dst->vmas) || (src->capcalls && !dst->calls) ||
+        (src->capblocks && !dst->blocks)) {
+        proc_fini(dst);
+        return -1;
+    }
+    return 0;
 }
 
 int proc_map(Process *p, const Vma *v)
@@ -102,4 +130,40 @@ uint64_t proc_total_vm(const Process *p)
     for (size_t i = 0; i < p->nvmas; i++)
         bytes += p->vmas[i].end - p->vmas[i].start;
     return bytes;
+}
+
+/* Splits the VMA containing at (if any, and not at its start) into two. */
+static int split_at(Process *p, vaddr_t at)
+{
+    for (size_t i = 0; i < p->nvmas; i++) {
+        Vma *v = &p->vmas[i];
+        if (at <= v->start || at >= v->end)
+            continue;
+        Vma upper = *v;
+        upper.start = at;
+        v->end = at;
+        if (proc_map(p, &upper) == -2) {   /* undo: the split needs one more slot */
+            p->vmas[i].end = upper.end;
+            return -1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+int proc_split(Process *p, vaddr_t lo, vaddr_t hi)
+{
+    return split_at(p, lo) || split_at(p, hi) ? -1 : 0;
+}
+
+int proc_unmap(Process *p, vaddr_t lo, vaddr_t hi)
+{
+    if (proc_split(p, lo, hi) != 0)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < p->nvmas; i++)
+        if (p->vmas[i].end <= lo || p->vmas[i].start >= hi)
+            p->vmas[k++] = p->vmas[i];
+    p->nvmas = k;
+    return 0;
 }

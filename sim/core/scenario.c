@@ -306,6 +306,11 @@ static int machine_key(LoadCtx *c, const char *k, const char *v)
         return 0;
     }
     if (strcmp(k, "seed") == 0) return want_u64(c, v, 0, UINT64_MAX, &m->seed, "a seed");
+    if (strcmp(k, "strict_alignment") == 0) {
+        if (!parse_bool(v, &m->strict_alignment))
+            return fail(c, "expected strict_alignment = yes or no, got '%s'", v);
+        return 0;
+    }
     if (strcmp(k, "pa_bits") == 0) {
         if (want_u64(c, v, 1, 64, &n, "pa_bits"))
             return -1;
@@ -335,8 +340,8 @@ static int machine_key(LoadCtx *c, const char *k, const char *v)
         if (strcmp(k, bits[i].key) == 0)
             return set_bit(c, v, (int8_t *)((char *)f + bits[i].off));
     return fail(c, "unknown key '%s' in [machine] (expected arch, page_size, levels, "
-                "pa_bits, pte_size, style, huge_levels, sign_extend, ad, seed, pfn_shift, "
-                "pfn_bits or a *_bit position)", k);
+                "pa_bits, pte_size, style, huge_levels, sign_extend, ad, seed, strict_alignment, "
+                "pfn_shift, pfn_bits or a *_bit position)", k);
 }
 
 /* ---- [tlb] [memory] [swap] [timing] -------------------------------------- */
@@ -422,8 +427,21 @@ static int memory_key(LoadCtx *c, const char *k, const char *v)
         return want_u64(c, v, 0, 1ull << 40, &m->memory.tick, "references between ticks (0 = none)");
     if (strcmp(k, "tau") == 0)
         return want_u64(c, v, 1, 1ull << 40, &m->memory.tau, "a working-set window in references");
+    uint64_t n;
+    if (strcmp(k, "overcommit_memory") == 0) {
+        if (want_u64(c, v, 0, 2, &n, "overcommit_memory = 0 (heuristic), 1 (always) or 2 (never)"))
+            return -1;
+        m->memory.overcommit = (unsigned)n;
+        return 0;
+    }
+    if (strcmp(k, "overcommit_ratio") == 0) {
+        if (want_u64(c, v, 0, 1000, &n, "overcommit_ratio in percent"))
+            return -1;
+        m->memory.overcommit_ratio = (unsigned)n;
+        return 0;
+    }
     return fail(c, "unknown key '%s' in [memory] (expected frames, policy, page_tables, scope, "
-                "tick or tau)", k);
+                "tick, tau, overcommit_memory or overcommit_ratio)", k);
 }
 
 static int swap_key(LoadCtx *c, const char *k, const char *v)
@@ -437,6 +455,16 @@ static int swap_key(LoadCtx *c, const char *k, const char *v)
         return want_u64(c, v, 0, 1ull << 40, &m->swap.slots, "a number of swap slots (or unlimited)");
     }
     return fail(c, "unknown key '%s' in [swap] (expected slots)", k);
+}
+
+static int oom_key(LoadCtx *c, const char *k, const char *v)
+{
+    if (strcmp(k, "panic_on_oom") == 0) {
+        if (!parse_bool(v, &c->sc->machine.oom.panic_on_oom))
+            return fail(c, "expected panic_on_oom = 0 or 1, got '%s'", v);
+        return 0;
+    }
+    return fail(c, "unknown key '%s' in [oom] (expected panic_on_oom)", k);
 }
 
 static int timing_key(LoadCtx *c, const char *k, const char *v)
@@ -498,6 +526,11 @@ static int segment_key(LoadCtx *c, VmaKind kind, const char *v)
         return fail(c, "expected %s = %s SIZE (e.g. %s), got '%s'", vma_kind_name(kind),
                     kind == VMA_STACK ? "TOP" : "ADDR",
                     kind == VMA_STACK ? "0x7ffffffff000 8K" : "0x400000 16K", v);
+    if (kind == VMA_HEAP) {
+        c->proc->heap_start = addr;
+        c->proc->heap_size = size;
+        c->proc->has_heap = true;
+    }
     if (size == 0)
         return kind == VMA_HEAP ? 0 : fail(c, "%s size must not be 0", vma_kind_name(kind));
     if (kind == VMA_STACK) {
@@ -681,7 +714,7 @@ typedef int (*KeyFn)(LoadCtx *c, const char *key, const char *value);
 static const struct { const char *name; KeyFn fn; } sections[] = {
     { "machine", machine_key }, { "tlb", tlb_key }, { "itlb", itlb_key }, { "stlb", stlb_key },
     { "memory", memory_key },
-    { "swap", swap_key }, { "timing", timing_key }, { "scenario", scenario_key },
+    { "swap", swap_key }, { "timing", timing_key }, { "oom", oom_key }, { "scenario", scenario_key },
     { "trace", trace_key },
 };
 
@@ -737,7 +770,7 @@ static int begin_section(LoadCtx *c, const char *name)
     }
     if (!section_fn(name))
         return fail(c, "unknown section [%s] (expected machine, tlb, itlb, stlb, memory, swap, "
-                    "timing, scenario, trace or process NAME)", name);
+                    "timing, oom, scenario, trace or process NAME)", name);
     return 0;
 }
 
@@ -902,7 +935,7 @@ int scenario_set(Scenario *sc, const char *assignment, const char *source, char 
     trim(value);
     KeyFn fn = section_fn(section);
     if (!fn || fn == scenario_key) {
-        fail(&c, "unknown section '%s' (expected machine, tlb, itlb, stlb, memory, swap, timing or trace)", section);
+        fail(&c, "unknown section '%s' (expected machine, tlb, itlb, stlb, memory, swap, timing, oom or trace)", section);
         return -1;
     }
     if (fn(&c, key, value) != 0)
@@ -987,6 +1020,7 @@ static int build_process(Sim *sim, const Scenario *sc, const ProcSpec *ps, char 
         return -1;
     }
     p->oom_score_adj = ps->oom_score_adj;
+    vaddr_t data_end = 0;
     for (size_t i = 0; i < ps->nvmas; i++) {
         Vma v = ps->vmas[i];
         if (v.kind == VMA_STACK) {
@@ -1004,7 +1038,12 @@ static int build_process(Sim *sim, const Scenario *sc, const ProcSpec *ps, char 
             snprintf(err, errlen, "%s: %s", ps->origin, v.end ? why : "region wraps around the address space");
             return -1;
         }
+        if ((v.kind == VMA_DATA || v.kind == VMA_BSS) && v.end > data_end)
+            data_end = v.end;
     }
+    /* The program break starts at the heap, or (like Linux) just past data and BSS. */
+    p->brk_start = ps->has_heap ? ps->heap_start : data_end;
+    p->brk = ps->has_heap ? ps->heap_start + ps->heap_size : data_end;
     return 0;
 }
 

@@ -148,211 +148,7 @@ Process *proc_by_name(const Sim *s, const char *name)
 
 const Process *sim_proc_by_pid(const Sim *s, int pid) { return proc_by_pid(s, pid); }
 
-/* ---- frames: allocation with eviction ---------------------------------- */
-
-static unsigned shift_of(const Sim *s) { return s->geo.page_shift; }
-
-/* Where a victim's page goes: a swap slot if it must be saved, else nowhere.
- * Returns the slot, -1 for "drop it", or -2 when it must be saved and swap is full. */
-static int64_t victim_slot(Sim *s, Frame *f)
-{
-    if (!f->dirty)
-        return f->swap_slot;               /* clean: the file or the slot has it */
-    if (f->swap_slot >= 0)
-        return f->swap_slot;
-    int64_t slot = swap_alloc(&s->swap, f->pid);
-    return slot >= 0 ? slot : -2;
-}
-
-/* The table frame holding the entry at pa. */
-Frame *mm_table_of(Sim *s, paddr_t pa)
-{
-    return &s->fp.frames[pa >> shift_of(s)];
-}
-
-/* Evicts the page in frame pfn: writes it back if dirty, replaces its entry with a
- * swap entry (or clears it), invalidates the TLB and frees the frame.
- * Returns 0, or -1 if it needed swap and swap is full. */
-int mm_evict(Sim *s, pfn_t pfn)
-{
-    Frame *f = &s->fp.frames[pfn];
-    Process *owner = proc_by_pid(s, f->pid);
-    EMIT(s, .kind = EV_VICTIM, .pid = s->cur ? s->cur->pid : 0, .pfn = pfn,
-         .victim_pid = f->pid, .victim_va = f->va);
-    int64_t slot = victim_slot(s, f);
-    if (slot == -2)
-        return -1;
-    if (f->dirty) {
-        s->stats.writebacks++;
-        s->stats.swap_outs++;
-        EMIT(s, .kind = EV_WRITEBACK, .pfn = pfn, .victim_pid = f->pid, .victim_va = f->va,
-             .slot = slot);
-    }
-    /* A non-present entry holding slot + 1 in its frame field is a swap entry, as
-     * Linux keeps swap locations in non-present PTEs. */
-    pte_t npte = slot >= 0 ? pte_encode(&s->geo, (pfn_t)slot + 1, 0) : 0;
-    mem_write(&s->fp, f->pte_pa, s->geo.pte_size, npte);
-    if (npte == 0)
-        mm_table_of(s, f->pte_pa)->used--;
-    if (owner) {
-        owner->rss--;
-        owner->swap += slot >= 0;
-        owner->stats.evictions++;
-        tlbs_flush_page(s, f->va, owner->asid);
-    }
-    s->stats.evictions++;
-    EMIT(s, .kind = EV_EVICT, .pfn = pfn, .victim_pid = f->pid, .victim_va = f->va,
-         .pte_pa = f->pte_pa, .pte = npte, .slot = slot);
-    policy_remove(s->policy, pfn);
-    frames_free(&s->fp, pfn);
-    return 0;
-}
-
-/* Writes a dirty page to swap ahead of its eviction (WSClock schedules these), so it
- * can later be dropped: the copy is the slot, the page and its entry turn clean. */
-static void clean_page(Sim *s, pfn_t pfn)
-{
-    Frame *f = &s->fp.frames[pfn];
-    if (f->kind != FRAME_DATA || !f->dirty)
-        return;
-    int64_t slot = f->swap_slot >= 0 ? f->swap_slot : swap_alloc(&s->swap, f->pid);
-    if (slot < 0)
-        return;
-    f->swap_slot = slot;
-    f->dirty = false;
-    s->stats.writebacks++;
-    s->stats.swap_outs++;
-    EMIT(s, .kind = EV_WRITEBACK, .pfn = pfn, .victim_pid = f->pid, .victim_va = f->va, .slot = slot);
-    pte_t pte = mem_read(&s->fp, f->pte_pa, s->geo.pte_size);
-    pte = pte_encode(&s->geo, pte_pfn(&s->geo, pte), pte_flags(&s->geo, pte) & ~PTE_D);
-    mem_write(&s->fp, f->pte_pa, s->geo.pte_size, pte);
-    const Process *owner = proc_by_pid(s, f->pid);
-    if (owner)
-        tlbs_flush_page(s, f->va, owner->asid);   /* the TLB caches D */
-    policy_cleaned(s->policy, pfn);
-}
-
-static bool owned_by_current(void *ctx, pfn_t pfn)
-{
-    const Sim *s = ctx;
-    return s->fp.frames[pfn].pid == s->cur->pid;
-}
-
-/* The policy's victim: among the running process's pages with local replacement
- * (falling back to any page when it has none), then any write-backs it scheduled. */
-static pfn_t choose_victim(Sim *s)
-{
-    pfn_t victim = PFN_NONE;
-    if (s->m.memory.local && s->cur)
-        victim = policy_victim(s->policy, owned_by_current, s);
-    if (victim == PFN_NONE)
-        victim = policy_victim(s->policy, NULL, NULL);
-    for (pfn_t w; (w = policy_take_writeback(s->policy)) != PFN_NONE;)
-        clean_page(s, w);
-    return victim;
-}
-
-/* A free RAM frame (for a table when table is true), evicting a page if need be.
- * Returns PFN_NONE with s->err set when memory is exhausted. */
-pfn_t mm_get_frame(Sim *s, bool table)
-{
-    for (;;) {
-        pfn_t pfn = table ? frames_alloc_table(&s->fp) : frames_alloc(&s->fp);
-        if (pfn != PFN_NONE)
-            return pfn;
-        if (table && s->fp.separate_tables) {
-            sim_fmt_err(s->err, sizeof s->err, "out of host memory for page tables");
-            return PFN_NONE;
-        }
-        pfn_t victim = choose_victim(s);
-        if (victim == PFN_NONE) {
-            sim_fmt_err(s->err, sizeof s->err,
-                    "out of memory: all %zu frames hold page tables; no page can be evicted",
-                    s->fp.nframes);
-            return PFN_NONE;
-        }
-        if (mm_evict(s, victim) != 0) {
-            sim_fmt_err(s->err, sizeof s->err,
-                    "out of memory: swap is full (%llu slots) and the victim page is dirty",
-                    (unsigned long long)s->swap.limit);
-            return PFN_NONE;
-        }
-    }
-}
-
-/* ---- page tables --------------------------------------------------------- */
-
-/* The flags of an entry that points at a table: x86 leaves every permission to the
- * leaf (R/W, U/S set, XD clear); RISC-V and the plain format have V alone. */
-unsigned mm_table_flags(const Sim *s)
-{
-    return s->geo.style == PT_STYLE_X86 ? PTE_V | PTE_W | PTE_U | PTE_X : PTE_V;
-}
-
-/* Takes a zeroed table page for p at level (covering va). */
-pfn_t mm_new_table(Sim *s, Process *p, unsigned level, vaddr_t va, paddr_t parent_pte)
-{
-    pfn_t pfn = mm_get_frame(s, true);
-    if (pfn == PFN_NONE)
-        return PFN_NONE;
-    Frame *f = &s->fp.frames[pfn];
-    f->pid = p->pid;
-    f->level = (uint8_t)level;
-    unsigned sh = geo_level_shift(&s->geo, level) + s->geo.level_bits[level];
-    f->va = sh >= 64 ? 0 : va & ~((1ull << sh) - 1);
-    f->pte_pa = parent_pte;
-    p->pt_pages++;
-    s->stats.table_pages++;
-    EMIT(s, .kind = EV_TABLE_ALLOC, .pid = p->pid, .pfn = pfn, .level = level, .va = va);
-    return pfn;
-}
-
-/* Makes sure tables exist down to the last level for va; returns the address of the
- * leaf entry, or PADDR_NONE (s->err set) when memory runs out. */
-paddr_t mm_leaf_entry(Sim *s, Process *p, vaddr_t va)
-{
-    const Geometry *g = &s->geo;
-    paddr_t table = p->root << g->page_shift;
-    for (unsigned l = 0; l + 1 < g->levels; l++) {
-        paddr_t pa = table + (paddr_t)geo_index(g, l, va) * g->pte_size;
-        pte_t pte = mem_read(&s->fp, pa, g->pte_size);
-        if (!(pte_flags(g, pte) & PTE_V)) {
-            pfn_t t = mm_new_table(s, p, l + 1, va, pa);
-            if (t == PFN_NONE)
-                return PADDR_NONE;
-            pte = pte_encode(g, t, mm_table_flags(s));
-            mem_write(&s->fp, pa, g->pte_size, pte);
-            mm_table_of(s, pa)->used++;
-            EMIT(s, .kind = EV_MAP, .pid = p->pid, .va = va, .level = l, .pte_pa = pa, .pte = pte);
-        }
-        table = pte_pfn(g, pte) << g->page_shift;
-    }
-    return table + (paddr_t)geo_index(g, g->levels - 1, va) * g->pte_size;
-}
-
 /* ---- the fault handler --------------------------------------------------- */
-
-
-/* Frees everything p holds: frames, tables, swap slots, TLB entries. */
-void mm_release(Sim *s, Process *p)
-{
-    uint64_t pages = 0;
-    for (pfn_t pfn = 0; pfn < s->fp.total; pfn++) {
-        Frame *f = &s->fp.frames[pfn];
-        if (f->kind == FRAME_FREE || f->pid != p->pid)
-            continue;
-        if (f->kind == FRAME_DATA) {
-            policy_remove(s->policy, pfn);
-            pages++;
-        }
-        frames_free(&s->fp, pfn);
-    }
-    swap_free_owner(&s->swap, p->pid);
-    tlbs_flush_asid(s, p->asid);
-    p->rss = p->swap = p->pt_pages = 0;
-    p->root = PFN_NONE;
-    EMIT(s, .kind = EV_KILL, .pid = p->pid, .count = pages);
-}
 
 /* Delivers a fatal signal: the process dies and its memory is released at once. */
 FixResult kill_segv(Sim *s, Process *p, vaddr_t va, FaultKind fk, const char *why)
@@ -383,7 +179,7 @@ static FixResult page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, AccessOp 
     const Geometry *g = &s->geo;
     paddr_t leaf = mm_leaf_entry(s, p, va);
     if (leaf == PADDR_NONE)
-        return FIX_HALT;
+        return p->state == PROC_RUNNING ? FIX_HALT : FIX_KILLED;
     pte_t old = mem_read(&s->fp, leaf, g->pte_size);
     bool swapped = old != 0;               /* non-present and non-zero: a swap entry */
     *fk = swapped || v->file ? FAULT_MAJOR : FAULT_MINOR;
@@ -391,9 +187,16 @@ static FixResult page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, AccessOp 
          .detail = swapped ? "swap-in" : v->file ? "file read" : "demand-zero");
     pfn_t pfn = mm_get_frame(s, false);
     if (pfn == PFN_NONE)
-        return FIX_HALT;
+        return p->state == PROC_RUNNING ? FIX_HALT : FIX_KILLED;
+    if (p->state != PROC_RUNNING) {        /* the OOM killer chose the faulting process */
+        frames_free(&s->fp, pfn);
+        return FIX_KILLED;
+    }
+    old = mem_read(&s->fp, leaf, g->pte_size);   /* the search for a frame may have moved it */
+    swapped = old != 0;
     Frame *f = &s->fp.frames[pfn];
     f->pid = p->pid;
+    f->refs = 1;
     f->va = va & ~(geo_page_size(g) - 1);
     f->pte_pa = leaf;
     f->file = v->file && !swapped;
@@ -449,6 +252,62 @@ static FixResult set_ad(Sim *s, Process *p, const Walk *w, vaddr_t va, AccessOp 
     return FIX_RETRY;
 }
 
+/* A write to a private page shared since a fork (its entry read-only in every sharer):
+ * copy it for the writer, or, if no one else maps it any more, just make it writable
+ * (Linux's do_wp_page: wp_page_copy or wp_page_reuse). A minor fault either way. */
+static FixResult cow_fault(Sim *s, Process *p, const Vma *v, vaddr_t va, const Walk *w,
+                           FaultKind *fk)
+{
+    const Geometry *g = &s->geo;
+    unsigned l = w->level;
+    paddr_t pte_pa = w->pte_pa[l];
+    pfn_t old = pte_pfn(g, w->pte[l]);
+    pfn_t pfn = old;
+    if (s->fp.frames[old].refs > 1) {
+        pfn = mm_get_frame(s, false);
+        if (pfn == PFN_NONE)
+            return p->state == PROC_RUNNING ? FIX_HALT : FIX_KILLED;
+        if (p->state != PROC_RUNNING) {
+            frames_free(&s->fp, pfn);
+            return FIX_KILLED;
+        }
+        pte_t now = mem_read(&s->fp, pte_pa, g->pte_size);
+        if (!(pte_flags(g, now) & PTE_V) || pte_pfn(g, now) != old) {
+            frames_free(&s->fp, pfn);      /* the shared page was evicted meanwhile */
+            return FIX_RETRY;
+        }
+        Frame *f = &s->fp.frames[pfn], *o = &s->fp.frames[old];
+        f->pid = p->pid;
+        f->refs = 1;
+        f->va = o->va;
+        f->pte_pa = pte_pa;
+        f->file = false;
+        f->dirty = true;
+        if (o->bytes && mem_load(&s->fp, pfn << g->page_shift, o->bytes, geo_page_size(g)) != 0) {
+            frames_free(&s->fp, pfn);
+            sim_fmt_err(s->err, sizeof s->err, "out of host memory copying a page");
+            return FIX_HALT;
+        }
+        policy_insert(s->policy, pfn, true, s->stats.references);
+        mem_write(&s->fp, pte_pa, g->pte_size, 0);   /* p stops mapping the old frame */
+        mm_drop_frame(s, p, old);
+    }
+    pte_t pte = pte_encode(g, pfn, leaf_flags(s, v, OP_WRITE) | PTE_A | PTE_D);
+    mem_write(&s->fp, pte_pa, g->pte_size, pte);
+    tlbs_flush_page(s, va, p->asid);
+    *fk = FAULT_COW;
+    s->stats.page_faults++;
+    s->stats.minor_faults++;
+    s->stats.cow_copies += pfn != old;
+    p->stats.faults++;
+    p->stats.minor++;
+    s->stats.cycles += s->m.timing.minor_fault;
+    EMIT(s, .kind = EV_FAULT, .pid = p->pid, .va = va, .op = OP_WRITE, .fault = FAULT_COW,
+         .detail = pfn != old ? "copy-on-write: page copied" : "copy-on-write: last sharer, reused");
+    EMIT(s, .kind = EV_MAP, .pid = p->pid, .va = va, .level = l, .pte_pa = pte_pa, .pte = pte);
+    return FIX_RETRY;
+}
+
 /* The mapping for va, growing the stack down to its limit if va lies just below it. */
 static const Vma *vma_for(Process *p, vaddr_t va, vaddr_t page_mask)
 {
@@ -498,6 +357,8 @@ static FixResult handle_fault(Sim *s, Process *p, vaddr_t va, AccessOp op, const
     }
     if (w->status == WALK_AD)
         return set_ad(s, p, w, va, op, fk);
+    if (w->status == WALK_PROTECTION && op == OP_WRITE && !v->shared)
+        return cow_fault(s, p, v, va, w, fk);
     if (w->status == WALK_PROTECTION) {
         /* The VMA allows what the entry forbids: the entry is stale; rewrite it. */
         unsigned l = w->level;
@@ -630,8 +491,9 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
         if (info->fault == FAULT_NONE)
             info->fault = fk;
         if (r == FIX_KILLED) {
-            info->fault = fk;
+            info->fault = fk == FAULT_NONE ? FAULT_MINOR : fk;
             s->pend.active = 0;            /* the rest of the record dies with it */
+            s->pend.nq = s->pend.qi = 0;
             return STEP_OK;
         }
         if (r == FIX_HALT)
@@ -690,7 +552,9 @@ static unsigned record_span(const Sim *s, const TraceRecord *rec, vpn_t *first, 
     return 1;
 }
 
-void start_access(Sim *s, const TraceRecord *rec)
+/* Makes rec the access under way. Records of the trace take the next reference
+ * positions (opt's future knows them); the OS's own accesses take none. */
+static void begin_access(Sim *s, const TraceRecord *rec, bool positioned)
 {
     Pending *pd = &s->pend;
     pd->nops = record_span(s, rec, &pd->first, &pd->last, pd->ops);
@@ -699,8 +563,34 @@ void start_access(Sim *s, const TraceRecord *rec)
     pd->line = rec->line;
     pd->cur = pd->first;
     pd->opi = 0;
-    pd->pos0 = s->ref_pos;
-    s->ref_pos += pd->nops * (pd->last - pd->first + 1);
+    pd->pos0 = positioned ? s->ref_pos : NO_POS;
+    if (positioned)
+        s->ref_pos += pd->nops * (pd->last - pd->first + 1);
+}
+
+void queue_access(Sim *s, AccessOp op, vaddr_t addr, uint64_t size, unsigned long line)
+{
+    Pending *pd = &s->pend;
+    if (!pd->active) {
+        TraceRecord rec = { .kind = TREC_ACCESS, .op = op, .addr = addr, .size = (uint32_t)size,
+                            .line = line };
+        pd->nq = pd->qi = 0;
+        begin_access(s, &rec, false);
+    } else if (pd->nq < PEND_QUEUE) {
+        pd->queue[pd->nq++] = (SubAccess){ op, addr, (uint32_t)size };
+    }
+}
+
+/* After an access: the next one the OS queued, if any. */
+static void next_queued(Sim *s)
+{
+    Pending *pd = &s->pend;
+    if (pd->active || pd->qi >= pd->nq)
+        return;
+    const SubAccess *q = &pd->queue[pd->qi++];
+    TraceRecord rec = { .kind = TREC_ACCESS, .op = q->op, .addr = q->addr, .size = q->size,
+                        .line = pd->line };
+    begin_access(s, &rec, false);
 }
 
 /* OPT's first pass: reads the rest of the trace, naming each page reference in the
@@ -717,11 +607,13 @@ static StepStatus prepare_future(Sim *s)
     TraceRecord rec;
     int pid = s->cur ? s->cur->pid : 0, r;
     while ((r = trace_next(s->trace, &rec, s->err, sizeof s->err)) > 0) {
-        if (rec.kind == TREC_SWITCH) {
-            const Process *p = proc_by_name(s, rec.name);
+        if (rec.kind == TREC_SWITCH || rec.kind == TREC_FORK) {
+            const Process *p = rec.kind == TREC_SWITCH ? proc_by_name(s, rec.name) : NULL;
             pid = p ? p->pid : pid;
             continue;
         }
+        if (rec.kind != TREC_ACCESS || rec.named)
+            continue;                      /* no place in the future: see begin_access */
         vpn_t first, last;
         AccessOp ops[2];
         unsigned nops = record_span(s, &rec, &first, &last, ops);
@@ -751,7 +643,8 @@ static StepStatus next_translation(Sim *s, StepInfo *info)
     vaddr_t va = pd->cur == pd->first ? pd->addr : pd->cur << sh;
     AccessOp op = pd->ops[pd->opi];
     info->line = pd->line;
-    s->cur_pos = pd->pos0 + pd->opi * (pd->last - pd->first + 1) + (pd->cur - pd->first);
+    s->cur_pos = pd->pos0 == NO_POS ? NO_POS
+               : pd->pos0 + pd->opi * (pd->last - pd->first + 1) + (pd->cur - pd->first);
     if (pd->cur == pd->last) {
         pd->cur = pd->first;
         if (++pd->opi == pd->nops)
@@ -759,6 +652,7 @@ static StepStatus next_translation(Sim *s, StepInfo *info)
     } else {
         pd->cur++;
     }
+    next_queued(s);
     Process *p = s->cur;
     if (p->state != PROC_RUNNING) {
         info->kind = STEP_SKIP;
@@ -767,11 +661,59 @@ static StepStatus next_translation(Sim *s, StepInfo *info)
         info->op = op;
         info->pa = PADDR_NONE;
         pd->active = 0;
+        pd->nq = pd->qi = 0;
         s->stats.skipped++;
         EMIT(s, .kind = EV_SKIP, .pid = p->pid, .va = va, .detail = p->exit_reason);
         return STEP_OK;
     }
     return translate(s, p, va, op, info);
+}
+
+/* A process event is one step; a dead process's events are skipped. */
+static StepStatus event_step(Sim *s, const TraceRecord *rec, StepInfo *info)
+{
+    s->stats.steps++;
+    if (s->cur->state != PROC_RUNNING) {
+        info->kind = STEP_SKIP;
+        info->pid = s->cur->pid;
+        s->stats.skipped++;
+        EMIT(s, .kind = EV_SKIP, .pid = s->cur->pid, .detail = s->cur->exit_reason);
+        return STEP_OK;
+    }
+    return procev_step(s, rec, info);
+}
+
+/* With strict alignment, a 2-, 4-, 8- or 16-byte access must be aligned to its size. */
+static bool misaligned(const Sim *s, const TraceRecord *rec)
+{
+    uint32_t n = rec->size;
+    return s->m.strict_alignment && s->cur->state == PROC_RUNNING &&
+           (n == 2 || n == 4 || n == 8 || n == 16) && (rec->addr & (n - 1));
+}
+
+void kill_signal(Sim *s, Process *p, FaultKind fk, const char *why)
+{
+    snprintf(p->exit_reason, sizeof p->exit_reason, "%s", why);
+    p->state = PROC_KILLED;
+    EMIT(s, .kind = EV_SEGV, .pid = p->pid, .fault = fk, .detail = why);
+    mm_release(s, p);
+    s->pend.active = 0;
+    s->pend.nq = s->pend.qi = 0;
+}
+
+static StepStatus bus_error(Sim *s, const TraceRecord *rec, StepInfo *info)
+{
+    char why[160];
+    snprintf(why, sizeof why, "SIGBUS: misaligned %u-byte %s at 0x%llx (strict alignment)",
+             rec->size, rec->op == OP_WRITE ? "write" : "access", (unsigned long long)rec->addr);
+    info->kind = STEP_ACCESS;
+    info->pid = s->cur->pid;
+    info->op = rec->op == OP_MODIFY ? OP_READ : rec->op;
+    info->va = rec->addr;
+    info->fault = FAULT_SIGBUS;
+    s->stats.bus_errors++;
+    kill_signal(s, s->cur, FAULT_SIGBUS, why);
+    return STEP_OK;
 }
 
 StepStatus sim_step(Sim *s, StepInfo *info)
@@ -796,15 +738,26 @@ StepStatus sim_step(Sim *s, StepInfo *info)
         if (r < 0)
             return STEP_ERROR;
         info->line = rec.line;
+        info->step = s->stats.steps + 1;
         if (rec.kind == TREC_SWITCH) {
-            info->step = ++s->stats.steps;
+            s->stats.steps++;
             return do_switch(s, &rec, info);
         }
         if (!s->cur) {
             sim_fmt_err(s->err, sizeof s->err, "line %lu: an access before any process exists", rec.line);
             return STEP_ERROR;
         }
-        start_access(s, &rec);
+        if (rec.kind != TREC_ACCESS)
+            return event_step(s, &rec, info);
+        bool named = rec.named;
+        if (named && s->cur->state == PROC_RUNNING && procev_named(s, &rec) != 0)
+            return STEP_ERROR;
+        s->pend.nq = s->pend.qi = 0;
+        begin_access(s, &rec, !named);     /* opt's first pass skips named accesses */
+        if (misaligned(s, &rec)) {
+            s->stats.steps++;
+            return bus_error(s, &rec, info);
+        }
     }
     info->step = ++s->stats.steps;
     return next_translation(s, info);
@@ -867,6 +820,10 @@ int sim_map(Sim *s, Process *p, const Vma *v, char *err, size_t errlen)
         return -1;
     }
     int r = proc_map(p, v);
+    if (r == 0 && (v->perms & PTE_W) && !v->shared)
+        vm_charge(s, p, (int64_t)((v->end - v->start) >> g->page_shift));
+    if (r == 0 && v->kind == VMA_STACK && !p->sp)
+        p->sp = v->end;                    /* call/ret start at the stack's top */
     if (r == -1)
         sim_fmt_err(err, errlen, "%s at 0x%llx-0x%llx overlaps another mapping of '%s'",
                 vma_kind_name(v->kind), (unsigned long long)v->start,
@@ -876,38 +833,66 @@ int sim_map(Sim *s, Process *p, const Vma *v, char *err, size_t errlen)
     return r ? -1 : 0;
 }
 
+uint64_t sim_committed(const Sim *s) { return s->committed; }
+
 WalkStatus sim_peek(const Sim *s, const Process *p, vaddr_t va, Walk *w)
 {
     return mmu_lookup(&s->geo, &s->fp, p->root, va, w);
 }
 
+typedef struct Tally {
+    uint64_t data, tables, pages, swapents;
+} Tally;
+
+static void tally_leaf(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, void *ctx)
+{
+    (void)p, (void)va, (void)pa;
+    Tally *t = ctx;
+    if (pte_flags(&s->geo, pte) & PTE_V)
+        t->pages++;
+    else
+        t->swapents++;
+}
+
+/* Every frame is accounted for: data frames are mapped by exactly refs entries, table
+ * frames belong to a live process, and each process's counters match its tables. */
 const char *sim_check(const Sim *s)
 {
     size_t counted[3] = { 0, 0, 0 };
-    for (pfn_t pfn = 0; pfn < s->fp.nframes; pfn++)
-        counted[s->fp.frames[pfn].kind]++;
+    uint64_t refs = 0;
+    for (pfn_t pfn = 0; pfn < s->fp.nframes; pfn++) {
+        const Frame *f = &s->fp.frames[pfn];
+        counted[f->kind]++;
+        refs += f->kind == FRAME_DATA ? f->refs : 0;
+        if (f->kind == FRAME_DATA && f->refs == 0)
+            return "a data frame is mapped by no entry";
+    }
     for (int k = 0; k < 3; k++)
         if (counted[k] != s->fp.in_use[k])
             return "frame counts by kind disagree with the pool's counters";
     if (counted[FRAME_FREE] != s->fp.nfree)
         return "free frames disagree with the free list";
+    uint64_t mapped = 0;
     for (size_t i = 0; i < s->nprocs; i++) {
-        const Process *p = s->procs[i];
-        uint64_t data = 0, tables = 0;
+        Process *p = s->procs[i];
+        Tally t = { 0, 0, 0, 0 };
         for (pfn_t pfn = 0; pfn < s->fp.total; pfn++) {
             const Frame *f = &s->fp.frames[pfn];
-            if (f->kind != FRAME_FREE && f->pid == p->pid) {
-                data += f->kind == FRAME_DATA;
-                tables += f->kind == FRAME_TABLE;
-            }
+            t.tables += f->kind == FRAME_TABLE && f->pid == p->pid;
         }
-        if (data != p->rss)
-            return "a process's resident pages disagree with the frames it owns";
-        if (tables != p->pt_pages)
+        mm_for_each_leaf((Sim *)s, p, 0, UINT64_MAX, tally_leaf, &t);
+        if (t.pages != p->rss)
+            return "a process's resident pages disagree with its page tables";
+        if (t.swapents != p->swap)
+            return "a process's swap entries disagree with its page tables";
+        if (t.tables != p->pt_pages)
             return "a process's page-table pages disagree with the frames it owns";
-        if (p->state != PROC_RUNNING && (data || tables || p->swap))
+        if (p->state != PROC_RUNNING && (p->rss || t.tables || p->swap))
             return "a dead process still holds memory";
+        mapped += p->rss;
     }
+    if (mapped != refs)
+        return "the entries mapping data frames disagree with the frames' counts";
     return NULL;
 }
 
@@ -922,19 +907,11 @@ static int clone_procs(Sim *c, const Sim *s)
     for (size_t i = 0; i < s->nprocs; i++) {
         const Process *p = s->procs[i];
         Process *q = malloc(sizeof *q);
-        if (!q)
+        if (!q || proc_copy(q, p) != 0) {
+            free(q);
             return -1;
-        *q = *p;
-        q->vmas = NULL;
-        c->procs[c->nprocs++] = q;
-        if (p->capvmas) {
-            q->vmas = malloc(p->capvmas * sizeof *q->vmas);
-            if (!q->vmas) {
-                q->nvmas = q->capvmas = 0;
-                return -1;
-            }
-            memcpy(q->vmas, p->vmas, p->nvmas * sizeof *q->vmas);
         }
+        c->procs[c->nprocs++] = q;
         if (s->cur == p)
             c->cur = q;
     }

@@ -13,7 +13,19 @@
 #include "vmsim/sim.h"
 
 /* The translations left from the current trace record: pages first..last, once per op. */
+/* An access the OS makes for an event (a stack frame for call, a malloc header). */
+typedef struct SubAccess {
+    AccessOp op;
+    vaddr_t addr;
+    uint32_t size;
+} SubAccess;
+
+#define PEND_QUEUE 4
+#define NO_POS UINT64_MAX         /* a translation with no place in the trace's future */
+
 typedef struct Pending {
+    SubAccess queue[PEND_QUEUE];  /* accesses to start after the current one */
+    unsigned nq, qi;
     int active;
     AccessOp ops[2];
     unsigned nops, opi;
@@ -44,6 +56,7 @@ struct Sim {
     uint64_t cur_pos;         /* position of the translation under way */
     uint64_t since_tick;      /* references since the last timer tick */
     Future *future;           /* next uses, for opt; shared by clones (refs) */
+    uint64_t committed;       /* pages charged to every process (Committed_AS) */
     char err[512];
 };
 
@@ -78,11 +91,36 @@ paddr_t mm_leaf_entry(Sim *s, Process *p, vaddr_t va);
 /* Frees all p holds: frames (or its share of them), tables, swap, TLB entries. */
 void mm_release(Sim *s, Process *p);
 
+/* Called for each leaf entry (a page, or a swap entry) of p in [lo, hi). */
+typedef void (*LeafFn)(Sim *s, Process *p, vaddr_t va, paddr_t pte_pa, pte_t pte, void *ctx);
+void mm_for_each_leaf(Sim *s, Process *p, vaddr_t lo, vaddr_t hi, LeafFn fn, void *ctx);
+/* p no longer maps the data frame pfn; it is freed when no one does. */
+void mm_drop_frame(Sim *s, Process *p, pfn_t pfn);
+/* Unmaps p's pages and swap entries in [lo, hi) and frees tables left empty. Returns
+ * the pages that were resident. */
+uint64_t mm_unmap(Sim *s, Process *p, vaddr_t lo, vaddr_t hi);
+
+/* The OOM killer: kills the process with the largest badness. Returns 1 when one was
+ * killed, 0 when none can be (s->err set), -1 on panic_on_oom (s->err set). */
+int oom_kill(Sim *s);
+/* Whether pages more may be committed (vm.overcommit_memory). */
+bool vm_enough_memory(Sim *s, uint64_t pages);
+/* Charges (or, negative, uncharges) pages to p's commitment. */
+void vm_charge(Sim *s, Process *p, int64_t pages);
+
 /* Kills p with SIGSEGV for an access at va. */
 FixResult kill_segv(Sim *s, Process *p, vaddr_t va, FaultKind fk, const char *why);
 
-/* Queues the translations of an access record as the pending work. */
-void start_access(Sim *s, const TraceRecord *rec);
+/* Queues an access the OS makes on the running process's behalf. */
+void queue_access(Sim *s, AccessOp op, vaddr_t addr, uint64_t size, unsigned long line);
+
+/* Carries out a process event record (procev.c). */
+StepStatus procev_step(Sim *s, const TraceRecord *rec, StepInfo *info);
+/* Resolves an access to @NAME+OFF into an address (notes a use after free). Returns 0,
+ * or -1 with s->err set when no block has that name. */
+int procev_named(Sim *s, TraceRecord *rec);
+/* Ends p with a signal other than SIGSEGV (SIGBUS, SIGABRT): why is the reason. */
+void kill_signal(Sim *s, Process *p, FaultKind fk, const char *why);
 
 #define EMIT(s, ...)                                                      \
     do {                                                                  \

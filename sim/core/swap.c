@@ -12,7 +12,7 @@ void swap_init(Swap *s, uint64_t limit)
 
 void swap_fini(Swap *s)
 {
-    free(s->owner);
+    free(s->refs);
     free(s->free);
     memset(s, 0, sizeof *s);
 }
@@ -20,14 +20,14 @@ void swap_fini(Swap *s)
 int swap_copy(Swap *dst, const Swap *src)
 {
     *dst = *src;
-    dst->owner = src->cap ? malloc(src->cap * sizeof *dst->owner) : NULL;
+    dst->refs = src->cap ? malloc(src->cap * sizeof *dst->refs) : NULL;
     dst->free = src->fcap ? malloc(src->fcap * sizeof *dst->free) : NULL;
-    if ((src->cap && !dst->owner) || (src->fcap && !dst->free)) {
+    if ((src->cap && !dst->refs) || (src->fcap && !dst->free)) {
         swap_fini(dst);
         return -1;
     }
     if (src->cap)
-        memcpy(dst->owner, src->owner, src->cap * sizeof *dst->owner);
+        memcpy(dst->refs, src->refs, src->cap * sizeof *dst->refs);
     if (src->fcap)
         memcpy(dst->free, src->free, src->fcap * sizeof *dst->free);
     return 0;
@@ -47,7 +47,7 @@ static int push_free(Swap *s, int64_t slot)
     return 0;
 }
 
-int64_t swap_alloc(Swap *s, int pid)
+int64_t swap_alloc(Swap *s)
 {
     if (s->used >= s->limit)
         return -1;
@@ -57,37 +57,34 @@ int64_t swap_alloc(Swap *s, int pid)
     } else {
         if (s->created == s->cap) {
             uint64_t cap = s->cap * 2 + 64;
-            int32_t *no = realloc(s->owner, cap * sizeof *no);
-            if (!no)
+            uint32_t *nr = realloc(s->refs, cap * sizeof *nr);
+            if (!nr)
                 return -1;
-            s->owner = no;
+            s->refs = nr;
             s->cap = cap;
         }
         slot = (int64_t)s->created++;
     }
-    s->owner[slot] = pid;
+    s->refs[slot] = 1;
     s->used++;
     return slot;
 }
 
-void swap_free(Swap *s, int64_t slot)
+uint32_t swap_refs(const Swap *s, int64_t slot)
 {
-    if (slot < 0 || (uint64_t)slot >= s->created || s->owner[slot] < 0)
-        return;
-    s->owner[slot] = -1;
-    s->used--;
-    if (push_free(s, slot) != 0)
-        return;   /* the slot is lost to reuse, but still counted free */
+    return slot >= 0 && (uint64_t)slot < s->created ? s->refs[slot] : 0;
 }
 
-uint64_t swap_free_owner(Swap *s, int pid)
+void swap_ref(Swap *s, int64_t slot)
 {
-    uint64_t n = 0;
-    for (uint64_t i = 0; i < s->created; i++) {
-        if (s->owner[i] == pid) {
-            swap_free(s, (int64_t)i);
-            n++;
-        }
-    }
-    return n;
+    if (swap_refs(s, slot))
+        s->refs[slot]++;
+}
+
+void swap_put(Swap *s, int64_t slot)
+{
+    if (!swap_refs(s, slot) || --s->refs[slot])
+        return;
+    s->used--;
+    push_free(s, slot);   /* out of memory: the slot is lost to reuse, still counted free */
 }

@@ -292,6 +292,7 @@ static inline int set_access(TraceRecord *rec, AccessOp op, uint64_t addr, uint6
     rec->addr = addr;
     rec->size = (uint32_t)size;
     rec->name[0] = '\0';
+    rec->named = false;
     return 1;
 }
 

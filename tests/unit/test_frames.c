@@ -142,39 +142,36 @@ static void test_small_pages(void)
 }
 
 /* Swap: slots from 0 up, a hard limit, per-owner release. */
+/* Slots are counted: a fork shares them, the last holder frees them. */
 static void test_swap(void)
 {
     Swap s;
     swap_init(&s, 3);
-    CU_ASSERT_EQUAL(swap_alloc(&s, 1), 0);
-    CU_ASSERT_EQUAL(swap_alloc(&s, 2), 1);
-    CU_ASSERT_EQUAL(swap_alloc(&s, 1), 2);
-    CU_ASSERT_EQUAL(swap_alloc(&s, 3), -1);                   /* full */
+    CU_ASSERT_EQUAL(swap_alloc(&s), 0);
+    CU_ASSERT_EQUAL(swap_alloc(&s), 1);
+    CU_ASSERT_EQUAL(swap_alloc(&s), 2);
+    CU_ASSERT_EQUAL(swap_alloc(&s), -1);                      /* full */
     CU_ASSERT_EQUAL(s.used, 3);
 
-    CU_ASSERT_EQUAL(swap_free_owner(&s, 1), 2);              /* slots 0 and 2 */
-    CU_ASSERT_EQUAL(s.used, 1);
-    CU_ASSERT_EQUAL(s.owner[0], -1);
-    CU_ASSERT_EQUAL(s.owner[1], 2);                          /* pid 2 keeps its slot */
-    CU_ASSERT_EQUAL(s.owner[2], -1);
-    CU_ASSERT_EQUAL(swap_free_owner(&s, 1), 0);
-    CU_ASSERT_EQUAL(swap_free_owner(&s, 7), 0);
+    swap_ref(&s, 1);                                         /* a second holder */
+    CU_ASSERT_EQUAL(swap_refs(&s, 1), 2);
+    swap_put(&s, 1);
+    CU_ASSERT_EQUAL(s.used, 3);                              /* still held once */
+    swap_put(&s, 1);
+    CU_ASSERT_EQUAL(s.used, 2);
+    CU_ASSERT_EQUAL(swap_refs(&s, 1), 0);
+    swap_put(&s, 1);                                         /* free already: ignored */
+    swap_put(&s, -1);
+    swap_put(&s, 99);
+    swap_ref(&s, 1);                                         /* a free slot gains nothing */
+    CU_ASSERT_EQUAL(swap_refs(&s, 1), 0);
+    CU_ASSERT_EQUAL(s.used, 2);
 
-    int64_t a = swap_alloc(&s, 4), b = swap_alloc(&s, 4);
-    CU_ASSERT_TRUE((a == 0 && b == 2) || (a == 2 && b == 0));   /* the freed slots */
-    CU_ASSERT_EQUAL(swap_alloc(&s, 4), -1);
+    CU_ASSERT_EQUAL(swap_alloc(&s), 1);                      /* the freed slot comes back */
     CU_ASSERT_EQUAL(s.created, 3);                           /* no new slot was made */
-
-    swap_free(&s, 1);
-    CU_ASSERT_EQUAL(s.used, 2);
-    swap_free(&s, 1);                                        /* twice: no effect */
-    swap_free(&s, -1);
-    swap_free(&s, 99);
-    CU_ASSERT_EQUAL(s.used, 2);
-    CU_ASSERT_EQUAL(swap_alloc(&s, 5), 1);
-    CU_ASSERT_EQUAL(swap_free_owner(&s, 4), 2);
-    CU_ASSERT_EQUAL(swap_free_owner(&s, 5), 1);
-    CU_ASSERT_EQUAL(s.used, 0);
+    swap_put(&s, 0);
+    swap_put(&s, 2);
+    CU_ASSERT_EQUAL(swap_alloc(&s), 2);                      /* most recently freed first */
     swap_fini(&s);
 }
 
@@ -185,19 +182,20 @@ static void test_swap_unlimited(void)
     int64_t last = -1;
     int in_order = 1;
     for (int i = 0; i < 200; i++) {                          /* grows past 64 slots */
-        last = swap_alloc(&s, i % 2);
+        last = swap_alloc(&s);
         in_order &= last == i;
     }
     CU_ASSERT_TRUE(in_order);
     CU_ASSERT_EQUAL(last, 199);
-    CU_ASSERT_EQUAL(swap_free_owner(&s, 1), 100);            /* the odd slots */
+    for (int i = 1; i < 200; i += 2)
+        swap_put(&s, i);
     CU_ASSERT_EQUAL(s.used, 100);
-    CU_ASSERT_EQUAL(s.owner[198], 0);
-    CU_ASSERT_EQUAL(s.owner[199], -1);
+    CU_ASSERT_EQUAL(swap_refs(&s, 198), 1);
+    CU_ASSERT_EQUAL(swap_refs(&s, 199), 0);
     swap_fini(&s);
 
     swap_init(&s, 0);                                        /* no swap at all */
-    CU_ASSERT_EQUAL(swap_alloc(&s, 1), -1);
+    CU_ASSERT_EQUAL(swap_alloc(&s), -1);
     swap_fini(&s);
 }
 

@@ -184,16 +184,46 @@ static void test_clean_eviction_is_dropped(void)
     world_fini(&w);
 }
 
-static void test_swap_full_halts(void)
+/* Swap full and the only page dirty: nothing can be evicted, so the OOM killer runs;
+ * the one process is the victim, killed in the kernel's words. */
+static void test_swap_full_oom_kills(void)
 {
     MachineConfig m = machine(ARCH_X86_64, 5);
     m.swap.slots = 0;
     World w;
     world_init(&w, &m);
+    world_trace(&w, "W 0x600000 8\nW 0x601000 8\nR 0x600000\n");
+    StepInfo info;
+    CU_ASSERT_EQUAL(sim_step(w.sim, NULL), STEP_OK);
+    CU_ASSERT_EQUAL(sim_step(w.sim, &info), STEP_OK);
+    CU_ASSERT_EQUAL(w.p->state, PROC_KILLED);
+    CU_ASSERT_EQUAL(sim_stats(w.sim)->oom_kills, 1);
+    CU_ASSERT_NSTRING_EQUAL(w.p->exit_reason, "Out of memory: Killed process 1 (p) total-vm:", 45);
+    CU_ASSERT_EQUAL(sim_frames(w.sim)->nfree, 5);
+    CU_ASSERT_EQUAL(sim_step(w.sim, &info), STEP_OK);
+    CU_ASSERT_EQUAL(info.kind, STEP_SKIP);
+    world_fini(&w);
+}
+
+/* With oom_score_adj = -1000 nothing may be killed: the machine stops. */
+static void test_no_killable_halts(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 5);
+    m.swap.slots = 0;
+    World w;
+    world_init(&w, &m);
+    w.p->oom_score_adj = -1000;
     world_trace(&w, "W 0x600000 8\nW 0x601000 8\n");
     CU_ASSERT_EQUAL(sim_step(w.sim, NULL), STEP_OK);
     CU_ASSERT_EQUAL(sim_step(w.sim, NULL), STEP_HALT);
-    CU_ASSERT_PTR_NOT_NULL(strstr(sim_error(w.sim), "swap is full"));
+    CU_ASSERT_STRING_EQUAL(sim_error(w.sim), "Out of memory and no killable processes...");
+    world_fini(&w);
+    m.oom.panic_on_oom = true;
+    world_init(&w, &m);
+    world_trace(&w, "W 0x600000 8\nW 0x601000 8\n");
+    CU_ASSERT_EQUAL(sim_step(w.sim, NULL), STEP_OK);
+    CU_ASSERT_EQUAL(sim_step(w.sim, NULL), STEP_HALT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(sim_error(w.sim), "Kernel panic - not syncing: Out of memory"));
     world_fini(&w);
 }
 
@@ -358,14 +388,17 @@ static void test_separate_tables_leave_ram_to_data(void)
     world_fini(&w);
 }
 
-static void test_all_tables_no_victim_halts(void)
+static void test_all_tables_oom(void)
 {
     MachineConfig m = machine(ARCH_X86_64, 4);   /* the 4 tables fill RAM */
     World w;
     world_init(&w, &m);
     world_trace(&w, "R 0x600000\n");
-    CU_ASSERT_EQUAL(sim_step(w.sim, NULL), STEP_HALT);
-    CU_ASSERT_PTR_NOT_NULL(strstr(sim_error(w.sim), "out of memory"));
+    StepInfo info;
+    CU_ASSERT_EQUAL(sim_step(w.sim, &info), STEP_OK);
+    CU_ASSERT_EQUAL(w.p->state, PROC_KILLED);     /* the OOM killer's only choice */
+    CU_ASSERT_EQUAL(info.pa, PADDR_NONE);
+    CU_ASSERT_EQUAL(sim_frames(w.sim)->nfree, 4);
     world_fini(&w);
 }
 
@@ -492,7 +525,8 @@ void suite_sim(void)
         { "non-canonical address: architecture fault", test_noncanonical_is_arch_fault },
         { "dirty victim to swap, swap entry, swap-in", test_dirty_eviction_goes_to_swap },
         { "clean victim dropped", test_clean_eviction_is_dropped },
-        { "swap full with a dirty victim halts", test_swap_full_halts },
+        { "swap full, dirty victim: the OOM killer", test_swap_full_oom_kills },
+        { "no killable process, or panic_on_oom: halt", test_no_killable_halts },
         { "eviction invalidates the TLB", test_eviction_invalidates_tlb },
         { "context switch with and without ASIDs", test_switch_with_and_without_asids },
         { "same address, two processes, two frames", test_same_va_two_processes_two_frames },
@@ -501,7 +535,7 @@ void suite_sim(void)
         { "event stream of a fault", test_events_of_a_fault },
         { "Svade: dirty-bit fault", test_svade_faults_for_dirty },
         { "separate page tables", test_separate_tables_leave_ram_to_data },
-        { "RAM full of tables: halt", test_all_tables_no_victim_halts },
+        { "RAM full of tables: the OOM killer", test_all_tables_oom },
         { "same seed, same run", test_deterministic },
         { "bad set-up refused", test_bad_setup_is_refused },
         { "split ITLB and a second-level TLB", test_tlb_hierarchy },

@@ -1,0 +1,259 @@
+/* What the panels show, worked out from the events of the step on show. No SDL and
+ * no simulation logic: the events already say what happened; this only sorts them. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ui.h"
+
+static const char *pname(const Sim *sim, int pid)
+{
+    const Process *p = sim_proc_by_pid(sim, pid);
+    return p ? p->name : "?";
+}
+
+static void walk_event(Scene *sc, const SimEvent *e)
+{
+    if (e->level >= GEO_MAX_LEVELS)
+        return;
+    if (e->level == 0) {                  /* every walk starts at the root */
+        sc->walks++;
+        sc->nread = 0;
+    }
+    sc->pte_pa[e->level] = e->pte_pa;
+    sc->pte[e->level] = e->pte;
+    sc->table_pfn[e->level] = e->pfn;
+    sc->nread = e->level + 1;
+}
+
+/* A fault or a fatal signal: the walk on show stopped at its last entry read. */
+static void fault_event(Scene *sc, const SimEvent *e, long i)
+{
+    if (sc->faulted)
+        return;
+    sc->faulted = true;
+    sc->fault_ev = i;
+    sc->fault = e->fault;
+    sc->fault_level = sc->nread ? sc->nread - 1 : 0;
+}
+
+static void take(Scene *sc, const SimEvent *e, long i)
+{
+    switch (e->kind) {
+    case EV_ACCESS:
+        sc->access = true;
+        sc->pid = e->pid;
+        sc->op = e->op;
+        sc->va = e->va;
+        break;
+    case EV_TLB_HIT:   sc->tlb = TLB_HIT; sc->tlb_shift = e->shift; break;
+    case EV_TLB_MISS:  sc->tlb = TLB_MISS; break;
+    case EV_WALK:      walk_event(sc, e); break;
+    case EV_FAULT:     fault_event(sc, e, i); break;
+    case EV_SEGV:
+        fault_event(sc, e, i);
+        sc->segv = true;
+        sc->segv_ev = i;
+        sc->fault = e->fault;
+        break;
+    case EV_TLB_FILL:  sc->filled = true; sc->tlb_shift = e->shift; break;
+    case EV_TRANSLATED:
+        sc->translated = true;
+        sc->pa = e->pa;
+        sc->pfn = e->pfn;
+        break;
+    case EV_WRITEBACK: sc->wrote_back = true; break;
+    case EV_EVICT:     sc->evicted = true; sc->evict_ev = i; sc->evict_pfn = e->pfn; break;
+    case EV_KILL:      sc->killed = true; sc->kill_ev = i; sc->killed_pid = e->pid; break;
+    case EV_OOM:       sc->oom = true; sc->oom_ev = i; break;
+    case EV_SWITCH:    sc->switched = true; sc->pid = e->pid; break;
+    case EV_SKIP:      sc->skipped = true; sc->pid = e->pid; break;
+    default:           break;
+    }
+}
+
+/* The step's headline, most serious first. */
+static void headline(Scene *sc, const Model *m)
+{
+    const Sim *sim = model_sim(m);
+    const char *why = "";
+    sc->banner[0] = '\0';
+    if (sc->segv) {
+        why = m->ev[sc->segv_ev].detail;
+        snprintf(sc->banner, sizeof sc->banner, "Segmentation fault: %s killed (%s)",
+                 pname(sim, m->ev[sc->segv_ev].ev.pid), why);
+        sc->banner_tone = TONE_SEGV;
+    } else if (sc->oom) {
+        snprintf(sc->banner, sizeof sc->banner, "Out of memory: %s", m->ev[sc->oom_ev].detail);
+        sc->banner_tone = TONE_OOM;
+    } else if (sc->faulted) {
+        why = m->ev[sc->fault_ev].detail;
+        snprintf(sc->banner, sizeof sc->banner, "Page fault (%s)%s%s", fault_kind_name(sc->fault),
+                 *why ? ": " : "", why);
+        sc->banner_tone = TONE_FAULT;
+    } else if (sc->tlb == TLB_HIT) {
+        snprintf(sc->banner, sizeof sc->banner, "TLB hit: no walk needed");
+        sc->banner_tone = TONE_HIT;
+    } else if (sc->skipped) {
+        snprintf(sc->banner, sizeof sc->banner, "Skipped: %s is no longer running", pname(sim, sc->pid));
+        sc->banner_tone = TONE_DIM;
+    } else if (sc->switched) {
+        snprintf(sc->banner, sizeof sc->banner, "Context switch to %s", pname(sim, sc->pid));
+        sc->banner_tone = TONE_PLAIN;
+    }
+}
+
+void scene_build(Scene *sc, const Model *m, size_t upto, long cur)
+{
+    memset(sc, 0, sizeof *sc);
+    sc->cur = cur;
+    sc->fault_ev = sc->segv_ev = sc->oom_ev = sc->kill_ev = sc->evict_ev = -1;
+    sc->killed_pid = -1;
+    sc->upto = upto < m->nev ? upto : m->nev;
+    for (size_t i = 0; i < sc->upto; i++)
+        take(sc, &m->ev[i].ev, (long)i);
+    headline(sc, m);
+}
+
+Tone event_tone(const SimEvent *ev)
+{
+    switch (ev->kind) {
+    case EV_TLB_HIT:
+    case EV_TRANSLATED: return TONE_HIT;
+    case EV_TLB_MISS:
+    case EV_FAULT:      return TONE_FAULT;
+    case EV_VICTIM:
+    case EV_WRITEBACK:
+    case EV_EVICT:      return TONE_EVICT;
+    case EV_SEGV:
+    case EV_KILL:       return TONE_SEGV;
+    case EV_OOM:        return TONE_OOM;
+    case EV_SKIP:       return TONE_DIM;
+    default:            return TONE_PLAIN;
+    }
+}
+
+static void walk_words(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
+{
+    const Geometry *g = &sim_machine(sim)->geo;
+    char flags[16];
+    pte_describe(g, ev->pte, flags, sizeof flags);
+    snprintf(buf, len, "walk %s[%u] at 0x%" PRIx64 " = 0x%0*" PRIx64 " %s%s",
+             geo_level_name(g, ev->level), geo_index(g, ev->level, ev->va), ev->pte_pa,
+             (int)g->pte_size * 2, ev->pte, flags,
+             (pte_flags(g, ev->pte) & PTE_V) ? "" : " (not present)");
+}
+
+/* The event in words, as the text log (sim/cli/textlog.c) writes them. */
+void event_words(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
+{
+    const Geometry *g = &sim_machine(sim)->geo;
+    const char *d = ev->detail ? ev->detail : "";
+    switch (ev->kind) {
+    case EV_ACCESS:    snprintf(buf, len, "%s %c 0x%" PRIx64, pname(sim, ev->pid), access_op_letter(ev->op), ev->va); break;
+    case EV_TLB_HIT:   snprintf(buf, len, "TLB hit: frame %" PRIu64, ev->pfn); break;
+    case EV_TLB_MISS:  snprintf(buf, len, "TLB miss: walk the page tables"); break;
+    case EV_WALK:      walk_words(sim, ev, buf, len); break;
+    case EV_FAULT:     snprintf(buf, len, "page fault (%s): %s", fault_kind_name(ev->fault), d); break;
+    case EV_TABLE_ALLOC: snprintf(buf, len, "new page-table page for %s in frame %" PRIu64,
+                                  geo_level_name(g, ev->level), ev->pfn); break;
+    case EV_VICTIM:    snprintf(buf, len, "memory full: victim frame %" PRIu64 " holds %s's page 0x%" PRIx64,
+                                ev->pfn, pname(sim, ev->victim_pid), ev->victim_va); break;
+    case EV_WRITEBACK: snprintf(buf, len, "dirty: written to swap slot %" PRId64, ev->slot); break;
+    case EV_EVICT:     snprintf(buf, len, "evicted 0x%" PRIx64 " from frame %" PRIu64 "%s", ev->victim_va,
+                                ev->pfn, ev->slot >= 0 ? " (copy in swap)" : ""); break;
+    case EV_SWAP_IN:   snprintf(buf, len, "read back from swap slot %" PRId64, ev->slot); break;
+    case EV_FRAME_ALLOC: snprintf(buf, len, "page 0x%" PRIx64 " now in frame %" PRIu64,
+                                  ev->va >> g->page_shift << g->page_shift, ev->pfn); break;
+    case EV_MAP:       snprintf(buf, len, "set %s entry at 0x%" PRIx64 " = 0x%" PRIx64,
+                                geo_level_name(g, ev->level), ev->pte_pa, ev->pte); break;
+    case EV_TLB_FILL:  snprintf(buf, len, "TLB fill: page 0x%" PRIx64 " -> frame %" PRIu64,
+                                ev->va >> ev->shift << ev->shift, ev->pfn); break;
+    case EV_TLB_FLUSH: snprintf(buf, len, "TLB flushed: %" PRIu64 " entries", ev->count); break;
+    case EV_TRANSLATED: snprintf(buf, len, "-> physical 0x%" PRIx64, ev->pa); break;
+    case EV_SEGV:      snprintf(buf, len, "Segmentation fault: %s killed: %s", pname(sim, ev->pid), d); break;
+    case EV_SKIP:      snprintf(buf, len, "skipped: %s is dead (%s)", pname(sim, ev->pid), d); break;
+    case EV_SWITCH:    snprintf(buf, len, "switch to %s (pid %d)", pname(sim, ev->pid), ev->pid); break;
+    case EV_KILL:      snprintf(buf, len, "%s's memory released: %" PRIu64 " pages", pname(sim, ev->pid), ev->count); break;
+    case EV_OOM:       snprintf(buf, len, "out of memory: %s", d); break;
+    default:           snprintf(buf, len, "%s", event_kind_name(ev->kind)); break;
+    }
+}
+
+/* Appends ", what" to a summary. */
+static void add(char *buf, size_t len, const char *what)
+{
+    size_t n = strlen(buf);
+    if (n + 3 < len)
+        snprintf(buf + n, len - n, "%s%s", n ? ", " : "", what);
+}
+
+void step_summary(const Sim *sim, const UiEvent *ev, size_t n, uint64_t step, LogLine *out)
+{
+    char w[160];
+    out->step = step;
+    out->tone = TONE_PLAIN;
+    out->text[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        const SimEvent *e = &ev[i].ev;
+        SimEvent c = *e;
+        c.detail = ev[i].detail;
+        Tone t = event_tone(e);
+        switch (e->kind) {
+        case EV_ACCESS: case EV_SWITCH: case EV_SKIP: case EV_FAULT: case EV_EVICT:
+        case EV_SEGV: case EV_OOM: case EV_TLB_HIT: case EV_TLB_FLUSH:
+            event_words(sim, &c, w, sizeof w);
+            add(out->text, sizeof out->text, w);
+            break;
+        case EV_TRANSLATED:
+            snprintf(w, sizeof w, "PA 0x%" PRIx64, e->pa);
+            add(out->text, sizeof out->text, w);
+            break;
+        default:
+            break;
+        }
+        if (t != TONE_PLAIN && t != TONE_DIM && (out->tone == TONE_PLAIN || t > out->tone))
+            out->tone = t;
+    }
+}
+
+/* Looks for va's entry in one TLB without touching it (tlb_lookup refreshes LRU). */
+static bool find_in(const Tlb *t, vaddr_t va, uint32_t asid, unsigned *set, unsigned *way)
+{
+    if (!t->entries)
+        return false;
+    for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
+        unsigned s = (unsigned)__builtin_ctzll(sh);
+        vpn_t tag = va >> s;
+        unsigned st = (unsigned)tlb_set_index(t, tag);
+        for (unsigned w = 0; w < t->ways; w++) {
+            const TlbEntry *e = &t->e[st * t->ways + w];
+            if (e->valid && e->tag == tag && e->shift == s &&
+                (e->asid == asid || (e->flags & PTE_G))) {
+                *set = st;
+                *way = w;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+bool scene_tlb_entry(const Sim *sim, vaddr_t va, AccessOp op, int pid, SimTlb *which,
+                     unsigned *set, unsigned *way)
+{
+    const Process *p = sim_proc_by_pid(sim, pid);
+    if (!p)
+        return false;
+    /* Where the lookup went: the instruction TLB for fetches when split, then the STLB. */
+    SimTlb order[2] = { SIM_DTLB, SIM_STLB };
+    if (op == OP_EXEC && sim_tlb_at(sim, SIM_ITLB)->entries)
+        order[0] = SIM_ITLB;
+    for (int k = 0; k < 2; k++) {
+        if (find_in(sim_tlb_at(sim, order[k]), va, p->asid, set, way)) {
+            *which = order[k];
+            return true;
+        }
+    }
+    return false;
+}
