@@ -39,6 +39,7 @@ typedef enum {
 /* A malloc block: a chunk of the heap with a 16-byte header before its payload. */
 typedef struct Block {
     char name[64];         /* the trace's name for it ("" for a free chunk never named) */
+    char old[64];          /* the name it had before a later malloc reused it */
     vaddr_t addr;          /* the chunk's header; the payload starts 16 bytes later */
     uint64_t size;         /* the whole chunk, header included, a multiple of 16 */
     bool used;
@@ -87,8 +88,9 @@ int proc_map(Process *p, const Vma *v);
 /* The mapping containing va, or NULL. */
 const Vma *proc_find_vma(const Process *p, vaddr_t va);
 
-/* The stack VMA below which va lies within the stack limit (stack growth), or NULL. */
-Vma *proc_stack_for(Process *p, vaddr_t va);
+/* The stack VMA that may grow down to va: within the stack limit, and at least guard
+ * bytes above the mapping below it (Linux's stack_guard_gap). NULL if none. */
+Vma *proc_stack_for(Process *p, vaddr_t va, uint64_t guard);
 
 /* Total mapped bytes (total-vm). */
 uint64_t proc_total_vm(const Process *p);

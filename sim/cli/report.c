@@ -100,9 +100,12 @@ void report_text(FILE *out, const Session *s)
     fprintf(out, "swap-ins        %12" PRIu64 "\n", st->swap_ins);
     fprintf(out, "segfaults       %12" PRIu64 "\n", st->segfaults + st->arch_faults);
     fprintf(out, "OOM kills       %12" PRIu64 "\n", st->oom_kills);
-    if (st->cow_copies || st->enomem || st->bus_errors)
-        fprintf(out, "copy-on-write   %12" PRIu64 "  (ENOMEM %" PRIu64 ", SIGBUS %" PRIu64 ")\n",
-                st->cow_copies, st->enomem, st->bus_errors);
+    if (st->cow_copies)
+        fprintf(out, "COW copies      %12" PRIu64 "\n", st->cow_copies);
+    if (st->enomem)
+        fprintf(out, "ENOMEM refusals %12" PRIu64 "\n", st->enomem);
+    if (st->bus_errors)
+        fprintf(out, "bus errors      %12" PRIu64 "\n", st->bus_errors);
     fprintf(out, "page walks      %12" PRIu64 "  (%" PRIu64 " entries read)\n", st->walks, st->walk_reads);
     fprintf(out, "table pages     %12" PRIu64 "\n", st->table_pages);
     fprintf(out, "cycles          %12" PRIu64 "  (%.2f per reference)\n", st->cycles, ratio(st->cycles, st->references));

@@ -378,9 +378,10 @@ static bool target_of(const Stepper *st, const char *what, const char *addr, vad
         say_error("print %s: no step taken yet (print %s ADDR looks at any address)", what, what);
         return false;
     }
-    if (st->last.kind == STEP_SWITCH) {
-        say_error("print %s: step %" PRIu64 " was a context switch, not an access (print %s ADDR "
-                  "looks at any address)", what, st->last.step, what);
+    if (st->last.kind == STEP_SWITCH || st->last.kind == STEP_EVENT) {
+        say_error("print %s: step %" PRIu64 " was a %s, not an access (print %s ADDR looks at any "
+                  "address)", what, st->last.step, st->last.kind == STEP_SWITCH ? "context switch"
+                  : "process event", what);
         return false;
     }
     *va = st->last.va;
@@ -653,6 +654,8 @@ static void print_frame_row(const Stepper *st, pfn_t pfn, int fw, int ww, pfn_t 
         if (counter_name(k))
             n += snprintf(row + n, sizeof row - (size_t)n, "  %s %" PRIu64, counter_name(k),
                           policy_counter(pol, pfn));
+        if (f->refs > 1)
+            n += snprintf(row + n, sizeof row - (size_t)n, "  shared by %" PRIu32 " entries", f->refs);
         if (f->swap_slot >= 0)
             n += snprintf(row + n, sizeof row - (size_t)n, "  swap slot %" PRId64, f->swap_slot);
     }
@@ -734,21 +737,27 @@ static void print_vmas(const Process *p)
     }
 }
 
+static const char *state_words(ProcState state)
+{
+    return state == PROC_RUNNING ? "running" : state == PROC_EXITED ? "exited" : "killed";
+}
+
+/* The process table of run's report, each process followed by its mappings. */
 static void print_proc(Stepper *st, const char *addr)
 {
     (void)addr;
     const Sim *sim = live(st);
     const Process *cur = sim_current(sim);
-    printf("  PID  NAME             STATE     RSS   SWAP  TABLES      REFS  FAULTS\n");
+    printf("  PID  NAME             STATE     RSS   SWAP  TABLES      REFS  FAULTS  OOM_SCORE\n");
     for (size_t i = 0; i < sim_nprocs(sim); i++) {
         const Process *p = sim_proc(sim, i);
-        printf("%c%4d  %-16s %-7s %5" PRIu64 "  %5" PRIu64 "  %6" PRIu64 "  %8" PRIu64 "  %6" PRIu64
-               "  (minor %" PRIu64 ", major %" PRIu64 ")\n",
-               p == cur ? '*' : ' ', p->pid, p->name, p->state == PROC_RUNNING ? "running" : "killed",
-               p->rss, p->swap, p->pt_pages, p->stats.references, p->stats.faults, p->stats.minor,
-               p->stats.major);
+        printf("%c%4d  %-16s %-7s %5" PRIu64 "  %5" PRIu64 "  %6" PRIu64 "  %8" PRIu64 "  %6" PRIu64 "  %9u\n",
+               p == cur ? '*' : ' ', p->pid, p->name, state_words(p->state), p->rss, p->swap, p->pt_pages,
+               p->stats.references, p->stats.faults, sim_oom_score(sim, p));
         if (p->state != PROC_RUNNING)
             printf("       %s\n", p->exit_reason);
+        if (p->parent)
+            printf("       forked by pid %d\n", p->parent);
         print_vmas(p);
     }
     printf("  * on the CPU; RSS, SWAP and TABLES count pages; mappings are [start-end)\n");
@@ -825,7 +834,7 @@ static void cmd_step_n(Stepper *st, int argc, char **argv)
         return;
     for (uint64_t i = 0; i < n; i++) {
         if (interrupted) {
-            printf("interrupted after step %" PRIu64 "\n", now(st));
+            printf("\ninterrupted after step %" PRIu64 "\n", now(st));
             return;
         }
         if (stuck(st))
@@ -885,7 +894,7 @@ static void cmd_continue(Stepper *st, int argc, char **argv)
         break_words_of(hit, words, sizeof words);
         printf("breakpoint %d, %s\n", hit->num, words);
     } else if (r == STEP_OK) {
-        printf("interrupted\n");
+        printf("\ninterrupted at step %" PRIu64 "\n", now(st));
     }
     go_to(st, now(st));
 }

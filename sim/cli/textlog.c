@@ -105,7 +105,7 @@ static void log_event(TextLog *l, const SimEvent *ev)
     case EV_KILL:      add(l, "  %s's memory released: %" PRIu64 " pages", proc_name(sim, ev->pid), ev->count); break;
     case EV_SKIP:      add(l, "  skipped: %s is dead (%s)", proc_name(sim, ev->pid), ev->detail); break;
     case EV_OOM:       add(l, "  kernel: %s", ev->detail); l->faulted = 1; break;
-    case EV_NOTE:      add(l, "  note: %s", ev->detail); break;
+    case EV_NOTE:      add(l, "  note: %s", ev->detail); l->faulted = 1; break;
     case EV_SWITCH:
     case EV_ACCESS:
     default: break;
@@ -126,8 +126,10 @@ void textlog_event(void *ctx, const SimEvent *ev)
         add(l, "step %" PRIu64 ": switch to %s (pid %d)", ev->step, proc_name(l->sim, ev->pid), ev->pid);
     else if (ev->kind == EV_SKIP && l->len == 0)
         add(l, "step %" PRIu64 ": %s", ev->step, proc_name(l->sim, ev->pid));
-    else if (ev->kind == EV_SYSCALL && l->len == 0)
+    else if (ev->kind == EV_SYSCALL && l->len == 0) {
         add(l, "step %" PRIu64 ": %s %s", ev->step, proc_name(l->sim, ev->pid), ev->detail);
+        l->faulted = 1;                    /* process events show in the faults log too */
+    }
     else if (ev->kind == EV_SYSCALL)
         add(l, "  %s", ev->detail);
     log_event(l, ev);

@@ -80,7 +80,7 @@ static void dump_tasks(Sim *s)
         const Process *p = s->procs[i];
         if (p->state != PROC_RUNNING)
             continue;
-        snprintf(line, sizeof line, "[%7d] %5d %5d %8llu %8llu %14llu %8llu         %5d %s",
+        snprintf(line, sizeof line, "[%7d] %5d %5d %8llu %8llu %8llu %8llu         %5d %s",
                  p->pid, 0, p->pid,
                  (unsigned long long)(proc_total_vm(p) >> s->geo.page_shift),
                  (unsigned long long)p->rss,

@@ -113,12 +113,15 @@ const Vma *proc_find_vma(const Process *p, vaddr_t va)
     return NULL;
 }
 
-Vma *proc_stack_for(Process *p, vaddr_t va)
+Vma *proc_stack_for(Process *p, vaddr_t va, uint64_t guard)
 {
     for (size_t i = 0; i < p->nvmas; i++) {
         Vma *v = &p->vmas[i];
-        if (v->kind == VMA_STACK && va < v->start && va >= p->stack_limit &&
-            (i == 0 || p->vmas[i - 1].end <= va))
+        if (v->kind != VMA_STACK || va >= v->start || va < p->stack_limit)
+            continue;
+        /* Linux keeps stack_guard_gap between a growing stack and the mapping below. */
+        vaddr_t below = i == 0 ? 0 : p->vmas[i - 1].end;
+        if (va >= below && va - below >= guard)
             return v;
     }
     return NULL;

@@ -396,11 +396,20 @@ static StepStatus do_ret(Sim *s, Process *p, const TraceRecord *rec, StepInfo *i
 
 /* ---- malloc and free: first fit, a 16-byte header before each payload ---------- */
 
-static Block *find_block(Process *p, const char *name)
+/* The chunk a name was given to: by its current name, or (stale) by the name it had
+ * before a later malloc reused it. */
+static Block *find_block(Process *p, const char *name, bool *stale)
 {
+    *stale = false;
     for (size_t i = 0; i < p->nblocks; i++)
         if (p->blocks[i].name[0] && strcmp(p->blocks[i].name, name) == 0)
             return &p->blocks[i];
+    for (size_t i = 0; i < p->nblocks; i++) {
+        if (p->blocks[i].old[0] && strcmp(p->blocks[i].old, name) == 0) {
+            *stale = true;
+            return &p->blocks[i];
+        }
+    }
     return NULL;
 }
 
@@ -443,8 +452,11 @@ static int64_t grow_heap(Sim *s, Process *p, uint64_t need)
 
 static StepStatus do_malloc(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
 {
-    Block *named = find_block(p, rec->name);
-    if (named && named->used) {
+    bool stale;
+    Block *named = find_block(p, rec->name, &stale);
+    if (named && stale)
+        named->old[0] = '\0';             /* the name is given anew */
+    else if (named && named->used) {
         sim_fmt_err(s->err, sizeof s->err, "line %lu: malloc: block '%s' is still allocated",
                     rec->line, rec->name);
         return STEP_ERROR;
@@ -474,6 +486,8 @@ static StepStatus do_malloc(Sim *s, Process *p, const TraceRecord *rec, StepInfo
         queue_access(s, OP_WRITE, rest.addr, 8, rec->line);
     }
     b->used = true;
+    if (b->name[0])
+        memcpy(b->old, b->name, sizeof b->old);   /* a use of the old name is a use after free */
     snprintf(b->name, sizeof b->name, "%s", rec->name);
     queue_access(s, OP_WRITE, hdr, 8, rec->line);      /* the header: size and in-use bit */
     return done(s, info, (int64_t)(hdr + CHUNK_HDR), "malloc(%llu) = 0x%llx as %s",
@@ -482,10 +496,17 @@ static StepStatus do_malloc(Sim *s, Process *p, const TraceRecord *rec, StepInfo
 
 static StepStatus do_free(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
 {
-    Block *b = find_block(p, rec->name);
+    bool stale;
+    Block *b = find_block(p, rec->name, &stale);
     if (!b) {
         sim_fmt_err(s->err, sizeof s->err, "line %lu: free: no block named '%s'", rec->line, rec->name);
         return STEP_ERROR;
+    }
+    if (stale && b->used) {
+        char note[256];
+        snprintf(note, sizeof note, "free(%.60s) is a stale pointer: it frees '%.60s', which a "
+                 "later malloc put in the same place", rec->name, b->name);
+        EMIT(s, .kind = EV_NOTE, .pid = p->pid, .detail = note);
     }
     if (!b->used) {
         info->fault = FAULT_SIGABRT;
@@ -502,7 +523,8 @@ static StepStatus do_free(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
 int procev_named(Sim *s, TraceRecord *rec)
 {
     Process *p = s->cur;
-    Block *b = find_block(p, rec->name);
+    bool stale;
+    Block *b = find_block(p, rec->name, &stale);
     if (!b) {
         sim_fmt_err(s->err, sizeof s->err, "line %lu: no block named '%s' in process '%s'",
                     rec->line, rec->name, p->name);
@@ -510,7 +532,7 @@ int procev_named(Sim *s, TraceRecord *rec)
     }
     char note[200];
     uint64_t payload = b->size - CHUNK_HDR;
-    if (!b->used) {
+    if (!b->used || stale) {
         snprintf(note, sizeof note, "use after free: '%s' was freed, but its page is still "
                  "mapped, so the MMU sees nothing wrong", rec->name);
         EMIT(s, .kind = EV_NOTE, .pid = p->pid, .detail = note);

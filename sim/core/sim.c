@@ -314,7 +314,7 @@ static const Vma *vma_for(Process *p, vaddr_t va, vaddr_t page_mask)
     const Vma *v = proc_find_vma(p, va);
     if (v)
         return v;
-    Vma *st = proc_stack_for(p, va);
+    Vma *st = proc_stack_for(p, va, STACK_GUARD_PAGES * (page_mask + 1));
     if (st)
         st->start = va & ~page_mask;
     return st;
@@ -712,6 +712,7 @@ static StepStatus bus_error(Sim *s, const TraceRecord *rec, StepInfo *info)
     info->va = rec->addr;
     info->fault = FAULT_SIGBUS;
     s->stats.bus_errors++;
+    EMIT(s, .kind = EV_ACCESS, .pid = info->pid, .va = info->va, .op = info->op);
     kill_signal(s, s->cur, FAULT_SIGBUS, why);
     return STEP_OK;
 }

@@ -21,6 +21,7 @@ typedef struct SubAccess {
 } SubAccess;
 
 #define PEND_QUEUE 4
+#define STACK_GUARD_PAGES 256     /* Linux's stack_guard_gap: 256 pages */
 #define NO_POS UINT64_MAX         /* a translation with no place in the trace's future */
 
 typedef struct Pending {

@@ -56,7 +56,7 @@ float pulse(double age, double span)
     if (age < 0 || age >= span)
         return 0;
     double x = age / span;
-    return (float)((1 - x) * (0.5 + 0.5 * cos(x * 4 * M_PI)));
+    return (float)((1 - x) * (0.5 + 0.5 * cos(x * 4 * 3.14159265358979)));
 }
 
 void fill(const Painter *p, const SDL_Rect *r, SDL_Color c)
@@ -119,6 +119,19 @@ void panel(const Painter *p, const SDL_Rect *r, const char *heading)
     if (heading) {
         int pad = p->fonts->lh[FONT_SMALL] / 3 + 2;
         text_draw(p, FONT_SMALL, r->x + pad, r->y + pad / 2 + 1, theme.dim, heading, r->w - 2 * pad);
+    }
+}
+
+SDL_Color tone_color(int t)
+{
+    switch (t) {
+    case TONE_HIT:   return theme.hit;
+    case TONE_FAULT: return theme.fault;
+    case TONE_EVICT: return theme.evict;
+    case TONE_SEGV:  return theme.segv;
+    case TONE_OOM:   return theme.oom;
+    case TONE_DIM:   return theme.dim;
+    default:         return theme.text;
     }
 }
 

@@ -44,6 +44,8 @@ SDL_Color owner_color(int pid);
 /* The colour of a page-table page of process pid (its owner colour, darker). */
 SDL_Color table_color(int pid);
 SDL_Color mix(SDL_Color a, SDL_Color b, float t);   /* a at t = 0, b at t = 1 */
+/* The colour of a tone (Tone is declared with the model below). */
+SDL_Color tone_color(int tone);
 
 /* ---- fonts and text (text.c) ---------------------------------------------- */
 

@@ -1,0 +1,412 @@
+/* The memory panels: the TLBs (sets x ways), the frame pool, the processes and swap. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ui.h"
+
+static const char *tlb_name(const Sim *sim, SimTlb k)
+{
+    if (k == SIM_STLB)
+        return "L2 TLB";
+    if (k == SIM_ITLB)
+        return "ITLB";
+    return sim_tlb_at(sim, SIM_ITLB)->entries ? "DTLB" : "TLB";
+}
+
+/* Age of event index i, or -1 when there is none. */
+static double age_of(const Ui *ui, long i)
+{
+    return i < 0 ? -1 : anim_age(&ui->anim, &ui->m, (size_t)i);
+}
+
+/* The set this step looked up in TLB k, or -1: the first level for the access (and
+ * the L2 TLB after a first-level miss). */
+static long lit_set(const Ui *ui, const Scene *sc, SimTlb k, bool *hit, unsigned *hit_way)
+{
+    const Sim *sim = model_sim(&ui->m);
+    const Tlb *t = sim_tlb_at(sim, k);
+    *hit = false;
+    if (!sc->access || sc->tlb == TLB_NONE || !t->entries)
+        return -1;
+    SimTlb first = sc->op == OP_EXEC && sim_tlb_at(sim, SIM_ITLB)->entries ? SIM_ITLB : SIM_DTLB;
+    SimTlb which;
+    unsigned set, way;
+    if (sc->tlb == TLB_HIT && scene_tlb_entry(sim, sc->va, sc->op, sc->pid, &which, &set, &way) &&
+        which == k) {
+        *hit = true;
+        *hit_way = way;
+        return set;
+    }
+    if (k != first && !(k == SIM_STLB && sc->tlb == TLB_MISS))
+        return -1;
+    unsigned shift = sc->tlb_shift ? sc->tlb_shift : sim_machine(sim)->geo.page_shift;
+    return tlb_set_of(t, sc->va, shift);
+}
+
+static void tlb_cell_text(const Painter *p, const SDL_Rect *r, const TlbEntry *e, SDL_Color c)
+{
+    char s[48];
+    snprintf(s, sizeof s, "%" PRIx64 "\u2192%" PRIu64 "%s", e->tag, e->pfn, (e->flags & PTE_G) ? "G" : "");
+    int lh = p->fonts->lh[FONT_SMALL];
+    if (r->h >= lh && r->w > 3 * p->fonts->cw[FONT_SMALL])
+        text_draw(p, FONT_SMALL, r->x + 3, r->y + (r->h - lh) / 2, c, s, r->w - 4);
+}
+
+/* One entry's cell: empty, valid, the hit (green) or the entry just filled (blue). */
+static void draw_tlb_entry(const Painter *p, const Ui *ui, const Scene *sc, const TlbEntry *e,
+                           const SDL_Rect *r, bool is_hit, bool is_fill)
+{
+    SDL_Color c = e->valid ? (SDL_Color){ 62, 68, 84, 255 } : mix(theme.panel, theme.bg, 0.6f);
+    if (is_hit)
+        c = theme.hit;
+    fill(p, r, c);
+    if (e->valid)
+        tlb_cell_text(p, r, e, is_hit ? (SDL_Color){ 10, 30, 16, 255 } : theme.text);
+    if (is_fill) {
+        float k = pulse(age_of(ui, sc->upto ? (long)sc->upto - 1 : -1), 500);
+        outline(p, r, mix(theme.fill, theme.text, k), 2);
+    }
+}
+
+static void draw_tlb(const Painter *p, const Ui *ui, const Scene *sc, SimTlb k)
+{
+    const Layout *L = &ui->L;
+    const Sim *sim = model_sim(&ui->m);
+    const Tlb *t = sim_tlb_at(sim, k);
+    const TlbGrid *gr = &L->tlb[k];
+    bool hit;
+    unsigned hit_way = 0;
+    long lit = lit_set(ui, sc, k, &hit, &hit_way);
+    char head[128];
+    snprintf(head, sizeof head, "%s %u entries, %u-way, %u sets, %s", tlb_name(sim, k), t->entries,
+             t->ways, t->sets, tlb_policy_name(t->policy));
+    text_draw(p, FONT_SMALL, gr->box.x, gr->box.y, theme.dim, head, gr->box.w);
+    unsigned first = layout_tlb_first_set(L, t, k, lit);
+    SDL_Color miss = theme.miss;
+    for (unsigned s = first; s < first + gr->vis_sets && s < t->sets; s++) {
+        SDL_Rect c0;
+        layout_tlb_cell(L, k, first, s, 0, &c0);
+        SDL_Rect band = { gr->box.x, c0.y - 1, gr->box.w, gr->cell_h * (int)gr->rows_per_set + 1 };
+        bool is_lit = (long)s == lit;
+        if (is_lit)
+            fill(p, &band, hit ? (SDL_Color){ 242, 194, 60, 110 } : (SDL_Color){ miss.r, miss.g, miss.b, 150 });
+        char lab[16];
+        snprintf(lab, sizeof lab, "%u", s);
+        text_draw(p, FONT_SMALL, gr->box.x + 2, c0.y + (gr->cell_h - p->fonts->lh[FONT_SMALL]) / 2,
+                  is_lit ? theme.text : theme.dim, lab, gr->label_w - 2);
+        for (unsigned w = 0; w < t->ways; w++) {
+            SDL_Rect r;
+            if (!layout_tlb_cell(L, k, first, s, w, &r))
+                continue;
+            const TlbEntry *e = &t->e[s * t->ways + w];
+            bool is_fill = is_lit && sc->filled && e->valid && e->tag == sc->va >> e->shift;
+            draw_tlb_entry(p, ui, sc, e, &r, is_lit && hit && w == hit_way, is_fill);
+        }
+    }
+    if (gr->vis_sets < t->sets) {
+        snprintf(head, sizeof head, "sets %u-%u of %u", first, first + gr->vis_sets - 1, t->sets);
+        int tw = text_width(p->fonts, FONT_SMALL, head);
+        text_draw(p, FONT_SMALL, gr->box.x + gr->box.w - tw, gr->box.y, theme.dim, head, 0);
+    }
+}
+
+void draw_tlbs(const Painter *p, const Ui *ui, const Scene *sc)
+{
+    const Sim *sim = model_sim(&ui->m);
+    panel(p, &ui->L.tlb_panel, "TLB: set = page number mod sets; cell = page\u2192frame");
+    bool any = false;
+    for (int k = 0; k < SIM_TLBS; k++) {
+        if (ui->L.tlb[k].present) {
+            draw_tlb(p, ui, sc, (SimTlb)k);
+            any = true;
+        }
+    }
+    if (!any) {
+        const SDL_Rect *r = &ui->L.tlb_panel;
+        SDL_Rect in = { r->x, r->y, r->w, r->h };
+        text_center(p, FONT_NORMAL, &in, theme.dim, "no TLB: every access walks");
+    }
+    (void)sim;
+}
+
+bool hover_tlb(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t len)
+{
+    const Sim *sim = model_sim(&ui->m);
+    for (int k = 0; k < SIM_TLBS; k++) {
+        const Tlb *t = sim_tlb_at(sim, (SimTlb)k);
+        const TlbGrid *gr = &ui->L.tlb[k];
+        if (!gr->present || !rect_has(&gr->grid, x, y))
+            continue;
+        bool hit;
+        unsigned hw;
+        unsigned first = layout_tlb_first_set(&ui->L, t, (SimTlb)k, lit_set(ui, sc, (SimTlb)k, &hit, &hw));
+        for (unsigned s = first; s < first + gr->vis_sets && s < t->sets; s++) {
+            for (unsigned w = 0; w < t->ways; w++) {
+                SDL_Rect r;
+                if (!layout_tlb_cell(&ui->L, (SimTlb)k, first, s, w, &r) || !rect_has(&r, x, y))
+                    continue;
+                const TlbEntry *e = &t->e[s * t->ways + w];
+                if (!e->valid) {
+                    snprintf(buf, len, "%s set %u way %u: empty", tlb_name(sim, (SimTlb)k), s, w);
+                    return true;
+                }
+                char fl[16];
+                pte_describe(&sim_machine(sim)->geo, e->flags, fl, sizeof fl);
+                snprintf(buf, len, "%s set %u way %u\npage 0x%" PRIx64 " (tag 0x%" PRIx64 ", %llu KiB)\n"
+                         "frame %" PRIu64 "\nASID %u%s\nflags %c%c%c%c%c%c",
+                         tlb_name(sim, (SimTlb)k), s, w, e->tag << e->shift, e->tag,
+                         (unsigned long long)(1ull << e->shift) / 1024, e->pfn, e->asid,
+                         (e->flags & PTE_G) ? " (global)" : "",
+                         e->flags & PTE_R ? 'R' : '-', e->flags & PTE_W ? 'W' : '-', e->flags & PTE_X ? 'X' : '-',
+                         e->flags & PTE_U ? 'U' : '-', e->flags & PTE_D ? 'D' : '-', e->flags & PTE_G ? 'G' : '-');
+                (void)fl;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* ---- frames ---------------------------------------------------------------- */
+
+/* The colour a frame shows: its owner's, darker for tables, grey when free; a frame
+ * freed by this step's kill fades from its old owner's colour. */
+static SDL_Color frame_color(const Ui *ui, const Scene *sc, const Frame *f, pfn_t pfn)
+{
+    if (f->kind == FRAME_DATA)
+        return owner_color(f->pid);
+    if (f->kind == FRAME_TABLE)
+        return table_color(f->pid);
+    const Model *m = &ui->m;
+    if (sc->killed && m->prev_valid && pfn < m->nprev && m->prev_pid[pfn] == sc->killed_pid &&
+        m->prev_kind[pfn] != FRAME_FREE) {
+        double age = age_of(ui, sc->kill_ev);
+        SDL_Color was = m->prev_kind[pfn] == FRAME_TABLE ? table_color(sc->killed_pid)
+                                                         : owner_color(sc->killed_pid);
+        if (age >= 0)
+            return mix(mix(was, theme.segv, pulse(age, 700) * 0.7f), theme.free_frame, (float)(age / 700));
+        return was;
+    }
+    return theme.free_frame;
+}
+
+static void frame_marks(const Painter *p, const SDL_Rect *r, bool ref, bool dirty)
+{
+    int d = r->h / 4 > 2 ? r->h / 4 : 2;
+    if (ref) {
+        SDL_Rect dot = { r->x + r->w - d - 2, r->y + 2, d, d };
+        fill(p, &dot, theme.text);
+    }
+    if (dirty) {
+        SDL_Color c = theme.evict;
+        for (int i = 0; i < d + 1; i++)
+            hline(p, r->x + r->w - 2 - i, r->x + r->w - 2, r->y + r->h - 3 - (d - i), c);
+    }
+}
+
+static void frame_text(const Painter *p, const SDL_Rect *r, const Frame *f, pfn_t pfn, const Geometry *g)
+{
+    int lh = p->fonts->lh[FONT_SMALL], cw = p->fonts->cw[FONT_SMALL];
+    char a[24], b[24];
+    snprintf(a, sizeof a, "%" PRIu64, pfn);
+    if (f->kind == FRAME_TABLE)
+        snprintf(b, sizeof b, "%s", geo_level_name(g, f->level));
+    else if (f->kind == FRAME_DATA)
+        snprintf(b, sizeof b, "%" PRIx64, f->va >> g->page_shift);
+    else
+        b[0] = '\0';
+    SDL_Color c = f->kind == FRAME_FREE ? theme.dim : theme.text;
+    if (r->h >= lh + 6 && r->w >= 2 * cw + 6)
+        text_draw(p, FONT_SMALL, r->x + 3, r->y + 2, c, a, r->w - 4 - r->h / 4);
+    if (r->h >= 2 * lh + 6 && b[0])
+        text_draw(p, FONT_SMALL, r->x + 3, r->y + 2 + lh, c, b, r->w - 4);
+}
+
+/* Outlines: the clock hand, the frame this step reached, the frame it evicted. */
+static void frame_outlines(const Painter *p, const Ui *ui, const Scene *sc, const SDL_Rect *r, pfn_t pfn)
+{
+    pfn_t hand = policy_hand(sim_policy(model_sim(&ui->m)));
+    if (sc->evicted && pfn == sc->evict_pfn) {
+        double age = age_of(ui, sc->evict_ev);
+        float k = fade(age, 900);
+        int grow = (int)((1 - k) * ui->L.u) * (k > 0);
+        SDL_Rect ring = { r->x - grow, r->y - grow, r->w + 2 * grow, r->h + 2 * grow };
+        SDL_Color c = theme.evict;
+        c.a = (Uint8)(k > 0 ? 255 * k : 255);
+        outline(p, k > 0 ? &ring : r, c, 2);
+    }
+    if (sc->translated && pfn == sc->pfn)
+        outline(p, r, theme.hit, 2);
+    if (hand != PFN_NONE && pfn == hand) {
+        SDL_Rect o = { r->x - 2, r->y - 2, r->w + 4, r->h + 4 };
+        outline(p, &o, theme.accent, 2);
+    }
+}
+
+static void frames_heading(const Painter *p, const Ui *ui)
+{
+    const Sim *sim = model_sim(&ui->m);
+    const FramePool *fp = sim_frames(sim);
+    const MachineConfig *mc = sim_machine(sim);
+    char head[192];
+    int n = snprintf(head, sizeof head, "Frames: %zu \u00d7 %llu B, %s%s: %zu data, %zu tables, %zu free",
+                     fp->nframes, (unsigned long long)geo_page_size(&mc->geo), policy_name(mc->memory.policy),
+                     mc->memory.local ? " (local)" : "", fp->in_use[FRAME_DATA], fp->in_use[FRAME_TABLE],
+                     fp->in_use[FRAME_FREE]);
+    if (ui->L.fshown < fp->nframes && n > 0 && (size_t)n < sizeof head)
+        snprintf(head + n, sizeof head - (size_t)n, " (first %zu shown)", ui->L.fshown);
+    else if (fp->separate_tables && n > 0 && (size_t)n < sizeof head)
+        snprintf(head + n, sizeof head - (size_t)n, "; tables kept apart");
+    panel(p, &ui->L.frames_panel, head);
+}
+
+static void frames_legend(const Painter *p, const Ui *ui)
+{
+    const SDL_Rect *g = &ui->L.frames_grid;
+    int y = ui->L.frames_panel.y + ui->L.frames_panel.h - ui->L.pad - p->fonts->lh[FONT_SMALL];
+    int x = g->x, cw = p->fonts->cw[FONT_SMALL];
+    struct { SDL_Color c; const char *s; } items[] = {
+        { owner_color(1), "\u25a0 data (owner's colour)  " }, { table_color(1), "\u25a0 page table  " },
+        { theme.free_frame, "\u25a0 free  " }, { theme.text, "\u25cf referenced  " },
+        { theme.evict, "\u25b2 dirty  " }, { theme.accent, "\u25a1 clock hand  " },
+        { theme.hit, "\u25a1 reached  " }, { theme.evict, "\u25a1 evicted" },
+    };
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        int w = text_width(p->fonts, FONT_SMALL, items[i].s);
+        if (x + w > g->x + g->w + cw)
+            break;
+        SDL_Color c = items[i].c;
+        if (i == 2)
+            c = mix(c, theme.text, 0.35f);
+        text_draw(p, FONT_SMALL, x, y, c, items[i].s, 0);
+        x += w;
+    }
+}
+
+void draw_frames(const Painter *p, const Ui *ui, const Scene *sc)
+{
+    const Sim *sim = model_sim(&ui->m);
+    const FramePool *fp = sim_frames(sim);
+    const Policy *pol = sim_policy(sim);
+    const Geometry *g = &sim_machine(sim)->geo;
+    frames_heading(p, ui);
+    for (pfn_t pfn = 0; pfn < ui->L.fshown; pfn++) {
+        SDL_Rect r;
+        layout_frame_cell(&ui->L, pfn, &r);
+        const Frame *f = &fp->frames[pfn];
+        fill(p, &r, frame_color(ui, sc, f, pfn));
+        if (f->kind == FRAME_DATA)
+            frame_marks(p, &r, policy_referenced(pol, pfn), f->dirty);
+        frame_text(p, &r, f, pfn, g);
+    }
+    for (pfn_t pfn = 0; pfn < ui->L.fshown; pfn++) {
+        SDL_Rect r;
+        layout_frame_cell(&ui->L, pfn, &r);
+        frame_outlines(p, ui, sc, &r, pfn);
+    }
+    frames_legend(p, ui);
+}
+
+bool hover_frame(const Ui *ui, int x, int y, char *buf, size_t len)
+{
+    const Sim *sim = model_sim(&ui->m);
+    const FramePool *fp = sim_frames(sim);
+    const Geometry *g = &sim_machine(sim)->geo;
+    if (!rect_has(&ui->L.frames_grid, x, y))
+        return false;
+    for (pfn_t pfn = 0; pfn < ui->L.fshown; pfn++) {
+        SDL_Rect r;
+        if (!layout_frame_cell(&ui->L, pfn, &r) || !rect_has(&r, x, y))
+            continue;
+        const Frame *f = &fp->frames[pfn];
+        const Process *pr = sim_proc_by_pid(sim, f->pid);
+        const char *who = pr ? pr->name : "?";
+        paddr_t base = (paddr_t)pfn << g->page_shift;
+        if (f->kind == FRAME_FREE)
+            snprintf(buf, len, "frame %" PRIu64 " (0x%" PRIx64 "): free", pfn, base);
+        else if (f->kind == FRAME_TABLE)
+            snprintf(buf, len, "frame %" PRIu64 " (0x%" PRIx64 "): %s's %s table\ncovers addresses from 0x%" PRIx64
+                     "\n%u entries in use", pfn, base, who, geo_level_name(g, f->level), f->va, f->used);
+        else
+            snprintf(buf, len, "frame %" PRIu64 " (0x%" PRIx64 "): %s's page 0x%" PRIx64 "\n%s%s%s\nswap copy: %s"
+                     "\npolicy: %s, counter %" PRIu64, pfn, base, who, f->va, f->file ? "file-backed" : "anonymous",
+                     f->dirty ? ", dirty" : ", clean", policy_referenced(sim_policy(sim), pfn) ? ", referenced" : "",
+                     f->swap_slot >= 0 ? "yes" : "none", policy_name(policy_kind(sim_policy(sim))),
+                     policy_counter(sim_policy(sim), pfn));
+        return true;
+    }
+    return false;
+}
+
+/* ---- processes and swap -------------------------------------------------- */
+
+static const char *state_name(ProcState s)
+{
+    return s == PROC_RUNNING ? "running" : s == PROC_KILLED ? "killed" : "exited";
+}
+
+static void draw_swap(const Painter *p, const Ui *ui)
+{
+    const Swap *sw = sim_swap(model_sim(&ui->m));
+    const SDL_Rect *b = &ui->L.swap_bar;
+    char s[96];
+    if (sw->limit == SWAP_UNLIMITED)
+        snprintf(s, sizeof s, "swap: %llu slots used (no limit)", (unsigned long long)sw->used);
+    else
+        snprintf(s, sizeof s, "swap: %llu of %llu slots used", (unsigned long long)sw->used,
+                 (unsigned long long)sw->limit);
+    int lh = p->fonts->lh[FONT_SMALL];
+    text_draw(p, FONT_SMALL, b->x, b->y - lh - 1, theme.dim, s, b->w);
+    uint64_t n = sw->limit == SWAP_UNLIMITED ? (sw->created > 16 ? sw->created : 16) : sw->limit;
+    fill(p, b, mix(theme.panel, theme.bg, 0.6f));
+    if (!n)
+        return;
+    uint64_t cells = n < (uint64_t)b->w / 3 ? n : (uint64_t)b->w / 3;
+    for (uint64_t i = 0; i < cells; i++) {
+        uint64_t lo = i * n / cells, hi = (i + 1) * n / cells;
+        bool used = false;
+        for (uint64_t k = lo; k < hi && k < sw->created && !used; k++)
+            used = swap_refs(sw, (int64_t)k) > 0;
+        SDL_Rect c = { b->x + (int)(i * (uint64_t)b->w / cells), b->y,
+                       (int)((uint64_t)b->w / cells) - 1, b->h };
+        fill(p, &c, used ? theme.evict : theme.free_frame);
+    }
+}
+
+void draw_procs(const Painter *p, const Ui *ui, const Scene *sc)
+{
+    const Sim *sim = model_sim(&ui->m);
+    const SDL_Rect *r = &ui->L.procs_panel;
+    panel(p, r, "Processes (pages)");
+    int lh = p->fonts->lh[FONT_NORMAL], x = r->x + ui->L.pad, w = r->w - 2 * ui->L.pad;
+    int y = r->y + p->fonts->lh[FONT_SMALL] + ui->L.pad;
+    int bottom = ui->L.swap_bar.y - p->fonts->lh[FONT_SMALL] - ui->L.pad;
+    char s[160];
+    snprintf(s, sizeof s, "%-4s %-8s %-7s %4s %4s %3s %4s", "PID", "NAME", "STATE", "RSS", "SWAP", "PT", "OOM");
+    int hx = x + lh / 2 + 2 + 2 * p->fonts->cw[FONT_NORMAL];
+    text_draw(p, FONT_NORMAL, hx, y, theme.dim, s, x + w - hx);
+    y += lh;
+    const Process *cur = sim_current(sim);
+    for (size_t i = 0; i < sim_nprocs(sim) && y + lh <= bottom; i++) {
+        const Process *pr = sim_proc(sim, i);
+        SDL_Rect sw = { x, y + lh / 4, lh / 2, lh / 2 };
+        fill(p, &sw, owner_color(pr->pid));
+        snprintf(s, sizeof s, "%-4d %-8.8s %-7s %4llu %4llu %3llu %4u", pr->pid, pr->name,
+                 state_name(pr->state), (unsigned long long)pr->rss, (unsigned long long)pr->swap,
+                 (unsigned long long)pr->pt_pages, sim_oom_score(sim, pr));
+        bool dead = pr->state != PROC_RUNNING;
+        bool hot = sc->killed && pr->pid == sc->killed_pid;
+        int cw = p->fonts->cw[FONT_NORMAL];
+        if (pr == cur)
+            text_draw(p, FONT_NORMAL, x + lh / 2 + 2, y, theme.accent, "\u25b6", 0);
+        text_draw(p, FONT_NORMAL, x + lh / 2 + 2 + 2 * cw, y, hot ? theme.segv : dead ? theme.dim : theme.text,
+                  s, w - lh / 2 - 2 - 2 * cw);
+        y += lh;
+        if (dead && pr->exit_reason[0] && y + lh <= bottom) {
+            text_draw(p, FONT_SMALL, x + lh, y, theme.dim, pr->exit_reason, w - lh);
+            y += p->fonts->lh[FONT_SMALL] + 1;
+        }
+    }
+    draw_swap(p, ui);
+}
