@@ -144,10 +144,17 @@ static const char check_usage[] =
     "without running them. Prints FILE: ok for each good file.\n"
     "exit status: 0 all good, 2 a file has an error (named FILE:LINE:)\n";
 
-static bool known_process(const Session *s, const char *name)
+#define CHECK_FORKS 256
+
+/* A process of the scenario, or one that an earlier fork record creates. */
+static bool known_process(const Session *s, const char *name, char (*forks)[TRACE_NAME_MAX],
+                          int nforks)
 {
     for (size_t i = 0; i < sim_nprocs(s->sim); i++)
         if (strcmp(sim_proc(s->sim, i)->name, name) == 0)
+            return true;
+    for (int i = 0; i < nforks; i++)
+        if (strcmp(forks[i], name) == 0)
             return true;
     return false;
 }
@@ -159,11 +166,15 @@ static int check_one(const char *path, const Options *base)
     Session s;
     char err[1024];
     int bad = session_open(&s, &o, err, sizeof err) != 0;
+    static char forks[CHECK_FORKS][TRACE_NAME_MAX];
+    int nforks = 0;
     if (!bad && s.trace) {
         TraceRecord rec;
         int r;
         while ((r = trace_next(s.trace, &rec, err, sizeof err)) > 0) {
-            if (rec.kind == TREC_SWITCH && !known_process(&s, rec.name)) {
+            if (rec.kind == TREC_FORK && nforks < CHECK_FORKS)
+                memcpy(forks[nforks++], rec.name, TRACE_NAME_MAX);
+            if (rec.kind == TREC_SWITCH && !known_process(&s, rec.name, forks, nforks)) {
                 snprintf(err, sizeof err, "%s:%lu: no process named '%s'", s.trace_file, rec.line, rec.name);
                 r = -1;
                 break;

@@ -68,6 +68,7 @@ typedef struct Stepper {
     int next_break;
     char *repeat;             /* the command line an empty line repeats, or NULL */
     int status;               /* exit status: EXIT_USAGE once a bad trace line is met */
+    bool check;               /* VMSIM_CHECK: sim_check after every step, as run does */
     bool done;                /* quit */
 } Stepper;
 
@@ -266,6 +267,10 @@ static StepStatus advance(Stepper *st, bool shown)
     StepStatus r = history_step(st->h, &info);
     if (shown)
         textlog_flush(&st->log);
+    if (st->check && sim_check(live(st))) {
+        say_error("vmsim: internal check failed after step %" PRIu64 ": %s", now(st), sim_check(live(st)));
+        abort();
+    }
     if (now(st) != before) {
         st->last = info;
         st->have_last = r == STEP_OK || r == STEP_HALT;
@@ -285,7 +290,7 @@ static void say_end(const Stepper *st)
 
 /* Brings the machine to the state after `target` steps, showing step `target` (a
  * replay: the run is deterministic, so it is the step that happened). */
-static bool go_to(Stepper *st, uint64_t target)
+static void go_to(Stepper *st, uint64_t target)
 {
     char err[512];
     show(st, false);
@@ -293,13 +298,12 @@ static bool go_to(Stepper *st, uint64_t target)
     st->have_last = false;
     if (r != STEP_OK) {
         say_error("cannot go to step %" PRIu64 ": %s", target, err);
-        return false;
+        return;
     }
-    if (target == 0) {
+    if (target == 0)
         printf("back at the start: no steps taken\n");
-        return true;
-    }
-    return advance(st, true) != STEP_END;
+    else
+        advance(st, true);
 }
 
 /* ---- breakpoints --------------------------------------------------------- */
@@ -309,7 +313,7 @@ static const char *const break_words[] = { "fault", "segv", "oom", "step", NULL 
 static void break_words_of(const Breakpoint *b, char *buf, size_t len)
 {
     switch (b->kind) {
-    case BREAK_FAULT: snprintf(buf, len, "fault: any page fault"); break;
+    case BREAK_FAULT: snprintf(buf, len, "fault: any fault (page fault or signal)"); break;
     case BREAK_SEGV:  snprintf(buf, len, "segv: a process is killed by SIGSEGV"); break;
     case BREAK_OOM:   snprintf(buf, len, "oom: the OOM killer kills a process"); break;
     case BREAK_STEP:  snprintf(buf, len, "step %" PRIu64, b->step); break;
@@ -1302,6 +1306,7 @@ static int stepper_open(Stepper *st, const Options *o)
         goto fail;
     }
     textlog_init(&st->log, stdout, live(st), LOG_ALL);
+    st->check = getenv("VMSIM_CHECK") != NULL;
     add_break(st, BREAK_FAULT, 0);
     return 0;
 fail:
