@@ -515,7 +515,7 @@ static void print_pt(Stepper *st, const char *addr)
     int aw = 2 + (int)hex_digits(((uint64_t)fp->total << g->page_shift) - 1);
     if (aw < 8)
         aw = 8;
-    int vw = 2 + 2 * (int)g->pte_size;
+    int vw = g->pte_size > 1 ? 2 + 2 * (int)g->pte_size : 5;   /* at least "value" */
     printf("  %-5s  %-*s  %-5s  %-*s  %-*s  %s\n", "level", aw, "table at", "index", aw, "entry at", vw,
            "value", "flags");
     for (unsigned l = 0; l < w.nread; l++) {

@@ -169,17 +169,18 @@ static int64_t set_brk(Sim *s, Process *p, vaddr_t want)
     if (new_end < want)
         return -ENOMEM;                    /* wrapped */
     if (new_end > old_end) {
+        const Vma *h = heap_vma(p);
         for (size_t i = 0; i < p->nvmas; i++) {
             const Vma *v = &p->vmas[i];
-            if (v->start < new_end && v->end > old_end)
+            if (v != h && v->start < new_end && v->end > old_end)
                 return -ENOMEM;            /* it would run into another mapping */
         }
         uint64_t pages = (new_end - old_end) >> s->geo.page_shift;
         if (!vm_enough_memory(s, pages))
             return -ENOMEM;
-        Vma *h = heap_vma(p);
-        if (h) {
-            h->end = new_end;
+        Vma *hv = heap_vma(p);
+        if (hv) {
+            hv->end = hv->end > new_end ? hv->end : new_end;
         } else {
             Vma v = { .start = p->brk_start, .end = new_end, .perms = PTE_R | PTE_W, .kind = VMA_HEAP };
             if (proc_map(p, &v) != 0)

@@ -199,19 +199,19 @@ static void test_malloc_free(void)
     MachineConfig m = small(64);
     Box b;
     Process *p = box_open(&b, &m, "p");
-    p->brk = p->brk_start;                                  /* an empty heap */
+    p->brk_start = p->brk = 0x700000;                       /* an empty heap, above the box's */
     Notes n = { 0 };
     sim_set_observer(b.sim, count_notes, &n);
     CU_ASSERT_EQUAL(box_run(&b, "malloc 100 as a\nmalloc 100 as b\nfree a\nW @a+8 8\n"
                                 "malloc 40 as c\nfree c\nfree c\n"), STEP_END);
     /* First fit: c reuses a's chunk; a was 100 -> 112 + 16 header. */
-    CU_ASSERT_EQUAL(p->nblocks, 4);                         /* a/c, b, the split-off rest of a/c, top */
-    CU_ASSERT_EQUAL(p->blocks[0].addr, 0x600000);
+    CU_ASSERT_EQUAL_FATAL(p->nblocks, 4);                   /* c, a's rest, b, the top */
+    CU_ASSERT_EQUAL(p->blocks[0].addr, 0x700000);
     CU_ASSERT_STRING_EQUAL(p->blocks[0].name, "c");
-    CU_ASSERT_EQUAL(p->blocks[1].addr, 0x600000 + 64);      /* c took 48 + 16 of a's 128 */
-    CU_ASSERT_EQUAL(p->blocks[2].addr, 0x600000 + 128);
+    CU_ASSERT_EQUAL(p->blocks[1].addr, 0x700000 + 64);      /* c took 48 + 16 of a's 128 */
+    CU_ASSERT_EQUAL(p->blocks[2].addr, 0x700000 + 128);
     CU_ASSERT_STRING_EQUAL(p->blocks[2].name, "b");
-    CU_ASSERT_EQUAL(p->brk, 0x600000 + 0x21000);            /* 128K pad + the request, in pages */
+    CU_ASSERT_EQUAL(p->brk, 0x700000 + 0x21000);            /* 128K pad + the request, in pages */
     CU_ASSERT_EQUAL(n.notes, 1);                            /* the use after free */
     CU_ASSERT_EQUAL(p->state, PROC_KILLED);                 /* the double free */
     CU_ASSERT_STRING_EQUAL(p->exit_reason, "free(): double free detected in tcache 2");
@@ -248,7 +248,7 @@ static void test_oom_in_a_running_machine(void)
     adj->oom_score_adj = 300;                               /* +300 with 1024 pages */
     a->oom_score_adj = -1000;
     CU_ASSERT_EQUAL(box_run(&b, "W 0x600000 8192\nswitch big\nW 0x600000 2457600\n"
-                                "switch adj\nW 0x600000 1228800\nW 0x72c000 409600\n"), STEP_END);
+                                "switch adj\nW 0x600000 1228800\nW 0x72c000 819200\n"), STEP_END);
     CU_ASSERT_EQUAL(sim_stats(b.sim)->oom_kills, 1);
     CU_ASSERT_EQUAL(adj->state, PROC_KILLED);               /* 300 pages + 300 > 600 pages */
     CU_ASSERT_EQUAL(big->state, PROC_RUNNING);
