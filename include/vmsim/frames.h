@@ -30,6 +30,8 @@ typedef struct Frame {
     int64_t swap_slot;   /* DATA: the slot holding a copy, -1 if none */
     uint32_t used;       /* TABLE: non-zero entries */
     uint32_t refs;       /* DATA: page-table entries mapping it (fork shares frames) */
+    uint32_t span;       /* DATA: 1 for a base page; a large page's first frame holds its
+                            frame count, the others 0 (they follow its head) */
     uint8_t *bytes;      /* contents, NULL until first written (reads as zeros) */
 } Frame;
 
@@ -63,6 +65,10 @@ pfn_t frames_alloc(FramePool *fp);
  * tables, from the unlimited region (PFN_NONE only when host memory runs out). Its
  * contents read as zeros. */
 pfn_t frames_alloc_table(FramePool *fp);
+
+/* Takes n free RAM frames in a run starting at a multiple of n (n a power of two), for
+ * a large page. Returns the first, or PFN_NONE when no such run is free. */
+pfn_t frames_alloc_run(FramePool *fp, size_t n);
 
 /* Returns a frame to its free list and clears its record and contents. */
 void frames_free(FramePool *fp, pfn_t pfn);

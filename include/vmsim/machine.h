@@ -32,6 +32,7 @@ typedef struct MachineConfig {
         uint64_t tau;              /* wsclock working-set window, in references */
         unsigned overcommit;       /* vm.overcommit_memory: 0 heuristic, 1 always, 2 never */
         unsigned overcommit_ratio; /* vm.overcommit_ratio, percent of RAM (mode 2) */
+        bool thp;                  /* transparent huge pages: always (true) or never */
     } memory;
     struct {
         bool panic_on_oom;         /* vm.panic_on_oom: stop the machine instead of killing */

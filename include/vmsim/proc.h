@@ -26,6 +26,7 @@ typedef struct Vma {
     VmaKind kind;
     bool file;             /* file-backed: first touch reads from the file */
     bool shared;           /* MAP_SHARED: a fork shares it writable, no copy-on-write */
+    uint8_t huge_shift;    /* large pages of 2^huge_shift bytes (0: base pages) */
 } Vma;
 
 #define PROC_NAME_MAX 64

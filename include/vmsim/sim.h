@@ -29,6 +29,7 @@ typedef struct SimStats {
     uint64_t segfaults, arch_faults, oom_kills;
     uint64_t cow_copies;      /* pages copied by copy-on-write faults */
     uint64_t bus_errors;      /* SIGBUS: misaligned accesses under strict alignment */
+    uint64_t huge_pages;      /* large pages mapped */
     uint64_t enomem;          /* mmap/brk/fork refused with ENOMEM */
     uint64_t walks, walk_reads;     /* page walks, entries they read */
     uint64_t table_pages;     /* page-table pages allocated */
@@ -124,6 +125,9 @@ WalkStatus sim_peek(const Sim *s, const Process *p, vaddr_t va, Walk *w);
  * the OOM killer scales by (RAM frames + swap slots). */
 unsigned sim_oom_score(const Sim *s, const Process *p);
 uint64_t sim_totalpages(const Sim *s);
+
+/* Whether the machine can map a page of 2^shift bytes (a leaf level of that size). */
+bool sim_has_page_shift(const Sim *s, unsigned shift);
 
 /* CommitLimit (RAM * overcommit_ratio / 100 + swap) and Committed_AS, in pages. */
 uint64_t sim_commit_limit(const Sim *s);

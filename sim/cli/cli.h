@@ -81,6 +81,7 @@ void report_csv_access(FILE *out, const StepInfo *st);
 const char *step_fault_words(FaultKind f);
 
 int cmd_run(int argc, char **argv);
+int cmd_gui(int argc, char **argv);   /* argv[1] "run" (no verb): run headless without a display */
 int cmd_step(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 

@@ -13,9 +13,11 @@ static const char usage[] =
     "  run      run a scenario or trace headless and print a report\n"
     "  step     step through a scenario in the terminal, forwards and back\n"
     "  check    validate scenario and config files and their traces\n"
+    "  gui      open the window: watch and step every translation\n"
     "  help     this text\n"
     "\n"
-    "With no verb, vmsim runs SCENARIO (or the built-in default scenario).\n"
+    "With no verb, vmsim opens SCENARIO (or the built-in default scenario) in the\n"
+    "window where a display is usable, and runs it headless otherwise.\n"
     "'vmsim VERB --help' describes a verb's options. Documentation: README.md, docs/.\n";
 
 static int cmd_help(int argc, char **argv)
@@ -27,7 +29,8 @@ static int cmd_help(int argc, char **argv)
 }
 
 static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
-    { "run", cmd_run }, { "step", cmd_step }, { "check", cmd_check }, { "help", cmd_help },
+    { "run", cmd_run }, { "step", cmd_step }, { "check", cmd_check }, { "gui", cmd_gui },
+    { "help", cmd_help },
 };
 
 int main(int argc, char **argv)
@@ -46,12 +49,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "vmsim: unknown verb '%s' (see vmsim --help)\n", argv[1]);
         return EXIT_USAGE;
     }
-    /* No verb: run the scenario (or the default) as `vmsim run` would. */
+    /* No verb: the window where a display is usable, else `vmsim run` (see cmd_gui). */
     char *args[argc + 2];
     args[0] = argv[0];
     args[1] = "run";
     for (int i = 1; i < argc; i++)
         args[i + 1] = argv[i];
     args[argc + 1] = NULL;
-    return cmd_run(argc + 1, args);
+    return cmd_gui(argc + 1, args);
 }

@@ -7,6 +7,7 @@
  * terminal, else one per line from stdin, echoed after the prompt so that a piped
  * script reads back like a session.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -77,8 +78,10 @@ typedef struct Command {
     const char *alias[3];     /* short forms besides unique prefixes, gdb's where it has them */
     void (*fn)(Stepper *st, int argc, char **argv);
     bool repeats;             /* an empty line runs it again */
+    const char *const *args;  /* the words its first argument takes, for completion */
     const char *synopsis;
-    const char *help;
+    const char *help;         /* one line, for help */
+    const char *details;      /* more, for help COMMAND */
 } Command;
 
 /* Set by SIGINT while commands come from a terminal: a long continue or step N stops
@@ -129,11 +132,12 @@ static bool parse_addr(const char *s, vaddr_t *out)
 {
     char *end;
     bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-    if (!*s || *s == '-' || *s == '+' || (hex && !s[2]))
-        return false;
+    const char *digits = hex ? s + 2 : s;
+    if (!(hex ? isxdigit((unsigned char)*digits) : isdigit((unsigned char)*digits)))
+        return false;                     /* no sign, no space: strtoull would take them */
     errno = 0;
-    unsigned long long v = strtoull(hex ? s + 2 : s, &end, hex ? 16 : 10);
-    if (*end || errno || (!hex && (*s < '0' || *s > '9')))
+    unsigned long long v = strtoull(digits, &end, hex ? 16 : 10);
+    if (*end || errno)
         return false;
     *out = v;
     return true;
@@ -970,12 +974,12 @@ static void cmd_delete(Stepper *st, int argc, char **argv)
         return;
     }
     for (int a = 1; a < argc; a++) {
-        uint64_t num;
+        uint64_t num = 0;
+        bool ok = parse_count(argv[a], &num);
         size_t i = 0;
-        if (parse_count(argv[a], &num))
-            while (i < st->nbreaks && (uint64_t)st->breaks[i].num != num)
-                i++;
-        if (!parse_count(argv[a], &num) || i == st->nbreaks) {
+        while (ok && i < st->nbreaks && (uint64_t)st->breaks[i].num != num)
+            i++;
+        if (!ok || i == st->nbreaks) {
             say_error("delete: no breakpoint '%s' (info break lists them)", argv[a]);
             continue;
         }
@@ -1005,92 +1009,100 @@ static void cmd_quit(Stepper *st, int argc, char **argv)
 static void cmd_help(Stepper *st, int argc, char **argv);
 
 static const Command commands[] = {
-    { "step", { "s", "n", "next" }, cmd_step_n, true, "step [N]",
+    { "step", { "s", "n", "next" }, cmd_step_n, true, NULL, "step [N]",
       "take N steps (default 1), printing what each did",
+      "Takes N steps (default 1). A step is one translation (an access that crosses a page\n"
+      "is one step per page), one context switch or one process event; each is printed in\n"
+      "the words of `vmsim run --log all`. Breakpoints do not stop it: it takes N steps or\n"
+      "stops at the end of the trace. Enter on an empty line takes the same steps again.\n",
     },
-    { "back", { NULL }, cmd_back, true, "back [N]",
+    { "back", { NULL }, cmd_back, true, NULL, "back [N]",
       "go back N steps (default 1) and print the step arrived at again",
+      "Goes back N steps (default 1) by restoring a snapshot and replaying, then prints the\n"
+      "step arrived at: the machine is exactly as it was after that step, so stepping\n"
+      "forward again prints the same lines as the first time.\n",
     },
-    { "continue", { "c" }, cmd_continue, true, "continue",
+    { "continue", { "c" }, cmd_continue, true, NULL, "continue",
       "run to the next breakpoint, or the end of the trace",
+      "Steps without printing until a breakpoint is hit or the trace ends, then prints the\n"
+      "step it stopped at. Breakpoint 1, set at the start, stops at every fault: `delete 1`\n"
+      "to run past them to the other breakpoints. Ctrl-C interrupts it.\n",
     },
-    { "print", { "p" }, cmd_print, true, "print WHAT",
+    { "print", { "p" }, cmd_print, true, print_words, "print WHAT",
       "show va, pt, tlb, frames, proc or stats",
+      "print va [ADDR]  the last step's address (or ADDR) split into each level's index\n"
+      "                 and the page offset, and the physical address it became\n"
+      "print pt [ADDR]  the page walk for it in its process's tables: each level's table,\n"
+      "                 index, entry address, value and flags (read without side effects)\n"
+      "print tlb        each TLB's valid entries by set and way\n"
+      "print frames     the frame pool: what each frame holds, its owner, the dirty bit and\n"
+      "                 the replacement policy's state (R bits, clock hand, counters)\n"
+      "print proc       each process: state, resident, swapped and table pages, mappings\n"
+      "print stats      the counters of run's report\n"
+      "ADDR is hex with 0x or decimal, in the running process.\n",
     },
-    { "break", { "b" }, cmd_break, false, "break KIND",
+    { "break", { "b" }, cmd_break, false, break_words, "break KIND",
       "make continue stop at a fault, segv, oom, or step N",
+      "break fault   stop at any fault: minor, major, copy-on-write, A/D update, or a kill\n"
+      "break segv    stop when a process is killed by a segmentation fault\n"
+      "break oom     stop when the OOM killer kills a process\n"
+      "break step N  stop once N steps are taken\n"
+      "Breakpoints stop continue only; step N always takes N steps.\n",
     },
-    { "info", { "i" }, cmd_info, false, "info break",
+    { "info", { "i" }, cmd_info, false, info_words, "info break",
       "list the breakpoints",
+      "Lists the breakpoints by number.\n",
     },
-    { "delete", { "d" }, cmd_delete, false, "delete [N]",
+    { "delete", { "d" }, cmd_delete, false, NULL, "delete [N]",
       "delete breakpoint N (every one with no N)",
+      "Deletes the breakpoints numbered (delete 2 3), or every one.\n",
     },
-    { "restart", { NULL }, cmd_restart, false, "restart",
+    { "restart", { NULL }, cmd_restart, false, NULL, "restart",
       "go back to step 0",
+      "Goes back to the state before the first step.\n",
     },
-    { "help", { "h" }, cmd_help, false, "help [COMMAND]",
+    { "help", { "h" }, cmd_help, false, NULL, "help [COMMAND]",
       "this list, or more about one command",
+      "Lists the commands, or describes one (help print).\n",
     },
-    { "quit", { "q", "exit" }, cmd_quit, false, "quit",
+    { "quit", { "q", "exit" }, cmd_quit, false, NULL, "quit",
       "leave (the end of the input does too)",
+      "Leaves vmsim. So does the end of the input (Ctrl-D).\n",
     },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
-static const char *const command_words[] = {
-    "step", "back", "continue", "print", "break", "info", "delete", "restart", "help", "quit", NULL,
-};
 
-/* More about each command, for help COMMAND; in the order of commands[]. */
-static const char *const details[] = {
-    "Takes N steps (default 1). A step is one translation (an access that crosses a page\n"
-    "is one step per page) or one context switch; each is printed in the words of\n"
-    "`vmsim run --log all`. Breakpoints do not stop it: it takes N steps or stops at the\n"
-    "end of the trace. Enter on an empty line takes the same steps again.\n",
-    "Goes back N steps (default 1) by restoring a snapshot and replaying, then prints the\n"
-    "step arrived at: the machine is exactly as it was after that step, so stepping\n"
-    "forward again prints the same lines as the first time.\n",
-    "Steps without printing until a breakpoint is hit or the trace ends, then prints the\n"
-    "step it stopped at. Breakpoint 1, set at the start, stops at every page fault:\n"
-    "`delete 1` to run past them to the other breakpoints. Ctrl-C interrupts it.\n",
-    "print va [ADDR]  the last step's address (or ADDR) split into each level's index\n"
-    "                 and the page offset, and the physical address it became\n"
-    "print pt [ADDR]  the page walk for it in its process's tables: each level's table,\n"
-    "                 index, entry address, value and flags (read without side effects)\n"
-    "print tlb        each TLB's valid entries by set and way\n"
-    "print frames     the frame pool: what each frame holds, its owner, the dirty bit and\n"
-    "                 the replacement policy's state (R bits, clock hand, counters)\n"
-    "print proc       each process: state, resident, swapped and table pages, mappings\n"
-    "print stats      the counters of run's report\n"
-    "ADDR is hex with 0x or decimal, in the running process.\n",
-    "break fault   stop at any page fault (minor, major, segv, A/D update)\n"
-    "break segv    stop when a process is killed by a segmentation fault\n"
-    "break oom     stop when the OOM killer kills a process\n"
-    "break step N  stop once N steps are taken\n"
-    "Breakpoints stop continue only; step N always takes N steps.\n",
-    "Lists the breakpoints by number.\n",
-    "Deletes the breakpoints numbered (delete 2 3), or every one.\n",
-    "Goes back to the state before the first step (as back with the step count).\n",
-    "Lists the commands, or describes one (help print).\n",
-    "Leaves vmsim. So does the end of the input (Ctrl-D).\n",
-};
-
-/* The command w names: exactly, by an alias, or by a unique prefix. NULL (with a
- * message) otherwise. */
-static const Command *find_command(const char *w)
+/* The command w names exactly, by an alias, or by a unique prefix; NULL if none, with
+ * *ambiguous set when several start with w. */
+static const Command *lookup_command(const char *w, bool *ambiguous)
 {
-    for (size_t i = 0; i < NCOMMANDS; i++)
+    const Command *found = NULL;
+    size_t n = strlen(w);
+    *ambiguous = false;
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(commands[i].name, w) == 0)
+            return &commands[i];
         for (size_t a = 0; a < 3 && commands[i].alias[a]; a++)
             if (strcmp(commands[i].alias[a], w) == 0)
                 return &commands[i];
-    int k = match_word(command_words, w);
-    if (k >= 0)
-        return &commands[k];
-    if (k == -2)
-        say_error("ambiguous command '%s' (help lists the commands)", w);
-    else
-        say_error("unknown command '%s' (help lists the commands)", w);
-    return NULL;
+    }
+    for (size_t i = 0; n && i < NCOMMANDS; i++) {
+        if (strncmp(commands[i].name, w, n) == 0) {
+            *ambiguous = found != NULL;
+            found = &commands[i];
+        }
+    }
+    return *ambiguous ? NULL : found;
+}
+
+/* As lookup_command, saying what is wrong when w names no command. */
+static const Command *find_command(const char *w)
+{
+    bool ambiguous;
+    const Command *c = lookup_command(w, &ambiguous);
+    if (!c)
+        say_error("%s command '%s' (help lists the commands)", ambiguous ? "ambiguous" : "unknown", w);
+    return c;
 }
 
 static void cmd_help(Stepper *st, int argc, char **argv)
@@ -1103,7 +1115,7 @@ static void cmd_help(Stepper *st, int argc, char **argv)
     if (argc == 2) {
         const Command *c = find_command(argv[1]);
         if (c)
-            printf("%s: %s\n%s", c->synopsis, c->help, details[c - commands]);
+            printf("%s: %s\n%s", c->synopsis, c->help, c->details);
         return;
     }
     printf("commands (a unique prefix will do; Enter repeats step, back, continue, print):\n");
@@ -1167,9 +1179,9 @@ static void run_line(Stepper *st, const char *text)
 
 /* ---- input --------------------------------------------------------------- */
 
-/* Completion: command names first, then the words each command takes. Readline's
- * generator interface keeps its state between calls, hence these statics. */
-static const char *const *completing;
+/* Completion: command names first, then the words a command's first argument takes.
+ * Readline's generator interface keeps its state between calls, hence these statics. */
+static const char *const *completing;     /* NULL: command names */
 
 static char *complete_word(const char *text, int state)
 {
@@ -1178,39 +1190,34 @@ static char *complete_word(const char *text, int state)
         i = 0;
         len = strlen(text);
     }
-    while (completing[i]) {
-        const char *w = completing[i++];
+    for (;;) {
+        const char *w = completing ? completing[i] : i < NCOMMANDS ? commands[i].name : NULL;
+        if (!w)
+            return NULL;
+        i++;
         if (strncmp(w, text, len) == 0)
             return strdup(w);
     }
-    return NULL;
 }
 
 static char **complete(const char *text, int start, int end)
 {
     (void)end;
     rl_attempted_completion_over = 1;     /* never file names */
-    char first[32];
     size_t skip = strspn(rl_line_buffer, " \t");
     size_t n = strcspn(rl_line_buffer + skip, " \t");
-    if ((size_t)start <= skip) {
-        completing = command_words;
-    } else {
-        snprintf(first, sizeof first, "%.*s", (int)(n < sizeof first ? n : sizeof first - 1),
-                 rl_line_buffer + skip);
-        if (strspn(rl_line_buffer + skip + n, " \t") + skip + n != (size_t)start)
-            return NULL;                  /* only the second word is completed */
-        int k = match_word(command_words, first);
-        if (strcmp(first, "p") == 0 || k == 3)
-            completing = print_words;
-        else if (strcmp(first, "b") == 0 || k == 4)
-            completing = break_words;
-        else if (k == 5)
-            completing = info_words;
-        else if (k == 8)
-            completing = command_words;
-        else
+    completing = NULL;
+    if ((size_t)start > skip) {
+        char first[32];
+        bool ambiguous;
+        if (skip + n + strspn(rl_line_buffer + skip + n, " \t") != (size_t)start || n >= sizeof first)
+            return NULL;                  /* only the first argument is completed */
+        memcpy(first, rl_line_buffer + skip, n);
+        first[n] = '\0';
+        const Command *c = lookup_command(first, &ambiguous);
+        if (!c || (!c->args && c->fn != cmd_help))
             return NULL;
+        completing = c->args;             /* help completes command names */
     }
     return rl_completion_matches(text, complete_word);
 }
@@ -1332,10 +1339,10 @@ static void banner(const Stepper *st)
     size_words(geo_page_size(g), page, sizeof page);
     if (st->s.sc.title)
         printf("%s\n", st->s.sc.title);
-    printf("%s: %u-bit addresses split %s, %s pages, %" PRIu64 " frames under %s, ", arch_name(g->arch),
+    printf("%s: %u-bit addresses split %s, pages of %s, %" PRIu64 " frames under %s, ", arch_name(g->arch),
            g->va_bits, split, page, m->memory.frames, policy_name(m->memory.policy));
     if (m->tlb.entries)
-        printf("a %u-entry TLB\n", m->tlb.entries);
+        printf("%u TLB entries\n", m->tlb.entries);
     else
         printf("no TLB\n");
     printf("'help' lists the commands; 'continue' runs to the next fault (breakpoint 1)\n");

@@ -126,11 +126,13 @@ void textlog_event(void *ctx, const SimEvent *ev)
         add(l, "step %" PRIu64 ": switch to %s (pid %d)", ev->step, proc_name(l->sim, ev->pid), ev->pid);
     else if (ev->kind == EV_SKIP && l->len == 0)
         add(l, "step %" PRIu64 ": %s", ev->step, proc_name(l->sim, ev->pid));
-    else if (ev->kind == EV_SYSCALL && l->len == 0) {
+    else if (ev->kind == EV_SYSCALL && l->len == 0)
         add(l, "step %" PRIu64 ": %s %s", ev->step, proc_name(l->sim, ev->pid), ev->detail);
-        l->faulted = 1;                    /* process events show in the faults log too */
-    }
     else if (ev->kind == EV_SYSCALL)
         add(l, "  %s", ev->detail);
+    else if (l->len == 0 && sim_current(l->sim))   /* an event's work before its result */
+        add(l, "step %" PRIu64 ": %s", ev->step, sim_current(l->sim)->name);
+    if (ev->kind == EV_SYSCALL)
+        l->faulted = 1;                    /* process events show in the faults log too */
     log_event(l, ev);
 }

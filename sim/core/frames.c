@@ -136,6 +136,26 @@ pfn_t frames_alloc_table(FramePool *fp)
     return pfn;
 }
 
+pfn_t frames_alloc_run(FramePool *fp, size_t n)
+{
+    for (pfn_t start = 0; start + n <= fp->nframes; start += n) {
+        size_t i = 0;
+        while (i < n && fp->frames[start + i].kind == FRAME_FREE)
+            i++;
+        if (i < n)
+            continue;
+        size_t k = 0;                       /* take them off the free stack */
+        for (size_t j = 0; j < fp->nfree; j++)
+            if (fp->free[j] < start || fp->free[j] >= start + n)
+                fp->free[k++] = fp->free[j];
+        fp->nfree = k;
+        for (i = 0; i < n; i++)
+            take(fp, start + i, FRAME_DATA);
+        return start;
+    }
+    return PFN_NONE;
+}
+
 void frames_free(FramePool *fp, pfn_t pfn)
 {
     Frame *f = &fp->frames[pfn];

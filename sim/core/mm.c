@@ -276,11 +276,21 @@ pfn_t mm_new_table(Sim *s, Process *p, unsigned level, vaddr_t va, paddr_t paren
 
 paddr_t mm_leaf_entry(Sim *s, Process *p, vaddr_t va)
 {
+    return mm_entry_at(s, p, va, s->geo.levels - 1);
+}
+
+paddr_t mm_entry_at(Sim *s, Process *p, vaddr_t va, unsigned level)
+{
     const Geometry *g = &s->geo;
     paddr_t table = p->root << g->page_shift;
-    for (unsigned l = 0; l + 1 < g->levels; l++) {
+    for (unsigned l = 0; l < level; l++) {
         paddr_t pa = table + (paddr_t)geo_index(g, l, va) * g->pte_size;
         pte_t pte = mem_read(&s->fp, pa, g->pte_size);
+        if ((pte_flags(g, pte) & PTE_V) && pte_is_leaf(g, pte, l)) {
+            sim_fmt_err(s->err, sizeof s->err, "a large page already maps 0x%llx",
+                        (unsigned long long)va);
+            return PADDR_NONE;
+        }
         if (!(pte_flags(g, pte) & PTE_V)) {
             pfn_t t = mm_new_table(s, p, l + 1, va, pa);
             if (t == PFN_NONE || p->state != PROC_RUNNING)
@@ -292,7 +302,7 @@ paddr_t mm_leaf_entry(Sim *s, Process *p, vaddr_t va)
         }
         table = pte_pfn(g, pte) << g->page_shift;
     }
-    return table + (paddr_t)geo_index(g, g->levels - 1, va) * g->pte_size;
+    return table + (paddr_t)geo_index(g, level, va) * g->pte_size;
 }
 
 /* ---- unmapping and releasing ---------------------------------------------- */
@@ -308,9 +318,44 @@ void mm_drop_frame(Sim *s, Process *p, pfn_t pfn)
             reassign_owner(s, pfn, p);
         return;
     }
-    policy_remove(s->policy, pfn);
+    uint32_t span = f->span;
+    if (span == 1)
+        policy_remove(s->policy, pfn);    /* large pages are never in the policy */
     swap_put(&s->swap, f->swap_slot);
-    frames_free(&s->fp, pfn);
+    for (uint32_t i = 0; i < span; i++)
+        frames_free(&s->fp, pfn + i);
+}
+
+/* Frames in a page's run: 1, or a large page's count. */
+uint32_t mm_span(const Sim *s, pfn_t pfn)
+{
+    if (!frames_is_ram(&s->fp, pfn))
+        return 1;
+    uint32_t n = s->fp.frames[pfn].span;
+    return n ? n : 1;
+}
+
+/* A run of n free frames for a large page: a free one, else one made by evicting the
+ * base pages in the first run that holds no page table and no large page (kcompactd
+ * would move them; vmsim evicts them). PFN_NONE if there is none. */
+pfn_t mm_get_run(Sim *s, size_t n)
+{
+    pfn_t run = frames_alloc_run(&s->fp, n);
+    for (pfn_t start = 0; run == PFN_NONE && start + n <= s->fp.nframes; start += n) {
+        bool movable = true;
+        for (size_t i = 0; i < n && movable; i++) {
+            const Frame *f = &s->fp.frames[start + i];
+            movable = f->kind == FRAME_FREE || (f->kind == FRAME_DATA && f->span == 1 &&
+                                                 (!f->dirty || f->swap_slot >= 0 ||
+                                                  s->swap.used < s->swap.limit));
+        }
+        for (size_t i = 0; i < n && movable; i++)
+            if (s->fp.frames[start + i].kind == FRAME_DATA && mm_evict(s, start + i) != 0)
+                movable = false;
+        if (movable)
+            run = frames_alloc_run(&s->fp, n);
+    }
+    return run;
 }
 
 /* Clears one leaf entry of p (a page or a swap entry). */
@@ -319,8 +364,9 @@ static void unmap_leaf(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, vo
     uint64_t *pages = ctx;
     const Geometry *g = &s->geo;
     if (pte_flags(g, pte) & PTE_V) {
-        p->rss--;
-        (*pages)++;
+        uint32_t span = mm_span(s, pte_pfn(g, pte));
+        p->rss -= span;
+        *pages += span;
         mem_write(&s->fp, pa, g->pte_size, 0);   /* before the drop: no longer a mapper */
         mm_drop_frame(s, p, pte_pfn(g, pte));
     } else {

@@ -84,7 +84,8 @@ static int share_leaf(Sim *s, Process *parent, Process *child, const Leaf *lf)
     pte_t pte = mem_read(&s->fp, lf->pte_pa, g->pte_size);
     if (pte == 0)
         return 0;
-    paddr_t at = mm_leaf_entry(s, child, lf->va);
+    unsigned level = mm_table_of(s, lf->pte_pa)->level;   /* a large page's leaf sits higher */
+    paddr_t at = mm_entry_at(s, child, lf->va, level);
     if (at == PADDR_NONE)
         return -1;
     pte = mem_read(&s->fp, lf->pte_pa, g->pte_size);   /* finding table frames may evict */
@@ -98,7 +99,7 @@ static int share_leaf(Sim *s, Process *parent, Process *child, const Leaf *lf)
             mem_write(&s->fp, lf->pte_pa, g->pte_size, pte);
         }
         s->fp.frames[pte_pfn(g, pte)].refs++;
-        child->rss++;
+        child->rss += mm_span(s, pte_pfn(g, pte));
     } else {
         swap_ref(&s->swap, (int64_t)pte_pfn(g, pte) - 1);
         child->swap++;
@@ -231,7 +232,7 @@ static bool range_free(const Process *p, vaddr_t lo, vaddr_t hi)
 }
 
 /* The kernel's choice: top down from below the stack's reach (mmap_base). */
-static vaddr_t pick_address(const Sim *s, const Process *p, uint64_t len)
+static vaddr_t pick_address(const Sim *s, const Process *p, uint64_t len, uint64_t align)
 {
     const Geometry *g = &s->geo;
     unsigned bits = g->sign_extend ? g->va_bits - 1 : g->va_bits;
@@ -241,14 +242,14 @@ static vaddr_t pick_address(const Sim *s, const Process *p, uint64_t len)
     top = top > (1ull << 20) + geo_page_size(g) ? (top - (1ull << 20)) & ~page_mask(s) : 0;
     vaddr_t lo = 16 * geo_page_size(g);    /* mmap_min_addr */
     for (vaddr_t end = top; end >= lo + len && end - len >= lo;) {
-        vaddr_t start = end - len;
+        vaddr_t start = (end - len) & ~(align - 1);
         const Vma *hit = NULL;
         for (size_t i = 0; i < p->nvmas; i++)
             if (p->vmas[i].start < end && p->vmas[i].end > start)
                 hit = &p->vmas[i];
         if (!hit)
             return start;
-        end = hit->start;
+        end = hit->start < end ? hit->start : end - align;
     }
     return 0;
 }
@@ -262,17 +263,20 @@ static unsigned prot_perms(uint8_t prot)
 static StepStatus do_mmap(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
 {
     uint64_t len = page_up(s, rec->length);
-    if (rec->huge_shift)
-        return done(s, info, -EINVAL, "mmap(huge=%uK) = -EINVAL: large pages are not simulated yet",
-                    1u << (rec->huge_shift - 10));
-    if (!len || (rec->addr & page_mask(s)))
+    uint64_t align = rec->huge_shift ? 1ull << rec->huge_shift : page_mask(s) + 1;
+    if (rec->huge_shift && !sim_has_page_shift(s, rec->huge_shift))
+        return done(s, info, -EINVAL, "mmap(huge=%uK) = -EINVAL: %s has no such page size",
+                    1u << (rec->huge_shift - 10), arch_name(s->geo.arch));
+    len = (len + align - 1) & ~(align - 1);
+    if (!len || (rec->addr & (align - 1)))
         return done(s, info, -EINVAL, "mmap(0x%llx, %llu) = -EINVAL", (unsigned long long)rec->addr,
                     (unsigned long long)rec->length);
     vaddr_t at = rec->addr;
     if (!at || at + len < at || !geo_va_ok(&s->geo, at + len - 1) || !range_free(p, at, at + len))
-        at = pick_address(s, p, len);      /* a hint that does not fit is not taken */
+        at = pick_address(s, p, len, align);   /* a hint that does not fit is not taken */
     Vma v = { .start = at, .end = at + len, .perms = prot_perms(rec->prot), .kind = VMA_MMAP,
-              .file = (rec->map & TRACE_MAP_FILE) != 0, .shared = (rec->map & TRACE_MAP_SHARED) != 0 };
+              .file = (rec->map & TRACE_MAP_FILE) != 0, .shared = (rec->map & TRACE_MAP_SHARED) != 0,
+              .huge_shift = rec->huge_shift };
     uint64_t pages = accountable(&v) ? len >> s->geo.page_shift : 0;
     if (!at || (pages && !vm_enough_memory(s, pages)) || proc_map(p, &v) != 0)
         return done(s, info, -ENOMEM, "mmap(0x%llx, %llu) = -ENOMEM%s", (unsigned long long)rec->addr,
@@ -316,7 +320,7 @@ static void reprotect(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, voi
     unsigned perms = ((const Reprotect *)ctx)->perms;
     if (v && !v->shared && s->fp.frames[pte_pfn(g, pte)].refs > 1)
         perms &= ~(unsigned)PTE_W;
-    unsigned keep = fl & (PTE_V | PTE_U | PTE_A | PTE_D | PTE_G);
+    unsigned keep = fl & (PTE_V | PTE_U | PTE_A | PTE_D | PTE_G | PTE_H);
     mem_write(&s->fp, pa, g->pte_size, pte_encode(g, pte_pfn(g, pte), keep | perms));
 }
 

@@ -427,6 +427,12 @@ static int memory_key(LoadCtx *c, const char *k, const char *v)
         return want_u64(c, v, 0, 1ull << 40, &m->memory.tick, "references between ticks (0 = none)");
     if (strcmp(k, "tau") == 0)
         return want_u64(c, v, 1, 1ull << 40, &m->memory.tau, "a working-set window in references");
+    if (strcmp(k, "thp") == 0) {
+        if (strcmp(v, "always") == 0) m->memory.thp = true;
+        else if (strcmp(v, "never") == 0) m->memory.thp = false;
+        else return fail(c, "expected thp = always or never, got '%s'", v);
+        return 0;
+    }
     uint64_t n;
     if (strcmp(k, "overcommit_memory") == 0) {
         if (want_u64(c, v, 0, 2, &n, "overcommit_memory = 0 (heuristic), 1 (always) or 2 (never)"))
@@ -441,7 +447,7 @@ static int memory_key(LoadCtx *c, const char *k, const char *v)
         return 0;
     }
     return fail(c, "unknown key '%s' in [memory] (expected frames, policy, page_tables, scope, "
-                "tick, tau, overcommit_memory or overcommit_ratio)", k);
+                "tick, tau, thp, overcommit_memory or overcommit_ratio)", k);
 }
 
 static int swap_key(LoadCtx *c, const char *k, const char *v)
@@ -542,17 +548,39 @@ static int segment_key(LoadCtx *c, VmaKind kind, const char *v)
     return add_vma(c, addr, addr + size, perms[kind], kind, kind == VMA_TEXT || kind == VMA_DATA);
 }
 
+/* One of mmap's options: anon, file, private, shared, huge=2M (4M, 1G). */
+static bool mmap_option(const char *w, Vma *v)
+{
+    if (strcmp(w, "anon") == 0) v->file = false;
+    else if (strcmp(w, "file") == 0) v->file = true;
+    else if (strcmp(w, "private") == 0) v->shared = false;
+    else if (strcmp(w, "shared") == 0) v->shared = true;
+    else if (strcmp(w, "huge=2M") == 0) v->huge_shift = 21;
+    else if (strcmp(w, "huge=4M") == 0) v->huge_shift = 22;
+    else if (strcmp(w, "huge=1G") == 0) v->huge_shift = 30;
+    else return false;
+    return true;
+}
+
 static int mmap_key(LoadCtx *c, const char *v)
 {
     uint64_t addr, size;
-    char rest[64], perm[16] = "", backing[16] = "", extra[8] = "";
-    unsigned perms;
-    if (!parse_range(v, &addr, &size, rest, sizeof rest) ||
-        sscanf(rest, "%15s %15s %7s", perm, backing, extra) < 1 || extra[0] ||
-        !parse_perms(perm, &perms) ||
-        (backing[0] && strcmp(backing, "anon") != 0 && strcmp(backing, "file") != 0) || size == 0)
-        return fail(c, "expected mmap = ADDR SIZE PERMS [anon|file] (e.g. 0x7f0000000000 64K rw-), got '%s'", v);
-    return add_vma(c, addr, addr + size, perms, VMA_MMAP, strcmp(backing, "file") == 0);
+    char rest[96], perm[16] = "", opt[3][16] = { "", "", "" }, extra[8] = "";
+    Vma vma = { .kind = VMA_MMAP };
+    bool ok = parse_range(v, &addr, &size, rest, sizeof rest) && size > 0 &&
+              sscanf(rest, "%15s %15s %15s %15s %7s", perm, opt[0], opt[1], opt[2], extra) >= 1 &&
+              !extra[0] && parse_perms(perm, &vma.perms);
+    for (int i = 0; ok && i < 3; i++)
+        ok = !opt[i][0] || mmap_option(opt[i], &vma);
+    if (!ok)
+        return fail(c, "expected mmap = ADDR SIZE PERMS [anon|file] [private|shared] [huge=2M|4M|1G] "
+                    "(e.g. 0x7f0000000000 64K rw-), got '%s'", v);
+    ProcSpec *p = c->proc;
+    if (add_vma(c, addr, addr + size, vma.perms, VMA_MMAP, vma.file) != 0)
+        return -1;
+    p->vmas[p->nvmas - 1].shared = vma.shared;
+    p->vmas[p->nvmas - 1].huge_shift = vma.huge_shift;
+    return 0;
 }
 
 static int process_key(LoadCtx *c, const char *k, const char *v)
@@ -1033,7 +1061,8 @@ static int build_process(Sim *sim, const Scenario *sc, const ProcSpec *ps, char 
                      (unsigned long long)(mask + 1));
             return -1;
         }
-        v.end = (v.end + mask) & ~mask;
+        uint64_t round = v.huge_shift ? (1ull << v.huge_shift) - 1 : mask;
+        v.end = (v.end + round) & ~round;
         if (v.end == 0 || sim_map(sim, p, &v, why, sizeof why) != 0) {
             snprintf(err, errlen, "%s: %s", ps->origin, v.end ? why : "region wraps around the address space");
             return -1;

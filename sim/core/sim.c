@@ -197,6 +197,7 @@ static FixResult page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, AccessOp 
     Frame *f = &s->fp.frames[pfn];
     f->pid = p->pid;
     f->refs = 1;
+    f->span = 1;
     f->va = va & ~(geo_page_size(g) - 1);
     f->pte_pa = leaf;
     f->file = v->file && !swapped;
@@ -252,6 +253,85 @@ static FixResult set_ad(Sim *s, Process *p, const Walk *w, vaddr_t va, AccessOp 
     return FIX_RETRY;
 }
 
+/* The level at which va's page would be large: the region asks for large pages, or
+ * transparent huge pages are on and the aligned range around va is anonymous, private
+ * and inside the region. False for base pages. */
+static bool huge_level(const Sim *s, const Vma *v, vaddr_t va, unsigned *level)
+{
+    const Geometry *g = &s->geo;
+    unsigned want = v->huge_shift;
+    bool thp = !want && s->m.memory.thp && !v->file && !v->shared;
+    for (unsigned l = g->levels - 1; l-- > 0;) {
+        unsigned shift = geo_leaf_shift(g, l);
+        if (!(g->leaf_levels & (1u << l)) || (want && shift != want) || shift >= 64)
+            continue;
+        vaddr_t base = va & ~((1ull << shift) - 1);
+        if (want || (thp && base >= v->start && base + (1ull << shift) <= v->end &&
+                     base + (1ull << shift) > base)) {
+            *level = l;
+            return true;
+        }
+        if (thp)
+            return false;                  /* only the smallest large size is tried */
+    }
+    return false;
+}
+
+/* A large page for va: an aligned run of frames mapped by one entry at level (x86 PS,
+ * a RISC-V leaf above the last level). Large pages are zero-filled on first touch and
+ * never replaced. Without a free run, transparent huge pages fall back to base pages;
+ * a region that asked for large pages gets SIGBUS, as hugetlbfs gives. */
+static FixResult huge_page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, AccessOp op,
+                              unsigned level, FaultKind *fk)
+{
+    const Geometry *g = &s->geo;
+    unsigned shift = geo_leaf_shift(g, level);
+    size_t n = (size_t)1 << (shift - g->page_shift);
+    paddr_t at = mm_entry_at(s, p, va, level);
+    if (at == PADDR_NONE)
+        return p->state == PROC_RUNNING ? (v->huge_shift ? FIX_HALT : FIX_FALLBACK) : FIX_KILLED;
+    pte_t old = mem_read(&s->fp, at, g->pte_size);
+    if (old != 0)
+        return v->huge_shift ? FIX_HALT : FIX_FALLBACK;   /* base pages are mapped there */
+    pfn_t run = n <= s->fp.nframes ? mm_get_run(s, n) : PFN_NONE;
+    if (p->state != PROC_RUNNING)
+        return FIX_KILLED;
+    if (run == PFN_NONE) {
+        if (!v->huge_shift)
+            return FIX_FALLBACK;
+        *fk = FAULT_SIGBUS;
+        s->stats.bus_errors++;
+        kill_signal(s, p, FAULT_SIGBUS, "SIGBUS: no free large page for a huge mapping");
+        return FIX_KILLED;
+    }
+    vaddr_t base = va & ~((1ull << shift) - 1);
+    for (size_t i = 0; i < n; i++) {
+        Frame *f = &s->fp.frames[run + i];
+        f->pid = p->pid;
+        f->va = base + (i << g->page_shift);
+        f->pte_pa = at;
+        f->span = i == 0 ? (uint32_t)n : 0;
+        f->refs = i == 0;
+    }
+    unsigned flags = leaf_flags(s, v, op) | (g->style == PT_STYLE_X86 ? PTE_H : 0);
+    pte_t pte = pte_encode(g, run, flags);
+    mem_write(&s->fp, at, g->pte_size, pte);
+    mm_table_of(s, at)->used++;
+    p->rss += n;
+    *fk = FAULT_MINOR;
+    s->stats.page_faults++;
+    s->stats.minor_faults++;
+    s->stats.huge_pages++;
+    p->stats.faults++;
+    p->stats.minor++;
+    s->stats.cycles += s->m.timing.minor_fault;
+    EMIT(s, .kind = EV_FAULT, .pid = p->pid, .va = va, .op = op, .fault = FAULT_MINOR,
+         .detail = v->huge_shift ? "large page, zero-filled" : "transparent huge page, zero-filled");
+    EMIT(s, .kind = EV_FRAME_ALLOC, .pid = p->pid, .va = base, .pfn = run, .count = n);
+    EMIT(s, .kind = EV_MAP, .pid = p->pid, .va = va, .level = level, .pte_pa = at, .pte = pte);
+    return FIX_RETRY;
+}
+
 /* A write to a private page shared since a fork (its entry read-only in every sharer):
  * copy it for the writer, or, if no one else maps it any more, just make it writable
  * (Linux's do_wp_page: wp_page_copy or wp_page_reuse). A minor fault either way. */
@@ -263,6 +343,12 @@ static FixResult cow_fault(Sim *s, Process *p, const Vma *v, vaddr_t va, const W
     paddr_t pte_pa = w->pte_pa[l];
     pfn_t old = pte_pfn(g, w->pte[l]);
     pfn_t pfn = old;
+    if (mm_span(s, old) > 1 && s->fp.frames[old].refs > 1) {
+        /* Copying a large page is left for later: the write goes to the shared page. */
+        kill_signal(s, p, FAULT_SIGBUS, "SIGBUS: copy-on-write of a large page is not simulated");
+        *fk = FAULT_SIGBUS;
+        return FIX_KILLED;
+    }
     if (s->fp.frames[old].refs > 1) {
         pfn = mm_get_frame(s, false);
         if (pfn == PFN_NONE)
@@ -279,6 +365,7 @@ static FixResult cow_fault(Sim *s, Process *p, const Vma *v, vaddr_t va, const W
         Frame *f = &s->fp.frames[pfn], *o = &s->fp.frames[old];
         f->pid = p->pid;
         f->refs = 1;
+        f->span = 1;
         f->va = o->va;
         f->pte_pa = pte_pa;
         f->file = false;
@@ -292,7 +379,8 @@ static FixResult cow_fault(Sim *s, Process *p, const Vma *v, vaddr_t va, const W
         mem_write(&s->fp, pte_pa, g->pte_size, 0);   /* p stops mapping the old frame */
         mm_drop_frame(s, p, old);
     }
-    pte_t pte = pte_encode(g, pfn, leaf_flags(s, v, OP_WRITE) | PTE_A | PTE_D);
+    unsigned huge = mm_span(s, pfn) > 1 && g->style == PT_STYLE_X86 ? PTE_H : 0;
+    pte_t pte = pte_encode(g, pfn, leaf_flags(s, v, OP_WRITE) | PTE_A | PTE_D | huge);
     mem_write(&s->fp, pte_pa, g->pte_size, pte);
     tlbs_flush_page(s, va, p->asid);
     *fk = FAULT_COW;
@@ -367,6 +455,12 @@ static FixResult handle_fault(Sim *s, Process *p, vaddr_t va, AccessOp op, const
         mem_write(&s->fp, w->pte_pa[l], s->geo.pte_size, pte);
         return FIX_RETRY;
     }
+    unsigned level;
+    if (huge_level(s, v, va, &level)) {
+        FixResult r = huge_page_in(s, p, v, va, op, level, fk);
+        if (r != FIX_FALLBACK)
+            return r;
+    }
     return page_in(s, p, v, va, op, fk);
 }
 
@@ -376,7 +470,7 @@ static void complete(Sim *s, Process *p, vaddr_t va, AccessOp op, pfn_t pfn, Ste
 {
     if (frames_is_ram(&s->fp, pfn)) {
         Frame *f = &s->fp.frames[pfn];
-        if (f->kind == FRAME_DATA) {
+        if (f->kind == FRAME_DATA && f->span == 1) {   /* large pages are not replaced */
             if (s->future)
                 policy_set_next_use(s->policy, pfn, future_next(s->future, s->cur_pos));
             policy_touch(s->policy, pfn, op == OP_WRITE, s->stats.references);
@@ -522,12 +616,13 @@ static StepStatus do_switch(Sim *s, const TraceRecord *rec, StepInfo *info)
         return STEP_OK;
     }
     info->kind = STEP_SWITCH;
-    if (p != s->cur && !s->m.tlb.asid) {
+    bool flush = p != s->cur && !s->m.tlb.asid;
+    s->cur = p;
+    EMIT(s, .kind = EV_SWITCH, .pid = p->pid);
+    if (flush) {                           /* a CR3 write without PCIDs */
         unsigned n = tlbs_flush_all(s, true);
         EMIT(s, .kind = EV_TLB_FLUSH, .pid = p->pid, .count = n);
     }
-    s->cur = p;
-    EMIT(s, .kind = EV_SWITCH, .pid = p->pid);
     return STEP_OK;
 }
 
@@ -805,10 +900,29 @@ oom:
     return NULL;
 }
 
+static void set_huge_err(const Sim *s, const Vma *v, char *err, size_t errlen)
+{
+    char sizes[64] = "";
+    size_t n = 0;
+    for (unsigned l = 0; l + 1 < s->geo.levels && n < sizeof sizes; l++)
+        if (s->geo.leaf_levels & (1u << l))
+            n += (size_t)snprintf(sizes + n, sizeof sizes - n, " %lluK",
+                                  (unsigned long long)(1ull << (geo_leaf_shift(&s->geo, l) - 10)));
+    sim_fmt_err(err, errlen, "%s has no %lluK pages for huge= (its large pages:%s)",
+                arch_name(s->geo.arch), (unsigned long long)(1ull << (v->huge_shift - 10)),
+                n ? sizes : " none");
+}
+
 int sim_map(Sim *s, Process *p, const Vma *v, char *err, size_t errlen)
 {
     const Geometry *g = &s->geo;
     uint64_t mask = geo_page_size(g) - 1;
+    if (v->huge_shift && !sim_has_page_shift(s, v->huge_shift)) {
+        set_huge_err(s, v, err, errlen);
+        return -1;
+    }
+    if (v->huge_shift)
+        mask = (1ull << v->huge_shift) - 1;   /* a large-page region is aligned to them */
     if ((v->start & mask) || (v->end & mask)) {
         sim_fmt_err(err, errlen, "%s at 0x%llx-0x%llx is not page aligned (pages are %llu bytes)",
                 vma_kind_name(v->kind), (unsigned long long)v->start, (unsigned long long)v->end,
@@ -836,6 +950,14 @@ int sim_map(Sim *s, Process *p, const Vma *v, char *err, size_t errlen)
 
 uint64_t sim_committed(const Sim *s) { return s->committed; }
 
+bool sim_has_page_shift(const Sim *s, unsigned shift)
+{
+    for (unsigned l = 0; l < s->geo.levels; l++)
+        if ((s->geo.leaf_levels & (1u << l)) && geo_leaf_shift(&s->geo, l) == shift)
+            return true;
+    return false;
+}
+
 WalkStatus sim_peek(const Sim *s, const Process *p, vaddr_t va, Walk *w)
 {
     return mmu_lookup(&s->geo, &s->fp, p->root, va, w);
@@ -850,7 +972,7 @@ static void tally_leaf(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, vo
     (void)p, (void)va, (void)pa;
     Tally *t = ctx;
     if (pte_flags(&s->geo, pte) & PTE_V)
-        t->pages++;
+        t->pages += mm_span(s, pte_pfn(&s->geo, pte));
     else
         t->swapents++;
 }
@@ -864,8 +986,8 @@ const char *sim_check(const Sim *s)
     for (pfn_t pfn = 0; pfn < s->fp.nframes; pfn++) {
         const Frame *f = &s->fp.frames[pfn];
         counted[f->kind]++;
-        refs += f->kind == FRAME_DATA ? f->refs : 0;
-        if (f->kind == FRAME_DATA && f->refs == 0)
+        refs += f->kind == FRAME_DATA ? (uint64_t)f->refs * f->span : 0;
+        if (f->kind == FRAME_DATA && f->span && f->refs == 0)
             return "a data frame is mapped by no entry";
     }
     for (int k = 0; k < 3; k++)

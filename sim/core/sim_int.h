@@ -63,7 +63,7 @@ struct Sim {
 
 
 
-typedef enum { FIX_RETRY, FIX_KILLED, FIX_HALT } FixResult;
+typedef enum { FIX_RETRY, FIX_KILLED, FIX_HALT, FIX_FALLBACK } FixResult;
 
 /* Formats a message into err (len bytes); NULL err is ignored. */
 void sim_fmt_err(char *err, size_t len, const char *fmt, ...);
@@ -95,6 +95,14 @@ void mm_release(Sim *s, Process *p);
 /* Called for each leaf entry (a page, or a swap entry) of p in [lo, hi). */
 typedef void (*LeafFn)(Sim *s, Process *p, vaddr_t va, paddr_t pte_pa, pte_t pte, void *ctx);
 void mm_for_each_leaf(Sim *s, Process *p, vaddr_t lo, vaddr_t hi, LeafFn fn, void *ctx);
+/* The address of va's entry at level (tables made as needed), PADDR_NONE on failure or
+ * when a large page already covers va above that level. */
+paddr_t mm_entry_at(Sim *s, Process *p, vaddr_t va, unsigned level);
+/* Frames of the page starting at pfn (1, or a large page's count). */
+uint32_t mm_span(const Sim *s, pfn_t pfn);
+/* n free frames in an aligned run for a large page, evicting if need be; PFN_NONE if
+ * none can be had. */
+pfn_t mm_get_run(Sim *s, size_t n);
 /* p no longer maps the data frame pfn; it is freed when no one does. */
 void mm_drop_frame(Sim *s, Process *p, pfn_t pfn);
 /* Unmaps p's pages and swap entries in [lo, hi) and frees tables left empty. Returns

@@ -98,7 +98,7 @@ void arrow_right(const Painter *p, int x0, int x1, int y, SDL_Color c, int head)
     for (int d = -1; d <= 1; d++)
         hline(p, x0, x1, y + d, c);
     for (int i = 0; i < head; i++)
-        vline(p, x1 - i, y - (head - i) / 2 - 1, y + (head - i) / 2 + 1, c);
+        vline(p, x1 - i, y - i / 2 - 1, y + i / 2 + 1, c);
 }
 
 void text_center(const Painter *p, FontId f, const SDL_Rect *r, SDL_Color c, const char *s)

@@ -504,19 +504,23 @@ static int screenshot(Ui *ui, const GuiArgs *g)
     return ui->m.stopped == STEP_HALT ? EXIT_FAILED : EXIT_OK;
 }
 
-/* Whether the no-verb path may open a window: a display, a terminal, no report asked
- * for, and SDL's video starting. Leaves video started when it says yes. */
-static bool window_wanted(const Options *o, int argc, char **argv)
+/* Whether the no-verb path may open a window: a display, a terminal on stdout, no
+ * report asked for, and SDL's video starting (left started when it says yes). */
+static bool window_wanted(int argc, char **argv)
 {
     const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
     if ((!x || !*x) && (!wl || !*wl))
         return false;
-    if (!isatty(STDOUT_FILENO) || o->max_steps)
+    if (!isatty(STDOUT_FILENO))
         return false;
     for (int i = 2; i < argc; i++)
-        if (strncmp(argv[i], "--format", 8) == 0 || strncmp(argv[i], "--log", 5) == 0)
+        if (strncmp(argv[i], "--format", 8) == 0 || strncmp(argv[i], "--log", 5) == 0 ||
+            strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
             return false;
-    return SDL_InitSubSystem(SDL_INIT_VIDEO) == 0;
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO) == 0)
+        return true;
+    SDL_Quit();
+    return false;
 }
 
 /* Opens the session, goes to the first step asked for, then shows or saves it. */
@@ -573,18 +577,17 @@ static int gui_main(const Options *o, const GuiArgs *g)
 int cmd_gui(int argc, char **argv)
 {
     GuiArgs g = { NULL, DEFAULT_W, DEFAULT_H, argc > 1 && strcmp(argv[1], "run") == 0 };
+    if (g.fallback && !window_wanted(argc, argv))
+        return cmd_run(argc, argv);
     char *rest[argc + 1];
     int nrest;
     Options o;
-    if (g.fallback) {
-        if (options_parse(&o, argc, argv, 2, "run", gui_usage) != 0 || !window_wanted(&o, argc, argv))
-            return cmd_run(argc, argv);
-    } else {
-        if (gui_args(argc, argv, rest, &nrest, &g) != 0)
-            return EXIT_USAGE;
-        int pr = options_parse(&o, nrest, rest, 2, "gui", gui_usage);
-        if (pr)
-            return pr > 0 ? EXIT_OK : EXIT_USAGE;
+    if (gui_args(argc, argv, rest, &nrest, &g) != 0)
+        return EXIT_USAGE;
+    int pr = options_parse(&o, nrest, rest, 2, g.fallback ? "run" : "gui", gui_usage);
+    if (pr) {
+        SDL_Quit();
+        return pr > 0 ? EXIT_OK : EXIT_USAGE;
     }
     return gui_main(&o, &g);
 }

@@ -116,7 +116,7 @@ static void layout_tlb(Layout *L, TlbGrid *t, const Tlb *tlb, SDL_Rect box, cons
     t->cell_w = t->grid.w / (int)t->cols;
     unsigned rows = tlb->sets * t->rows_per_set;
     int ch = t->grid.h / (int)(rows ? rows : 1);
-    int max_h = us + 4;
+    int max_h = 2 * us + 6;
     t->cell_h = ch > max_h ? max_h : ch < 6 ? 6 : ch;
     unsigned vis = (unsigned)(t->grid.h / (t->cell_h * (int)t->rows_per_set));
     t->vis_sets = vis < tlb->sets ? vis : tlb->sets;
@@ -145,7 +145,7 @@ static void layout_frames(Layout *L, const Fonts *f, size_t n)
     int us = f->lh[FONT_SMALL];
     SDL_Rect c = content(L, &L->frames_panel, us);
     L->frames_grid = rect(c.x, c.y, c.w, c.h - us - L->gap);
-    int max_w = 6 * f->cw[FONT_NORMAL];
+    int max_w = 9 * f->cw[FONT_NORMAL];
     L->fshown = 0;
     for (int cw = max_w; cw >= 5; cw--) {
         int ch = cw * 3 / 5 < 4 ? 4 : cw * 3 / 5;

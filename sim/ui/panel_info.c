@@ -5,13 +5,17 @@
 
 #include "ui.h"
 
-/* Lines for the step on show: its events so far, the playing one marked. */
-static int draw_current(const Painter *p, const Ui *ui, const Scene *sc, int x, int y, int w, int rows)
+/* Lines for the step on show in font f: its events so far, the playing one marked.
+ * When they do not fit, the first (the access) stays and the latest are shown. */
+static int draw_current(const Painter *p, const Ui *ui, const Scene *sc, FontId f, int x, int y, int w,
+                        int rows)
 {
     const Sim *sim = model_sim(&ui->m);
-    int lh = p->fonts->lh[FONT_NORMAL];
-    size_t n = sc->upto, first = n > (size_t)rows ? n - (size_t)rows : 0;
-    for (size_t i = first; i < n; i++) {
+    int lh = p->fonts->lh[f], cw = p->fonts->cw[f];
+    size_t n = sc->upto, skip_to = n > (size_t)rows && rows > 1 ? n - (size_t)rows + 1 : 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && i < skip_to)
+            continue;
         SimEvent e = ui->m.ev[i].ev;
         e.detail = ui->m.ev[i].detail;
         char words[256];
@@ -21,14 +25,15 @@ static int draw_current(const Painter *p, const Ui *ui, const Scene *sc, int x, 
             SDL_Rect band = { x - 2, y, w + 4, lh };
             fill(p, &band, (SDL_Color){ 242, 194, 60, 60 });
         }
-        int indent = e.kind == EV_ACCESS || e.kind == EV_SWITCH || e.kind == EV_SKIP ? 0 : 2;
-        SDL_Color c = tone_color(event_tone(&e));
-        if (indent == 0)
-            c = theme.accent;
-        int cw = p->fonts->cw[FONT_NORMAL];
+        bool head = e.kind == EV_ACCESS || e.kind == EV_SWITCH || e.kind == EV_SKIP;
+        int indent = head ? 2 : 4;
         if (playing)
-            text_draw(p, FONT_NORMAL, x, y, theme.accent, "\u25b6", 0);
-        text_draw(p, FONT_NORMAL, x + (indent + 2) * cw, y, c, words, w - (indent + 2) * cw);
+            text_draw(p, f, x, y, theme.accent, "\u25b6", 0);
+        if (i == 0 && skip_to > 1)
+            snprintf(words + strlen(words), sizeof words - strlen(words), "  (%zu line%s hidden)", skip_to - 1,
+                     skip_to - 1 == 1 ? "" : "s");
+        text_draw(p, f, x + indent * cw, y, head ? theme.accent : tone_color(event_tone(&e)), words,
+                  w - indent * cw);
         y += lh;
     }
     return y;
@@ -54,22 +59,31 @@ void draw_log(const Painter *p, const Ui *ui, const Scene *sc)
 {
     const SDL_Rect *r = &ui->L.log_panel;
     char head[96];
-    snprintf(head, sizeof head, "Step %llu, event by event", (unsigned long long)model_now(&ui->m));
+    uint64_t now = model_now(&ui->m);
+    snprintf(head, sizeof head, "Step %llu, event by event", (unsigned long long)now);
     panel(p, r, head);
-    int pad = ui->L.pad, lh = p->fonts->lh[FONT_NORMAL];
+    int pad = ui->L.pad;
     int x = r->x + pad, w = r->w - 2 * pad, y = r->y + p->fonts->lh[FONT_SMALL] + pad;
     int bottom = r->y + r->h - pad;
-    int rows = (bottom - y) / lh;
-    int keep = model_now(&ui->m) > 1 ? (rows / 3 < 4 ? rows / 3 : 4) : 0;
+    int keep = now > 1 ? 3 : 0;          /* lines kept for earlier steps */
+    FontId f = FONT_NORMAL;
+    if ((int)sc->upto + keep + 1 > (bottom - y) / p->fonts->lh[FONT_NORMAL])
+        f = FONT_SMALL;
+    int lh = p->fonts->lh[f], rows = (bottom - y) / lh;
+    if (keep && (int)sc->upto + keep + 1 > rows)
+        keep = rows - (int)sc->upto - 1 > 1 ? rows - (int)sc->upto - 1 : 1;
     if (!sc->upto) {
-        text_draw(p, FONT_NORMAL, x, y, theme.dim, model_now(&ui->m) ? "(nothing happened)" :
+        text_draw(p, FONT_NORMAL, x, y, theme.dim, now ? "(nothing happened)" :
                   "Nothing yet: step with \u2192 or Space, run with Enter, H for help.", w);
         y += lh;
     }
-    y = draw_current(p, ui, sc, x, y, w, rows - keep - 1);
-    if (model_now(&ui->m) > 1 && y + 2 * lh <= bottom) {
+    y = draw_current(p, ui, sc, f, x, y, w, rows - keep - (keep ? 1 : 0));
+    if (keep && y + lh + p->fonts->lh[FONT_SMALL] <= bottom) {
         hline(p, x, x + w, y + lh / 2, theme.border);
-        text_draw(p, FONT_SMALL, x, y + 2, theme.dim, "earlier steps", 0);
+        int tw = text_width(p->fonts, FONT_SMALL, " earlier steps ");
+        SDL_Rect lab = { x + w - tw - pad, y, tw, lh };
+        fill(p, &lab, theme.panel);
+        text_center(p, FONT_SMALL, &lab, theme.dim, "earlier steps");
         draw_earlier(p, ui, x, y + lh, w, bottom);
     }
 }

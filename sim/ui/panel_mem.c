@@ -44,13 +44,21 @@ static long lit_set(const Ui *ui, const Scene *sc, SimTlb k, bool *hit, unsigned
     return tlb_set_of(t, sc->va, shift);
 }
 
+/* "page->frame", and below it when there is room the entry's permissions and ASID. */
 static void tlb_cell_text(const Painter *p, const SDL_Rect *r, const TlbEntry *e, SDL_Color c)
 {
-    char s[48];
-    snprintf(s, sizeof s, "%" PRIx64 "\u2192%" PRIu64 "%s", e->tag, e->pfn, (e->flags & PTE_G) ? "G" : "");
+    char s[48], t[48];
+    snprintf(s, sizeof s, "%" PRIx64 "\u2192%" PRIu64, e->tag, e->pfn);
+    snprintf(t, sizeof t, "%c%c%c%c%c a%u", e->flags & PTE_R ? 'R' : '-', e->flags & PTE_W ? 'W' : '-',
+             e->flags & PTE_X ? 'X' : '-', e->flags & PTE_D ? 'D' : '-', e->flags & PTE_G ? 'G' : '-', e->asid);
     int lh = p->fonts->lh[FONT_SMALL];
-    if (r->h >= lh && r->w > 3 * p->fonts->cw[FONT_SMALL])
-        text_draw(p, FONT_SMALL, r->x + 3, r->y + (r->h - lh) / 2, c, s, r->w - 4);
+    if (r->h < lh || r->w <= 3 * p->fonts->cw[FONT_SMALL])
+        return;
+    bool two = r->h >= 2 * lh + 2;
+    int y = r->y + (r->h - (two ? 2 : 1) * lh) / 2;
+    text_draw(p, FONT_SMALL, r->x + 3, y, c, s, r->w - 4);
+    if (two)
+        text_draw(p, FONT_SMALL, r->x + 3, y + lh, mix(c, theme.panel, 0.3f), t, r->w - 4);
 }
 
 /* One entry's cell: empty, valid, the hit (green) or the entry just filled (blue). */
@@ -114,7 +122,7 @@ static void draw_tlb(const Painter *p, const Ui *ui, const Scene *sc, SimTlb k)
 void draw_tlbs(const Painter *p, const Ui *ui, const Scene *sc)
 {
     const Sim *sim = model_sim(&ui->m);
-    panel(p, &ui->L.tlb_panel, "TLB: set = page number mod sets; cell = page\u2192frame");
+    panel(p, &ui->L.tlb_panel, "TLB: page\u2192frame, by set");
     bool any = false;
     for (int k = 0; k < SIM_TLBS; k++) {
         if (ui->L.tlb[k].present) {
@@ -205,22 +213,28 @@ static void frame_marks(const Painter *p, const SDL_Rect *r, bool ref, bool dirt
     }
 }
 
-static void frame_text(const Painter *p, const SDL_Rect *r, const Frame *f, pfn_t pfn, const Geometry *g)
+/* The frame number, then what it holds (a table's level or a page's number), then
+ * whose it is, as many lines as fit; the bottom 3 pixels stay clear. */
+static void frame_text(const Painter *p, const SDL_Rect *r, const Frame *f, pfn_t pfn, const Sim *sim)
 {
+    const Geometry *g = &sim_machine(sim)->geo;
     int lh = p->fonts->lh[FONT_SMALL], cw = p->fonts->cw[FONT_SMALL];
-    char a[24], b[24];
-    snprintf(a, sizeof a, "%" PRIu64, pfn);
+    const Process *pr = f->kind == FRAME_FREE ? NULL : sim_proc_by_pid(sim, f->pid);
+    char l[3][40];
+    snprintf(l[0], sizeof l[0], "%" PRIu64, pfn);
     if (f->kind == FRAME_TABLE)
-        snprintf(b, sizeof b, "%s", geo_level_name(g, f->level));
+        snprintf(l[1], sizeof l[1], "%s", geo_level_name(g, f->level));
     else if (f->kind == FRAME_DATA)
-        snprintf(b, sizeof b, "%" PRIx64, f->va >> g->page_shift);
+        snprintf(l[1], sizeof l[1], "pg %" PRIx64, f->va >> g->page_shift);
     else
-        b[0] = '\0';
+        l[1][0] = '\0';
+    snprintf(l[2], sizeof l[2], "%.32s", pr ? pr->name : "");
     SDL_Color c = f->kind == FRAME_FREE ? theme.dim : theme.text;
-    if (r->h >= lh + 6 && r->w >= 2 * cw + 6)
-        text_draw(p, FONT_SMALL, r->x + 3, r->y + 2, c, a, r->w - 4 - r->h / 4);
-    if (r->h >= 2 * lh + 6 && b[0])
-        text_draw(p, FONT_SMALL, r->x + 3, r->y + 2 + lh, c, b, r->w - 4);
+    if (r->w < 2 * cw + 6)
+        return;
+    for (int i = 0; i < 3 && r->h >= (i + 1) * lh + 6; i++)
+        text_draw(p, FONT_SMALL, r->x + 3, r->y + 2 + i * lh, i ? mix(c, theme.panel, 0.25f) : c, l[i],
+                  r->w - 4 - (i == 0 ? r->h / 4 + 2 : 0));
 }
 
 /* Outlines: the clock hand, the frame this step reached, the frame it evicted. */
@@ -267,10 +281,10 @@ static void frames_legend(const Painter *p, const Ui *ui)
     int y = ui->L.frames_panel.y + ui->L.frames_panel.h - ui->L.pad - p->fonts->lh[FONT_SMALL];
     int x = g->x, cw = p->fonts->cw[FONT_SMALL];
     struct { SDL_Color c; const char *s; } items[] = {
-        { owner_color(1), "\u25a0 data (owner's colour)  " }, { table_color(1), "\u25a0 page table  " },
-        { theme.free_frame, "\u25a0 free  " }, { theme.text, "\u25cf referenced  " },
-        { theme.evict, "\u25b2 dirty  " }, { theme.accent, "\u25a1 clock hand  " },
-        { theme.hit, "\u25a1 reached  " }, { theme.evict, "\u25a1 evicted" },
+        { owner_color(1), "\u25a0 data " }, { mix(table_color(1), theme.text, 0.2f), "\u25a0 table " },
+        { theme.free_frame, "\u25a0 free " }, { theme.text, "\u25cf referenced " },
+        { theme.evict, "\u25b2 dirty " }, { theme.accent, "\u25a1 clock hand " },
+        { theme.hit, "\u25a1 reached " }, { theme.evict, "\u25a1 evicted" },
     };
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         int w = text_width(p->fonts, FONT_SMALL, items[i].s);
@@ -289,7 +303,6 @@ void draw_frames(const Painter *p, const Ui *ui, const Scene *sc)
     const Sim *sim = model_sim(&ui->m);
     const FramePool *fp = sim_frames(sim);
     const Policy *pol = sim_policy(sim);
-    const Geometry *g = &sim_machine(sim)->geo;
     frames_heading(p, ui);
     for (pfn_t pfn = 0; pfn < ui->L.fshown; pfn++) {
         SDL_Rect r;
@@ -298,7 +311,7 @@ void draw_frames(const Painter *p, const Ui *ui, const Scene *sc)
         fill(p, &r, frame_color(ui, sc, f, pfn));
         if (f->kind == FRAME_DATA)
             frame_marks(p, &r, policy_referenced(pol, pfn), f->dirty);
-        frame_text(p, &r, f, pfn, g);
+        frame_text(p, &r, f, pfn, sim);
     }
     for (pfn_t pfn = 0; pfn < ui->L.fshown; pfn++) {
         SDL_Rect r;
@@ -349,16 +362,17 @@ static const char *state_name(ProcState s)
 static void draw_swap(const Painter *p, const Ui *ui)
 {
     const Swap *sw = sim_swap(model_sim(&ui->m));
+    bool unlimited = sim_machine(model_sim(&ui->m))->swap.slots == SWAP_UNLIMITED;
     const SDL_Rect *b = &ui->L.swap_bar;
     char s[96];
-    if (sw->limit == SWAP_UNLIMITED)
+    if (unlimited)
         snprintf(s, sizeof s, "swap: %llu slots used (no limit)", (unsigned long long)sw->used);
     else
         snprintf(s, sizeof s, "swap: %llu of %llu slots used", (unsigned long long)sw->used,
                  (unsigned long long)sw->limit);
     int lh = p->fonts->lh[FONT_SMALL];
     text_draw(p, FONT_SMALL, b->x, b->y - lh - 1, theme.dim, s, b->w);
-    uint64_t n = sw->limit == SWAP_UNLIMITED ? (sw->created > 16 ? sw->created : 16) : sw->limit;
+    uint64_t n = unlimited ? (sw->created > 16 ? sw->created : 16) : sw->limit;
     fill(p, b, mix(theme.panel, theme.bg, 0.6f));
     if (!n)
         return;
@@ -374,37 +388,46 @@ static void draw_swap(const Painter *p, const Ui *ui)
     }
 }
 
+/* One row of the process table (also its heading, with pr NULL). */
+static void proc_row(const Sim *sim, const Process *pr, char *s, size_t len)
+{
+    if (!pr) {
+        snprintf(s, len, "%-4s %-8s %-7s %4s %4s %3s %4s", "PID", "NAME", "STATE", "RSS", "SWAP", "PT", "OOM");
+        return;
+    }
+    snprintf(s, len, "%-4d %-8.8s %-7s %4llu %4llu %3llu %4u", pr->pid, pr->name, state_name(pr->state),
+             (unsigned long long)pr->rss, (unsigned long long)pr->swap, (unsigned long long)pr->pt_pages,
+             sim_oom_score(sim, pr));
+}
+
 void draw_procs(const Painter *p, const Ui *ui, const Scene *sc)
 {
     const Sim *sim = model_sim(&ui->m);
     const SDL_Rect *r = &ui->L.procs_panel;
-    panel(p, r, "Processes (pages)");
-    int lh = p->fonts->lh[FONT_NORMAL], x = r->x + ui->L.pad, w = r->w - 2 * ui->L.pad;
+    panel(p, r, "Processes (counts in pages)");
+    char s[160];
+    proc_row(sim, NULL, s, sizeof s);
+    int x = r->x + ui->L.pad, w = r->w - 2 * ui->L.pad;
+    FontId f = text_width(p->fonts, FONT_NORMAL, s) + 3 * p->fonts->cw[FONT_NORMAL] <= w ? FONT_NORMAL : FONT_SMALL;
+    int lh = p->fonts->lh[f], cw = p->fonts->cw[f], tx = x + 3 * cw;
     int y = r->y + p->fonts->lh[FONT_SMALL] + ui->L.pad;
     int bottom = ui->L.swap_bar.y - p->fonts->lh[FONT_SMALL] - ui->L.pad;
-    char s[160];
-    snprintf(s, sizeof s, "%-4s %-8s %-7s %4s %4s %3s %4s", "PID", "NAME", "STATE", "RSS", "SWAP", "PT", "OOM");
-    int hx = x + lh / 2 + 2 + 2 * p->fonts->cw[FONT_NORMAL];
-    text_draw(p, FONT_NORMAL, hx, y, theme.dim, s, x + w - hx);
+    text_draw(p, f, tx, y, theme.dim, s, x + w - tx);
     y += lh;
     const Process *cur = sim_current(sim);
     for (size_t i = 0; i < sim_nprocs(sim) && y + lh <= bottom; i++) {
         const Process *pr = sim_proc(sim, i);
         SDL_Rect sw = { x, y + lh / 4, lh / 2, lh / 2 };
         fill(p, &sw, owner_color(pr->pid));
-        snprintf(s, sizeof s, "%-4d %-8.8s %-7s %4llu %4llu %3llu %4u", pr->pid, pr->name,
-                 state_name(pr->state), (unsigned long long)pr->rss, (unsigned long long)pr->swap,
-                 (unsigned long long)pr->pt_pages, sim_oom_score(sim, pr));
+        if (pr == cur)
+            text_draw(p, f, x + cw, y, theme.accent, "\u25b6", 0);
+        proc_row(sim, pr, s, sizeof s);
         bool dead = pr->state != PROC_RUNNING;
         bool hot = sc->killed && pr->pid == sc->killed_pid;
-        int cw = p->fonts->cw[FONT_NORMAL];
-        if (pr == cur)
-            text_draw(p, FONT_NORMAL, x + lh / 2 + 2, y, theme.accent, "\u25b6", 0);
-        text_draw(p, FONT_NORMAL, x + lh / 2 + 2 + 2 * cw, y, hot ? theme.segv : dead ? theme.dim : theme.text,
-                  s, w - lh / 2 - 2 - 2 * cw);
+        text_draw(p, f, tx, y, hot ? theme.segv : dead ? theme.dim : theme.text, s, x + w - tx);
         y += lh;
         if (dead && pr->exit_reason[0] && y + lh <= bottom) {
-            text_draw(p, FONT_SMALL, x + lh, y, theme.dim, pr->exit_reason, w - lh);
+            text_draw(p, FONT_SMALL, tx, y, theme.dim, pr->exit_reason, x + w - tx);
             y += p->fonts->lh[FONT_SMALL] + 1;
         }
     }

@@ -161,7 +161,8 @@ static unsigned leaf_level(const Geometry *g, const Chain *c)
     return g->levels - 1;
 }
 
-static void box_lines(const Painter *p, const SDL_Rect *r, SDL_Color c, const char *const *lines, int n)
+static void box_lines(const Painter *p, const SDL_Rect *r, SDL_Color c, SDL_Color head,
+                      const char *const *lines, int n)
 {
     FontId f = FONT_NORMAL;
     for (int i = 0; i < n; i++)
@@ -169,7 +170,7 @@ static void box_lines(const Painter *p, const SDL_Rect *r, SDL_Color c, const ch
             f = FONT_SMALL;
     int lh = p->fonts->lh[f], y = r->y + (r->h - n * lh) / 2;
     for (int i = 0; i < n; i++)
-        text_draw(p, f, r->x + 4, y + i * lh, i == 0 ? theme.dim : c, lines[i], r->w - 6);
+        text_draw(p, f, r->x + 4, y + i * lh, i == 0 ? head : c, lines[i], r->w - 6);
 }
 
 static void draw_root(const Painter *p, const Ui *ui, const Scene *sc, const Chain *c, const Geometry *g)
@@ -177,7 +178,7 @@ static void draw_root(const Painter *p, const Ui *ui, const Scene *sc, const Cha
     const SDL_Rect *r = &ui->L.root_box;
     const Process *pr = sim_proc_by_pid(model_sim(&ui->m), sc->pid);
     char a[64], b[64], d[64];
-    snprintf(a, sizeof a, "%s (%s)", root_register(g), pr ? pr->name : "none");
+    snprintf(a, sizeof a, "%s (%.40s)", root_register(g), pr ? pr->name : "none");
     if (c->root != PFN_NONE && (sc->access || sc->switched)) {
         snprintf(b, sizeof b, "= 0x%" PRIx64, (paddr_t)c->root << g->page_shift);
         snprintf(d, sizeof d, "%s in frame %" PRIu64, g->levels ? geo_level_name(g, 0) : "", c->root);
@@ -188,7 +189,7 @@ static void draw_root(const Painter *p, const Ui *ui, const Scene *sc, const Cha
     fill(p, r, mix(theme.panel, theme.bg, 0.5f));
     outline(p, r, sc->nread ? theme.accent : theme.border, 1);
     const char *lines[3] = { a, b, d };
-    box_lines(p, r, theme.text, lines, 3);
+    box_lines(p, r, theme.text, theme.dim, lines, 3);
 }
 
 /* One level's box: its entry's address, value and flags, or why it was not read. */
@@ -222,7 +223,8 @@ static void draw_level(const Painter *p, const Ui *ui, const Scene *sc, const Ch
         d[0] = '\0';
     }
     SDL_Rect in = { r->x + 4, r->y, r->w - 4, r->h };
-    box_lines(p, &in, l < c->n ? theme.text : theme.dim, lines, l < c->n || sc->access ? 3 : 1);
+    box_lines(p, &in, l < c->n ? theme.text : theme.dim, faulted ? theme.text : theme.dim, lines,
+              l < c->n || sc->access ? 3 : 1);
     outline(p, r, reading_level(ui, sc) == (int)l ? theme.accent : faulted ? theme.fault : theme.border,
             reading_level(ui, sc) == (int)l ? 3 : 1);
 }
@@ -249,7 +251,7 @@ static void draw_pa(const Painter *p, const Ui *ui, const Scene *sc, const Geome
     }
     fill(p, r, bgc);
     outline(p, r, sc->translated ? theme.hit : theme.border, 1);
-    box_lines(p, r, c, lines, 3);
+    box_lines(p, r, c, sc->translated || sc->segv ? theme.text : theme.dim, lines, 3);
 }
 
 /* Arrows: register -> first table -> ... -> frame, lit up to where the walk is. */

@@ -180,12 +180,16 @@ void event_words(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
     }
 }
 
-/* Appends ", what" to a summary. */
+/* Appends ", what" to a summary, cutting it at the buffer's end. */
 static void add(char *buf, size_t len, const char *what)
 {
     size_t n = strlen(buf);
-    if (n + 3 < len)
-        snprintf(buf + n, len - n, "%s%s", n ? ", " : "", what);
+    const char *sep = n ? ", " : "";
+    for (const char *s = sep; *s && n + 1 < len; s++)
+        buf[n++] = *s;
+    for (const char *s = what; *s && n + 1 < len; s++)
+        buf[n++] = *s;
+    buf[n] = '\0';
 }
 
 void step_summary(const Sim *sim, const UiEvent *ev, size_t n, uint64_t step, LogLine *out)

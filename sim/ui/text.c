@@ -151,28 +151,32 @@ void fonts_close(Fonts *f)
     memset(f->ttf, 0, sizeof f->ttf);
 }
 
-/* Renders every glyph white into one surface of cw x lh cells. */
-static SDL_Surface *atlas_surface(TTF_Font *font, int cw, int lh)
+/* Renders every glyph white into one surface of cw x *ch cells; *ch is the tallest
+ * glyph (an underscore may reach below the line height), tops aligned. */
+static SDL_Surface *atlas_surface(TTF_Font *font, int cw, int *ch)
 {
-    int rows = (NGLYPHS + ATLAS_COLS - 1) / ATLAS_COLS;
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, ATLAS_COLS * cw, rows * lh, 32,
-                                                    SDL_PIXELFORMAT_ARGB8888);
-    if (!s)
-        return NULL;
-    SDL_FillRect(s, NULL, 0);
+    SDL_Surface *g[NGLYPHS];
     SDL_Color white = { 255, 255, 255, 255 };
     for (int i = 0; i < NGLYPHS; i++) {
         Uint32 cp = glyph_cp(i);
-        if (cp == ' ' || !TTF_GlyphIsProvided32(font, cp))
+        g[i] = cp != ' ' && TTF_GlyphIsProvided32(font, cp) ? TTF_RenderGlyph32_Blended(font, cp, white) : NULL;
+        if (g[i] && g[i]->h > *ch)
+            *ch = g[i]->h;
+    }
+    int rows = (NGLYPHS + ATLAS_COLS - 1) / ATLAS_COLS;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, ATLAS_COLS * cw, rows * *ch, 32,
+                                                    SDL_PIXELFORMAT_ARGB8888);
+    if (s)
+        SDL_FillRect(s, NULL, 0);
+    for (int i = 0; i < NGLYPHS; i++) {
+        if (!g[i])
             continue;
-        SDL_Surface *g = TTF_RenderGlyph32_Blended(font, cp, white);
-        if (!g)
-            continue;
-        SDL_SetSurfaceBlendMode(g, SDL_BLENDMODE_NONE);
-        SDL_Rect src = { 0, 0, g->w < cw ? g->w : cw, g->h < lh ? g->h : lh };
-        SDL_Rect dst = { (i % ATLAS_COLS) * cw, (i / ATLAS_COLS) * lh, src.w, src.h };
-        SDL_BlitSurface(g, &src, s, &dst);
-        SDL_FreeSurface(g);
+        SDL_SetSurfaceBlendMode(g[i], SDL_BLENDMODE_NONE);
+        SDL_Rect src = { 0, 0, g[i]->w < cw ? g[i]->w : cw, g[i]->h };
+        SDL_Rect dst = { (i % ATLAS_COLS) * cw, (i / ATLAS_COLS) * *ch, src.w, src.h };
+        if (s)
+            SDL_BlitSurface(g[i], &src, s, &dst);
+        SDL_FreeSurface(g[i]);
     }
     return s;
 }
@@ -187,7 +191,7 @@ int painter_init(Painter *p, SDL_Renderer *r, const Fonts *f, char *err, size_t 
         a->cw = f->cw[i];
         a->lh = f->lh[i];
         a->cols = ATLAS_COLS;
-        SDL_Surface *s = atlas_surface(f->ttf[i], a->cw, a->lh);
+        SDL_Surface *s = atlas_surface(f->ttf[i], a->cw, &a->lh);
         a->tex = s ? SDL_CreateTextureFromSurface(r, s) : NULL;
         SDL_FreeSurface(s);
         if (!a->tex) {

@@ -72,7 +72,7 @@ void fonts_close(Fonts *f);
 
 typedef struct Atlas {
     SDL_Texture *tex;        /* every glyph we draw, white, in cells of cw x lh */
-    int cw, lh, cols;
+    int cw, lh, cols;        /* lh: the tallest glyph, at least the line height */
 } Atlas;
 
 /* Text drawing for one renderer (a window's or an offscreen one). */
