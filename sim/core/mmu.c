@@ -85,6 +85,17 @@ static void walk_start(Walk *w)
     w->pfn = w->page_pfn = PFN_NONE;
 }
 
+/* Reads level l's entry for va from the table at table_pa, recording it in w. */
+static inline pte_t read_level(const Geometry *g, const FramePool *mem, Walk *w, unsigned l,
+                               paddr_t table_pa, vaddr_t va)
+{
+    w->level = l;
+    w->nread = l + 1;
+    w->table_pa[l] = table_pa;
+    w->pte_pa[l] = table_pa + (paddr_t)geo_index(g, l, va) * g->pte_size;
+    return w->pte[l] = mem_read(mem, w->pte_pa[l], g->pte_size);
+}
+
 /* Whether an entry with flags fl read at level l maps memory (see pte_is_leaf). */
 static inline bool is_leaf(const Geometry *g, unsigned fl, unsigned l)
 {
@@ -105,12 +116,7 @@ WalkStatus mmu_walk(const Geometry *g, FramePool *mem, pfn_t root, vaddr_t va,
     paddr_t table = root << g->page_shift;
     unsigned flags = 0;
     for (unsigned l = 0; l < g->levels; l++) {
-        w->level = l;
-        w->nread = l + 1;
-        w->table_pa[l] = table;
-        w->pte_pa[l] = table + (paddr_t)geo_index(g, l, va) * g->pte_size;
-        pte_t pte = mem_read(mem, w->pte_pa[l], g->pte_size);
-        w->pte[l] = pte;
+        pte_t pte = read_level(g, mem, w, l, table, va);
         unsigned fl = pte_flags(g, pte);
         if (!(fl & PTE_V))
             return fail(w, WALK_NOT_PRESENT);
@@ -147,11 +153,7 @@ WalkStatus mmu_lookup(const Geometry *g, const FramePool *mem, pfn_t root, vaddr
     paddr_t table = root << g->page_shift;
     unsigned flags = 0;
     for (unsigned l = 0; l < g->levels; l++) {
-        w->level = l;
-        w->nread = l + 1;
-        w->table_pa[l] = table;
-        w->pte_pa[l] = table + (paddr_t)geo_index(g, l, va) * g->pte_size;
-        pte_t pte = w->pte[l] = mem_read(mem, w->pte_pa[l], g->pte_size);
+        pte_t pte = read_level(g, mem, w, l, table, va);
         unsigned fl = pte_flags(g, pte);
         if (!(fl & PTE_V))
             return fail(w, WALK_NOT_PRESENT);
