@@ -515,6 +515,28 @@ static void test_local_scope(void)
     world_fini(&w);
 }
 
+/* The cost model: every reference pays a TLB lookup and a memory access, every entry
+ * a walk reads a memory access, every fault its kernel time; so the effective access
+ * time is the textbook's EAT. Checked on a run with hits, misses and both faults. */
+static void test_cycles_are_the_eat_formula(void)
+{
+    MachineConfig m = machine(ARCH_X86_64, 6);
+    m.timing.tlb = 2;
+    m.timing.memory = 50;
+    m.timing.minor_fault = 700;
+    m.timing.major_fault = 90000;
+    World w;
+    world_init(&w, &m);
+    world_trace(&w, "X 0x400000\nR 0x600000\nR 0x600008\nW 0x601000\nR 0x400010\nR 0x602000\n");
+    CU_ASSERT_EQUAL(world_run(&w), STEP_END);
+    const SimStats *st = sim_stats(w.sim);
+    CU_ASSERT(st->tlb_hits > 0 && st->minor_faults > 0 && st->major_faults > 0);
+    uint64_t want = st->references * (2 + 50) + st->walk_reads * 50 +
+                    st->minor_faults * 700 + st->major_faults * 90000;
+    CU_ASSERT_EQUAL(st->cycles, want);
+    world_fini(&w);
+}
+
 void suite_sim(void);
 void suite_sim(void)
 {
@@ -541,5 +563,6 @@ void suite_sim(void)
         { "split ITLB and a second-level TLB", test_tlb_hierarchy },
         { "switch to a dead process", test_switch_to_dead_process },
         { "opt sees the future", test_opt_sees_the_future },
-        { "local replacement", test_local_scope });
+        { "local replacement", test_local_scope },
+        { "cycles follow the effective-access-time formula", test_cycles_are_the_eat_formula });
 }
