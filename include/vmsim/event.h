@@ -25,7 +25,7 @@ typedef enum {
     EV_SEGV,         /* the process is killed: detail says why */
     EV_SKIP,         /* an event of a dead or unknown process is skipped */
     EV_SWITCH,       /* pid becomes the running process */
-    EV_KILL,         /* process pid released its frames: count pages freed */
+    EV_KILL,         /* process pid released its memory: count pages, level table pages */
     EV_OOM,          /* out of memory: detail is one line of the kernel's report */
     EV_SYSCALL,      /* a process event: detail says what and its result */
     EV_NOTE          /* something the MMU cannot see (use after free): detail */

@@ -14,7 +14,7 @@
 
 typedef struct History History;
 
-/* Takes ownership of sim (whose trace t must be set and stay open) and snapshots its
+/* Takes ownership of sim (whose trace t, if any, must be set and stay open) and snapshots its
  * current state. every = 0 picks 10000; max_snapshots = 0 picks 64. NULL when out of
  * memory (sim is then destroyed). */
 History *history_create(Sim *sim, TraceReader *t, uint64_t every, size_t max_snapshots);

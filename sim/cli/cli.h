@@ -68,6 +68,9 @@ void textlog_event(void *ctx, const SimEvent *ev);
 void textlog_flush(TextLog *l);    /* writes the last step (if it qualifies) */
 void textlog_fini(TextLog *l);
 
+/* The address split as "9+9+9+9+12": index bits per level, then the offset. */
+void report_split_words(const Geometry *g, char *buf, size_t len);
+
 /* Reports. */
 void report_text(FILE *out, const Session *s);
 void report_json_begin(FILE *out, const Session *s);

@@ -28,8 +28,7 @@ static const char *event_name(TraceKind k)
     return (unsigned)k < sizeof names / sizeof names[0] && names[k] ? names[k] : "event";
 }
 
-/* "9+9+9+9+12" */
-static void split_words(const Geometry *g, char *buf, size_t len)
+void report_split_words(const Geometry *g, char *buf, size_t len)
 {
     size_t n = 0;
     buf[0] = '\0';
@@ -50,7 +49,7 @@ static void tlb_words(char *buf, size_t len, unsigned entries, unsigned ways, Tl
 static void text_machine(FILE *out, const MachineConfig *m)
 {
     char split[64];
-    split_words(&m->geo, split, sizeof split);
+    report_split_words(&m->geo, split, sizeof split);
     fprintf(out, "machine   %s, %u levels (%s bits), %" PRIu64 "-byte pages\n", arch_name(m->geo.arch),
             m->geo.levels, split, geo_page_size(&m->geo));
     char words[96];

@@ -155,16 +155,6 @@ static void size_words(uint64_t bytes, char *buf, size_t len)
     snprintf(buf, len, "%" PRIu64 " %s", bytes, units[u]);
 }
 
-/* "9+9+9+9+12" */
-static void split_words(const Geometry *g, char *buf, size_t len)
-{
-    size_t n = 0;
-    buf[0] = '\0';
-    for (unsigned l = 0; l < g->levels && n < len; l++)
-        n += (size_t)snprintf(buf + n, len - n, "%u+", g->level_bits[l]);
-    if (n < len)
-        snprintf(buf + n, len - n, "%u", g->page_shift);
-}
 
 /* The low width bits of v, most significant first. buf holds 65 bytes. */
 static void binary(uint64_t v, unsigned width, char *buf)
@@ -441,7 +431,7 @@ static void print_va(Stepper *st, const char *addr)
     if (!target_of(st, "va", addr, &va, &p))
         return;
     char split[64];
-    split_words(g, split, sizeof split);
+    report_split_words(g, split, sizeof split);
     if (addr)
         printf("0x%" PRIx64 " in %s's address space: %u-bit addresses split %s\n", va, p->name,
                g->va_bits, split);
@@ -1335,7 +1325,7 @@ static void banner(const Stepper *st)
     const MachineConfig *m = sim_machine(live(st));
     const Geometry *g = &m->geo;
     char split[64], page[32];
-    split_words(g, split, sizeof split);
+    report_split_words(g, split, sizeof split);
     size_words(geo_page_size(g), page, sizeof page);
     if (st->s.sc.title)
         printf("%s\n", st->s.sc.title);

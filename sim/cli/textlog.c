@@ -102,7 +102,8 @@ static void log_event(TextLog *l, const SimEvent *ev)
     case EV_TRANSLATED: add(l, "  -> physical 0x%" PRIx64, ev->pa); break;
     case EV_SEGV:      add(l, "  %s: %s killed: %s", signal_words(ev->fault), proc_name(sim, ev->pid),
                            ev->detail); l->faulted = 1; break;
-    case EV_KILL:      add(l, "  %s's memory released: %" PRIu64 " pages", proc_name(sim, ev->pid), ev->count); break;
+    case EV_KILL:      add(l, "  %s's memory released: %" PRIu64 " pages and %u page-table pages",
+                           proc_name(sim, ev->pid), ev->count, ev->level); break;
     case EV_SKIP:      add(l, "  skipped: %s is dead (%s)", proc_name(sim, ev->pid), ev->detail); break;
     case EV_OOM:       add(l, "  kernel: %s", ev->detail); l->faulted = 1; break;
     case EV_NOTE:      add(l, "  note: %s", ev->detail); l->faulted = 1; break;

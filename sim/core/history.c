@@ -25,8 +25,9 @@ static int take_snapshot(History *h)
     Sim *copy = sim_clone(h->live);
     if (!copy)
         return -1;
+    TracePos none = { 0, 0, 0 };
     h->snaps[h->n++] = (Snapshot){ .step = sim_stats(h->live)->steps, .sim = copy,
-                                   .pos = trace_tell(h->trace) };
+                                   .pos = h->trace ? trace_tell(h->trace) : none };
     return 0;
 }
 
@@ -104,7 +105,7 @@ static int restore(History *h, size_t i, char *err, size_t errlen)
                  (unsigned long long)h->snaps[i].step);
         return -1;
     }
-    if (trace_seek(h->trace, h->snaps[i].pos, err, errlen) != 0) {
+    if (h->trace && trace_seek(h->trace, h->snaps[i].pos, err, errlen) != 0) {
         sim_destroy(copy);
         return -1;
     }
@@ -125,8 +126,6 @@ StepStatus history_goto(History *h, uint64_t step, char *err, size_t errlen)
         if (restore(h, i, err, errlen) != 0)
             return STEP_ERROR;
     }
-    if (step == history_now(h))
-        sim_set_observer(h->live, obs, ctx);
     sim_set_observer(h->live, NULL, NULL);
     StepStatus r = STEP_OK;
     while (r == STEP_OK && history_now(h) < step) {

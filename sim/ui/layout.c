@@ -145,7 +145,7 @@ static void layout_frames(Layout *L, const Fonts *f, size_t n)
     int us = f->lh[FONT_SMALL];
     SDL_Rect c = content(L, &L->frames_panel, us);
     L->frames_grid = rect(c.x, c.y, c.w, c.h - us - L->gap);
-    int max_w = 9 * f->cw[FONT_NORMAL];
+    int max_w = 12 * f->cw[FONT_NORMAL];
     L->fshown = 0;
     for (int cw = max_w; cw >= 5; cw--) {
         int ch = cw * 3 / 5 < 4 ? 4 : cw * 3 / 5;
@@ -186,11 +186,11 @@ void layout_compute(Layout *L, int w, int h, const Fonts *f, const Sim *sim)
     int ps = f->lh[FONT_SMALL];
     L->swap_bar = rect(L->procs_panel.x + L->pad, L->procs_panel.y + L->procs_panel.h - L->pad - ps,
                        L->procs_panel.w - 2 * L->pad, ps);
-    int by = y + mid, bh = h - by - L->pad / 2, lw = W * 55 / 100;
+    int by = y + mid, bh = h - by - L->pad / 2, lw = W * 62 / 100;
     L->log_panel = rect(x, by, lw - L->pad / 2, bh);
     L->stats_panel = rect(x + lw, by, W - lw, bh);
     SDL_Rect sc = content(L, &L->stats_panel, ps);
-    int lines = 4 * f->lh[FONT_NORMAL] + L->pad;
+    int lines = 6 * f->lh[FONT_NORMAL] + L->pad;
     L->chart = rect(sc.x, sc.y + lines, sc.w, sc.h - lines - ps - L->gap);
     layout_tlbs(L, f, sim);
     layout_frames(L, f, sim_frames(sim)->nframes);

@@ -5,38 +5,53 @@
 
 #include "ui.h"
 
-/* Lines for the step on show in font f: its events so far, the playing one marked.
- * When they do not fit, the first (the access) stays and the latest are shown. */
-static int draw_current(const Painter *p, const Ui *ui, const Scene *sc, FontId f, int x, int y, int w,
-                        int rows)
+/* One event line at x, y: the playing one banded and marked. */
+static void event_line(const Painter *p, const Ui *ui, const Scene *sc, FontId f, size_t i, int x, int y,
+                       int w, const char *extra)
 {
     const Sim *sim = model_sim(&ui->m);
     int lh = p->fonts->lh[f], cw = p->fonts->cw[f];
-    size_t n = sc->upto, skip_to = n > (size_t)rows && rows > 1 ? n - (size_t)rows + 1 : 0;
+    SimEvent e = ui->m.ev[i].ev;
+    e.detail = ui->m.ev[i].detail;
+    char words[320];
+    event_words(sim, &e, words, sizeof words);
+    if (extra)
+        snprintf(words + strlen(words), sizeof words - strlen(words), "%s", extra);
+    bool playing = (long)i == sc->cur;
+    if (playing) {
+        SDL_Rect band = { x - 2, y, w + 4, lh };
+        fill(p, &band, (SDL_Color){ 242, 194, 60, 60 });
+        text_draw(p, f, x, y, theme.accent, "\u25b6", 0);
+    }
+    bool head = e.kind == EV_ACCESS || e.kind == EV_SWITCH || e.kind == EV_SKIP;
+    int indent = head ? 1 : 3;
+    text_draw(p, f, x + indent * cw, y, head ? theme.accent : tone_color(event_tone(&e)), words, w - indent * cw);
+}
+
+/* The step on show, event by event, in up to `cols` columns of `rows` lines. When
+ * they do not all fit, the first line (the access) stays and the latest are shown.
+ * Returns the y below the lines. */
+static int draw_current(const Painter *p, const Ui *ui, const Scene *sc, FontId f, int x, int y, int w,
+                        int rows, int cols)
+{
+    int lh = p->fonts->lh[f], gap = 2 * p->fonts->cw[f];
+    size_t n = sc->upto, room = (size_t)(rows * cols);
+    if (rows < 1 || !n)
+        return y;
+    size_t skip_to = n > room && room > 1 ? n - room + 1 : 0, shown = n > room ? room : n;
+    int per = (int)((shown + (size_t)cols - 1) / (size_t)cols);
+    int cw = (w - gap * (cols - 1)) / cols;
+    char extra[64];
+    snprintf(extra, sizeof extra, "  (%zu line%s hidden)", skip_to - 1, skip_to == 2 ? "" : "s");
+    size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         if (i > 0 && i < skip_to)
             continue;
-        SimEvent e = ui->m.ev[i].ev;
-        e.detail = ui->m.ev[i].detail;
-        char words[256];
-        event_words(sim, &e, words, sizeof words);
-        bool playing = (long)i == sc->cur;
-        if (playing) {
-            SDL_Rect band = { x - 2, y, w + 4, lh };
-            fill(p, &band, (SDL_Color){ 242, 194, 60, 60 });
-        }
-        bool head = e.kind == EV_ACCESS || e.kind == EV_SWITCH || e.kind == EV_SKIP;
-        int indent = head ? 2 : 4;
-        if (playing)
-            text_draw(p, f, x, y, theme.accent, "\u25b6", 0);
-        if (i == 0 && skip_to > 1)
-            snprintf(words + strlen(words), sizeof words - strlen(words), "  (%zu line%s hidden)", skip_to - 1,
-                     skip_to - 1 == 1 ? "" : "s");
-        text_draw(p, f, x + indent * cw, y, head ? theme.accent : tone_color(event_tone(&e)), words,
-                  w - indent * cw);
-        y += lh;
+        int col = (int)k / per, row = (int)k % per;
+        event_line(p, ui, sc, f, i, x + col * (cw + gap), y + row * lh, cw, i == 0 && skip_to > 1 ? extra : NULL);
+        k++;
     }
-    return y;
+    return y + per * lh;
 }
 
 /* One line per earlier step, newest first, as long as the ring remembers them. */
@@ -77,7 +92,14 @@ void draw_log(const Painter *p, const Ui *ui, const Scene *sc)
                   "Nothing yet: step with \u2192 or Space, run with Enter, H for help.", w);
         y += lh;
     }
-    y = draw_current(p, ui, sc, f, x, y, w, rows - keep - (keep ? 1 : 0));
+    int cols = 1;
+    if (f == FONT_SMALL && (int)sc->upto + keep + 1 > rows && w >= 2 * 50 * p->fonts->cw[FONT_SMALL]) {
+        cols = 2;                        /* a long step in two columns */
+        keep = now > 1 ? 2 : 0;
+        if ((int)sc->upto <= 2 * (rows - keep - 1))
+            keep = rows - 1 - ((int)sc->upto + 1) / 2 > 2 ? 3 : keep;
+    }
+    y = draw_current(p, ui, sc, f, x, y, w, rows - keep - (keep ? 1 : 0), cols);
     if (keep && y + lh + p->fonts->lh[FONT_SMALL] <= bottom) {
         hline(p, x, x + w, y + lh / 2, theme.border);
         int tw = text_width(p->fonts, FONT_SMALL, " earlier steps ");
@@ -92,23 +114,37 @@ void draw_log(const Painter *p, const Ui *ui, const Scene *sc)
 
 static double pct(uint64_t a, uint64_t b) { return b ? 100.0 * (double)a / (double)b : 0.0; }
 
+/* The counters as a table of two label/value columns, then the effective access time. */
 static void draw_numbers(const Painter *p, const Ui *ui, int x, int y, int w)
 {
-    const Sim *sim = model_sim(&ui->m);
-    const SimStats *st = sim_stats(sim);
-    int lh = p->fonts->lh[FONT_NORMAL];
-    char l[4][200];
-    snprintf(l[0], sizeof l[0], "references %-7" PRIu64 " TLB hit rate %.1f%% (%" PRIu64 " hits, %" PRIu64 " misses)",
-             st->references, pct(st->tlb_hits, st->references), st->tlb_hits, st->tlb_misses);
-    snprintf(l[1], sizeof l[1], "page faults %-6" PRIu64 " minor %" PRIu64 ", major %" PRIu64 ", segfaults %" PRIu64
-             ", OOM kills %" PRIu64, st->page_faults, st->minor_faults, st->major_faults,
-             st->segfaults + st->arch_faults, st->oom_kills);
-    snprintf(l[2], sizeof l[2], "evictions %-8" PRIu64 " write-backs %" PRIu64 ", swap-ins %" PRIu64
-             ", table pages %" PRIu64, st->evictions, st->writebacks, st->swap_ins, st->table_pages);
-    snprintf(l[3], sizeof l[3], "effective access time %.1f cycles (walks read %" PRIu64 " entries)",
-             st->references ? (double)st->cycles / (double)st->references : 0.0, st->walk_reads);
-    for (int i = 0; i < 4; i++)
-        text_draw(p, FONT_NORMAL, x, y + i * lh, theme.text, l[i], w);
+    const SimStats *st = sim_stats(model_sim(&ui->m));
+    int lh = p->fonts->lh[FONT_NORMAL], cw = p->fonts->cw[FONT_NORMAL];
+    char v[12][48];
+    snprintf(v[0], sizeof v[0], "%" PRIu64, st->references);
+    snprintf(v[1], sizeof v[1], "%.1f%% (%" PRIu64 "/%" PRIu64 ")", pct(st->tlb_hits, st->references),
+             st->tlb_hits, st->references);
+    snprintf(v[2], sizeof v[2], "%" PRIu64, st->page_faults);
+    snprintf(v[3], sizeof v[3], "%" PRIu64 " / %" PRIu64, st->minor_faults, st->major_faults);
+    snprintf(v[4], sizeof v[4], "%" PRIu64, st->evictions);
+    snprintf(v[5], sizeof v[5], "%" PRIu64, st->writebacks);
+    snprintf(v[6], sizeof v[6], "%" PRIu64, st->swap_ins);
+    snprintf(v[7], sizeof v[7], "%" PRIu64, st->table_pages);
+    snprintf(v[8], sizeof v[8], "%" PRIu64, st->segfaults + st->arch_faults);
+    snprintf(v[9], sizeof v[9], "%" PRIu64, st->oom_kills);
+    static const char *const label[10] = {
+        "references", "TLB hit rate", "page faults", "minor/major", "evictions", "write-backs",
+        "swap-ins", "table pages", "segfaults", "OOM kills",
+    };
+    int half = w / 2, lw = 13 * cw;
+    for (int i = 0; i < 10; i++) {
+        int cx = x + (i % 2) * half, cy = y + (i / 2) * lh;
+        text_draw(p, FONT_NORMAL, cx, cy, theme.dim, label[i], lw);
+        text_draw(p, FONT_NORMAL, cx + lw, cy, i == 8 && st->segfaults + st->arch_faults ? theme.segv
+                  : i == 9 && st->oom_kills ? theme.oom : theme.text, v[i], half - lw - cw);
+    }
+    snprintf(v[10], sizeof v[10], "%.1f cycles", st->references ? (double)st->cycles / (double)st->references : 0.0);
+    text_draw(p, FONT_NORMAL, x, y + 5 * lh, theme.dim, "effective access time", 0);
+    text_draw(p, FONT_NORMAL, x + 22 * cw, y + 5 * lh, theme.text, v[10], w - 22 * cw);
 }
 
 /* A series over the chart: value(i) / max scaled to the chart's height. */
@@ -158,10 +194,10 @@ static void draw_chart(const Painter *p, const Ui *ui)
     snprintf(leg, sizeof leg, "over steps 0-%llu:", (unsigned long long)now);
     int y = c->y + c->h + ui->L.gap, x = c->x;
     x += text_draw(p, FONT_SMALL, x, y, theme.dim, leg, 0) + p->fonts->cw[FONT_SMALL];
-    snprintf(leg, sizeof leg, "\u2500 faults (top %.0f) ", max);
+    snprintf(leg, sizeof leg, "\u2500 faults (top line %.0f) ", max);
     x += text_draw(p, FONT_SMALL, x, y, theme.fault, leg, 0);
     x += text_draw(p, FONT_SMALL, x, y, theme.evict, "\u2500 evictions ", 0);
-    text_draw(p, FONT_SMALL, x, y, theme.hit, "\u2500 TLB hit rate (0-100%)", c->x + c->w - x);
+    text_draw(p, FONT_SMALL, x, y, theme.hit, "\u2500 TLB hit %", c->x + c->w - x);
 }
 
 void draw_stats(const Painter *p, const Ui *ui, const Scene *sc)

@@ -215,7 +215,8 @@ static void frame_marks(const Painter *p, const SDL_Rect *r, bool ref, bool dirt
 
 /* The frame number, then what it holds (a table's level or a page's number), then
  * whose it is, as many lines as fit; the bottom 3 pixels stay clear. */
-static void frame_text(const Painter *p, const SDL_Rect *r, const Frame *f, pfn_t pfn, const Sim *sim)
+static void frame_text(const Painter *p, const SDL_Rect *r, const Frame *f, pfn_t pfn, const Sim *sim,
+                       bool was, vaddr_t was_va)
 {
     const Geometry *g = &sim_machine(sim)->geo;
     int lh = p->fonts->lh[FONT_SMALL], cw = p->fonts->cw[FONT_SMALL];
@@ -229,11 +230,14 @@ static void frame_text(const Painter *p, const SDL_Rect *r, const Frame *f, pfn_
     else
         l[1][0] = '\0';
     snprintf(l[2], sizeof l[2], "%.32s", pr ? pr->name : "");
+    if (was)
+        snprintf(l[2], sizeof l[2], "was pg %" PRIx64, was_va >> g->page_shift);
     SDL_Color c = f->kind == FRAME_FREE ? theme.dim : theme.text;
     if (r->w < 2 * cw + 6)
         return;
     for (int i = 0; i < 3 && r->h >= (i + 1) * lh + 6; i++)
-        text_draw(p, FONT_SMALL, r->x + 3, r->y + 2 + i * lh, i ? mix(c, theme.panel, 0.25f) : c, l[i],
+        text_draw(p, FONT_SMALL, r->x + 3, r->y + 2 + i * lh, i == 2 && was ? (SDL_Color){ 255, 200, 140, 255 }
+                  : c, l[i],
                   r->w - 4 - (i == 0 ? r->h / 4 + 2 : 0));
 }
 
@@ -241,17 +245,17 @@ static void frame_text(const Painter *p, const SDL_Rect *r, const Frame *f, pfn_
 static void frame_outlines(const Painter *p, const Ui *ui, const Scene *sc, const SDL_Rect *r, pfn_t pfn)
 {
     pfn_t hand = policy_hand(sim_policy(model_sim(&ui->m)));
-    if (sc->evicted && pfn == sc->evict_pfn) {
-        double age = age_of(ui, sc->evict_ev);
-        float k = fade(age, 900);
-        int grow = (int)((1 - k) * ui->L.u) * (k > 0);
-        SDL_Rect ring = { r->x - grow, r->y - grow, r->w + 2 * grow, r->h + 2 * grow };
-        SDL_Color c = theme.evict;
-        c.a = (Uint8)(k > 0 ? 255 * k : 255);
-        outline(p, k > 0 ? &ring : r, c, 2);
-    }
     if (sc->translated && pfn == sc->pfn)
         outline(p, r, theme.hit, 2);
+    if (sc->evicted && pfn == sc->evict_pfn) {
+        /* A ring bursts out of the victim, then an orange frame stays round it. */
+        float k = fade(age_of(ui, sc->evict_ev), 900);
+        int grow = k > 0 ? (int)((1 - k) * 2 * ui->L.u) : 0;
+        SDL_Rect ring = { r->x - 4 - grow, r->y - 4 - grow, r->w + 8 + 2 * grow, r->h + 8 + 2 * grow };
+        SDL_Color c = theme.evict;
+        c.a = (Uint8)(k > 0 ? 80 + 175 * k : 255);
+        outline(p, &ring, c, 2);
+    }
     if (hand != PFN_NONE && pfn == hand) {
         SDL_Rect o = { r->x - 2, r->y - 2, r->w + 4, r->h + 4 };
         outline(p, &o, theme.accent, 2);
@@ -311,7 +315,8 @@ void draw_frames(const Painter *p, const Ui *ui, const Scene *sc)
         fill(p, &r, frame_color(ui, sc, f, pfn));
         if (f->kind == FRAME_DATA)
             frame_marks(p, &r, policy_referenced(pol, pfn), f->dirty);
-        frame_text(p, &r, f, pfn, sim);
+        bool was = sc->evicted && pfn == sc->evict_pfn;
+        frame_text(p, &r, f, pfn, sim, was, was ? ui->m.ev[sc->evict_ev].ev.victim_va : 0);
     }
     for (pfn_t pfn = 0; pfn < ui->L.fshown; pfn++) {
         SDL_Rect r;

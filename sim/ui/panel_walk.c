@@ -208,7 +208,10 @@ static void draw_level(const Painter *p, const Ui *ui, const Scene *sc, const Ch
     fill(p, r, bgc);
     SDL_Rect stripe = { r->x, r->y, 4, r->h };
     fill(p, &stripe, field_color(g, l));
-    snprintf(a, sizeof a, "%s[%u]", geo_level_name(g, l), sc->access ? geo_index(g, l, sc->va) : 0);
+    if (sc->access)
+        snprintf(a, sizeof a, "%s[%u]", geo_level_name(g, l), geo_index(g, l, sc->va));
+    else
+        snprintf(a, sizeof a, "%s", geo_level_name(g, l));
     if (l < c->n) {
         char fl[16];
         pte_describe(g, c->pte[l], fl, sizeof fl);
@@ -287,7 +290,11 @@ void draw_walk(const Painter *p, const Ui *ui, const Scene *sc)
     const SDL_Rect *s = &ui->L.walk_status;
     const char *msg = ui->m.error[0] ? ui->m.error : sc->banner;
     SDL_Color col = ui->m.error[0] ? theme.segv : tone_color(sc->banner_tone);
-    text_draw(p, FONT_NORMAL, s->x, s->y + 1, col, msg, s->w);
+    int w = text_draw(p, FONT_NORMAL, s->x, s->y + 1, col, msg, s->w);
+    if (sc->note[0] && !ui->m.error[0] && w + 4 * p->fonts->cw[FONT_NORMAL] < s->w) {
+        w += text_draw(p, FONT_NORMAL, s->x + w, s->y + 1, theme.dim, ";  ", 0);
+        text_draw(p, FONT_NORMAL, s->x + w, s->y + 1, theme.evict, sc->note, s->w - w);
+    }
 }
 
 /* ---- hover ----------------------------------------------------------------- */

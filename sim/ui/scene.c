@@ -62,7 +62,7 @@ static void take(Scene *sc, const SimEvent *e, long i)
         sc->pa = e->pa;
         sc->pfn = e->pfn;
         break;
-    case EV_WRITEBACK: sc->wrote_back = true; break;
+    case EV_WRITEBACK: sc->wrote_back = true; sc->wb_slot = e->slot; break;
     case EV_EVICT:     sc->evicted = true; sc->evict_ev = i; sc->evict_pfn = e->pfn; break;
     case EV_KILL:      sc->killed = true; sc->kill_ev = i; sc->killed_pid = e->pid; break;
     case EV_OOM:       sc->oom = true; sc->oom_ev = i; break;
@@ -103,6 +103,22 @@ static void headline(Scene *sc, const Model *m)
     }
 }
 
+/* The eviction a fault made room with, in words. */
+static void evict_note(Scene *sc, const Model *m)
+{
+    sc->note[0] = '\0';
+    if (!sc->evicted)
+        return;
+    const SimEvent *e = &m->ev[sc->evict_ev].ev;
+    char tail[64];
+    if (sc->wrote_back)
+        snprintf(tail, sizeof tail, "dirty, written to swap slot %" PRId64, sc->wb_slot);
+    else
+        snprintf(tail, sizeof tail, "%s", e->slot >= 0 ? "clean, its swap copy kept" : "clean, dropped");
+    snprintf(sc->note, sizeof sc->note, "evicted %s's page 0x%" PRIx64 " from frame %" PRIu64 " (%s)",
+             pname(model_sim(m), e->victim_pid), e->victim_va, e->pfn, tail);
+}
+
 void scene_build(Scene *sc, const Model *m, size_t upto, long cur)
 {
     memset(sc, 0, sizeof *sc);
@@ -113,6 +129,7 @@ void scene_build(Scene *sc, const Model *m, size_t upto, long cur)
     for (size_t i = 0; i < sc->upto; i++)
         take(sc, &m->ev[i].ev, (long)i);
     headline(sc, m);
+    evict_note(sc, m);
 }
 
 Tone event_tone(const SimEvent *ev)
@@ -138,10 +155,9 @@ static void walk_words(const Sim *sim, const SimEvent *ev, char *buf, size_t len
     const Geometry *g = &sim_machine(sim)->geo;
     char flags[16];
     pte_describe(g, ev->pte, flags, sizeof flags);
-    snprintf(buf, len, "walk %s[%u] at 0x%" PRIx64 " = 0x%0*" PRIx64 " %s%s",
+    snprintf(buf, len, "read %s[%u] @0x%" PRIx64 " = 0x%0*" PRIx64 " %s",
              geo_level_name(g, ev->level), geo_index(g, ev->level, ev->va), ev->pte_pa,
-             (int)g->pte_size * 2, ev->pte, flags,
-             (pte_flags(g, ev->pte) & PTE_V) ? "" : " (not present)");
+             (int)g->pte_size * 2, ev->pte, (pte_flags(g, ev->pte) & PTE_V) ? flags : "not present");
 }
 
 /* The event in words, as the text log (sim/cli/textlog.c) writes them. */
@@ -157,7 +173,7 @@ void event_words(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
     case EV_FAULT:     snprintf(buf, len, "page fault (%s): %s", fault_kind_name(ev->fault), d); break;
     case EV_TABLE_ALLOC: snprintf(buf, len, "new page-table page for %s in frame %" PRIu64,
                                   geo_level_name(g, ev->level), ev->pfn); break;
-    case EV_VICTIM:    snprintf(buf, len, "memory full: victim frame %" PRIu64 " holds %s's page 0x%" PRIx64,
+    case EV_VICTIM:    snprintf(buf, len, "memory full: victim frame %" PRIu64 " (%s's 0x%" PRIx64 ")",
                                 ev->pfn, pname(sim, ev->victim_pid), ev->victim_va); break;
     case EV_WRITEBACK: snprintf(buf, len, "dirty: written to swap slot %" PRId64, ev->slot); break;
     case EV_EVICT:     snprintf(buf, len, "evicted 0x%" PRIx64 " from frame %" PRIu64 "%s", ev->victim_va,
@@ -216,7 +232,7 @@ void step_summary(const Sim *sim, const UiEvent *ev, size_t n, uint64_t step, Lo
         default:
             break;
         }
-        if (t != TONE_PLAIN && t != TONE_DIM && (out->tone == TONE_PLAIN || t > out->tone))
+        if (e->kind != EV_TLB_MISS && t != TONE_PLAIN && t != TONE_DIM && (out->tone == TONE_PLAIN || t > out->tone))
             out->tone = t;
     }
 }

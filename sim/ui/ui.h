@@ -247,10 +247,12 @@ typedef struct Scene {
     paddr_t pa;
     pfn_t pfn;               /* frame reached (translated) */
     bool segv, oom, killed, evicted, wrote_back;
+    int64_t wb_slot;         /* the swap slot written back to */
     long segv_ev, oom_ev, kill_ev, evict_ev;
     int killed_pid;
     pfn_t evict_pfn;
     char banner[224];        /* the step's headline ("" for none) */
+    char note[224];          /* what the fault cost: the eviction it made ("" for none) */
     Tone banner_tone;
 } Scene;
 
