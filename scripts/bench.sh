@@ -64,3 +64,18 @@ done
 run "pages, lru, 256 frames, no TLB (every reference walks)" --trace "$out/stream.pages" \
     --trace-format pages --set tlb.entries=0 --set memory.page_tables=separate \
     --set memory.frames=256 --set memory.policy=lru
+
+# Heap allocations on the TLB-hit path: the same page read 20,000 and 200,000 times
+# must cost the same number of allocations (those of start-up), i.e. none per access.
+if command -v valgrind >/dev/null 2>&1; then
+    awk 'BEGIN { for (i = 0; i < 20000; i++) print "R 0x1000 8" }' >"$out/hits20k.trace"
+    awk 'BEGIN { for (i = 0; i < 200000; i++) print "R 0x1000 8" }' >"$out/hits200k.trace"
+    count() {
+        valgrind --trace-malloc=yes "$vmsim" run --trace "$1" --format csv 2>&1 >/dev/null |
+            grep -cE '^--[0-9]+-- (malloc|calloc|realloc)'
+    }
+    a=$(count "$out/hits20k.trace")
+    b=$(count "$out/hits200k.trace")
+    echo
+    echo "heap allocations: $a for 20,000 TLB hits, $b for 200,000 ($(( (b - a) )) more)"
+fi
