@@ -151,15 +151,23 @@ const Process *sim_proc_by_pid(const Sim *s, int pid) { return proc_by_pid(s, pi
 /* ---- the fault handler --------------------------------------------------- */
 
 /* Delivers a fatal signal: the process dies and its memory is released at once. */
+/* A signal ends p: its memory goes at once, and so does the rest of what it was doing. */
+static void end_process(Sim *s, Process *p)
+{
+    p->state = PROC_KILLED;
+    mm_release(s, p);
+    s->pend.active = 0;
+    s->pend.nq = s->pend.qi = 0;
+}
+
 FixResult kill_segv(Sim *s, Process *p, vaddr_t va, FaultKind fk, const char *why)
 {
-    snprintf(p->exit_reason, sizeof p->exit_reason, "SIGSEGV: %s at 0x%llx", why,
-             (unsigned long long)va);
-    p->state = PROC_KILLED;
     s->stats.segfaults += fk != FAULT_ARCH;
     s->stats.arch_faults += fk == FAULT_ARCH;
     EMIT(s, .kind = EV_SEGV, .pid = p->pid, .va = va, .fault = fk, .detail = why);
-    mm_release(s, p);
+    snprintf(p->exit_reason, sizeof p->exit_reason, "SIGSEGV: %s at 0x%llx", why,
+             (unsigned long long)va);
+    end_process(s, p);
     return FIX_KILLED;
 }
 
@@ -291,8 +299,13 @@ static FixResult huge_page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, Acce
     if (at == PADDR_NONE)
         return p->state == PROC_RUNNING ? (v->huge_shift ? FIX_HALT : FIX_FALLBACK) : FIX_KILLED;
     pte_t old = mem_read(&s->fp, at, g->pte_size);
-    if (old != 0)
-        return v->huge_shift ? FIX_HALT : FIX_FALLBACK;   /* base pages are mapped there */
+    if (old != 0 && !v->huge_shift)
+        return FIX_FALLBACK;               /* base pages are mapped there already */
+    if (old != 0) {
+        sim_fmt_err(s->err, sizeof s->err, "the entry for the large page at 0x%llx is in use",
+                    (unsigned long long)va);
+        return FIX_HALT;
+    }
     pfn_t run = n <= s->fp.nframes ? mm_get_run(s, n) : PFN_NONE;
     if (p->state != PROC_RUNNING)
         return FIX_KILLED;
@@ -788,12 +801,9 @@ static bool misaligned(const Sim *s, const TraceRecord *rec)
 
 void kill_signal(Sim *s, Process *p, FaultKind fk, const char *why)
 {
-    snprintf(p->exit_reason, sizeof p->exit_reason, "%s", why);
-    p->state = PROC_KILLED;
     EMIT(s, .kind = EV_SEGV, .pid = p->pid, .fault = fk, .detail = why);
-    mm_release(s, p);
-    s->pend.active = 0;
-    s->pend.nq = s->pend.qi = 0;
+    snprintf(p->exit_reason, sizeof p->exit_reason, "%s", why);
+    end_process(s, p);
 }
 
 static StepStatus bus_error(Sim *s, const TraceRecord *rec, StepInfo *info)
