@@ -479,7 +479,7 @@ static FixResult handle_fault(Sim *s, Process *p, vaddr_t va, AccessOp op, const
 
 /* ---- translation --------------------------------------------------------- */
 
-static void complete(Sim *s, Process *p, vaddr_t va, AccessOp op, pfn_t pfn, StepInfo *info)
+static inline void complete(Sim *s, Process *p, vaddr_t va, AccessOp op, pfn_t pfn, StepInfo *info)
 {
     if (frames_is_ram(&s->fp, pfn)) {
         Frame *f = &s->fp.frames[pfn];
@@ -531,7 +531,7 @@ static Tlb *first_level(Sim *s, AccessOp op)
 
 /* Looks va up in the first level, then the second; a second-level hit refills the
  * first. Counts hits and misses per TLB. */
-static bool tlb_hit(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo *info)
+static inline bool tlb_hit(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo *info)
 {
     Tlb *l1 = first_level(s, op), *l2 = &s->tlb[SIM_STLB];
     TlbEntry *e = usable(l1, va, op, p->asid);
@@ -751,8 +751,9 @@ static StepStatus next_translation(Sim *s, StepInfo *info)
     vaddr_t va = pd->cur == pd->first ? pd->addr : pd->cur << sh;
     AccessOp op = pd->ops[pd->opi];
     info->line = pd->line;
-    s->cur_pos = pd->pos0 == NO_POS ? NO_POS
-               : pd->pos0 + pd->opi * (pd->last - pd->first + 1) + (pd->cur - pd->first);
+    if (s->future)                         /* only opt looks at positions */
+        s->cur_pos = pd->pos0 == NO_POS ? NO_POS
+                   : pd->pos0 + pd->opi * (pd->last - pd->first + 1) + (pd->cur - pd->first);
     if (pd->cur == pd->last) {
         pd->cur = pd->first;
         if (++pd->opi == pd->nops)
@@ -827,8 +828,7 @@ StepStatus sim_step(Sim *s, StepInfo *info)
     StepInfo local;
     if (!info)
         info = &local;
-    memset(info, 0, sizeof *info);
-    info->pa = PADDR_NONE;
+    *info = (StepInfo){ .pa = PADDR_NONE };
     if (!s->pend.active) {
         TraceRecord rec;
         if (!s->trace)
