@@ -91,8 +91,9 @@ $(UITEST): $(UITEST_OBJ) $(APP_OBJ) $(CORE_LIB)
 $(UNIT): $(TEST_OBJ) $(CORE_LIB)
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(CORE_LIB) $(call pc,--libs,$(PKGS_CORE) $(PKGS_TEST)) -lm
 
+# The window where a display is usable, else the headless report.
 run: $(VMSIM)
-	$(VMSIM) run
+	$(VMSIM)
 
 unit: $(UNIT)
 	$(UNIT)
