@@ -345,6 +345,58 @@ static FixResult huge_page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, Acce
     return FIX_RETRY;
 }
 
+/* Frees the n frames from pfn that a copy did not use. */
+static void free_run(Sim *s, pfn_t pfn, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        frames_free(&s->fp, pfn + i);
+}
+
+/* The writer's own copy of the page (a base page, or a large page's run) in old,
+ * mapped at pte_pa. *pfn is the copy, or PFN_NONE when the retry must start over. */
+static FixResult cow_copy(Sim *s, Process *p, paddr_t pte_pa, pfn_t old, pfn_t *pfn,
+                          FaultKind *fk)
+{
+    const Geometry *g = &s->geo;
+    uint32_t n = mm_span(s, old);
+    *pfn = n == 1 ? mm_get_frame(s, false) : mm_get_run(s, n);
+    if (*pfn == PFN_NONE && n > 1 && p->state == PROC_RUNNING) {
+        *fk = FAULT_SIGBUS;                /* as hugetlbfs: no large page for the copy */
+        s->stats.bus_errors++;
+        kill_signal(s, p, FAULT_SIGBUS, "SIGBUS: no free large page for copy-on-write");
+        return FIX_KILLED;
+    }
+    if (*pfn == PFN_NONE)
+        return p->state == PROC_RUNNING ? FIX_HALT : FIX_KILLED;
+    pte_t now = mem_read(&s->fp, pte_pa, g->pte_size);
+    if (p->state != PROC_RUNNING || !(pte_flags(g, now) & PTE_V) || pte_pfn(g, now) != old) {
+        free_run(s, *pfn, n);              /* killed, or the shared page left meanwhile */
+        bool dead = p->state != PROC_RUNNING;
+        *pfn = PFN_NONE;
+        return dead ? FIX_KILLED : FIX_RETRY;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        Frame *f = &s->fp.frames[*pfn + i], *o = &s->fp.frames[old + i];
+        f->pid = p->pid;
+        f->refs = i == 0;
+        f->span = i == 0 ? n : 0;
+        f->va = o->va;
+        f->pte_pa = pte_pa;
+        f->dirty = true;                   /* a private copy: only swap has it now */
+        if (o->bytes && mem_load(&s->fp, (*pfn + i) << g->page_shift, o->bytes,
+                                 geo_page_size(g)) != 0) {
+            free_run(s, *pfn, n);
+            sim_fmt_err(s->err, sizeof s->err, "out of host memory copying a page");
+            return FIX_HALT;
+        }
+    }
+    if (n == 1)
+        policy_insert(s->policy, *pfn, true, s->stats.references);
+    mem_write(&s->fp, pte_pa, g->pte_size, 0);   /* p stops mapping the old frame */
+    mm_drop_frame(s, p, old);
+    return FIX_RETRY;
+}
+
 /* A write to a private page shared since a fork (its entry read-only in every sharer):
  * copy it for the writer, or, if no one else maps it any more, just make it writable
  * (Linux's do_wp_page: wp_page_copy or wp_page_reuse). A minor fault either way. */
@@ -356,41 +408,10 @@ static FixResult cow_fault(Sim *s, Process *p, const Vma *v, vaddr_t va, const W
     paddr_t pte_pa = w->pte_pa[l];
     pfn_t old = pte_pfn(g, w->pte[l]);
     pfn_t pfn = old;
-    if (mm_span(s, old) > 1 && s->fp.frames[old].refs > 1) {
-        /* Copying a large page is left for later: the write goes to the shared page. */
-        kill_signal(s, p, FAULT_SIGBUS, "SIGBUS: copy-on-write of a large page is not simulated");
-        *fk = FAULT_SIGBUS;
-        return FIX_KILLED;
-    }
     if (s->fp.frames[old].refs > 1) {
-        pfn = mm_get_frame(s, false);
-        if (pfn == PFN_NONE)
-            return p->state == PROC_RUNNING ? FIX_HALT : FIX_KILLED;
-        if (p->state != PROC_RUNNING) {
-            frames_free(&s->fp, pfn);
-            return FIX_KILLED;
-        }
-        pte_t now = mem_read(&s->fp, pte_pa, g->pte_size);
-        if (!(pte_flags(g, now) & PTE_V) || pte_pfn(g, now) != old) {
-            frames_free(&s->fp, pfn);      /* the shared page was evicted meanwhile */
-            return FIX_RETRY;
-        }
-        Frame *f = &s->fp.frames[pfn], *o = &s->fp.frames[old];
-        f->pid = p->pid;
-        f->refs = 1;
-        f->span = 1;
-        f->va = o->va;
-        f->pte_pa = pte_pa;
-        f->file = false;
-        f->dirty = true;
-        if (o->bytes && mem_load(&s->fp, pfn << g->page_shift, o->bytes, geo_page_size(g)) != 0) {
-            frames_free(&s->fp, pfn);
-            sim_fmt_err(s->err, sizeof s->err, "out of host memory copying a page");
-            return FIX_HALT;
-        }
-        policy_insert(s->policy, pfn, true, s->stats.references);
-        mem_write(&s->fp, pte_pa, g->pte_size, 0);   /* p stops mapping the old frame */
-        mm_drop_frame(s, p, old);
+        FixResult r = cow_copy(s, p, pte_pa, old, &pfn, fk);
+        if (r != FIX_RETRY || pfn == PFN_NONE)
+            return r;
     }
     unsigned huge = mm_span(s, pfn) > 1 && g->style == PT_STYLE_X86 ? PTE_H : 0;
     pte_t pte = pte_encode(g, pfn, leaf_flags(s, v, OP_WRITE) | PTE_A | PTE_D | huge);

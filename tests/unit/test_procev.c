@@ -259,6 +259,55 @@ static void test_oom_in_a_running_machine(void)
     box_close(&b);
 }
 
+/* A 2 MiB region: one fault maps 512 aligned frames with one PD entry (PS set) and
+ * one TLB entry; a fork shares it; the child's write copies all of it; munmap frees it. */
+static void test_large_pages(void)
+{
+    MachineConfig m = small(2048);
+    Box b;
+    Process *p = box_open(&b, &m, "p");
+    CU_ASSERT_EQUAL(box_run(&b, "mmap 0x40000000 2M rw- huge=2M\nW 0x40000000 8\nR 0x401ff000 8\n"
+                                "fork q\nswitch q\nW 0x40000010 8\n"), STEP_END);
+    const Process *q = by_name(&b, "q");
+    Walk w;
+    CU_ASSERT_EQUAL(sim_peek(b.sim, p, 0x40123456, &w), WALK_OK);
+    CU_ASSERT_EQUAL(w.shift, 21);
+    CU_ASSERT_EQUAL(w.nread, 3);                            /* the PD entry is the leaf */
+    CU_ASSERT_EQUAL(w.page_pfn % 512, 0);                   /* aligned to 2 MiB */
+    CU_ASSERT_EQUAL(w.pfn, w.page_pfn + 0x123);
+    CU_ASSERT_EQUAL(p->rss, 512);
+    CU_ASSERT_EQUAL(q->rss, 512);
+    CU_ASSERT_EQUAL(sim_stats(b.sim)->huge_pages, 1);
+    CU_ASSERT_EQUAL(sim_stats(b.sim)->tlb_hits, 1);         /* the second access, same entry */
+    CU_ASSERT_EQUAL(sim_stats(b.sim)->cow_copies, 1);
+    CU_ASSERT_NOT_EQUAL(frame_at(&b, p, 0x40000000), frame_at(&b, q, 0x40000000));
+    CU_ASSERT_EQUAL(sim_frames(b.sim)->in_use[FRAME_DATA], 1024);
+    trace_close(b.t);
+    CU_ASSERT_EQUAL(box_run(&b, "switch p\nmunmap 0x40000000 2M\n"), STEP_END);
+    CU_ASSERT_EQUAL(p->rss, 0);
+    CU_ASSERT_EQUAL(sim_frames(b.sim)->in_use[FRAME_DATA], 512);   /* q's copy stays */
+    box_close(&b);
+}
+
+/* Transparent huge pages: an aligned 2 MiB stretch of an anonymous region gets a large
+ * page; without a free run of frames it falls back to base pages. */
+static void test_transparent_huge_pages(void)
+{
+    MachineConfig m = small(1024);
+    m.memory.thp = true;
+    Box b;
+    Process *p = box_open(&b, &m, "p");
+    CU_ASSERT_EQUAL(box_run(&b, "mmap 0x40000000 4M rw-\nW 0x40000000 8\nW 0x40200000 8\n"), STEP_END);
+    /* Frames 0..511 hold tables: only the run at 512 is free for the first. */
+    Walk w;
+    CU_ASSERT_EQUAL(sim_peek(b.sim, p, 0x40000000, &w), WALK_OK);
+    CU_ASSERT_EQUAL(w.shift, 21);
+    CU_ASSERT_EQUAL(sim_peek(b.sim, p, 0x40200000, &w), WALK_OK);
+    CU_ASSERT_EQUAL(w.shift, 12);                           /* fell back */
+    CU_ASSERT_EQUAL(p->rss, 513);
+    box_close(&b);
+}
+
 void suite_procev(void);
 void suite_procev(void)
 {
@@ -271,5 +320,7 @@ void suite_procev(void)
         { "call, ret and the stack's limit", test_call_ret_and_stack },
         { "malloc first fit, use after free, double free", test_malloc_free },
         { "strict alignment: SIGBUS", test_strict_alignment },
-        { "the OOM killer in a running machine", test_oom_in_a_running_machine });
+        { "the OOM killer in a running machine", test_oom_in_a_running_machine },
+        { "large pages: one entry, fork, copy-on-write, munmap", test_large_pages },
+        { "transparent huge pages and their fallback", test_transparent_huge_pages });
 }
