@@ -55,6 +55,7 @@ bool anim_advance(Anim *a, const Model *m, double dt)
         a->done_ms += dt;
         return false;
     }
+    size_t was = a->pos;
     a->t += dt * a->rate;
     while (a->pos < a->n && a->pos < m->nev && a->t >= anim_event_ms(m->ev[a->pos].ev.kind)) {
         a->t -= anim_event_ms(m->ev[a->pos].ev.kind);
@@ -64,7 +65,7 @@ bool anim_advance(Anim *a, const Model *m, double dt)
         a->pos = a->n;
         a->done_ms = 0;
     }
-    return true;
+    return a->pos != was;
 }
 
 double anim_age(const Anim *a, const Model *m, size_t i)

@@ -86,12 +86,6 @@ void vline(const Painter *p, int x, int y0, int y1, SDL_Color c)
     SDL_RenderDrawLine(p->r, x, y0, x, y1);
 }
 
-void line(const Painter *p, int x0, int y0, int x1, int y1, SDL_Color c)
-{
-    SDL_SetRenderDrawColor(p->r, c.r, c.g, c.b, c.a);
-    SDL_RenderDrawLine(p->r, x0, y0, x1, y1);
-}
-
 /* A horizontal arrow from x0 to x1 at y with a head `head` pixels long. */
 void arrow_right(const Painter *p, int x0, int x1, int y, SDL_Color c, int head)
 {
@@ -165,7 +159,7 @@ static void draw_top(const Painter *p, const Ui *ui)
     char status[96];
     uint64_t now = model_now(&ui->m);
     snprintf(status, sizeof status, "step %llu%s", (unsigned long long)now,
-             ui->m.stopped ? " (stopped)" : ui->m.at_end && ui->m.hist ? " (end of trace)"
+             ui->m.stopped ? " (stopped)" : ui->m.at_end && ui->m.has_trace ? " (end of trace)"
              : ui->running ? " (running)" : ui->seeking ? " (to next fault)" : "");
     int ty = (L->top.h - p->fonts->lh[FONT_NORMAL]) / 2;
     int room = L->buttons[0].x - 2 * L->pad;
@@ -187,25 +181,27 @@ static void draw_top(const Painter *p, const Ui *ui)
 
 /* ---- overlays -------------------------------------------------------------- */
 
+/* The help overlay: headings, then "keys|what they do" rows aligned in two columns. */
 static const char *const help_lines[] = {
     "Keys (or the buttons at the top)",
-    "  Space, \u2192        step forward (hold to go fast)",
-    "  Backspace, \u2190    step back (replays from a snapshot)",
-    "  Enter            run / pause",
-    "  +, \u2212             faster / slower; fast speeds skip the animation",
-    "  F                run to the next fault, kill or out-of-memory",
-    "  R                restart from step 0",
-    "  H, F1            this help (any key closes it)",
-    "  F12              screenshot: vmsim-STEP.png in the current directory",
-    "  Esc, Q           quit",
+    "Space, \u2192|step forward (hold to go fast)",
+    "Backspace, \u2190|step back (replays from a snapshot)",
+    "Enter|run / pause",
+    "+, \u2212|faster / slower; fast speeds skip the animation",
+    "F|run to the next fault, kill or out-of-memory",
+    "R|restart from step 0",
+    "H, F1|this help (any key closes it)",
+    "F12|screenshot: vmsim-STEP.png in the current directory",
+    "Esc, Q|quit",
     "",
     "Colours",
-    "  frames    one colour per process; darker: its page-table pages; grey: free",
-    "            \u25cf R referenced   \u25b2 D dirty   yellow outline: clock hand",
-    "  TLB       yellow: the set looked up; green: hit; red: miss; blue: filled",
-    "  walk      yellow: the entry being read; red: where the walk faulted",
-    "  flags     V valid, R W X read/write/execute, U user, A accessed, D dirty,",
-    "            G global, H huge page; '-' clear",
+    "frames|one colour per process; darker: its page-table pages; grey: free",
+    "|\u25cf referenced (R bit)  \u25b2 dirty  outlines: yellow clock hand,",
+    "|green frame reached, orange frame evicted",
+    "TLB|yellow: the set looked up; green: hit; red: miss; blue: filled",
+    "walk|yellow: the entry being read; red: where the walk faulted",
+    "flags|V valid, R W X read/write/execute, U user, A accessed, D dirty,",
+    "|G global, H huge page; '-' clear",
     "",
     "Hover over a TLB entry, a frame or a page-walk entry to see what it holds.",
 };
@@ -214,20 +210,30 @@ static void draw_help(const Painter *p, const Ui *ui)
 {
     const Layout *L = &ui->L;
     int n = (int)(sizeof help_lines / sizeof help_lines[0]);
-    int lh = p->fonts->lh[FONT_NORMAL], w = 0;
+    int lh = p->fonts->lh[FONT_NORMAL], cw = p->fonts->cw[FONT_NORMAL], col = 16 * cw, w = 0;
     for (int i = 0; i < n; i++) {
-        int tw = text_width(p->fonts, FONT_NORMAL, help_lines[i]);
+        const char *bar = strchr(help_lines[i], '|');
+        int tw = bar ? col + text_width(p->fonts, FONT_NORMAL, bar + 1) : text_width(p->fonts, FONT_NORMAL, help_lines[i]);
         w = tw > w ? tw : w;
     }
     SDL_Rect shade = { 0, 0, L->w, L->h };
     fill(p, &shade, (SDL_Color){ 0, 0, 0, 150 });
     SDL_Rect box = { (L->w - w) / 2 - 2 * L->pad, (L->h - n * lh) / 2 - 2 * L->pad,
-                     w + 4 * L->pad, n * lh + 4 * L->pad };
+                     w + 4 * L->pad + 2 * cw, n * lh + 4 * L->pad };
     fill(p, &box, theme.panel);
     outline(p, &box, theme.accent, 2);
+    int x = box.x + 2 * L->pad;
     for (int i = 0; i < n; i++) {
-        SDL_Color c = help_lines[i][0] == ' ' ? theme.text : theme.accent;
-        text_draw(p, FONT_NORMAL, box.x + 2 * L->pad, box.y + 2 * L->pad + i * lh, c, help_lines[i], w);
+        int y = box.y + 2 * L->pad + i * lh;
+        const char *bar = strchr(help_lines[i], '|');
+        if (!bar) {
+            text_draw(p, FONT_NORMAL, x, y, theme.accent, help_lines[i], box.w);
+            continue;
+        }
+        char keys[64];
+        snprintf(keys, sizeof keys, "%.*s", (int)(bar - help_lines[i]), help_lines[i]);
+        text_draw(p, FONT_NORMAL, x + 2 * cw, y, theme.text, keys, col);
+        text_draw(p, FONT_NORMAL, x + 2 * cw + col, y, theme.dim, bar + 1, box.w);
     }
 }
 
@@ -285,7 +291,7 @@ static void edge_flash(const Painter *p, const Ui *ui, const Scene *sc)
     long i = sc->segv ? sc->segv_ev : sc->oom ? sc->oom_ev : -1;
     if (i < 0)
         return;
-    float a = pulse(anim_age(&ui->anim, &ui->m, (size_t)i), 900);
+    float a = pulse(anim_age(&ui->anim, &ui->m, (size_t)i), FX_EDGE_MS);
     if (a <= 0)
         return;
     SDL_Color c = sc->segv ? theme.segv : theme.oom;
@@ -304,6 +310,28 @@ static void draw_toast(const Painter *p, const Ui *ui)
     fill(p, &r, (SDL_Color){ 14, 15, 19, 235 });
     outline(p, &r, theme.accent, 1);
     text_center(p, FONT_NORMAL, &r, theme.text, ui->toast);
+}
+
+bool fx_active(const Ui *ui)
+{
+    if (!anim_active(&ui->anim))
+        return false;
+    Scene sc;
+    scene_build(&sc, &ui->m, ui->anim.pos + 1, (long)ui->anim.pos);
+    long fill_ev = -1;
+    for (size_t i = 0; i < sc.upto; i++)
+        if (ui->m.ev[i].ev.kind == EV_TLB_FILL)
+            fill_ev = (long)i;
+    const struct { long ev; double span; } fx[] = {
+        { sc.fault_ev, FX_FAULT_MS }, { sc.evict_ev, FX_EVICT_MS }, { sc.victim_ev, FX_VICTIM_MS },
+        { sc.kill_ev, FX_KILL_MS }, { sc.segv ? sc.segv_ev : sc.oom_ev, FX_EDGE_MS }, { fill_ev, FX_FILL_MS },
+    };
+    for (size_t k = 0; k < sizeof fx / sizeof fx[0]; k++) {
+        double age = fx[k].ev < 0 ? -1 : anim_age(&ui->anim, &ui->m, (size_t)fx[k].ev);
+        if (age >= 0 && age < fx[k].span)
+            return true;
+    }
+    return false;
 }
 
 void draw_frame(const Painter *p, const Ui *ui)

@@ -19,6 +19,8 @@ static const char gui_usage[] =
     "  --steps N                  start at step N (default 0)\n"
     "  --screenshot FILE.png      render headless to FILE.png and exit\n"
     "  --size WxH                 window or screenshot size in pixels (default 1280x800)\n"
+    "  --anim MS                  screenshot MS milliseconds into the last step's\n"
+    "                             animation (default: when it has finished)\n"
     "  --set SECTION.KEY=VALUE    override a config key (repeatable)\n"
     "  --config FILE              a machine config applied over the scenario's\n"
     "  --trace FILE               run this trace instead of the scenario's\n"
@@ -30,10 +32,12 @@ static const char gui_usage[] =
     "2 bad usage or input, or no font\n";
 
 enum { DEFAULT_W = 1280, DEFAULT_H = 800, MIN_W = 1024, MIN_H = 640 };
+enum { SLICE_MS = 10 };          /* stepping per frame when running fast or seeking */
 
 typedef struct GuiArgs {
     const char *shot;            /* --screenshot FILE.png */
     int w, h;                    /* --size */
+    double anim_ms;              /* --anim MS: that far into the last step's animation */
     bool fallback;               /* the no-verb path: run headless without a display */
 } GuiArgs;
 
@@ -46,21 +50,30 @@ static int gui_args(int argc, char **argv, char **rest, int *nrest, GuiArgs *g)
         const char *a = argv[i], *v = NULL;
         bool shot = strncmp(a, "--screenshot", 12) == 0 && (a[12] == '\0' || a[12] == '=');
         bool size = strncmp(a, "--size", 6) == 0 && (a[6] == '\0' || a[6] == '=');
-        if (i < 2 || (!shot && !size)) {
+        bool anim = strncmp(a, "--anim", 6) == 0 && (a[6] == '\0' || a[6] == '=');
+        if (i < 2 || (!shot && !size && !anim)) {
             rest[(*nrest)++] = argv[i];
             continue;
         }
         const char *eq = strchr(a, '=');
         v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
         if (!v || !*v) {
-            fprintf(stderr, "vmsim gui: %s needs a value\n", shot ? "--screenshot" : "--size");
+            fprintf(stderr, "vmsim gui: %s needs a value\n", shot ? "--screenshot" : size ? "--size" : "--anim");
             return -1;
         }
+        char *end;
         if (shot) {
             g->shot = v;
             continue;
         }
-        char *end;
+        if (anim) {
+            g->anim_ms = strtod(v, &end);
+            if (*end || g->anim_ms < 0) {
+                fprintf(stderr, "vmsim gui: --anim needs a number of milliseconds, not '%s'\n", v);
+                return -1;
+            }
+            continue;
+        }
         long w = strtol(v, &end, 10), h = *end == 'x' ? strtol(end + 1, &end, 10) : 0;
         if (*end || w < 320 || h < 200 || w > 16384 || h > 16384) {
             fprintf(stderr, "vmsim gui: --size needs WIDTHxHEIGHT in pixels (at least 320x200), not '%s'\n", v);
@@ -115,9 +128,15 @@ StepStatus ui_advance(Ui *ui, uint64_t n)
 {
     StepStatus r = STEP_OK;
     for (uint64_t i = 0; i < n && r == STEP_OK; i++)
-        r = model_step(&ui->m, false);
+        r = model_step(&ui->m, i + 1 == n);   /* the last one may be animated */
     anim_finish(&ui->anim, ui->m.nev);
     return r;
+}
+
+void ui_animate_to(Ui *ui, double ms)
+{
+    anim_start(&ui->anim, ui->m.nev, 1);
+    anim_advance(&ui->anim, &ui->m, ms);
 }
 
 SDL_Surface *ui_render(Ui *ui, char *err, size_t errlen)
@@ -173,6 +192,7 @@ typedef struct Win {
     SDL_Renderer *r;
     Painter paint;
     bool quit, dirty, shot;
+    bool toast_shown;        /* the last frame drawn had the toast */
     char title[512];
 } Win;
 
@@ -194,7 +214,9 @@ static void show_step(Ui *ui, bool animate, double hurry)
 static void report_stop(Ui *ui)
 {
     if (ui->m.stopped) {
-        fprintf(stderr, "vmsim: %s\n", ui->m.error);
+        if (!ui->told)                   /* once on stderr; the window keeps showing it */
+            fprintf(stderr, "vmsim: %s\n", ui->m.error);
+        ui->told = true;
         toast(ui, ui->m.stopped == STEP_ERROR ? "stopped: bad trace line" : "stopped: the machine cannot go on");
     } else if (ui->m.at_end) {
         toast(ui, "end of the trace");
@@ -216,6 +238,7 @@ static void act_back(Ui *ui, uint64_t to)
     ui->running = ui->seeking = false;
     if (model_now(&ui->m) == 0 && to == 0)
         return;
+    ui->told = false;
     if (model_goto(&ui->m, to) != STEP_OK && ui->m.stopped)
         report_stop(ui);
     show_step(ui, false, 1);
@@ -225,7 +248,12 @@ static void act_shot(Ui *ui)
 {
     char path[64], err[1024], msg[160];
     snprintf(path, sizeof path, "vmsim-%llu.png", (unsigned long long)model_now(&ui->m));
+    /* The state, not the mouse: no tooltip or hover highlight (the same picture as
+     * `vmsim gui --steps N --screenshot` of the same step). */
+    bool in = ui->mouse_in;
+    ui->mouse_in = false;
     SDL_Surface *s = ui_render(ui, err, sizeof err);
+    ui->mouse_in = in;
     if (s && ui_save_png(s, path, err, sizeof err) == 0)
         snprintf(msg, sizeof msg, "saved %s", path);
     else
@@ -338,16 +366,26 @@ static void on_event(Ui *ui, Win *w, const SDL_Event *e)
     }
 }
 
-/* Runs steps until one faults (or the trace ends), a slice per frame. */
+/* Whether a frame's slice of work has used its time (checked every 32 steps). */
+static bool slice_over(Uint64 start, unsigned i)
+{
+    return (i & 31) == 31 && SDL_GetTicks64() - start >= SLICE_MS;
+}
+
+/* Runs steps until one faults (or the trace ends), a slice per frame. The step found
+ * is taken again with the frames' owners kept first, for its animation. */
 static void seek_some(Ui *ui)
 {
-    for (int i = 0; i < 5000 && ui->seeking; i++) {
-        if (model_step(&ui->m, speeds[ui->speed].rate > 0) != STEP_OK) {
+    Uint64 start = SDL_GetTicks64();
+    for (unsigned i = 0; ui->seeking && !slice_over(start, i); i++) {
+        if (model_step(&ui->m, false) != STEP_OK) {
             ui->seeking = false;
             show_step(ui, false, 1);
             report_stop(ui);
         } else if (model_step_eventful(&ui->m)) {
             ui->seeking = false;
+            if (speeds[ui->speed].rate > 0 && model_goto(&ui->m, model_now(&ui->m) - 1) == STEP_OK)
+                model_step(&ui->m, true);
             show_step(ui, true, 1);
         }
     }
@@ -360,7 +398,8 @@ static void run_some(Ui *ui)
 {
     const Speed *sp = &speeds[ui->speed];
     if (sp->per_frame) {
-        for (unsigned i = 0; i < sp->per_frame && ui->running; i++)
+        Uint64 start = SDL_GetTicks64();
+        for (unsigned i = 0; i < sp->per_frame && ui->running && !slice_over(start, i); i++)
             if (model_step(&ui->m, false) != STEP_OK)
                 ui->running = false;
         anim_finish(&ui->anim, ui->m.nev);
@@ -377,23 +416,31 @@ static void run_some(Ui *ui)
 /* Moves time on by dt ms. Returns true if the window must be redrawn. */
 static bool tick(Ui *ui, double dt)
 {
-    bool changed = anim_advance(&ui->anim, &ui->m, dt);
+    uint64_t before = model_now(&ui->m);
+    bool was_running = ui->running, was_seeking = ui->seeking;
+    bool changed = anim_advance(&ui->anim, &ui->m, dt) || fx_active(ui);
     if (ui->seeking)
         seek_some(ui);
     else if (ui->running)
         run_some(ui);
-    return changed || ui->seeking || ui->running;
+    return changed || model_now(&ui->m) != before || ui->running != was_running || ui->seeking != was_seeking;
 }
 
+static bool toast_on(const Ui *ui)
+{
+    return ui->toast[0] && ui->now_ms < ui->toast_until;
+}
+
+/* Something moves: wake up for the next frame (a toast only needs its end noticed). */
 static bool busy(const Ui *ui)
 {
-    return anim_active(&ui->anim) || ui->running || ui->seeking ||
-           (ui->toast[0] && ui->now_ms < ui->toast_until);
+    return anim_active(&ui->anim) || ui->running || ui->seeking || toast_on(ui);
 }
 
 static void redraw(Ui *ui, Win *w)
 {
     char title[512];
+    w->toast_shown = toast_on(ui);
     draw_frame(&w->paint, ui);
     SDL_RenderPresent(w->r);
     if (w->shot) {
@@ -430,10 +477,8 @@ static void loop(Ui *ui, Win *w)
         if (now - last >= frame_ms || !busy(ui)) {
             w->dirty |= tick(ui, (double)(now - last));
             last = now;
-            bool toast_over = ui->toast[0] && now >= ui->toast_until;
-            if (toast_over)
-                ui->toast[0] = '\0';
-            if (w->dirty || toast_over)
+            ui->now_ms = now;
+            if (w->dirty || toast_on(ui) != w->toast_shown)
                 redraw(ui, w);
             w->dirty = false;
         }
@@ -473,7 +518,6 @@ static int run_window(Ui *ui, const GuiArgs *g)
     }
     int status = resize(ui, &w) == 0 ? EXIT_OK : EXIT_USAGE;
     if (status == EXIT_OK) {
-        SDL_StartTextInput();
         loop(ui, &w);
         if (ui->m.stopped == STEP_ERROR)
             status = EXIT_USAGE;
@@ -494,6 +538,8 @@ static int screenshot(Ui *ui, const GuiArgs *g)
         fprintf(stderr, "vmsim: %s\n", err);
         return EXIT_USAGE;
     }
+    if (g->anim_ms > 0)
+        ui_animate_to(ui, g->anim_ms);
     SDL_Surface *s = ui_render(ui, err, sizeof err);
     int bad = !s || ui_save_png(s, g->shot, err, sizeof err) != 0;
     SDL_FreeSurface(s);
@@ -504,12 +550,36 @@ static int screenshot(Ui *ui, const GuiArgs *g)
     return ui->m.stopped == STEP_HALT ? EXIT_FAILED : EXIT_OK;
 }
 
+static bool env_set(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v;
+}
+
+/* Starts SDL's video for a window someone can see: X11 or Wayland (DISPLAY or
+ * WAYLAND_DISPLAY set), or whatever SDL_VIDEODRIVER names (kmsdrm on a console).
+ * Without them SDL would fall back to drawing offscreen, which nobody sees. */
+static bool start_video(void)
+{
+    if (!env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY") && !env_set("SDL_VIDEODRIVER")) {
+        SDL_SetError("DISPLAY and WAYLAND_DISPLAY are not set");
+        return false;
+    }
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0)
+        return false;
+    const char *d = SDL_GetCurrentVideoDriver();
+    if (env_set("SDL_VIDEODRIVER") || (d && strcmp(d, "offscreen") != 0 && strcmp(d, "dummy") != 0))
+        return true;
+    SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    SDL_SetError("SDL found only its offscreen driver");
+    return false;
+}
+
 /* Whether the no-verb path may open a window: a display, a terminal on stdout, no
  * report asked for, and SDL's video starting (left started when it says yes). */
 static bool window_wanted(int argc, char **argv)
 {
-    const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
-    if ((!x || !*x) && (!wl || !*wl))
+    if (!env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY"))
         return false;
     if (!isatty(STDOUT_FILENO))
         return false;
@@ -517,7 +587,7 @@ static bool window_wanted(int argc, char **argv)
         if (strncmp(argv[i], "--format", 8) == 0 || strncmp(argv[i], "--log", 5) == 0 ||
             strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
             return false;
-    if (SDL_InitSubSystem(SDL_INIT_VIDEO) == 0)
+    if (start_video())
         return true;
     SDL_Quit();
     return false;
@@ -536,10 +606,10 @@ static int gui_session(const Options *o, const GuiArgs *g)
         return EXIT_USAGE;
     }
     StepStatus r = ui_advance(&ui, o->max_steps);
-    if (r == STEP_ERROR)
+    if (r == STEP_ERROR || r == STEP_HALT) {
         fprintf(stderr, "vmsim: %s\n", ui.m.error);
-    else if (r == STEP_HALT)
-        fprintf(stderr, "vmsim: %s\n", ui.m.error);
+        ui.told = true;
+    }
     if (r != STEP_ERROR)
         status = g->shot ? screenshot(&ui, g) : run_window(&ui, g);
     ui_fini(&ui);
@@ -554,7 +624,7 @@ static int gui_main(const Options *o, const GuiArgs *g)
         fprintf(stderr, "vmsim: %s\n", err);
         return EXIT_USAGE;
     }
-    if (!g->shot && !SDL_WasInit(SDL_INIT_VIDEO) && SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+    if (!g->shot && !SDL_WasInit(SDL_INIT_VIDEO) && !start_video()) {
         fprintf(stderr, "vmsim gui: no display to open a window on (%s); "
                 "--screenshot FILE.png renders without one\n", SDL_GetError());
         return EXIT_FAILED;
@@ -576,7 +646,7 @@ static int gui_main(const Options *o, const GuiArgs *g)
  * where one can (see window_wanted), and otherwise this is `vmsim run`. */
 int cmd_gui(int argc, char **argv)
 {
-    GuiArgs g = { NULL, DEFAULT_W, DEFAULT_H, argc > 1 && strcmp(argv[1], "run") == 0 };
+    GuiArgs g = { NULL, DEFAULT_W, DEFAULT_H, 0, argc > 1 && strcmp(argv[1], "run") == 0 };
     if (g.fallback && !window_wanted(argc, argv))
         return cmd_run(argc, argv);
     char *rest[argc + 1];

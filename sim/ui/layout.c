@@ -179,7 +179,7 @@ void layout_compute(Layout *L, int w, int h, const Fonts *f, const Sim *sim)
     int y = L->addr.y + L->addr.h + L->pad / 2;
     int rest = h - y - L->pad / 2;
     int mid = rest * 55 / 100, x = L->pad, W = w - 2 * L->pad;
-    int tw = W * 27 / 100, fw = W * 45 / 100;
+    int tw = W * 26 / 100, fw = W * 44 / 100;
     L->tlb_panel = rect(x, y, tw - L->pad / 2, mid - L->pad / 2);
     L->frames_panel = rect(x + tw, y, fw - L->pad / 2, mid - L->pad / 2);
     L->procs_panel = rect(x + tw + fw, y, W - tw - fw, mid - L->pad / 2);

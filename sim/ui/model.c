@@ -32,17 +32,11 @@ static void observe(void *ctx, const SimEvent *ev)
     e->ev.detail = NULL;                     /* the copy moves with the array */
 }
 
-static Sim *live(const Model *m)
-{
-    return m->hist ? history_sim(m->hist) : m->still;
-}
+static Sim *live(const Model *m) { return history_sim(m->hist); }
 
 const Sim *model_sim(const Model *m) { return live(m); }
 
-uint64_t model_now(const Model *m)
-{
-    return m->hist ? history_now(m->hist) : 0;
-}
+uint64_t model_now(const Model *m) { return history_now(m->hist); }
 
 /* Records the counters after step `step` when it falls on the sampling stride;
  * when full, keeps every other sample and doubles the stride. */
@@ -80,10 +74,9 @@ int model_init(Model *m, Session *s, char *err, size_t errlen)
     Sim *sim = s->sim;
     s->sim = NULL;                           /* ours now: session_close must not free it */
     sim_set_observer(sim, observe, m);
-    if (!s->trace) {
-        m->still = sim;
-        m->at_end = true;
-    } else if (!(m->hist = history_create(sim, s->trace, 0, 0))) {
+    m->has_trace = s->trace != NULL;         /* a scenario may have no trace at all */
+    m->at_end = !m->has_trace;
+    if (!(m->hist = history_create(sim, s->trace, 0, 0))) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -94,11 +87,9 @@ int model_init(Model *m, Session *s, char *err, size_t errlen)
 void model_fini(Model *m)
 {
     history_destroy(m->hist);
-    sim_destroy(m->still);
     free(m->ev);
     free(m->samples);
-    free(m->prev_pid);
-    free(m->prev_kind);
+    free(m->prev);
     memset(m, 0, sizeof *m);
 }
 
@@ -108,19 +99,15 @@ static void keep_owners(Model *m)
     const FramePool *fp = sim_frames(live(m));
     m->prev_valid = false;
     if (fp->nframes > m->nprev) {
-        int32_t *np = realloc(m->prev_pid, fp->nframes * sizeof *np);
-        if (np)
-            m->prev_pid = np;
-        uint8_t *nk = realloc(m->prev_kind, fp->nframes);
-        if (nk)
-            m->prev_kind = nk;
-        if (!np || !nk)
+        FrameWas *np = realloc(m->prev, fp->nframes * sizeof *np);
+        if (!np)
             return;
+        m->prev = np;
         m->nprev = fp->nframes;
     }
     for (size_t i = 0; i < fp->nframes; i++) {
-        m->prev_pid[i] = fp->frames[i].pid;
-        m->prev_kind[i] = fp->frames[i].kind;
+        const Frame *f = &fp->frames[i];
+        m->prev[i] = (FrameWas){ f->pid, f->kind, f->level, f->va };
     }
     m->prev_valid = true;
 }
@@ -146,7 +133,7 @@ static void note_step(Model *m)
 
 StepStatus model_step(Model *m, bool keep_prev)
 {
-    if (!m->hist || m->at_end)
+    if (m->at_end)
         return STEP_END;
     if (keep_prev)
         keep_owners(m);
@@ -164,13 +151,11 @@ StepStatus model_step(Model *m, bool keep_prev)
 
 StepStatus model_goto(Model *m, uint64_t n)
 {
-    if (!m->hist)
-        return STEP_END;
     char err[512];
     m->prev_valid = false;
     m->nev = 0;
     m->ev_step = 0;
-    m->at_end = false;
+    m->at_end = !m->has_trace;
     m->stopped = STEP_OK;
     m->error[0] = '\0';
     /* Arrive by stepping, so the step's events are seen even when a snapshot was

@@ -23,7 +23,7 @@ static void event_line(const Painter *p, const Ui *ui, const Scene *sc, FontId f
         fill(p, &band, (SDL_Color){ 242, 194, 60, 60 });
         text_draw(p, f, x, y, theme.accent, "\u25b6", 0);
     }
-    bool head = e.kind == EV_ACCESS || e.kind == EV_SWITCH || e.kind == EV_SKIP;
+    bool head = e.kind == EV_ACCESS || e.kind == EV_SWITCH || e.kind == EV_SKIP || (e.kind == EV_SYSCALL && i == 0);
     int indent = head ? 1 : 3;
     text_draw(p, f, x + indent * cw, y, head ? theme.accent : tone_color(event_tone(&e)), words, w - indent * cw);
 }
@@ -70,6 +70,33 @@ static void draw_earlier(const Painter *p, const Ui *ui, int x, int y, int w, in
     }
 }
 
+/* How the log panel is split: the font, columns for the step on show, lines kept for
+ * earlier steps. The step comes first; earlier steps get what is left (at least two
+ * lines when there are any). */
+typedef struct LogPlan {
+    FontId f;
+    int rows, cols, keep;
+} LogPlan;
+
+static LogPlan log_plan(const Painter *p, int w, int h, int need, bool earlier)
+{
+    LogPlan lp = { FONT_NORMAL, h / p->fonts->lh[FONT_NORMAL], 1, 0 };
+    int min_keep = earlier ? 2 : 0, sep = earlier ? 1 : 0;
+    if (need + sep + min_keep > lp.rows) {
+        lp.f = FONT_SMALL;
+        lp.rows = h / p->fonts->lh[FONT_SMALL];
+    }
+    int per = need;
+    if (need + sep + min_keep > lp.rows && w >= 2 * 50 * p->fonts->cw[FONT_SMALL]) {
+        lp.cols = 2;                     /* a long step in two columns */
+        per = (need + 1) / 2;
+    }
+    lp.keep = earlier ? lp.rows - per - sep : 0;
+    if (lp.keep < min_keep)
+        lp.keep = earlier && lp.rows > 8 ? min_keep : 0;
+    return lp;
+}
+
 void draw_log(const Painter *p, const Ui *ui, const Scene *sc)
 {
     const SDL_Rect *r = &ui->L.log_panel;
@@ -80,27 +107,15 @@ void draw_log(const Painter *p, const Ui *ui, const Scene *sc)
     int pad = ui->L.pad;
     int x = r->x + pad, w = r->w - 2 * pad, y = r->y + p->fonts->lh[FONT_SMALL] + pad;
     int bottom = r->y + r->h - pad;
-    int keep = now > 1 ? 3 : 0;          /* lines kept for earlier steps */
-    FontId f = FONT_NORMAL;
-    if ((int)sc->upto + keep + 1 > (bottom - y) / p->fonts->lh[FONT_NORMAL])
-        f = FONT_SMALL;
-    int lh = p->fonts->lh[f], rows = (bottom - y) / lh;
-    if (keep && (int)sc->upto + keep + 1 > rows)
-        keep = rows - (int)sc->upto - 1 > 1 ? rows - (int)sc->upto - 1 : 1;
+    LogPlan lp = log_plan(p, w, bottom - y, sc->upto ? (int)sc->upto : 1, now > 1);
+    int lh = p->fonts->lh[lp.f];
     if (!sc->upto) {
         text_draw(p, FONT_NORMAL, x, y, theme.dim, now ? "(nothing happened)" :
                   "Nothing yet: step with \u2192 or Space, run with Enter, H for help.", w);
         y += lh;
     }
-    int cols = 1;
-    if (f == FONT_SMALL && (int)sc->upto + keep + 1 > rows && w >= 2 * 50 * p->fonts->cw[FONT_SMALL]) {
-        cols = 2;                        /* a long step in two columns */
-        keep = now > 1 ? 2 : 0;
-        if ((int)sc->upto <= 2 * (rows - keep - 1))
-            keep = rows - 1 - ((int)sc->upto + 1) / 2 > 2 ? 3 : keep;
-    }
-    y = draw_current(p, ui, sc, f, x, y, w, rows - keep - (keep ? 1 : 0), cols);
-    if (keep && y + lh + p->fonts->lh[FONT_SMALL] <= bottom) {
+    y = draw_current(p, ui, sc, lp.f, x, y, w, lp.rows - lp.keep - (lp.keep ? 1 : 0), lp.cols);
+    if (lp.keep && y + lh + p->fonts->lh[FONT_SMALL] <= bottom) {
         hline(p, x, x + w, y + lh / 2, theme.border);
         int tw = text_width(p->fonts, FONT_SMALL, " earlier steps ");
         SDL_Rect lab = { x + w - tw - pad, y, tw, lh };
@@ -136,6 +151,8 @@ static void draw_numbers(const Painter *p, const Ui *ui, int x, int y, int w)
         "swap-ins", "table pages", "segfaults", "OOM kills",
     };
     int half = w / 2, lw = 13 * cw;
+    if ((int)text_len(v[1]) * cw > half - lw - cw)     /* no room for the counts */
+        snprintf(v[1], sizeof v[1], "%.1f%%", pct(st->tlb_hits, st->references));
     for (int i = 0; i < 10; i++) {
         int cx = x + (i % 2) * half, cy = y + (i / 2) * lh;
         text_draw(p, FONT_NORMAL, cx, cy, theme.dim, label[i], lw);

@@ -72,48 +72,79 @@ static void draw_tlb_entry(const Painter *p, const Ui *ui, const Scene *sc, cons
     if (e->valid)
         tlb_cell_text(p, r, e, is_hit ? (SDL_Color){ 10, 30, 16, 255 } : theme.text);
     if (is_fill) {
-        float k = pulse(age_of(ui, sc->upto ? (long)sc->upto - 1 : -1), 500);
+        float k = pulse(age_of(ui, sc->upto ? (long)sc->upto - 1 : -1), FX_FILL_MS);
         outline(p, r, mix(theme.fill, theme.text, k), 2);
+    }
+}
+
+/* True while this step's TLB fill has yet to play. */
+static bool fill_pending(const Ui *ui, const Scene *sc)
+{
+    for (size_t i = sc->upto; i < ui->m.nev; i++)
+        if (ui->m.ev[i].ev.kind == EV_TLB_FILL)
+            return true;
+    return false;
+}
+
+/* What one TLB's drawing needs to know about this step. */
+typedef struct TlbView {
+    SimTlb k;
+    const Tlb *t;
+    unsigned first;          /* first set in view */
+    long lit;                /* the set looked up, or -1 */
+    bool hit;                /* the entry hit is in this TLB, at way hit_way of set lit */
+    unsigned hit_way;
+    bool later;              /* this step's fill has yet to play */
+} TlbView;
+
+/* One set's row(s): the band behind a looked-up set, its number, its ways. */
+static void draw_tlb_set(const Painter *p, const Ui *ui, const Scene *sc, const TlbView *v, unsigned s)
+{
+    const Layout *L = &ui->L;
+    const TlbGrid *gr = &L->tlb[v->k];
+    SDL_Rect c0;
+    layout_tlb_cell(L, v->k, v->first, s, 0, &c0);
+    bool is_lit = (long)s == v->lit;
+    if (is_lit) {
+        SDL_Rect band = { gr->box.x, c0.y - 1, gr->box.w, gr->cell_h * (int)gr->rows_per_set + 1 };
+        SDL_Color miss = theme.miss;
+        fill(p, &band, v->hit ? (SDL_Color){ 242, 194, 60, 110 } : (SDL_Color){ miss.r, miss.g, miss.b, 150 });
+    }
+    char lab[16];
+    snprintf(lab, sizeof lab, "%u", s);
+    text_draw(p, FONT_SMALL, gr->box.x + 2, c0.y + (gr->cell_h - p->fonts->lh[FONT_SMALL]) / 2,
+              is_lit ? theme.text : theme.dim, lab, gr->label_w - 2);
+    for (unsigned w = 0; w < v->t->ways; w++) {
+        SDL_Rect r;
+        if (!layout_tlb_cell(L, v->k, v->first, s, w, &r))
+            continue;
+        const TlbEntry *e = &v->t->e[s * v->t->ways + w];
+        bool mine = e->valid && e->tag == sc->va >> e->shift;
+        if (v->later && mine) {              /* filled later in this step: not yet */
+            TlbEntry empty = { .valid = 0 };
+            draw_tlb_entry(p, ui, sc, &empty, &r, false, false);
+            continue;
+        }
+        draw_tlb_entry(p, ui, sc, e, &r, is_lit && v->hit && w == v->hit_way, is_lit && sc->filled && mine);
     }
 }
 
 static void draw_tlb(const Painter *p, const Ui *ui, const Scene *sc, SimTlb k)
 {
-    const Layout *L = &ui->L;
     const Sim *sim = model_sim(&ui->m);
-    const Tlb *t = sim_tlb_at(sim, k);
-    const TlbGrid *gr = &L->tlb[k];
-    bool hit;
-    unsigned hit_way = 0;
-    long lit = lit_set(ui, sc, k, &hit, &hit_way);
+    const TlbGrid *gr = &ui->L.tlb[k];
+    TlbView v = { .k = k, .t = sim_tlb_at(sim, k) };
+    v.lit = lit_set(ui, sc, k, &v.hit, &v.hit_way);
+    v.first = layout_tlb_first_set(&ui->L, v.t, k, v.lit);
+    v.later = sc->access && fill_pending(ui, sc);
     char head[128];
-    snprintf(head, sizeof head, "%s %u entries, %u-way, %u sets, %s", tlb_name(sim, k), t->entries,
-             t->ways, t->sets, tlb_policy_name(t->policy));
+    snprintf(head, sizeof head, "%s %u entries, %u-way, %u sets, %s", tlb_name(sim, k), v.t->entries,
+             v.t->ways, v.t->sets, tlb_policy_name(v.t->policy));
     text_draw(p, FONT_SMALL, gr->box.x, gr->box.y, theme.dim, head, gr->box.w);
-    unsigned first = layout_tlb_first_set(L, t, k, lit);
-    SDL_Color miss = theme.miss;
-    for (unsigned s = first; s < first + gr->vis_sets && s < t->sets; s++) {
-        SDL_Rect c0;
-        layout_tlb_cell(L, k, first, s, 0, &c0);
-        SDL_Rect band = { gr->box.x, c0.y - 1, gr->box.w, gr->cell_h * (int)gr->rows_per_set + 1 };
-        bool is_lit = (long)s == lit;
-        if (is_lit)
-            fill(p, &band, hit ? (SDL_Color){ 242, 194, 60, 110 } : (SDL_Color){ miss.r, miss.g, miss.b, 150 });
-        char lab[16];
-        snprintf(lab, sizeof lab, "%u", s);
-        text_draw(p, FONT_SMALL, gr->box.x + 2, c0.y + (gr->cell_h - p->fonts->lh[FONT_SMALL]) / 2,
-                  is_lit ? theme.text : theme.dim, lab, gr->label_w - 2);
-        for (unsigned w = 0; w < t->ways; w++) {
-            SDL_Rect r;
-            if (!layout_tlb_cell(L, k, first, s, w, &r))
-                continue;
-            const TlbEntry *e = &t->e[s * t->ways + w];
-            bool is_fill = is_lit && sc->filled && e->valid && e->tag == sc->va >> e->shift;
-            draw_tlb_entry(p, ui, sc, e, &r, is_lit && hit && w == hit_way, is_fill);
-        }
-    }
-    if (gr->vis_sets < t->sets) {
-        snprintf(head, sizeof head, "sets %u-%u of %u", first, first + gr->vis_sets - 1, t->sets);
+    for (unsigned s = v.first; s < v.first + gr->vis_sets && s < v.t->sets; s++)
+        draw_tlb_set(p, ui, sc, &v, s);
+    if (gr->vis_sets < v.t->sets) {
+        snprintf(head, sizeof head, "sets %u-%u of %u", v.first, v.first + gr->vis_sets - 1, v.t->sets);
         int tw = text_width(p->fonts, FONT_SMALL, head);
         text_draw(p, FONT_SMALL, gr->box.x + gr->box.w - tw, gr->box.y, theme.dim, head, 0);
     }
@@ -121,7 +152,6 @@ static void draw_tlb(const Painter *p, const Ui *ui, const Scene *sc, SimTlb k)
 
 void draw_tlbs(const Painter *p, const Ui *ui, const Scene *sc)
 {
-    const Sim *sim = model_sim(&ui->m);
     panel(p, &ui->L.tlb_panel, "TLB: page\u2192frame, by set");
     bool any = false;
     for (int k = 0; k < SIM_TLBS; k++) {
@@ -135,65 +165,102 @@ void draw_tlbs(const Painter *p, const Ui *ui, const Scene *sc)
         SDL_Rect in = { r->x, r->y, r->w, r->h };
         text_center(p, FONT_NORMAL, &in, theme.dim, "no TLB: every access walks");
     }
-    (void)sim;
 }
 
-bool hover_tlb(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t len)
+/* The TLB cell under (x, y): which TLB, set and way. */
+static bool tlb_cell_at(const Ui *ui, const Scene *sc, int x, int y, SimTlb *k, unsigned *set, unsigned *way)
 {
     const Sim *sim = model_sim(&ui->m);
-    for (int k = 0; k < SIM_TLBS; k++) {
-        const Tlb *t = sim_tlb_at(sim, (SimTlb)k);
-        const TlbGrid *gr = &ui->L.tlb[k];
+    for (int i = 0; i < SIM_TLBS; i++) {
+        const Tlb *t = sim_tlb_at(sim, (SimTlb)i);
+        const TlbGrid *gr = &ui->L.tlb[i];
         if (!gr->present || !rect_has(&gr->grid, x, y))
             continue;
         bool hit;
         unsigned hw;
-        unsigned first = layout_tlb_first_set(&ui->L, t, (SimTlb)k, lit_set(ui, sc, (SimTlb)k, &hit, &hw));
+        unsigned first = layout_tlb_first_set(&ui->L, t, (SimTlb)i, lit_set(ui, sc, (SimTlb)i, &hit, &hw));
         for (unsigned s = first; s < first + gr->vis_sets && s < t->sets; s++) {
             for (unsigned w = 0; w < t->ways; w++) {
                 SDL_Rect r;
-                if (!layout_tlb_cell(&ui->L, (SimTlb)k, first, s, w, &r) || !rect_has(&r, x, y))
-                    continue;
-                const TlbEntry *e = &t->e[s * t->ways + w];
-                if (!e->valid) {
-                    snprintf(buf, len, "%s set %u way %u: empty", tlb_name(sim, (SimTlb)k), s, w);
+                if (layout_tlb_cell(&ui->L, (SimTlb)i, first, s, w, &r) && rect_has(&r, x, y)) {
+                    *k = (SimTlb)i;
+                    *set = s;
+                    *way = w;
                     return true;
                 }
-                char fl[16];
-                pte_describe(&sim_machine(sim)->geo, e->flags, fl, sizeof fl);
-                snprintf(buf, len, "%s set %u way %u\npage 0x%" PRIx64 " (tag 0x%" PRIx64 ", %llu KiB)\n"
-                         "frame %" PRIu64 "\nASID %u%s\nflags %c%c%c%c%c%c",
-                         tlb_name(sim, (SimTlb)k), s, w, e->tag << e->shift, e->tag,
-                         (unsigned long long)(1ull << e->shift) / 1024, e->pfn, e->asid,
-                         (e->flags & PTE_G) ? " (global)" : "",
-                         e->flags & PTE_R ? 'R' : '-', e->flags & PTE_W ? 'W' : '-', e->flags & PTE_X ? 'X' : '-',
-                         e->flags & PTE_U ? 'U' : '-', e->flags & PTE_D ? 'D' : '-', e->flags & PTE_G ? 'G' : '-');
-                (void)fl;
-                return true;
             }
         }
     }
     return false;
 }
 
+bool hover_tlb(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t len)
+{
+    const Sim *sim = model_sim(&ui->m);
+    SimTlb k;
+    unsigned s, w;
+    if (!tlb_cell_at(ui, sc, x, y, &k, &s, &w))
+        return false;
+    const Tlb *t = sim_tlb_at(sim, k);
+    const TlbEntry *e = &t->e[s * t->ways + w];
+    if (!e->valid) {
+        snprintf(buf, len, "%s set %u way %u: empty", tlb_name(sim, k), s, w);
+        return true;
+    }
+    unsigned f = e->flags;
+    snprintf(buf, len, "%s set %u way %u\npage 0x%" PRIx64 " (tag 0x%" PRIx64 ", %llu KiB)\n"
+             "frame %" PRIu64 "\nASID %u%s\nallows %s%s%s%s%s", tlb_name(sim, k), s, w, e->tag << e->shift,
+             e->tag, (unsigned long long)(1ull << e->shift) / 1024, e->pfn, e->asid,
+             (f & PTE_G) ? " (global)" : "", f & PTE_R ? "read " : "", f & PTE_W ? "write " : "",
+             f & PTE_X ? "execute " : "", f & PTE_U ? "(user)" : "(supervisor)",
+             f & PTE_D ? "; dirty" : "");
+    return true;
+}
+
 /* ---- frames ---------------------------------------------------------------- */
 
-/* The colour a frame shows: its owner's, darker for tables, grey when free; a frame
- * freed by this step's kill fades from its old owner's colour. */
-static SDL_Color frame_color(const Ui *ui, const Scene *sc, const Frame *f, pfn_t pfn)
+/* The event of this step that changes frame pfn (filled, emptied, released by a
+ * kill), or -1. While it has not played, the frame is drawn as it was. */
+static long change_event(const Ui *ui, pfn_t pfn)
 {
+    const Model *m = &ui->m;
+    if (!m->prev_valid || pfn >= m->nprev)
+        return -1;
+    for (size_t i = 0; i < m->nev; i++) {
+        const SimEvent *e = &m->ev[i].ev;
+        bool mine = (e->kind == EV_EVICT || e->kind == EV_FRAME_ALLOC || e->kind == EV_TABLE_ALLOC) && e->pfn == pfn;
+        if (mine || (e->kind == EV_KILL && m->prev[pfn].kind != FRAME_FREE && e->pid == m->prev[pfn].pid))
+            return (long)i;
+    }
+    return -1;
+}
+
+static bool pending(const Scene *sc, long ev)
+{
+    return ev >= 0 && (size_t)ev >= sc->upto;
+}
+
+/* The colour a frame shows: its owner's, darker for tables, grey when free; until
+ * this step's event for it plays, what it was; a frame freed by a kill fades out. */
+static SDL_Color frame_color(const Ui *ui, const Scene *sc, const Frame *f, pfn_t pfn, long ch)
+{
+    const Model *m = &ui->m;
+    if (pending(sc, ch)) {
+        uint8_t k = m->prev[pfn].kind;
+        return k == FRAME_DATA ? owner_color(m->prev[pfn].pid) : k == FRAME_TABLE ? table_color(m->prev[pfn].pid)
+                                                                : theme.free_frame;
+    }
     if (f->kind == FRAME_DATA)
         return owner_color(f->pid);
     if (f->kind == FRAME_TABLE)
         return table_color(f->pid);
-    const Model *m = &ui->m;
-    if (sc->killed && m->prev_valid && pfn < m->nprev && m->prev_pid[pfn] == sc->killed_pid &&
-        m->prev_kind[pfn] != FRAME_FREE) {
+    if (sc->killed && m->prev_valid && pfn < m->nprev && m->prev[pfn].pid == sc->killed_pid &&
+        m->prev[pfn].kind != FRAME_FREE) {
         double age = age_of(ui, sc->kill_ev);
-        SDL_Color was = m->prev_kind[pfn] == FRAME_TABLE ? table_color(sc->killed_pid)
+        SDL_Color was = m->prev[pfn].kind == FRAME_TABLE ? table_color(sc->killed_pid)
                                                          : owner_color(sc->killed_pid);
         if (age >= 0)
-            return mix(mix(was, theme.segv, pulse(age, 700) * 0.7f), theme.free_frame, (float)(age / 700));
+            return mix(mix(was, theme.segv, pulse(age, FX_KILL_MS) * 0.7f), theme.free_frame, (float)(age / FX_KILL_MS));
         return was;
     }
     return theme.free_frame;
@@ -247,9 +314,13 @@ static void frame_outlines(const Painter *p, const Ui *ui, const Scene *sc, cons
     pfn_t hand = policy_hand(sim_policy(model_sim(&ui->m)));
     if (sc->translated && pfn == sc->pfn)
         outline(p, r, theme.hit, 2);
+    if (sc->victim_pfn == pfn && !sc->evicted) {
+        SDL_Color c = mix(theme.evict, theme.text, pulse(age_of(ui, sc->victim_ev), FX_VICTIM_MS));
+        outline(p, r, c, 3);
+    }
     if (sc->evicted && pfn == sc->evict_pfn) {
         /* A ring bursts out of the victim, then an orange frame stays round it. */
-        float k = fade(age_of(ui, sc->evict_ev), 900);
+        float k = fade(age_of(ui, sc->evict_ev), FX_EVICT_MS);
         int grow = k > 0 ? (int)((1 - k) * 2 * ui->L.u) : 0;
         SDL_Rect ring = { r->x - 4 - grow, r->y - 4 - grow, r->w + 8 + 2 * grow, r->h + 8 + 2 * grow };
         SDL_Color c = theme.evict;
@@ -312,7 +383,15 @@ void draw_frames(const Painter *p, const Ui *ui, const Scene *sc)
         SDL_Rect r;
         layout_frame_cell(&ui->L, pfn, &r);
         const Frame *f = &fp->frames[pfn];
-        fill(p, &r, frame_color(ui, sc, f, pfn));
+        long ch = anim_active(&ui->anim) ? change_event(ui, pfn) : -1;
+        fill(p, &r, frame_color(ui, sc, f, pfn, ch));
+        if (pending(sc, ch)) {
+            /* Not changed yet: as it was before the step. */
+            const FrameWas *w = &ui->m.prev[pfn];
+            Frame old = { .kind = w->kind, .pid = w->pid, .level = w->level, .va = w->va };
+            frame_text(p, &r, &old, pfn, sim, false, 0);
+            continue;
+        }
         if (f->kind == FRAME_DATA)
             frame_marks(p, &r, policy_referenced(pol, pfn), f->dirty);
         bool was = sc->evicted && pfn == sc->evict_pfn;
@@ -324,6 +403,25 @@ void draw_frames(const Painter *p, const Ui *ui, const Scene *sc)
         frame_outlines(p, ui, sc, &r, pfn);
     }
     frames_legend(p, ui);
+}
+
+/* What the replacement policy keeps for a frame, in words. */
+static void policy_words(const Policy *pol, pfn_t pfn, char *buf, size_t len)
+{
+    uint64_t c = policy_counter(pol, pfn);
+    PolicyKind k = policy_kind(pol);
+    if (k == POLICY_AGING)
+        snprintf(buf, len, "aging counter 0x%02" PRIx64, c);
+    else if (k == POLICY_LFU)
+        snprintf(buf, len, "lfu: %" PRIu64 " references since loaded", c);
+    else if (k == POLICY_OPT && c == UINT64_MAX)
+        snprintf(buf, len, "opt: never used again");
+    else if (k == POLICY_OPT)
+        snprintf(buf, len, "opt: next used at reference %" PRIu64, c);
+    else if (k == POLICY_WSCLOCK)
+        snprintf(buf, len, "wsclock: last used at reference %" PRIu64, c);
+    else
+        snprintf(buf, len, "replacement: %s", policy_name(k));
 }
 
 bool hover_frame(const Ui *ui, int x, int y, char *buf, size_t len)
@@ -340,6 +438,8 @@ bool hover_frame(const Ui *ui, int x, int y, char *buf, size_t len)
         const Frame *f = &fp->frames[pfn];
         const Process *pr = sim_proc_by_pid(sim, f->pid);
         const char *who = pr ? pr->name : "?";
+        char pw[96];
+        policy_words(sim_policy(sim), pfn, pw, sizeof pw);
         paddr_t base = (paddr_t)pfn << g->page_shift;
         if (f->kind == FRAME_FREE)
             snprintf(buf, len, "frame %" PRIu64 " (0x%" PRIx64 "): free", pfn, base);
@@ -348,10 +448,9 @@ bool hover_frame(const Ui *ui, int x, int y, char *buf, size_t len)
                      "\n%u entries in use", pfn, base, who, geo_level_name(g, f->level), f->va, f->used);
         else
             snprintf(buf, len, "frame %" PRIu64 " (0x%" PRIx64 "): %s's page 0x%" PRIx64 "\n%s%s%s\nswap copy: %s"
-                     "\npolicy: %s, counter %" PRIu64, pfn, base, who, f->va, f->file ? "file-backed" : "anonymous",
+                     "\n%s", pfn, base, who, f->va, f->file ? "file-backed" : "anonymous",
                      f->dirty ? ", dirty" : ", clean", policy_referenced(sim_policy(sim), pfn) ? ", referenced" : "",
-                     f->swap_slot >= 0 ? "yes" : "none", policy_name(policy_kind(sim_policy(sim))),
-                     policy_counter(sim_policy(sim), pfn));
+                     f->swap_slot >= 0 ? "yes" : "none", pw);
         return true;
     }
     return false;
@@ -431,7 +530,7 @@ void draw_procs(const Painter *p, const Ui *ui, const Scene *sc)
         bool hot = sc->killed && pr->pid == sc->killed_pid;
         text_draw(p, f, tx, y, hot ? theme.segv : dead ? theme.dim : theme.text, s, x + w - tx);
         y += lh;
-        if (dead && pr->exit_reason[0] && y + lh <= bottom) {
+        if (pr->state == PROC_KILLED && pr->exit_reason[0] && y + lh <= bottom) {
             text_draw(p, FONT_SMALL, tx, y, theme.dim, pr->exit_reason, x + w - tx);
             y += p->fonts->lh[FONT_SMALL] + 1;
         }

@@ -7,6 +7,18 @@
 
 #include "ui.h"
 
+/* The entries shown: the walk's own, or after a TLB hit those in memory (peeked). */
+typedef struct Chain {
+    unsigned n;
+    bool peeked;
+    paddr_t pte_pa[GEO_MAX_LEVELS];
+    pte_t pte[GEO_MAX_LEVELS];
+    pfn_t root;
+} Chain;
+
+static void chain_of(const Ui *ui, const Scene *sc, Chain *c);
+static unsigned leaf_level(const Geometry *g, const Chain *c);
+
 static const char *op_words(AccessOp op)
 {
     return op == OP_WRITE ? "write" : op == OP_EXEC ? "execute" : op == OP_MODIFY ? "modify" : "read";
@@ -37,19 +49,22 @@ static void draw_va_label(const Painter *p, const Ui *ui, const Scene *sc)
     if (sc->access) {
         snprintf(a, sizeof a, "%s %s", pr ? pr->name : "?", op_words(sc->op));
         snprintf(b, sizeof b, "0x%" PRIx64, sc->va);
+    } else if (sc->syscall_ev >= 0) {
+        snprintf(a, sizeof a, "%s", pr ? pr->name : "?");
+        snprintf(b, sizeof b, "%.90s", ui->m.ev[sc->syscall_ev].detail);
     } else if (sc->switched || sc->skipped) {
         snprintf(a, sizeof a, "%s %s", sc->switched ? "switch to" : "skip", pr ? pr->name : "?");
         snprintf(b, sizeof b, "%s", sc->switched ? "(no address)" : "(process is dead)");
     } else {
         snprintf(a, sizeof a, "step %llu", (unsigned long long)model_now(&ui->m));
-        snprintf(b, sizeof b, "%s", ui->m.hist ? "press \u2192 to step" : "no trace to run");
+        snprintf(b, sizeof b, "%s", ui->m.has_trace ? "press \u2192 to step" : "no trace to run");
     }
     text_draw(p, FONT_NORMAL, r->x, r->y, theme.text, a, r->w);
     text_draw(p, FONT_NORMAL, r->x, r->y + lh, theme.accent, b, r->w);
 }
 
 /* The bits of va, each in its field's colour; ones brighter than zeros. */
-static void draw_bits(const Painter *p, const Ui *ui, const Scene *sc, const Geometry *g)
+static void draw_bits(const Painter *p, const Ui *ui, const Scene *sc, const Geometry *g, unsigned leaf)
 {
     const Layout *L = &ui->L;
     vaddr_t va = geo_va_mask(g, sc->access ? sc->va : 0);
@@ -64,7 +79,8 @@ static void draw_bits(const Painter *p, const Ui *ui, const Scene *sc, const Geo
         unsigned bit = nb - 1 - i;
         bool one = sc->access && ((va >> bit) & 1);
         SDL_Rect c = { L->bits.x + (int)i * L->bit_w, L->bits.y, L->bit_w - 1, L->bits.h };
-        SDL_Color base = mix(field_color(g, field), theme.panel, one ? 0.1f : 0.6f);
+        SDL_Color fc = field > leaf && field < g->levels ? theme.offset : field_color(g, field);
+        SDL_Color base = mix(fc, theme.panel, one ? 0.1f : 0.6f);
         fill(p, &c, base);
         if (sc->access && L->bit_w >= p->fonts->cw[FONT_SMALL])
             text_center(p, L->bit_w >= p->fonts->cw[FONT_NORMAL] ? FONT_NORMAL : FONT_SMALL, &c,
@@ -72,17 +88,21 @@ static void draw_bits(const Painter *p, const Ui *ui, const Scene *sc, const Geo
     }
 }
 
-/* Under the bits: each field's name and the index it holds. */
-static void draw_fields(const Painter *p, const Ui *ui, const Scene *sc, const Geometry *g)
+/* Under the bits: each field's name and the index it holds; below a large page's
+ * leaf (at level `leaf`), the fields are part of its offset. */
+static void draw_fields(const Painter *p, const Ui *ui, const Scene *sc, const Geometry *g, unsigned leaf)
 {
     const Layout *L = &ui->L;
     int reading = reading_level(ui, sc);
     for (unsigned i = 0; i < L->nfields; i++) {
         SDL_Rect r = L->field[i];
         r.w -= 1;
-        fill(p, &r, field_color(g, i));
+        bool folded = i > leaf && i < g->levels;
+        fill(p, &r, folded ? theme.offset : field_color(g, i));
         char s[64];
-        if (i < g->levels) {
+        if (folded) {
+            snprintf(s, sizeof s, "offset (large page)");
+        } else if (i < g->levels) {
             if (sc->access)
                 snprintf(s, sizeof s, "%s index %u", geo_level_name(g, i), geo_index(g, i, sc->va));
             else
@@ -114,20 +134,14 @@ void draw_address(const Painter *p, const Ui *ui, const Scene *sc)
         snprintf(head + n, sizeof head - (size_t)n, "%u (offset), %u-byte entries", g->page_shift, g->pte_size);
     panel(p, &ui->L.addr, head);
     draw_va_label(p, ui, sc);
-    draw_bits(p, ui, sc, g);
-    draw_fields(p, ui, sc, g);
+    Chain c;
+    chain_of(ui, sc, &c);
+    unsigned leaf = c.n ? leaf_level(g, &c) : g->levels;
+    draw_bits(p, ui, sc, g, leaf);
+    draw_fields(p, ui, sc, g, leaf);
 }
 
 /* ---- the walk ------------------------------------------------------------- */
-
-/* The entries shown: the walk's own, or after a TLB hit those in memory (peeked). */
-typedef struct Chain {
-    unsigned n;
-    bool peeked;
-    paddr_t pte_pa[GEO_MAX_LEVELS];
-    pte_t pte[GEO_MAX_LEVELS];
-    pfn_t root;
-} Chain;
 
 static void chain_of(const Ui *ui, const Scene *sc, Chain *c)
 {
@@ -202,7 +216,7 @@ static void draw_level(const Painter *p, const Ui *ui, const Scene *sc, const Ch
     bool faulted = sc->faulted && l == sc->fault_level && !c->peeked;
     SDL_Color bgc = mix(theme.panel, theme.bg, 0.5f);
     if (faulted) {
-        float k = pulse(anim_age(&ui->anim, &ui->m, (size_t)sc->fault_ev), 700);
+        float k = pulse(anim_age(&ui->anim, &ui->m, (size_t)sc->fault_ev), FX_FAULT_MS);
         bgc = mix(theme.fault, (SDL_Color){ 255, 220, 220, 255 }, k * 0.6f);
     }
     fill(p, r, bgc);
@@ -217,7 +231,7 @@ static void draw_level(const Painter *p, const Ui *ui, const Scene *sc, const Ch
         pte_describe(g, c->pte[l], fl, sizeof fl);
         snprintf(a + strlen(a), sizeof a - strlen(a), " @0x%" PRIx64, c->pte_pa[l]);
         snprintf(b, sizeof b, "0x%0*" PRIx64, (int)g->pte_size * 2, c->pte[l]);
-        snprintf(d, sizeof d, "%s%s", fl, faulted ? " FAULT" : c->peeked ? " (cached)" : "");
+        snprintf(d, sizeof d, "%s%s", fl, faulted ? " FAULT" : c->peeked ? " (in memory)" : "");
     } else if (l > leaf_level(g, c) && c->n) {
         snprintf(b, sizeof b, "part of the offset");
         snprintf(d, sizeof d, "(a large page)");
@@ -244,17 +258,18 @@ static void draw_pa(const Painter *p, const Ui *ui, const Scene *sc, const Geome
         snprintf(b, sizeof b, "0x%" PRIx64, sc->pa);
         snprintf(d, sizeof d, "frame %" PRIu64 " + 0x%" PRIx64, sc->pfn, sc->pa & (geo_page_size(g) - 1));
         bgc = mix(theme.hit, theme.bg, 0.55f);
-    } else if (sc->segv) {
-        snprintf(b, sizeof b, "none: SIGSEGV");
+    } else if (sc->segv || (sc->killed && sc->killed_pid == sc->pid && sc->access)) {
+        snprintf(b, sizeof b, "none: %s", sc->segv ? (sc->fault == FAULT_SIGBUS ? "SIGBUS" : sc->fault == FAULT_SIGABRT
+                 ? "SIGABRT" : "SIGSEGV") : "OOM-killed");
         snprintf(d, sizeof d, "the process dies");
-        bgc = mix(theme.segv, theme.bg, 0.35f);
+        bgc = mix(sc->segv ? theme.segv : theme.oom, theme.bg, 0.35f);
     } else if (sc->faulted) {
         snprintf(b, sizeof b, "page fault:");
         snprintf(d, sizeof d, "the kernel maps it");
     }
     fill(p, r, bgc);
     outline(p, r, sc->translated ? theme.hit : theme.border, 1);
-    box_lines(p, r, c, sc->translated || sc->segv ? theme.text : theme.dim, lines, 3);
+    box_lines(p, r, c, sc->translated || b[0] == 'n' ? theme.text : theme.dim, lines, 3);
 }
 
 /* Arrows: register -> first table -> ... -> frame, lit up to where the walk is. */
@@ -293,7 +308,7 @@ void draw_walk(const Painter *p, const Ui *ui, const Scene *sc)
     int w = text_draw(p, FONT_NORMAL, s->x, s->y + 1, col, msg, s->w);
     if (sc->note[0] && !ui->m.error[0] && w + 4 * p->fonts->cw[FONT_NORMAL] < s->w) {
         w += text_draw(p, FONT_NORMAL, s->x + w, s->y + 1, theme.dim, ";  ", 0);
-        text_draw(p, FONT_NORMAL, s->x + w, s->y + 1, theme.evict, sc->note, s->w - w);
+        text_draw(p, FONT_NORMAL, s->x + w, s->y + 1, sc->evicted ? theme.evict : theme.text, sc->note, s->w - w);
     }
 }
 
@@ -320,10 +335,12 @@ bool hover_walk(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t l
         unsigned fl = pte_flags(g, c.pte[l]);
         flag_words(fl, fw, sizeof fw);
         bool leaf = (fl & PTE_V) && pte_is_leaf(g, c.pte[l], l);
-        snprintf(buf, len, "%s entry %u at physical 0x%" PRIx64 "\nvalue 0x%0*" PRIx64 "\n%s\n%s %" PRIu64 "%s",
+        bool faulted = sc->faulted && l == sc->fault_level && !c.peeked;
+        snprintf(buf, len, "%s entry %u at physical 0x%" PRIx64 "\nvalue 0x%0*" PRIx64 "\n%s\n%s %" PRIu64 "%s%s",
                  geo_level_name(g, l), geo_index(g, l, sc->va), c.pte_pa[l], (int)g->pte_size * 2,
                  c.pte[l], fw, !(fl & PTE_V) ? "frame field" : leaf ? "maps frame" : "next table in frame",
-                 pte_pfn(g, c.pte[l]), c.peeked ? "\n(read from memory: this step hit the TLB)" : "");
+                 pte_pfn(g, c.pte[l]), c.peeked ? "\n(read from memory: this step hit the TLB)" : "",
+                 faulted ? "\nthe walk faulted here; the value shown is after the fix" : "");
         return true;
     }
     if (rect_has(&ui->L.root_box, x, y) && c.root != PFN_NONE) {

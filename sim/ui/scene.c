@@ -12,6 +12,12 @@ static const char *pname(const Sim *sim, int pid)
     return p ? p->name : "?";
 }
 
+/* The signal a fatal fault delivers, as the shell reports it. */
+static const char *signal_words(FaultKind f)
+{
+    return f == FAULT_SIGBUS ? "Bus error" : f == FAULT_SIGABRT ? "Aborted" : "Segmentation fault";
+}
+
 static void walk_event(Scene *sc, const SimEvent *e)
 {
     if (e->level >= GEO_MAX_LEVELS)
@@ -62,11 +68,18 @@ static void take(Scene *sc, const SimEvent *e, long i)
         sc->pa = e->pa;
         sc->pfn = e->pfn;
         break;
+    case EV_VICTIM:    sc->victim_ev = i; sc->victim_pfn = e->pfn; break;
     case EV_WRITEBACK: sc->wrote_back = true; sc->wb_slot = e->slot; break;
     case EV_EVICT:     sc->evicted = true; sc->evict_ev = i; sc->evict_pfn = e->pfn; break;
     case EV_KILL:      sc->killed = true; sc->kill_ev = i; sc->killed_pid = e->pid; break;
     case EV_OOM:       sc->oom = true; sc->oom_ev = i; break;
     case EV_SWITCH:    sc->switched = true; sc->pid = e->pid; break;
+    case EV_SYSCALL:
+        if (sc->syscall_ev < 0) {
+            sc->syscall_ev = i;
+            sc->pid = e->pid;
+        }
+        break;
     case EV_SKIP:      sc->skipped = true; sc->pid = e->pid; break;
     default:           break;
     }
@@ -80,11 +93,12 @@ static void headline(Scene *sc, const Model *m)
     sc->banner[0] = '\0';
     if (sc->segv) {
         why = m->ev[sc->segv_ev].detail;
-        snprintf(sc->banner, sizeof sc->banner, "Segmentation fault: %s killed (%s)",
+        snprintf(sc->banner, sizeof sc->banner, "%s: %s killed (%s)", signal_words(m->ev[sc->segv_ev].ev.fault),
                  pname(sim, m->ev[sc->segv_ev].ev.pid), why);
         sc->banner_tone = TONE_SEGV;
     } else if (sc->oom) {
-        snprintf(sc->banner, sizeof sc->banner, "Out of memory: %s", m->ev[sc->oom_ev].detail);
+        why = m->ev[sc->oom_ev].detail;     /* the last line: who was killed */
+        snprintf(sc->banner, sizeof sc->banner, "%s%s", strncmp(why, "Out of memory", 13) ? "Out of memory: " : "", why);
         sc->banner_tone = TONE_OOM;
     } else if (sc->faulted) {
         why = m->ev[sc->fault_ev].detail;
@@ -94,6 +108,9 @@ static void headline(Scene *sc, const Model *m)
     } else if (sc->tlb == TLB_HIT) {
         snprintf(sc->banner, sizeof sc->banner, "TLB hit: no walk needed");
         sc->banner_tone = TONE_HIT;
+    } else if (sc->syscall_ev >= 0) {
+        snprintf(sc->banner, sizeof sc->banner, "%s: %s", pname(sim, sc->pid), m->ev[sc->syscall_ev].detail);
+        sc->banner_tone = TONE_PLAIN;
     } else if (sc->skipped) {
         snprintf(sc->banner, sizeof sc->banner, "Skipped: %s is no longer running", pname(sim, sc->pid));
         sc->banner_tone = TONE_DIM;
@@ -103,10 +120,32 @@ static void headline(Scene *sc, const Model *m)
     }
 }
 
-/* The eviction a fault made room with, in words. */
-static void evict_note(Scene *sc, const Model *m)
+/* Appends ", what" to a summary, cutting it at the buffer's end. */
+static void add(char *buf, size_t len, const char *what)
 {
+    size_t n = strlen(buf);
+    const char *sep = n ? ", " : "";
+    for (const char *s = sep; *s && n + 1 < len; s++)
+        buf[n++] = *s;
+    for (const char *s = what; *s && n + 1 < len; s++)
+        buf[n++] = *s;
+    buf[n] = '\0';
+}
+
+/* What handling the fault cost, in words: page-table pages it added, the page it
+ * evicted to make room. */
+static void fault_note(Scene *sc, const Model *m)
+{
+    const Sim *sim = model_sim(m);
+    char w[200];
     sc->note[0] = '\0';
+    for (size_t i = 0; i < sc->upto; i++) {
+        const SimEvent *e = &m->ev[i].ev;
+        if (e->kind != EV_TABLE_ALLOC)
+            continue;
+        snprintf(w, sizeof w, "new %s table in frame %" PRIu64, geo_level_name(&sim_machine(sim)->geo, e->level), e->pfn);
+        add(sc->note, sizeof sc->note, w);
+    }
     if (!sc->evicted)
         return;
     const SimEvent *e = &m->ev[sc->evict_ev].ev;
@@ -115,21 +154,24 @@ static void evict_note(Scene *sc, const Model *m)
         snprintf(tail, sizeof tail, "dirty, written to swap slot %" PRId64, sc->wb_slot);
     else
         snprintf(tail, sizeof tail, "%s", e->slot >= 0 ? "clean, its swap copy kept" : "clean, dropped");
-    snprintf(sc->note, sizeof sc->note, "evicted %s's page 0x%" PRIx64 " from frame %" PRIu64 " (%s)",
-             pname(model_sim(m), e->victim_pid), e->victim_va, e->pfn, tail);
+    snprintf(w, sizeof w, "evicted %s's page 0x%" PRIx64 " from frame %" PRIu64 " (%s)",
+             pname(sim, e->victim_pid), e->victim_va, e->pfn, tail);
+    add(sc->note, sizeof sc->note, w);
 }
 
 void scene_build(Scene *sc, const Model *m, size_t upto, long cur)
 {
     memset(sc, 0, sizeof *sc);
     sc->cur = cur;
-    sc->fault_ev = sc->segv_ev = sc->oom_ev = sc->kill_ev = sc->evict_ev = -1;
+    sc->fault_ev = sc->segv_ev = sc->oom_ev = sc->kill_ev = sc->evict_ev = sc->victim_ev = -1;
+    sc->victim_pfn = sc->evict_pfn = PFN_NONE;
     sc->killed_pid = -1;
+    sc->syscall_ev = -1;
     sc->upto = upto < m->nev ? upto : m->nev;
     for (size_t i = 0; i < sc->upto; i++)
         take(sc, &m->ev[i].ev, (long)i);
     headline(sc, m);
-    evict_note(sc, m);
+    fault_note(sc, m);
 }
 
 Tone event_tone(const SimEvent *ev)
@@ -145,6 +187,7 @@ Tone event_tone(const SimEvent *ev)
     case EV_SEGV:
     case EV_KILL:       return TONE_SEGV;
     case EV_OOM:        return TONE_OOM;
+    case EV_NOTE:       return TONE_FAULT;
     case EV_SKIP:       return TONE_DIM;
     default:            return TONE_PLAIN;
     }
@@ -187,25 +230,16 @@ void event_words(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
                                 ev->va >> ev->shift << ev->shift, ev->pfn); break;
     case EV_TLB_FLUSH: snprintf(buf, len, "TLB flushed: %" PRIu64 " entries", ev->count); break;
     case EV_TRANSLATED: snprintf(buf, len, "-> physical 0x%" PRIx64, ev->pa); break;
-    case EV_SEGV:      snprintf(buf, len, "Segmentation fault: %s killed: %s", pname(sim, ev->pid), d); break;
+    case EV_SEGV:      snprintf(buf, len, "%s: %s killed: %s", signal_words(ev->fault), pname(sim, ev->pid), d); break;
     case EV_SKIP:      snprintf(buf, len, "skipped: %s is dead (%s)", pname(sim, ev->pid), d); break;
     case EV_SWITCH:    snprintf(buf, len, "switch to %s (pid %d)", pname(sim, ev->pid), ev->pid); break;
-    case EV_KILL:      snprintf(buf, len, "%s's memory released: %" PRIu64 " pages", pname(sim, ev->pid), ev->count); break;
-    case EV_OOM:       snprintf(buf, len, "out of memory: %s", d); break;
+    case EV_KILL:      snprintf(buf, len, "%s's memory released: %" PRIu64 " pages and %u page-table pages",
+                                pname(sim, ev->pid), ev->count, ev->level); break;
+    case EV_OOM:       snprintf(buf, len, "kernel: %s", d); break;
+    case EV_SYSCALL:   snprintf(buf, len, "%s %s", pname(sim, ev->pid), d); break;
+    case EV_NOTE:      snprintf(buf, len, "note: %s", d); break;
     default:           snprintf(buf, len, "%s", event_kind_name(ev->kind)); break;
     }
-}
-
-/* Appends ", what" to a summary, cutting it at the buffer's end. */
-static void add(char *buf, size_t len, const char *what)
-{
-    size_t n = strlen(buf);
-    const char *sep = n ? ", " : "";
-    for (const char *s = sep; *s && n + 1 < len; s++)
-        buf[n++] = *s;
-    for (const char *s = what; *s && n + 1 < len; s++)
-        buf[n++] = *s;
-    buf[n] = '\0';
 }
 
 void step_summary(const Sim *sim, const UiEvent *ev, size_t n, uint64_t step, LogLine *out)
@@ -221,13 +255,17 @@ void step_summary(const Sim *sim, const UiEvent *ev, size_t n, uint64_t step, Lo
         Tone t = event_tone(e);
         switch (e->kind) {
         case EV_ACCESS: case EV_SWITCH: case EV_SKIP: case EV_FAULT: case EV_EVICT:
-        case EV_SEGV: case EV_OOM: case EV_TLB_HIT: case EV_TLB_FLUSH:
+        case EV_SEGV: case EV_TLB_HIT: case EV_TLB_FLUSH: case EV_SYSCALL: case EV_NOTE:
             event_words(sim, &c, w, sizeof w);
             add(out->text, sizeof out->text, w);
             break;
         case EV_TRANSLATED:
             snprintf(w, sizeof w, "PA 0x%" PRIx64, e->pa);
             add(out->text, sizeof out->text, w);
+            break;
+        case EV_OOM:
+            if (strncmp(ev[i].detail, "Out of memory", 13) == 0)
+                add(out->text, sizeof out->text, ev[i].detail);
             break;
         default:
             break;

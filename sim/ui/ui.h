@@ -161,7 +161,7 @@ static inline bool rect_has(const SDL_Rect *r, int x, int y)
 
 typedef struct UiEvent {
     SimEvent ev;
-    char detail[112];        /* ev.detail copied; ev.detail points here */
+    char detail[256];        /* ev.detail copied (ev.detail is left NULL) */
 } UiEvent;
 
 /* Counters after a step, for the chart. */
@@ -179,9 +179,16 @@ typedef struct LogLine {
     char text[160];
 } LogLine;
 
+/* What a frame held before the step on show. */
+typedef struct FrameWas {
+    int32_t pid;
+    uint8_t kind, level;
+    vaddr_t va;
+} FrameWas;
+
 typedef struct Model {
-    History *hist;           /* NULL when the scenario has no trace */
-    Sim *still;              /* the Sim when there is no trace to step through */
+    History *hist;           /* the live Sim, and snapshots to step back with */
+    bool has_trace;          /* false: the scenario has nothing to step through */
     char title[256];
     char trace_file[512];    /* for FILE:LINE messages */
     UiEvent *ev;             /* the events of the step on show */
@@ -194,8 +201,7 @@ typedef struct Model {
     bool at_end;             /* the trace is over, or the machine halted */
     StepStatus stopped;      /* STEP_ERROR or STEP_HALT when stopped by one */
     char error[640];
-    int32_t *prev_pid;       /* frame owners before the step on show (kill animation) */
-    uint8_t *prev_kind;
+    FrameWas *prev;          /* the frames before the step on show, for its animation */
     size_t nprev;
     bool prev_valid;
 } Model;
@@ -231,6 +237,7 @@ typedef struct Scene {
     AccessOp op;
     vaddr_t va;
     bool switched, skipped;  /* a context switch / an event of a dead process */
+    long syscall_ev;         /* a process event (fork, exit, brk, mmap...): its first line */
     TlbResult tlb;
     unsigned tlb_shift;      /* page size of the entry that hit or was filled */
     bool filled;
@@ -248,11 +255,11 @@ typedef struct Scene {
     pfn_t pfn;               /* frame reached (translated) */
     bool segv, oom, killed, evicted, wrote_back;
     int64_t wb_slot;         /* the swap slot written back to */
-    long segv_ev, oom_ev, kill_ev, evict_ev;
+    long segv_ev, oom_ev, kill_ev, evict_ev, victim_ev;
     int killed_pid;
-    pfn_t evict_pfn;
-    char banner[224];        /* the step's headline ("" for none) */
-    char note[224];          /* what the fault cost: the eviction it made ("" for none) */
+    pfn_t evict_pfn, victim_pfn;
+    char banner[512];        /* the step's headline ("" for none) */
+    char note[400];          /* what the fault cost: tables added, a page evicted ("" for none) */
     Tone banner_tone;
 } Scene;
 
@@ -294,7 +301,7 @@ typedef struct Anim {
 void anim_start(Anim *a, size_t n, double rate);
 void anim_finish(Anim *a, size_t n);
 bool anim_active(const Anim *a);
-/* Advances by dt ms of wall time; returns true if what is shown changed. */
+/* Advances by dt ms of wall time; returns true if another event began (or the end). */
 bool anim_advance(Anim *a, const Model *m, double dt);
 /* How long event kind k plays at rate 1, in ms. */
 double anim_event_ms(EventKind k);
@@ -312,6 +319,7 @@ typedef struct Ui {
     int mouse_x, mouse_y;    /* in output pixels */
     bool mouse_in;
     bool running, help, seeking;
+    bool told;               /* the error that stopped the run is on stderr already */
     int speed;
     char toast[160];         /* a short message, shown until toast_until */
     Uint64 toast_until;
@@ -327,6 +335,10 @@ int ui_resize(Ui *ui, int w, int h, char *err, size_t errlen);
 
 /* Steps forward n steps (stopping at the end), showing the last one finished. */
 StepStatus ui_advance(Ui *ui, uint64_t n);
+
+/* Shows the step on show as it looks ms milliseconds into its animation at 1x (the
+ * animation's end if ms is past it). */
+void ui_animate_to(Ui *ui, double ms);
 
 /* Renders the window as it stands into a new surface of the output size, with a
  * software renderer. NULL with err set on failure. */
@@ -349,10 +361,17 @@ void outline(const Painter *p, const SDL_Rect *r, SDL_Color c, int thick);
 void panel(const Painter *p, const SDL_Rect *r, const char *heading);
 void hline(const Painter *p, int x0, int x1, int y, SDL_Color c);
 void vline(const Painter *p, int x, int y0, int y1, SDL_Color c);
-void line(const Painter *p, int x0, int y0, int x1, int y1, SDL_Color c);
 void arrow_right(const Painter *p, int x0, int x1, int y, SDL_Color c, int head);
 /* Text centred in r, in the larger of big/small that fits. */
 void text_center(const Painter *p, FontId f, const SDL_Rect *r, SDL_Color c, const char *s);
+/* How long each effect lasts, in ms of animation time from its event's start. */
+enum { FX_FILL_MS = 500, FX_VICTIM_MS = 600, FX_FAULT_MS = 700, FX_KILL_MS = 700,
+       FX_EVICT_MS = 900, FX_EDGE_MS = 900 };
+
+/* True while an effect (a flash, pulse, ring or fade) is changing the picture: the
+ * window redraws every frame then, and otherwise only when the next event starts. */
+bool fx_active(const Ui *ui);
+
 /* Glow that fades out: alpha 0..1 over `age` ms against `span` ms. */
 float fade(double age, double span);
 /* A pulse: 1 at start, decaying with two beats over span. */
