@@ -565,7 +565,7 @@ StepStatus procev_step(Sim *s, const TraceRecord *rec, StepInfo *info)
     case TREC_EXIT:
         p->state = PROC_EXITED;
         snprintf(p->exit_reason, sizeof p->exit_reason, "exited");
-        done(s, info, 0, "exit(): %s's memory is freed", p->name);
+        done(s, info, 0, "exits: %s's memory is freed", p->name);
         mm_release(s, p);
         return STEP_OK;
     case TREC_BRK:
