@@ -799,6 +799,16 @@ static StepStatus next_translation(Sim *s, StepInfo *info)
     return translate(s, p, va, op, info);
 }
 
+/* An access that is one translation: a read, write or fetch inside one page, by a
+ * running process, with nothing to check for alignment. */
+static inline bool one_page(const Sim *s, const TraceRecord *rec)
+{
+    unsigned sh = s->geo.page_shift;
+    return !rec->named && rec->op != OP_MODIFY && !s->m.strict_alignment &&
+           s->cur->state == PROC_RUNNING && rec->size &&
+           (rec->addr >> sh) == ((rec->addr + rec->size - 1) >> sh);
+}
+
 /* A process event is one step; a dead process's events are skipped. */
 static StepStatus event_step(Sim *s, const TraceRecord *rec, StepInfo *info)
 {
@@ -876,6 +886,13 @@ StepStatus sim_step(Sim *s, StepInfo *info)
         }
         if (rec.kind != TREC_ACCESS)
             return event_step(s, &rec, info);
+        if (one_page(s, &rec)) {           /* the common case, without the queue */
+            info->step = ++s->stats.steps;
+            if (s->future)
+                s->cur_pos = s->ref_pos;
+            s->ref_pos++;
+            return translate(s, s->cur, rec.addr, rec.op, info);
+        }
         bool named = rec.named;
         if (named && s->cur->state == PROC_RUNNING && procev_named(s, &rec) != 0)
             return STEP_ERROR;

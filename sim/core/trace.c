@@ -642,6 +642,49 @@ static int parse_lackey(const char *p, const char *e, unsigned page_shift,
     return set_access(rec, op, addr, size, why);
 }
 
+/* The usual lackey line ("I  0401ab70,3", " L 1fff000d18,8") in one pass, for speed.
+ * Returns 1 with rec filled, or 0 to leave the line to parse_lackey, which accepts
+ * the same records and words the errors. */
+static inline int lackey_fast(const char *p, const char *e, TraceRecord *rec)
+{
+    if (e - p < 5)
+        return 0;
+    p += *p == ' ';
+    AccessOp op;
+    switch (*p) {
+    case 'I': op = OP_EXEC; break;
+    case 'L': op = OP_READ; break;
+    case 'S': op = OP_WRITE; break;
+    case 'M': op = OP_MODIFY; break;
+    default: return 0;
+    }
+    if (p[1] != ' ')
+        return 0;
+    p += 2 + (p[2] == ' ');
+    const char *s = p;
+    uint64_t addr = 0, size = 0;
+    unsigned d;
+    while (p < e && (d = hex_value[(unsigned char)*p]) != 0) {
+        addr = addr << 4 | (d - 1);
+        p++;
+    }
+    if (p == s || p - s > 16 || p == e || *p++ != ',')
+        return 0;
+    s = p;
+    while (p < e && (unsigned)(*p - '0') < 10)
+        size = size * 10 + (unsigned)(*p++ - '0');
+    if (p != e || p == s || p - s > 9 || size == 0 || size > ACCESS_SIZE_MAX ||
+        size - 1 > UINT64_MAX - addr)
+        return 0;
+    rec->kind = TREC_ACCESS;
+    rec->op = op;
+    rec->addr = addr;
+    rec->size = (uint32_t)size;
+    rec->name[0] = '\0';
+    rec->named = false;
+    return 1;
+}
+
 /* ls: "l|s ADDR [SIZE]" (either case), ADDR hex with or without 0x. */
 static int parse_ls(const char *p, const char *e, unsigned page_shift,
                     TraceRecord *rec, const char **why)
@@ -1198,7 +1241,9 @@ int trace_next(TraceReader *t, TraceRecord *rec, char *err, size_t errlen)
         if (n > 0 && p[n - 1] == '\r')
             n--;
         const char *why = NULL;
-        if (t->fmt == TRACE_LACKEY)     /* the common case, inlined */
+        if (t->fmt == TRACE_LACKEY && lackey_fast(p, p + n, rec))
+            rc = 1;
+        else if (t->fmt == TRACE_LACKEY)
             rc = parse_lackey(p, p + n, t->page_shift, rec, &why);
         else
             rc = t->parse(p, p + n, t->page_shift, rec, &why);
