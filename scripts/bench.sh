@@ -30,6 +30,14 @@ if [ ! -s "$out/stream.pages" ]; then
             print p } }' >"$out/stream.pages"
 fi
 
+# A stream with strong locality: 32 hot pages at a time (they fit the TLB), moving on
+# every 100,000 references.
+if [ ! -s "$out/local.pages" ]; then
+    awk 'BEGIN { srand(3); for (i = 0; i < 5000000; i++) {
+        if (i % 100000 == 0) base = int(rand() * 2000); print base + int(rand() * 32) } }' \
+        >"$out/local.pages"
+fi
+
 lines=$(grep -c '^[ I]' "$out/sort.lackey" || true)
 wc_s=$( { $TIME -f %e wc -l "$out/sort.lackey" >/dev/null; } 2>&1 )
 
@@ -60,6 +68,10 @@ for policy in $("$vmsim" run --help | sed -n 's/^ *policies: //p'); do
         run "pages, $policy, $frames frames" --trace "$out/stream.pages" --trace-format pages \
             --set memory.page_tables=separate --set memory.frames=$frames --set memory.policy=$policy
     done
+done
+for policy in fifo lru clock; do
+    run "local pages, $policy, 256 frames" --trace "$out/local.pages" --trace-format pages \
+        --set memory.page_tables=separate --set memory.frames=256 --set memory.policy=$policy
 done
 run "pages, lru, 256 frames, no TLB (every reference walks)" --trace "$out/stream.pages" \
     --trace-format pages --set tlb.entries=0 --set memory.page_tables=separate \
