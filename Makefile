@@ -38,17 +38,20 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/default_scenario.o
 UI_OBJ   := $(UI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 UITEST_OBJ := $(UITEST_SRC:%.c=$(BUILD)/%.o)
-# Everything of the program but main(), for test programs to link against.
-APP_OBJ  := $(filter-out $(BUILD)/sim/cli/main.o,$(CLI_OBJ)) $(UI_OBJ)
+GUI_MAIN := $(BUILD)/sim/ui/gui_main.o
+# Everything of the programs but their main(), for test programs to link against.
+APP_OBJ  := $(filter-out $(BUILD)/sim/cli/main.o,$(CLI_OBJ)) $(filter-out $(GUI_MAIN),$(UI_OBJ))
 
 VMSIM    := $(BUILD)/vmsim
+VMSIM_GUI := $(BUILD)/vmsim-gui
 UNIT     := $(BUILD)/test_unit
 UITEST   := $(BUILD)/test_ui
 CORE_LIB := $(BUILD)/libvmsim_core.a
+CLI_LIBS  = $(call pc,--libs,$(PKGS_CORE) $(PKGS_CLI)) -lm
 APP_LIBS  = $(call pc,--libs,$(PKGS_CORE) $(PKGS_CLI) $(PKGS_UI)) -lm
 
 .PHONY: all run test unit golden bench deps clean check-core
-all: $(VMSIM)
+all: $(VMSIM) $(VMSIM_GUI)
 
 # Packages first: everything else needs pkg-config to find them.
 deps: $(DEPS_STAMP)
@@ -82,8 +85,13 @@ $(CORE_LIB): $(CORE_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(VMSIM): $(CLI_OBJ) $(UI_OBJ) $(CORE_LIB)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(UI_OBJ) $(CORE_LIB) $(APP_LIBS)
+# vmsim itself links no SDL: headless runs load none of its libraries. `vmsim gui`
+# starts vmsim-gui, built beside it.
+$(VMSIM): $(CLI_OBJ) $(CORE_LIB) | $(VMSIM_GUI)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(CORE_LIB) $(CLI_LIBS)
+
+$(VMSIM_GUI): $(APP_OBJ) $(GUI_MAIN) $(CORE_LIB)
+	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(GUI_MAIN) $(CORE_LIB) $(APP_LIBS)
 
 $(UITEST): $(UITEST_OBJ) $(APP_OBJ) $(CORE_LIB)
 	$(CC) $(LDFLAGS) -o $@ $(UITEST_OBJ) $(APP_OBJ) $(CORE_LIB) $(APP_LIBS) $(call pc,--libs,$(PKGS_TEST))

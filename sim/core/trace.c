@@ -685,6 +685,26 @@ static inline int lackey_fast(const char *p, const char *e, TraceRecord *rec)
     return 1;
 }
 
+/* The usual pages line, a bare decimal page number, in one pass; 0 leaves the line to
+ * parse_pages. Fifteen digits cannot overflow 64 bits. */
+static inline int pages_fast(const char *p, const char *e, unsigned page_shift,
+                             TraceRecord *rec)
+{
+    const char *s = p;
+    uint64_t page = 0;
+    while (p < e && (unsigned)(*p - '0') < 10)
+        page = page * 10 + (unsigned)(*p++ - '0');
+    if (p != e || p == s || p - s > 15 || page > (UINT64_MAX >> page_shift))
+        return 0;
+    rec->kind = TREC_ACCESS;
+    rec->op = OP_READ;
+    rec->addr = page << page_shift;
+    rec->size = 1;
+    rec->name[0] = '\0';
+    rec->named = false;
+    return 1;
+}
+
 /* ls: "l|s ADDR [SIZE]" (either case), ADDR hex with or without 0x. */
 static int parse_ls(const char *p, const char *e, unsigned page_shift,
                     TraceRecord *rec, const char **why)
@@ -1245,6 +1265,8 @@ int trace_next(TraceReader *t, TraceRecord *rec, char *err, size_t errlen)
             rc = 1;
         else if (t->fmt == TRACE_LACKEY)
             rc = parse_lackey(p, p + n, t->page_shift, rec, &why);
+        else if (t->fmt == TRACE_PAGES && pages_fast(p, p + n, t->page_shift, rec))
+            rc = 1;
         else
             rc = t->parse(p, p + n, t->page_shift, rec, &why);
         if (rc > 0) {

@@ -644,7 +644,7 @@ static int gui_main(const Options *o, const GuiArgs *g)
 
 /* argv[1] is "gui", or "run" when main() has no verb: then the window opens only
  * where one can (see window_wanted), and otherwise this is `vmsim run`. */
-int cmd_gui(int argc, char **argv)
+int ui_cmd_gui(int argc, char **argv)
 {
     GuiArgs g = { NULL, DEFAULT_W, DEFAULT_H, 0, argc > 1 && strcmp(argv[1], "run") == 0 };
     if (g.fallback && !window_wanted(argc, argv))

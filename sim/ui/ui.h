@@ -394,4 +394,8 @@ bool hover_walk(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t l
 /* The name of the register holding the root table: CR3, satp or PTBR. */
 const char *root_register(const Geometry *g);
 
+/* vmsim-gui's verb: argv as for `vmsim gui`, or argv[1] "run" for the no-verb path
+ * (the window where SDL's video starts, else the headless run). */
+int ui_cmd_gui(int argc, char **argv);
+
 #endif
