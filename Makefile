@@ -21,7 +21,7 @@ endif
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
-BUILD   := $(BUILD)-san
+override BUILD := $(BUILD)-san
 endif
 
 DEPS_STAMP := $(BUILD)/.deps-ok
