@@ -84,7 +84,11 @@ void report_csv_access(FILE *out, const StepInfo *st);
 const char *step_fault_words(FaultKind f);
 
 int cmd_run(int argc, char **argv);
-int cmd_gui(int argc, char **argv);   /* argv[1] "run" (no verb): run headless without a display */
+int cmd_gui(int argc, char **argv);
+/* Whether the no-verb path (argv[1] "run") may open a window: a display, a terminal on
+ * stdout and no report asked for (vmsim-gui still falls back if SDL's video will not
+ * start). */
+bool cli_window_wanted(int argc, char **argv);   /* argv[1] "run" (no verb): run headless without a display */
 int cmd_step(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 

@@ -15,9 +15,7 @@ static bool env_set(const char *name)
     return v && *v;
 }
 
-/* Whether the no-verb path may open a window: a display, a terminal on stdout and no
- * report asked for (vmsim-gui still falls back if SDL's video will not start). */
-static bool window_wanted(int argc, char **argv)
+bool cli_window_wanted(int argc, char **argv)
 {
     if (!env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY"))
         return false;
@@ -48,7 +46,7 @@ static int gui_path(char *buf, size_t len)
 int cmd_gui(int argc, char **argv)
 {
     bool no_verb = argc > 1 && strcmp(argv[1], "run") == 0;
-    if (no_verb && !window_wanted(argc, argv))
+    if (no_verb && !cli_window_wanted(argc, argv))
         return cmd_run(argc, argv);
     char path[PATH_MAX];
     if (gui_path(path, sizeof path) != 0) {

@@ -579,14 +579,8 @@ static bool start_video(void)
  * report asked for, and SDL's video starting (left started when it says yes). */
 static bool window_wanted(int argc, char **argv)
 {
-    if (!env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY"))
+    if (!cli_window_wanted(argc, argv))
         return false;
-    if (!isatty(STDOUT_FILENO))
-        return false;
-    for (int i = 2; i < argc; i++)
-        if (strncmp(argv[i], "--format", 8) == 0 || strncmp(argv[i], "--log", 5) == 0 ||
-            strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-            return false;
     if (start_video())
         return true;
     SDL_Quit();
