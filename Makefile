@@ -29,12 +29,14 @@ pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
 
 CORE_SRC := $(wildcard sim/core/*.c)
 CLI_SRC  := $(wildcard sim/cli/*.c)
+# The verbs beyond run/step/check/gui, each in a folder of its own, built like sim/cli.
+TOOL_SRC := $(wildcard sim/grade/*.c sim/ostep/*.c sim/sweep/*.c)
 UI_SRC   := $(wildcard sim/ui/*.c)
 TEST_SRC := $(wildcard tests/unit/*.c)
 UITEST_SRC := $(wildcard tests/ui/*.c)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
-CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/default_scenario.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(TOOL_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/default_scenario.o
 UI_OBJ   := $(UI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 UITEST_OBJ := $(UITEST_SRC:%.c=$(BUILD)/%.o)
@@ -67,6 +69,17 @@ $(BUILD)/sim/core/%.o: sim/core/%.c | $(DEPS_STAMP)
 $(BUILD)/sim/cli/%.o: sim/cli/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI)) -c $< -o $@
+
+$(BUILD)/sim/grade/%.o $(BUILD)/sim/ostep/%.o $(BUILD)/sim/sweep/%.o: | $(DEPS_STAMP)
+$(BUILD)/sim/grade/%.o: sim/grade/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Isim/cli $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI)) -c $< -o $@
+$(BUILD)/sim/ostep/%.o: sim/ostep/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Isim/cli $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI)) -c $< -o $@
+$(BUILD)/sim/sweep/%.o: sim/sweep/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Isim/cli $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI)) -c $< -o $@
 
 # The window's code is the only code compiled with SDL's flags.
 $(BUILD)/sim/ui/%.o: sim/ui/%.c | $(DEPS_STAMP)
@@ -114,7 +127,7 @@ test: $(VMSIM) $(UNIT) $(if $(UITEST_SRC),$(UITEST))
 	sh tests/golden.sh $(VMSIM)
 	sh tests/cli.sh $(VMSIM)
 	$(if $(UITEST_SRC),SDL_VIDEODRIVER=dummy $(UITEST))
-	for t in $(wildcard tests/e2e/*.sh); do sh $$t $(VMSIM) || exit 1; done
+	for t in $(wildcard tests/e2e/*.sh tests/verbs/*.sh); do sh $$t $(VMSIM) || exit 1; done
 
 bench: $(VMSIM)
 	@sh scripts/deps.sh bench
