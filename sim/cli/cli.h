@@ -30,6 +30,10 @@ typedef struct Options {
 /* The built-in default scenario (generated from scenarios/default.ini). */
 extern const char default_scenario_ini[];
 
+/* Matches "--name VALUE" or "--name=VALUE" at argv[*i], advancing *i past what it
+ * used: 1 matched (*val set), 0 not this option, -1 the value is missing (said). */
+int opt_value(int argc, char **argv, int *i, const char *name, const char **val);
+
 /* Parses argv[first..] into o. Returns 0, 1 if help was asked for (and printed with
  * usage), or -1 with a message on stderr. */
 int options_parse(Options *o, int argc, char **argv, int first, const char *verb,

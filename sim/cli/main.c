@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../grade/grade.h"
 
 static const char usage[] =
     "usage: vmsim [VERB] [SCENARIO.ini] [options]\n"
@@ -14,6 +15,8 @@ static const char usage[] =
     "  step     step through a scenario in the terminal, forwards and back\n"
     "  check    validate scenario and config files and their traces\n"
     "  gui      open the window: watch and step every translation\n"
+    "  generate write per-student exercises: questions, blank answers, keys\n"
+    "  grade    score answers files (text, CSV, Gradescope, PrairieLearn)\n"
     "  help     this text\n"
     "\n"
     "With no verb, vmsim opens SCENARIO (or the built-in default scenario) in the\n"
@@ -30,6 +33,7 @@ static int cmd_help(int argc, char **argv)
 
 static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
     { "run", cmd_run }, { "step", cmd_step }, { "check", cmd_check }, { "gui", cmd_gui },
+    { "generate", cmd_generate }, { "grade", cmd_grade },
     { "help", cmd_help },
 };
 

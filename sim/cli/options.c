@@ -5,7 +5,7 @@
 #include "cli.h"
 
 /* Matches "--name VALUE" or "--name=VALUE"; advances *i past what it used. */
-static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
+int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
 {
     size_t n = strlen(name);
     const char *a = argv[*i];

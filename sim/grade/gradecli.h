@@ -1,0 +1,39 @@
+/* vmsim generate and vmsim grade: what their command lines share. */
+#ifndef VMSIM_GRADECLI_H
+#define VMSIM_GRADECLI_H
+
+#include "grade.h"
+
+/* Student ids, lowercased, each once. */
+typedef struct GradeIds {
+    char (*v)[GRADE_NAME_MAX];
+    size_t n;
+} GradeIds;
+
+/* Adds id (lowercased) unless listed. 0, or -1 if it is not an id. */
+int grade_ids_add(GradeIds *ids, const char *id);
+
+/* The options both verbs take: --set (repeatable) and --help. */
+typedef struct GradeArgs {
+    const char *usage;
+    const char *sets[16];
+    size_t nsets;
+    bool help;
+} GradeArgs;
+
+/* One common option at argv[*i]: 1 used, 0 not one, -1 bad (said on stderr). */
+int grade_arg(GradeArgs *ga, int argc, char **argv, int *i);
+
+/* Loads the exercise with the --set lines. 0, or -1 with the FILE:LINE message said. */
+int grade_load(const GradeArgs *ga, const char *path, Exercise *ex);
+
+/* Makes the folders of path (mkdir -p). 0 or -1 with errno. */
+int grade_mkdirs(const char *path);
+
+/* Writes path whole or not at all (PATH.tmp, then rename). 0 or -1 with errno. */
+int grade_write_file(const char *path, const char *text, size_t len);
+
+/* Writes every student's files under out and lists them on stdout. An exit status. */
+int generate_all(const Exercise *ex, const GradeIds *ids, const char *out);
+
+#endif

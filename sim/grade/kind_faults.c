@@ -1,0 +1,366 @@
+/* kind = faults: a reference string on the textbook machine (no TLB, page tables apart,
+ * memory empty at the start), one replacement policy and a number of frames.
+ *
+ *   policy = lru         any vmsim policy
+ *   frames = 4
+ *   refs   = 20          a random string of this length over `pages` ...
+ *   pages  = 0-7         ... (ranges and single pages, e.g. 0-3 7 9)
+ *   writes = 25          ... each reference a write with this percent chance
+ *   string = 7 0 1 2w    ... or this string for everyone (w marks a write)
+ *
+ * Parts: seq (H or M per reference), faults, victims (the page evicted at each
+ * eviction, in order; "-" for none), writebacks (dirty victims), state (the page in
+ * each frame after each reference, "-" for an empty frame; groups separated by '|').
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grade.h"
+#include "kind_faults.h"
+#include "vmsim/policy.h"
+#include "vmsim/scenario.h"
+#include "vmsim/sim.h"
+
+#define REFS_MAX FAULTS_REFS_MAX
+#define POOL_MAX 256
+
+typedef struct FaultsSpec {
+    PolicyKind policy;
+    unsigned frames;
+    unsigned nrefs;
+    unsigned write_pct;
+    uint32_t pool[POOL_MAX];
+    size_t npool;
+    FaultsRef fixed[REFS_MAX];
+    size_t nfixed;
+} FaultsSpec;
+
+static FaultsSpec *spec_of(Question *q)
+{
+    if (!q->spec) {
+        FaultsSpec *s = calloc(1, sizeof *s);
+        if (!s)
+            return NULL;
+        s->policy = POLICY_FIFO;
+        s->frames = 3;
+        s->nrefs = 12;
+        for (uint32_t p = 0; p < 8; p++)
+            s->pool[s->npool++] = p;
+        q->spec = s;
+    }
+    return q->spec;
+}
+
+static bool parse_uint(const char *v, unsigned lo, unsigned hi, unsigned *out)
+{
+    char *end;
+    unsigned long x = strtoul(v, &end, 10);
+    if (end == v || *end || x < lo || x > hi)
+        return false;
+    *out = (unsigned)x;
+    return true;
+}
+
+/* pages = 0-7 9 12-13 */
+static bool parse_pool(const char *v, FaultsSpec *s)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", v);
+    s->npool = 0;
+    for (char *w = strtok(buf, " \t,"); w; w = strtok(NULL, " \t,")) {
+        char *dash = strchr(w, '-'), *end;
+        unsigned long a = strtoul(w, &end, 0), b = a;
+        if (dash && end == dash)
+            b = strtoul(dash + 1, &end, 0);
+        if (end == w || *end || b < a || b - a >= POOL_MAX || b > 0xffffff)
+            return false;
+        for (unsigned long p = a; p <= b; p++) {
+            if (s->npool == POOL_MAX)
+                return false;
+            s->pool[s->npool++] = (uint32_t)p;
+        }
+    }
+    return s->npool > 0;
+}
+
+/* string = 7 0 1w 2 */
+static bool parse_string(const char *v, FaultsSpec *s)
+{
+    char buf[REFS_MAX * 4];
+    snprintf(buf, sizeof buf, "%s", v);
+    s->nfixed = 0;
+    for (char *w = strtok(buf, " \t,"); w; w = strtok(NULL, " \t,")) {
+        char *end;
+        unsigned long p = strtoul(w, &end, 0);
+        bool write = *end == 'w' || *end == 'W';
+        if (end == w || end[write] || p > 0xffffff || s->nfixed == REFS_MAX)
+            return false;
+        s->fixed[s->nfixed++] = (FaultsRef){ (uint32_t)p, write };
+    }
+    return s->nfixed > 0;
+}
+
+static int faults_parse(Question *q, const char *k, const char *v, char *err, size_t n)
+{
+    FaultsSpec *s = spec_of(q);
+    if (!s)
+        return snprintf(err, n, "out of memory"), -1;
+    if (strcmp(k, "policy") == 0) {
+        if (!policy_parse(v, &s->policy))
+            return snprintf(err, n, "expected policy = fifo, lru, opt, clock, second-chance, nru, "
+                            "lfu, aging, wsclock or random, got '%s'", v), -1;
+        return 0;
+    }
+    if (strcmp(k, "frames") == 0)
+        return parse_uint(v, 1, FAULTS_FRAMES_MAX, &s->frames) ? 0 :
+               (snprintf(err, n, "expected frames = 1..16, got '%s'", v), -1);
+    if (strcmp(k, "refs") == 0)
+        return parse_uint(v, 1, REFS_MAX, &s->nrefs) ? 0 :
+               (snprintf(err, n, "expected refs = 1..%d, got '%s'", REFS_MAX, v), -1);
+    if (strcmp(k, "writes") == 0)
+        return parse_uint(v, 0, 100, &s->write_pct) ? 0 :
+               (snprintf(err, n, "expected writes = a percentage 0..100, got '%s'", v), -1);
+    if (strcmp(k, "pages") == 0)
+        return parse_pool(v, s) ? 0 :
+               (snprintf(err, n, "expected pages = page numbers and ranges (e.g. 0-7 9), got '%s'", v), -1);
+    if (strcmp(k, "string") == 0)
+        return parse_string(v, s) ? 0 :
+               (snprintf(err, n, "expected string = page numbers, w marking a write (e.g. 7 0 1w 2), "
+                         "got '%s'", v), -1);
+    snprintf(err, n, "unknown key '%s' for kind = faults (expected policy, frames, refs, pages, "
+             "writes, string, ask, points, credit or visibility)", k);
+    return -1;
+}
+
+static int faults_check(Question *q, char *err, size_t n)
+{
+    if (!spec_of(q))
+        return snprintf(err, n, "out of memory"), -1;
+    return 0;
+}
+
+/* ---- the variant and its key -------------------------------------------------- */
+
+static int faults_vary(const Question *q, Variant *v, Rng *rng, char *err, size_t n)
+{
+    const FaultsSpec *s = q->spec;
+    FaultsData *d = calloc(1, sizeof *d);
+    if (!d)
+        return snprintf(err, n, "out of memory"), -1;
+    d->policy = s->policy;
+    d->frames = s->frames;
+    if (s->nfixed) {
+        memcpy(d->refs, s->fixed, s->nfixed * sizeof *d->refs);
+        d->n = s->nfixed;
+    } else {
+        for (d->n = 0; d->n < s->nrefs; d->n++) {
+            d->refs[d->n].page = s->pool[rng_below(rng, s->npool)];
+            d->refs[d->n].write = s->write_pct && rng_below(rng, 100) < s->write_pct;
+        }
+    }
+    v->data = d;
+    return 0;
+}
+
+/* The scenario of a string under policy with frames, as vmsim reads it. */
+static void scenario_text(const FaultsData *d, PolicyKind policy, unsigned frames, Buf *out)
+{
+    buf_printf(out, "%s[memory]\nframes = %u\npolicy = %s\n\n[trace]\nformat = vmsim\nlines =\n",
+               grade_textbook_ini, frames, policy_name(policy));
+    for (size_t i = 0; i < d->n; i++)
+        buf_printf(out, "    %c 0x%" PRIx64 "\n", d->refs[i].write ? 'W' : 'R',
+                   (uint64_t)d->refs[i].page << 12);
+}
+
+typedef struct RunCtx {
+    FaultsOutcome *o;
+    unsigned shift;
+    size_t ref;
+} RunCtx;
+
+static void on_event(void *ctx, const SimEvent *ev)
+{
+    RunCtx *c = ctx;
+    if (ev->kind == EV_VICTIM && c->o->nvictims < REFS_MAX) {
+        c->o->victims[c->o->nvictims] = (uint32_t)(ev->victim_va >> c->shift);
+        c->o->victim_at[c->o->nvictims++] = c->ref;
+    }
+    if (ev->kind == EV_WRITEBACK)
+        c->o->writebacks++;
+}
+
+static void on_step(void *ctx, const Sim *sim, const StepInfo *st)
+{
+    RunCtx *c = ctx;
+    if (st->kind != STEP_ACCESS || c->ref >= REFS_MAX)
+        return;
+    const FramePool *fp = sim_frames(sim);
+    c->o->hit[c->ref] = st->fault == FAULT_NONE;
+    c->o->faults += st->fault != FAULT_NONE;
+    for (size_t f = 0; f < fp->nframes && f < FAULTS_FRAMES_MAX; f++)
+        c->o->state[c->ref][f] = fp->frames[f].kind == FRAME_DATA ?
+                                 (int32_t)(fp->frames[f].va >> c->shift) : -1;
+    c->ref++;
+}
+
+int faults_outcome(const Variant *v, PolicyKind policy, unsigned frames, FaultsOutcome *o,
+                   char *err, size_t n)
+{
+    const FaultsData *d = v->data;
+    memset(o, 0, sizeof *o);
+    o->frames = frames;
+    Buf text = { 0 };
+    scenario_text(d, policy, frames, &text);
+    RunCtx c = { .o = o, .shift = 12 };
+    GradeRun cb = { on_step, on_event, &c };
+    int r = grade_run(v, buf_str(&text), UINT64_MAX, &cb, NULL, err, n);
+    buf_free(&text);
+    return r;
+}
+
+int faults_run_to(const Variant *v, size_t stop, Sim **keep, char *err, size_t n)
+{
+    const FaultsData *d = v->data;
+    Buf text = { 0 };
+    scenario_text(d, d->policy, d->frames, &text);
+    GradeRun cb = { NULL, NULL, NULL };
+    int r = grade_run(v, buf_str(&text), stop, &cb, keep, err, n);
+    buf_free(&text);
+    return r;
+}
+
+static void push_num(Tokens *t, long long x)
+{
+    char w[24];
+    if (x < 0)
+        snprintf(w, sizeof w, "-");
+    else
+        snprintf(w, sizeof w, "%lld", x);
+    tokens_push(t, w);
+}
+
+static KeyPart *add_part(Key *k, const char *name, bool seq, bool group)
+{
+    KeyPart *p = &k->parts[k->nparts++];
+    memset(p, 0, sizeof *p);
+    snprintf(p->name, sizeof p->name, "%s", name);
+    p->seq = seq;
+    p->group = group;
+    return p;
+}
+
+void faults_state_group(const FaultsOutcome *o, size_t ref, Buf *out)
+{
+    for (unsigned f = 0; f < o->frames && f < FAULTS_FRAMES_MAX; f++) {
+        if (o->state[ref][f] < 0)
+            buf_printf(out, "%s-", f ? " " : "");
+        else
+            buf_printf(out, "%s%d", f ? " " : "", o->state[ref][f]);
+    }
+}
+
+static int faults_key(const Question *q, Variant *v, char *err, size_t n)
+{
+    FaultsData *d = v->data;
+    (void)q;
+    if (faults_outcome(v, d->policy, d->frames, &d->out, err, n))
+        return -1;
+    const FaultsOutcome *o = &d->out;
+    KeyPart *seq = add_part(&v->key, "seq", true, false);
+    for (size_t i = 0; i < d->n; i++)
+        tokens_push(&seq->right, o->hit[i] ? "H" : "M");
+    push_num(&add_part(&v->key, "faults", false, false)->right, (long long)o->faults);
+    KeyPart *vic = add_part(&v->key, "victims", true, false);
+    for (size_t i = 0; i < o->nvictims; i++)
+        push_num(&vic->right, o->victims[i]);
+    if (!o->nvictims)
+        push_num(&vic->right, -1);
+    push_num(&add_part(&v->key, "writebacks", false, false)->right, (long long)o->writebacks);
+    KeyPart *st = add_part(&v->key, "state", true, true);
+    for (size_t i = 0; i < d->n; i++) {
+        Buf g = { 0 };
+        faults_state_group(o, i, &g);
+        tokens_push(&st->right, buf_str(&g));
+        buf_free(&g);
+    }
+    return 0;
+}
+
+/* ---- what the student reads --------------------------------------------------- */
+
+static void string_words(const FaultsData *d, Buf *out)
+{
+    for (size_t i = 0; i < d->n; i++)
+        buf_printf(out, "%s%" PRIu32 "%s", i ? " " : "", d->refs[i].page, d->refs[i].write ? "w" : "");
+}
+
+static const struct { const char *part, *what; } part_words[] = {
+    { "seq", "H (hit) or M (miss, a page fault) for each reference, in order" },
+    { "faults", "the number of page faults" },
+    { "victims", "the page evicted at each eviction, in order (- if none)" },
+    { "writebacks", "how many evicted pages were dirty (written since loaded)" },
+    { "state", "the page in each frame after each reference (frame 0 first, - for an "
+               "empty frame), references separated by |" },
+};
+
+const char *faults_part_words(const char *part)
+{
+    for (size_t i = 0; i < sizeof part_words / sizeof part_words[0]; i++)
+        if (strcmp(part_words[i].part, part) == 0)
+            return part_words[i].what;
+    return "";
+}
+
+static void faults_describe(const Question *q, const Variant *v, FILE *out)
+{
+    const FaultsData *d = v->data;
+    Buf s = { 0 };
+    string_words(d, &s);
+    fprintf(out, "A machine with %u page frames, all empty at the start, replaces pages by %s.\n"
+            "Page tables and the TLB play no part. The %zu references (page numbers; w marks\n"
+            "a write):\n\n    %s\n\n", d->frames, faults_policy_title(d->policy), d->n, buf_str(&s));
+    buf_free(&s);
+    fprintf(out, "A fault with a free frame fills the lowest-numbered free frame; a page brought\n"
+            "in by evicting another takes the evicted page's frame.\n");
+    (void)q;
+}
+
+static void faults_scenario(const Question *q, const Variant *v, FILE *out)
+{
+    const FaultsData *d = v->data;
+    Buf text = { 0 };
+    scenario_text(d, d->policy, d->frames, &text);
+    fprintf(out, "[scenario]\ntitle = %s for %s\ndescription = %u frames, %s, %zu references.\n\n%s",
+            q->name, v->id, d->frames, policy_name(d->policy), d->n, buf_str(&text));
+    buf_free(&text);
+}
+
+static void faults_inputs(const Question *q, const Variant *v, FILE *out)
+{
+    const FaultsData *d = v->data;
+    Buf s = { 0 };
+    string_words(d, &s);
+    fprintf(out, "@%s.policy = %s\n@%s.frames = %u\n@%s.string = %s\n", q->name,
+            policy_name(d->policy), q->name, d->frames, q->name, buf_str(&s));
+    buf_free(&s);
+}
+
+static void faults_free(void *data) { free(data); }
+
+const QuestionKind faults_kind = {
+    .name = "faults",
+    .parts = "seq faults victims writebacks state",
+    .default_ask = "seq faults",
+    .parse = faults_parse,
+    .check = faults_check,
+    .vary = faults_vary,
+    .key = faults_key,
+    .part_words = faults_part_words,
+    .describe = faults_describe,
+    .scenario = faults_scenario,
+    .inputs = faults_inputs,
+    .explain = faults_explain,
+    .follow = faults_follow,
+    .free_data = faults_free,
+};

@@ -1,0 +1,66 @@
+/* kind = faults, shared between its two files: the question (kind_faults.c) and the
+ * explanations and follow-through credit (faults_explain.c). */
+#ifndef VMSIM_KIND_FAULTS_H
+#define VMSIM_KIND_FAULTS_H
+
+#include "grade.h"
+#include "vmsim/policy.h"
+
+#define FAULTS_REFS_MAX 512
+#define FAULTS_FRAMES_MAX 16
+
+typedef struct FaultsRef {
+    uint32_t page;
+    bool write;
+} FaultsRef;
+
+/* What vmsim's engine did with one string, policy and frame count. */
+typedef struct FaultsOutcome {
+    unsigned frames;
+    bool hit[FAULTS_REFS_MAX];
+    uint64_t faults, writebacks;
+    uint32_t victims[FAULTS_REFS_MAX];
+    size_t victim_at[FAULTS_REFS_MAX];            /* the reference (0-based) of each */
+    size_t nvictims;
+    int32_t state[FAULTS_REFS_MAX][FAULTS_FRAMES_MAX];  /* page per frame after each, -1 empty */
+} FaultsOutcome;
+
+/* A student's variant. */
+typedef struct FaultsData {
+    PolicyKind policy;
+    unsigned frames;
+    FaultsRef refs[FAULTS_REFS_MAX];
+    size_t n;
+    FaultsOutcome out;                            /* the key's run */
+} FaultsData;
+
+extern const QuestionKind faults_kind;
+
+/* Runs v's string under policy with frames through vmsim's engine. 0 or -1 with err. */
+int faults_outcome(const Variant *v, PolicyKind policy, unsigned frames, FaultsOutcome *o,
+                   char *err, size_t n);
+
+/* Runs v's own question up to (not including) reference stop and hands over the Sim
+ * (sim_destroy it). 0 or -1 with err. */
+struct Sim;
+int faults_run_to(const Variant *v, size_t stop, struct Sim **keep, char *err, size_t n);
+
+/* The policy's state before reference i, in its own order, and its victim, in words
+ * (to be replaced by the core's describer). */
+void grade_explain_step(const Variant *v, size_t i, uint32_t victim, Buf *out);
+
+/* The pages in each frame after reference ref, "7 0 -". */
+void faults_state_group(const FaultsOutcome *o, size_t ref, Buf *out);
+
+/* What part asks, in words (questions.txt). */
+const char *faults_part_words(const char *part);
+
+/* "LRU (least recently used)" and the like. */
+const char *faults_policy_title(PolicyKind p);
+
+void faults_explain(const Question *q, const Variant *v, const KeyPart *part,
+                    const Tokens *given, size_t pos, Buf *out);
+bool faults_follow(const Question *q, const Variant *v, const KeyPart *part,
+                   const Tokens *given, bool *right);
+
+#endif
