@@ -34,6 +34,13 @@ extern const char default_scenario_ini[];
  * used: 1 matched (*val set), 0 not this option, -1 the value is missing (said). */
 int opt_value(int argc, char **argv, int *i, const char *name, const char **val);
 
+/* Sets *out to the index of v in names[0..n); -1 with "vmsim: WHAT must be one of ..."
+ * on stderr if it is not there. */
+int parse_choice(const char *what, const char *v, const char *const *names, int n, int *out);
+
+/* Writes s as a JSON string ("null" for NULL). */
+void json_str(FILE *out, const char *s);
+
 /* Parses argv[first..] into o. Returns 0, 1 if help was asked for (and printed with
  * usage), or -1 with a message on stderr. */
 int options_parse(Options *o, int argc, char **argv, int first, const char *verb,

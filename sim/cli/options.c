@@ -25,7 +25,7 @@ int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
     return 1;
 }
 
-static int parse_choice(const char *what, const char *v, const char *const *names, int n, int *out)
+int parse_choice(const char *what, const char *v, const char *const *names, int n, int *out)
 {
     for (int k = 0; k < n; k++) {
         if (strcmp(v, names[k]) == 0) {

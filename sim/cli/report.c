@@ -121,7 +121,7 @@ void report_text(FILE *out, const Session *s)
 
 /* ---- JSON ------------------------------------------------------------------ */
 
-static void json_str(FILE *out, const char *s)
+void json_str(FILE *out, const char *s)
 {
     if (!s) {
         fputs("null", out);

@@ -293,18 +293,6 @@ typedef struct GradeOpts {
     Paths subs;
 } GradeOpts;
 
-static int pick(const char *what, const char *v, const char *const *names, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (strcmp(v, names[i]) == 0)
-            return i;
-    fprintf(stderr, "vmsim grade: %s must be one of", what);
-    for (int i = 0; i < n; i++)
-        fprintf(stderr, " %s", names[i]);
-    fprintf(stderr, ", not '%s'\n", v);
-    return -1;
-}
-
 /* One option or argument at argv[*i]: 0 used, -1 bad (said). */
 static int grade_option(GradeOpts *o, int argc, char **argv, int *i)
 {
@@ -315,14 +303,18 @@ static int grade_option(GradeOpts *o, int argc, char **argv, int *i)
     if ((k = grade_arg(&o->ga, argc, argv, i)) != 0)
         return k < 0 ? -1 : 0;
     if ((k = opt_value(argc, argv, i, "--format", &v)) != 0) {
-        int f = k < 0 ? -1 : pick("--format", v, fmts, 4);
+        int f = 0;
+        if (k < 0 || parse_choice("--format", v, fmts, 4, &f))
+            return -1;
         o->fmt = (OutFormat)f;
-        return f < 0 ? -1 : 0;
+        return 0;
     }
     if ((k = opt_value(argc, argv, i, "--explain", &v)) != 0) {
-        int e = k < 0 ? -1 : pick("--explain", v, ems, 3);
+        int e = 0;
+        if (k < 0 || parse_choice("--explain", v, ems, 3, &e))
+            return -1;
         o->em = (ExplainMode)e;
-        return e < 0 ? -1 : 0;
+        return 0;
     }
     if ((k = opt_value(argc, argv, i, "--out", &o->out)) != 0)
         return k < 0 ? -1 : 0;

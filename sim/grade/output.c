@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "grade.h"
 
 #ifndef VMSIM_VERSION
@@ -15,25 +16,6 @@ static const char *const credit_names[] = { "per-item", "prefix", "follow-throug
 
 /* Scores are kept to 4 decimals, so a total equals the sum of its printed parts. */
 static double round4(double x) { return round(x * 10000.0) / 10000.0; }
-
-static void json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(out, "\\%c", ch);
-        else if (ch == '\n')
-            fputs("\\n", out);
-        else if (ch == '\t')
-            fputs("\\t", out);
-        else if (ch < 0x20)
-            fprintf(out, "\\u%04x", ch);
-        else
-            fputc(ch, out);
-    }
-    fputc('"', out);
-}
 
 static double total(const Result *r)
 {
