@@ -944,6 +944,19 @@ static void trim(char *s)
     memmove(s, s + i, n - i + 1);
 }
 
+/* --set 'process NAME.KEY=VALUE': a key of a process the scenario defines. */
+static int set_process_key(Scenario *sc, LoadCtx *c, char *name, const char *key, const char *value)
+{
+    trim(name);
+    for (size_t i = 0; i < sc->nprocs; i++)
+        if (strcmp(sc->procs[i].name, name) == 0) {
+            c->proc = &sc->procs[i];
+            return process_key(c, key, value) ? -1 : 0;
+        }
+    fail(c, "no [process %s] in the scenario", name);
+    return -1;
+}
+
 int scenario_set(Scenario *sc, const char *assignment, const char *source, char *err, size_t errlen)
 {
     char buf[512], where[600];
@@ -952,6 +965,9 @@ int scenario_set(Scenario *sc, const char *assignment, const char *source, char 
     LoadCtx c = { .sc = sc, .path = where, .err = err, .errlen = errlen };
     char *eq = strchr(buf, '=');
     char *dot = strchr(buf, '.');
+    if (eq && strncmp(buf, "process ", 8) == 0)     /* process NAME.KEY: NAME may hold dots */
+        for (char *d = dot; d && d < eq; d = strchr(d + 1, '.'))
+            dot = d;
     if (!eq || !dot || dot > eq) {
         fail(&c, "expected section.key=value (e.g. memory.frames=64)");
         return -1;
@@ -961,6 +977,8 @@ int scenario_set(Scenario *sc, const char *assignment, const char *source, char 
     trim(section);
     trim(key);
     trim(value);
+    if (strncmp(section, "process ", 8) == 0)
+        return set_process_key(sc, &c, section + 8, key, value);
     KeyFn fn = section_fn(section);
     if (!fn || fn == scenario_key) {
         fail(&c, "unknown section '%s' (expected machine, tlb, itlb, stlb, memory, swap, timing, oom or trace)", section);
