@@ -110,6 +110,37 @@ extern const QuestionKind *const grade_kinds[];
 extern const size_t grade_nkinds;
 const QuestionKind *grade_kind(const char *name);   /* NULL if unknown */
 
+/* ---- reference strings (refs.c), for kinds that give one ---- */
+
+#define GRADE_REFS_MAX 512
+#define GRADE_POOL_MAX 256
+
+/* One reference: a page number (textbook machine: address page << 12), written or not. */
+typedef struct GradeRef {
+    uint32_t page;
+    bool write;
+} GradeRef;
+
+/* The keys refs (random string length), pages (the pool), writes (percent chance of a
+ * write) and string (a fixed string, w marking writes). */
+typedef struct RefSpec {
+    unsigned nrefs, write_pct;
+    uint32_t pool[GRADE_POOL_MAX];
+    size_t npool;
+    GradeRef fixed[GRADE_REFS_MAX];
+    size_t nfixed;
+} RefSpec;
+
+void refspec_default(RefSpec *s);            /* 12 references over pages 0-7 */
+/* One key: 0 read, 1 not one of these keys, -1 bad (err says what was expected). */
+int refspec_key(RefSpec *s, const char *k, const char *v, char *err, size_t n);
+/* The variant's string into out (GRADE_REFS_MAX): the fixed one, or drawn. Its length. */
+size_t refspec_draw(const RefSpec *s, Rng *rng, GradeRef *out);
+void refs_words(const GradeRef *r, size_t n, Buf *out);   /* "7 0 1w 2" */
+void refs_trace(const GradeRef *r, size_t n, Buf *out);   /* a [trace] section */
+/* Parses a decimal in [lo, hi]. */
+bool grade_uint(const char *v, unsigned lo, unsigned hi, unsigned *out);
+
 /* A question as the exercise file gives it. */
 typedef struct Question {
     char name[GRADE_NAME_MAX];

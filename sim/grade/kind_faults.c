@@ -23,17 +23,11 @@
 #include "vmsim/sim.h"
 
 #define REFS_MAX FAULTS_REFS_MAX
-#define POOL_MAX 256
 
 typedef struct FaultsSpec {
     PolicyKind policy;
     unsigned frames;
-    unsigned nrefs;
-    unsigned write_pct;
-    uint32_t pool[POOL_MAX];
-    size_t npool;
-    FaultsRef fixed[REFS_MAX];
-    size_t nfixed;
+    RefSpec refs;
 } FaultsSpec;
 
 static FaultsSpec *spec_of(Question *q)
@@ -44,61 +38,10 @@ static FaultsSpec *spec_of(Question *q)
             return NULL;
         s->policy = POLICY_FIFO;
         s->frames = 3;
-        s->nrefs = 12;
-        for (uint32_t p = 0; p < 8; p++)
-            s->pool[s->npool++] = p;
+        refspec_default(&s->refs);
         q->spec = s;
     }
     return q->spec;
-}
-
-static bool parse_uint(const char *v, unsigned lo, unsigned hi, unsigned *out)
-{
-    char *end;
-    unsigned long x = strtoul(v, &end, 10);
-    if (end == v || *end || x < lo || x > hi)
-        return false;
-    *out = (unsigned)x;
-    return true;
-}
-
-/* pages = 0-7 9 12-13 */
-static bool parse_pool(const char *v, FaultsSpec *s)
-{
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", v);
-    s->npool = 0;
-    for (char *w = strtok(buf, " \t,"); w; w = strtok(NULL, " \t,")) {
-        char *dash = strchr(w, '-'), *end;
-        unsigned long a = strtoul(w, &end, 0), b = a;
-        if (dash && end == dash)
-            b = strtoul(dash + 1, &end, 0);
-        if (end == w || *end || b < a || b - a >= POOL_MAX || b > 0xffffff)
-            return false;
-        for (unsigned long p = a; p <= b; p++) {
-            if (s->npool == POOL_MAX)
-                return false;
-            s->pool[s->npool++] = (uint32_t)p;
-        }
-    }
-    return s->npool > 0;
-}
-
-/* string = 7 0 1w 2 */
-static bool parse_string(const char *v, FaultsSpec *s)
-{
-    char buf[REFS_MAX * 4];
-    snprintf(buf, sizeof buf, "%s", v);
-    s->nfixed = 0;
-    for (char *w = strtok(buf, " \t,"); w; w = strtok(NULL, " \t,")) {
-        char *end;
-        unsigned long p = strtoul(w, &end, 0);
-        bool write = *end == 'w' || *end == 'W';
-        if (end == w || end[write] || p > 0xffffff || s->nfixed == REFS_MAX)
-            return false;
-        s->fixed[s->nfixed++] = (FaultsRef){ (uint32_t)p, write };
-    }
-    return s->nfixed > 0;
 }
 
 static int faults_parse(Question *q, const char *k, const char *v, char *err, size_t n)
@@ -113,21 +56,11 @@ static int faults_parse(Question *q, const char *k, const char *v, char *err, si
         return 0;
     }
     if (strcmp(k, "frames") == 0)
-        return parse_uint(v, 1, FAULTS_FRAMES_MAX, &s->frames) ? 0 :
+        return grade_uint(v, 1, FAULTS_FRAMES_MAX, &s->frames) ? 0 :
                (snprintf(err, n, "expected frames = 1..16, got '%s'", v), -1);
-    if (strcmp(k, "refs") == 0)
-        return parse_uint(v, 1, REFS_MAX, &s->nrefs) ? 0 :
-               (snprintf(err, n, "expected refs = 1..%d, got '%s'", REFS_MAX, v), -1);
-    if (strcmp(k, "writes") == 0)
-        return parse_uint(v, 0, 100, &s->write_pct) ? 0 :
-               (snprintf(err, n, "expected writes = a percentage 0..100, got '%s'", v), -1);
-    if (strcmp(k, "pages") == 0)
-        return parse_pool(v, s) ? 0 :
-               (snprintf(err, n, "expected pages = page numbers and ranges (e.g. 0-7 9), got '%s'", v), -1);
-    if (strcmp(k, "string") == 0)
-        return parse_string(v, s) ? 0 :
-               (snprintf(err, n, "expected string = page numbers, w marking a write (e.g. 7 0 1w 2), "
-                         "got '%s'", v), -1);
+    int r = refspec_key(&s->refs, k, v, err, n);
+    if (r <= 0)
+        return r;
     snprintf(err, n, "unknown key '%s' for kind = faults (expected policy, frames, refs, pages, "
              "writes, string, ask, points, credit or visibility)", k);
     return -1;
@@ -150,15 +83,7 @@ static int faults_vary(const Question *q, Variant *v, Rng *rng, char *err, size_
         return snprintf(err, n, "out of memory"), -1;
     d->policy = s->policy;
     d->frames = s->frames;
-    if (s->nfixed) {
-        memcpy(d->refs, s->fixed, s->nfixed * sizeof *d->refs);
-        d->n = s->nfixed;
-    } else {
-        for (d->n = 0; d->n < s->nrefs; d->n++) {
-            d->refs[d->n].page = s->pool[rng_below(rng, s->npool)];
-            d->refs[d->n].write = s->write_pct && rng_below(rng, 100) < s->write_pct;
-        }
-    }
+    d->n = refspec_draw(&s->refs, rng, d->refs);
     v->data = d;
     return 0;
 }
@@ -166,11 +91,9 @@ static int faults_vary(const Question *q, Variant *v, Rng *rng, char *err, size_
 /* The scenario of a string under policy with frames, as vmsim reads it. */
 static void scenario_text(const FaultsData *d, PolicyKind policy, unsigned frames, Buf *out)
 {
-    buf_printf(out, "%s[memory]\nframes = %u\npolicy = %s\n\n[trace]\nformat = vmsim\nlines =\n",
-               grade_textbook_ini, frames, policy_name(policy));
-    for (size_t i = 0; i < d->n; i++)
-        buf_printf(out, "    %c 0x%" PRIx64 "\n", d->refs[i].write ? 'W' : 'R',
-                   (uint64_t)d->refs[i].page << 12);
+    buf_printf(out, "%s[memory]\nframes = %u\npolicy = %s\n\n", grade_textbook_ini, frames,
+               policy_name(policy));
+    refs_trace(d->refs, d->n, out);
 }
 
 typedef struct RunCtx {
@@ -289,12 +212,6 @@ static int faults_key(const Question *q, Variant *v, char *err, size_t n)
 
 /* ---- what the student reads --------------------------------------------------- */
 
-static void string_words(const FaultsData *d, Buf *out)
-{
-    for (size_t i = 0; i < d->n; i++)
-        buf_printf(out, "%s%" PRIu32 "%s", i ? " " : "", d->refs[i].page, d->refs[i].write ? "w" : "");
-}
-
 static const struct { const char *part, *what; } part_words[] = {
     { "seq", "H (hit) or M (miss, a page fault) for each reference, in order" },
     { "faults", "the number of page faults" },
@@ -316,7 +233,7 @@ static void faults_describe(const Question *q, const Variant *v, FILE *out)
 {
     const FaultsData *d = v->data;
     Buf s = { 0 };
-    string_words(d, &s);
+    refs_words(d->refs, d->n, &s);
     fprintf(out, "A machine with %u page frames, all empty at the start, replaces pages by %s.\n"
             "Page tables and the TLB play no part. The %zu references (page numbers; w marks\n"
             "a write):\n\n    %s\n\n", d->frames, faults_policy_title(d->policy), d->n, buf_str(&s));
@@ -340,7 +257,7 @@ static void faults_inputs(const Question *q, const Variant *v, FILE *out)
 {
     const FaultsData *d = v->data;
     Buf s = { 0 };
-    string_words(d, &s);
+    refs_words(d->refs, d->n, &s);
     fprintf(out, "@%s.policy = %s\n@%s.frames = %u\n@%s.string = %s\n", q->name,
             policy_name(d->policy), q->name, d->frames, q->name, buf_str(&s));
     buf_free(&s);

@@ -6,13 +6,10 @@
 #include "grade.h"
 #include "vmsim/policy.h"
 
-#define FAULTS_REFS_MAX 512
+#define FAULTS_REFS_MAX GRADE_REFS_MAX
 #define FAULTS_FRAMES_MAX 16
 
-typedef struct FaultsRef {
-    uint32_t page;
-    bool write;
-} FaultsRef;
+typedef GradeRef FaultsRef;
 
 /* What vmsim's engine did with one string, policy and frame count. */
 typedef struct FaultsOutcome {
