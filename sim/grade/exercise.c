@@ -455,13 +455,14 @@ struct Sim *grade_build(const Variant *v, const char *text, Scenario *sc, TraceR
     return sim;
 }
 
-int grade_run(const Variant *v, const char *text, uint64_t stop, const GradeRun *cb,
+int grade_run(const Variant *v, const char *text, uint64_t stop, GradeRun *cb,
               struct Sim **keep, char *err, size_t n)
 {
     Scenario sc;
     TraceReader *trace;
     Sim *sim = grade_build(v, text, &sc, &trace, err, n);
     int r = sim ? 0 : -1;
+    cb->sim = sim;
     if (sim && cb->event)
         sim_set_observer(sim, cb->event, cb->ctx);
     for (uint64_t refs = 0; sim && refs < stop;) {
@@ -478,7 +479,10 @@ int grade_run(const Variant *v, const char *text, uint64_t stop, const GradeRun 
             refs++;
         if (cb->step)
             cb->step(cb->ctx, sim, &st);
+        if (cb->more && !cb->more(cb->ctx))
+            break;
     }
+    cb->sim = NULL;
     if (sim)
         sim_set_observer(sim, NULL, NULL);
     if (keep && r == 0) {

@@ -77,8 +77,9 @@ static void describe_question(FILE *out, const Question *q, const Variant *v)
     q->kind->describe(q, v, out);
     fprintf(out, "\nAnswer in answers.txt:\n");
     for (size_t i = 0; i < q->nask; i++) {
-        bool per_pos = strcmp(q->ask[i], "seq") == 0 || strcmp(q->ask[i], "victims") == 0 ||
-                       strcmp(q->ask[i], "state") == 0;
+        bool per_pos = false;
+        for (size_t k = 0; k < v->key.nparts; k++)
+            per_pos |= strcmp(v->key.parts[k].name, q->ask[i]) == 0 && v->key.parts[k].seq;
         fprintf(out, "  %s.%s = %s (%g point%s%s)\n", q->name, q->ask[i],
                 q->kind->part_words(q->ask[i]), q->points[i], q->points[i] == 1 ? "" : "s",
                 per_pos ? " each" : "");

@@ -208,12 +208,14 @@ typedef struct GradeRun {
     void (*step)(void *ctx, const struct Sim *sim, const struct StepInfo *st);
     void (*event)(void *ctx, const struct SimEvent *ev);
     void *ctx;
+    bool (*more)(void *ctx);       /* NULL, or false to stop after a step */
+    const struct Sim *sim;         /* set by grade_run: the Sim running (for events) */
 } GradeRun;
 
 /* Runs text (see grade_build) until its trace ends, or stop references have been made
  * (UINT64_MAX: all). With keep, the Sim is handed over (its trace closed: step it no
  * more), else destroyed. 0, or -1 with err (a bad scenario, a halted run). */
-int grade_run(const Variant *v, const char *text, uint64_t stop, const GradeRun *cb,
+int grade_run(const Variant *v, const char *text, uint64_t stop, GradeRun *cb,
               struct Sim **keep, char *err, size_t n);
 
 /* The textbook machine's sections (configs/textbook.ini's conventions: no TLB, page

@@ -136,7 +136,7 @@ int faults_outcome(const Variant *v, PolicyKind policy, unsigned frames, FaultsO
     Buf text = { 0 };
     scenario_text(d, policy, frames, &text);
     RunCtx c = { .o = o, .shift = 12 };
-    GradeRun cb = { on_step, on_event, &c };
+    GradeRun cb = { .step = on_step, .event = on_event, .ctx = &c };
     int r = grade_run(v, buf_str(&text), UINT64_MAX, &cb, NULL, err, n);
     buf_free(&text);
     return r;
@@ -147,7 +147,7 @@ int faults_run_to(const Variant *v, size_t stop, Sim **keep, char *err, size_t n
     const FaultsData *d = v->data;
     Buf text = { 0 };
     scenario_text(d, d->policy, d->frames, &text);
-    GradeRun cb = { NULL, NULL, NULL };
+    GradeRun cb = { 0 };
     int r = grade_run(v, buf_str(&text), stop, &cb, keep, err, n);
     buf_free(&text);
     return r;

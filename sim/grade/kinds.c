@@ -8,6 +8,8 @@ extern const QuestionKind tlb_kind, oom_kind;
 
 const QuestionKind *const grade_kinds[] = {
     &faults_kind,
+    &tlb_kind,
+    &oom_kind,
 };
 const size_t grade_nkinds = sizeof grade_kinds / sizeof grade_kinds[0];
 
