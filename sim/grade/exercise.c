@@ -339,6 +339,7 @@ int exercise_load(Exercise *ex, const char *path, char *err, size_t n)
         return -1;
     }
     ex->path = strdup(path);
+    ex->set_used = calloc(16, sizeof *ex->set_used);
     ExCtx c = { .ex = ex, .f = f, .path = path, .err = err, .errlen = n };
     int r = ini_parse_stream(ex_reader, &c, ex_handler, &c);
     fclose(f);
@@ -365,6 +366,7 @@ void exercise_free(Exercise *ex)
         free(ex->q[i].spec);
     free(ex->q);
     free(ex->path);
+    free(ex->set_used);
     memset(ex, 0, sizeof *ex);
 }
 
@@ -428,6 +430,37 @@ const char grade_textbook_ini[] =
     "[machine]\narch = x86_64\n\n[tlb]\nentries = 0\n\n"
     "[memory]\npage_tables = separate\n\n[swap]\nslots = unlimited\n\n";
 
+/* Whether a --set applies to sc: always, but for 'process NAME.KEY' where sc has no
+ * [process NAME]. */
+static bool scenario_has_set_target(const Scenario *sc, const char *set)
+{
+    if (strncmp(set, "process ", 8) != 0)
+        return true;
+    const char *name = set + 8, *eq = strchr(name, '=');
+    const char *dot = NULL;
+    for (const char *d = name; eq && d < eq; d++)
+        if (*d == '.')
+            dot = d;
+    while (*name == ' ')
+        name++;
+    for (size_t i = 0; dot && i < sc->nprocs; i++)
+        if (strlen(sc->procs[i].name) == (size_t)(dot - name) &&
+            strncmp(sc->procs[i].name, name, (size_t)(dot - name)) == 0)
+            return true;
+    return !dot;       /* malformed: let scenario_set say so */
+}
+
+/* After every question of one student: a --set that applied to none is an error. */
+int grade_sets_used(const Exercise *ex, char *err, size_t n)
+{
+    for (size_t i = 0; i < ex->nsets; i++)
+        if (ex->set_used && !ex->set_used[i]) {
+            snprintf(err, n, "--set %s: no question's scenario has that process", ex->sets[i]);
+            return -1;
+        }
+    return 0;
+}
+
 struct Sim *grade_build(const Variant *v, const char *text, Scenario *sc, TraceReader **trace,
                         char *err, size_t n)
 {
@@ -435,9 +468,13 @@ struct Sim *grade_build(const Variant *v, const char *text, Scenario *sc, TraceR
     *trace = NULL;
     if (scenario_load_text(sc, "question", text, err, n))
         return NULL;
-    for (size_t i = 0; i < v->ex->nsets; i++)
+    for (size_t i = 0; i < v->ex->nsets; i++) {
+        if (!scenario_has_set_target(sc, v->ex->sets[i]) || !v->ex->set_used)
+            continue;
         if (scenario_set(sc, v->ex->sets[i], "--set", err, n))
             return NULL;
+        v->ex->set_used[i]++;
+    }
     if (scenario_validate(sc, err, n))
         return NULL;
     Sim *sim = scenario_build(sc, err, n);

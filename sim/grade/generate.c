@@ -123,7 +123,7 @@ static int student_make(const Exercise *ex, const char *id, StudentFiles *sf, ch
     }
     for (int i = 0; i < 3; i++)
         fclose(f[i]);
-    return r;
+    return r ? r : grade_sets_used(ex, err, n);
 }
 
 static void student_free(const Exercise *ex, StudentFiles *sf)

@@ -172,6 +172,9 @@ typedef struct Exercise {
     size_t nq;
     char sets[16][256];                    /* --set 'process NAME.KEY=VALUE' ... */
     size_t nsets;
+    unsigned *set_used;                    /* [16]: questions each set applied to (counted by
+                                              grade_build: a process set applies only
+                                              where the scenario has that process) */
 } Exercise;
 
 /* Reads an exercise file. 0, or -1 with err = "FILE:LINE: what was expected". */
@@ -202,6 +205,10 @@ struct StepInfo;
 struct SimEvent;
 struct Sim *grade_build(const Variant *v, const char *text, struct Scenario *sc,
                         struct TraceReader **trace, char *err, size_t n);
+
+/* 0, or -1 with err naming a --set that applied to no question (call after making
+ * every question of one student). */
+int grade_sets_used(const Exercise *ex, char *err, size_t n);
 
 /* What a run reports: each step (after it) and each event, to ctx. */
 typedef struct GradeRun {

@@ -220,7 +220,7 @@ int grade_answers(const Exercise *ex, const Answers *a, const char *keys_dir,
         free(all);
         variant_free(q, &v);
     }
-    return 0;
+    return grade_sets_used(ex, err, n);
 }
 
 void result_free(Result *r)

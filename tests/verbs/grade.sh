@@ -173,6 +173,77 @@ sed 's/follow-through/exact/' "$tmp/ft.ini" > "$tmp/ex.ini"
 "$vmsim" grade "$tmp/ex.ini" "$tmp/ft.txt" --explain none > "$tmp/out"
 check "exact gives nothing for one wrong victim" "grep -Eq '^  q.victims +0 / 6 ' '$tmp/out'"
 
+# --- tlb and oom kinds ------------------------------------------------------------------
+# TLB: a set-associative TLB in awk (set = page mod sets; LRU by last use, FIFO by fill
+# time; an empty way is filled first).
+tlbsim() {
+    awk '
+    /^@[a-z0-9]+\.entries = / { split($1, a, "."); q = substr(a[1], 2); ent[q] = $3 }
+    /^@[a-z0-9]+\.ways = / { split($1, a, "."); ways[q] = $3 }
+    /^@[a-z0-9]+\.policy = / { split($1, a, "."); pol[q] = $3 }
+    /^@[a-z0-9]+\.string = / {
+        split($1, a, "."); q = substr(a[1], 2); w = ways[q]; sets = ent[q] / w
+        delete tag; delete stamp; hits = 0; seq = ""
+        for (i = 3; i <= NF; i++) {
+            p = $i + 0; s = p % sets; f = -1
+            for (k = 0; k < w; k++) if ((s, k) in tag && tag[s, k] == p) f = k
+            if (f >= 0) { hits++; seq = seq " H"; if (pol[q] == "lru") stamp[s, f] = i; continue }
+            seq = seq " M"; v = -1
+            for (k = 0; k < w; k++) if (!((s, k) in tag)) { v = k; break }
+            if (v < 0) { v = 0; for (k = 1; k < w; k++) if (stamp[s, k] < stamp[s, v]) v = k }
+            tag[s, v] = p; stamp[s, v] = i
+        }
+        print q ".seq =" seq; print q ".hits = " hits; print q ".misses = " NF - 2 - hits
+    }' "$1"
+}
+"$vmsim" generate "$data/kinds.ini" --student ann --student ben --student cy --out "$tmp/k" > /dev/null 2>&1
+for id in ann ben cy; do
+    tlbsim "$tmp/k/$id/key.txt" > "$tmp/ref"
+    check "$id: TLB keys agree with the awk TLB" "grep -E '^tf?\\.' '$tmp/k/$id/key.txt' | while read -r l; do grep -qxF \"\$l\" '$tmp/ref' || exit 1; done"
+    check "$id: tlb seq present" "grep -q '^t.seq = [HM ]*\$' '$tmp/k/$id/key.txt'"
+done
+# OOM (Linux mm/oom_kill.c oom_badness, fs/proc/base.c proc_oom_score): totalpages =
+# 2000 frames + 0 swap; points = rss + swap + page-table pages + adj * (2000 / 1000);
+# oom_score = (1000 + points * 1000 / totalpages) * 2 / 3; adj -1000 scores 0. When
+# cache (the third to run) finds memory full, web holds 400 pages, db 900 and cache
+# 2000 - 1300 - the page-table pages. Each process has T table pages (PDPT, PD and PT
+# for its heap on x86_64, plus the root where it is counted).
+oomcheck() {
+    awk -v T="$1" 'BEGIN {
+        tot = 2000; cache = tot - 400 - 900
+        b["web"] = 400 + T; b["db"] = 900 + T - 300 * 2; b["cache"] = cache + T + 300 * 2
+        for (n in b) s[n] = int((1000 + int(b[n] * 1000 / tot)) * 2 / 3)
+        printf "o.scores = %d %d %d 0\n", s["web"], s["db"], s["cache"]
+    }'
+}
+check "oom: the victim is cache (largest points)" "grep -qx 'o.victim = cache' '$tmp/k/ann/key.txt'"
+check "oom: scores by the kernel's formula" "{ oomcheck 3; oomcheck 4; } | grep -qxF \"\$(grep '^o.scores' '$tmp/k/ann/key.txt')\""
+grep '^o\.' "$tmp/k/ann/key.txt" > "$tmp/o.ann"; grep '^o\.' "$tmp/k/ben/key.txt" > "$tmp/o.ben"
+check "oom: the same for every student (no drawn input)" "cmp -s '$tmp/o.ann' '$tmp/o.ben'"
+expect_exit 0 "oom variant runs" "$vmsim" run "$tmp/k/ann/o.ini"
+check "oom variant kills cache in vmsim run" "grep -q 'Killed process [0-9]* (cache)' '$tmp/out'"
+# --set 'process NAME.KEY=VALUE' changes the variant: with db at +1000, db dies.
+"$vmsim" generate "$data/kinds.ini" --student ann --set 'process db.oom_score_adj=1000' --out "$tmp/k2" > /dev/null 2>&1
+check "--set process: db dies instead" "grep -qx 'o.victim = db' '$tmp/k2/ann/key.txt'"
+sed 's/^o.victim = .*/o.victim = db/' "$tmp/k2/ann/key.txt" > "$tmp/setans.txt"
+"$vmsim" grade "$data/kinds.ini" "$tmp/setans.txt" --set 'process db.oom_score_adj=1000' > "$tmp/out"
+check "grade --set process regrades with the same change" "grep -Eq '^  o.victim +1 / 1' '$tmp/out'"
+expect_exit 2 "--set an unknown process" "$vmsim" generate "$data/kinds.ini" --student ann --set 'process nope.oom_score_adj=5' --out "$tmp/k3"
+check "--set unknown process named" "grep -q \"process nope.oom_score_adj=5: no question's scenario has that process\" '$tmp/err'"
+sed 's/^o.victim = .*/o.victim = web/' "$tmp/k/ann/key.txt" > "$tmp/oomwrong.txt"
+"$vmsim" grade "$data/kinds.ini" "$tmp/oomwrong.txt" > "$tmp/out"
+check "oom: a wrong victim explained with the formula" "grep -q 'o.victim: you answered web; the answer is cache' '$tmp/out' && grep -q 'oom_score = (1000 + badness' '$tmp/out'"
+check "oom: wrong victim loses only its point" "grep -Eq '^  o.scores +4 / 4' '$tmp/out'"
+
+# --keys: grade against saved keys (an edited key changes the verdict).
+mkdir -p "$tmp/keys/jdoe"
+sed 's/^lru4.faults = .*/lru4.faults = 999/' "$tmp/a/jdoe/key.txt" > "$tmp/keys/jdoe/key.txt"
+"$vmsim" grade "$lab" "$tmp/a/jdoe/key.txt" --keys "$tmp/keys" > "$tmp/out"
+check "--keys: the saved key is used" "grep -q 'lru4.faults: you answered [0-9]*; the answer is 999' '$tmp/out'"
+sed 's/^@version = .*/@version = vmsim 0.0/' "$tmp/a/jdoe/key.txt" > "$tmp/keys/jdoe/key.txt"
+"$vmsim" grade "$lab" "$tmp/a/jdoe/key.txt" --keys "$tmp/keys" > "$tmp/out" 2> "$tmp/err"
+check "--keys: a key from another version is warned about" "grep -q 'made by vmsim 0.0' '$tmp/err'"
+
 # --- bad input -------------------------------------------------------------------------
 printf '[exercise]\nsalt = x\n[question q]\nkind = faults\nframes = 99\n' > "$tmp/bad.ini"
 expect_exit 2 "bad exercise" "$vmsim" grade "$tmp/bad.ini" "$key"
