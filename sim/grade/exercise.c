@@ -414,6 +414,16 @@ void key_free(Key *k)
     k->nparts = 0;
 }
 
+KeyPart *key_add(Key *k, const char *name, bool seq, bool group)
+{
+    KeyPart *p = &k->parts[k->nparts++];
+    memset(p, 0, sizeof *p);
+    snprintf(p->name, sizeof p->name, "%s", name);
+    p->seq = seq;
+    p->group = group;
+    return p;
+}
+
 KeyPart *key_part(Key *k, const char *name)
 {
     for (size_t i = 0; i < k->nparts; i++)

@@ -69,6 +69,8 @@ typedef struct Key {
 
 void key_free(Key *k);
 KeyPart *key_part(Key *k, const char *name);          /* NULL if absent */
+/* Appends an empty part (at most GRADE_PARTS_MAX: kinds add a fixed few). */
+KeyPart *key_add(Key *k, const char *name, bool seq, bool group);
 
 struct Question;
 struct Variant;

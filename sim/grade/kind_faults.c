@@ -163,16 +163,6 @@ static void push_num(Tokens *t, long long x)
     tokens_push(t, w);
 }
 
-static KeyPart *add_part(Key *k, const char *name, bool seq, bool group)
-{
-    KeyPart *p = &k->parts[k->nparts++];
-    memset(p, 0, sizeof *p);
-    snprintf(p->name, sizeof p->name, "%s", name);
-    p->seq = seq;
-    p->group = group;
-    return p;
-}
-
 void faults_state_group(const FaultsOutcome *o, size_t ref, Buf *out)
 {
     for (unsigned f = 0; f < o->frames && f < FAULTS_FRAMES_MAX; f++) {
@@ -190,17 +180,17 @@ static int faults_key(const Question *q, Variant *v, char *err, size_t n)
     if (faults_outcome(v, d->policy, d->frames, &d->out, err, n))
         return -1;
     const FaultsOutcome *o = &d->out;
-    KeyPart *seq = add_part(&v->key, "seq", true, false);
+    KeyPart *seq = key_add(&v->key, "seq", true, false);
     for (size_t i = 0; i < d->n; i++)
         tokens_push(&seq->right, o->hit[i] ? "H" : "M");
-    push_num(&add_part(&v->key, "faults", false, false)->right, (long long)o->faults);
-    KeyPart *vic = add_part(&v->key, "victims", true, false);
+    push_num(&key_add(&v->key, "faults", false, false)->right, (long long)o->faults);
+    KeyPart *vic = key_add(&v->key, "victims", true, false);
     for (size_t i = 0; i < o->nvictims; i++)
         push_num(&vic->right, o->victims[i]);
     if (!o->nvictims)
         push_num(&vic->right, -1);
-    push_num(&add_part(&v->key, "writebacks", false, false)->right, (long long)o->writebacks);
-    KeyPart *st = add_part(&v->key, "state", true, true);
+    push_num(&key_add(&v->key, "writebacks", false, false)->right, (long long)o->writebacks);
+    KeyPart *st = key_add(&v->key, "state", true, true);
     for (size_t i = 0; i < d->n; i++) {
         Buf g = { 0 };
         faults_state_group(o, i, &g);

@@ -206,14 +206,6 @@ static bool oom_more(void *ctx)
     return !c->d->at.victim[0];
 }
 
-static KeyPart *oom_add(Key *k, const char *name)
-{
-    KeyPart *p = &k->parts[k->nparts++];
-    memset(p, 0, sizeof *p);
-    snprintf(p->name, sizeof p->name, "%s", name);
-    return p;
-}
-
 static int oom_key(const Question *q, Variant *v, char *err, size_t n)
 {
     OomData *d = v->data;
@@ -229,9 +221,8 @@ static int oom_key(const Question *q, Variant *v, char *err, size_t n)
         return -1;
     if (!d->at.victim[0])
         return snprintf(err, n, "memory never ran out: no process was killed"), -1;
-    answer_tokens(d->at.victim, false, &oom_add(&v->key, "victim")->right);
-    KeyPart *sc = oom_add(&v->key, "scores");
-    sc->seq = true;
+    answer_tokens(d->at.victim, false, &key_add(&v->key, "victim", false, false)->right);
+    KeyPart *sc = key_add(&v->key, "scores", true, false);
     for (size_t i = 0; i < d->n; i++) {
         char w[16];
         snprintf(w, sizeof w, "%u", d->at.score[i]);

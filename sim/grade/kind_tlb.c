@@ -120,15 +120,6 @@ static void tlb_on_step(void *ctx, const Sim *sim, const StepInfo *st)
     c->ref++;
 }
 
-static KeyPart *tlb_add(Key *k, const char *name, bool seq)
-{
-    KeyPart *p = &k->parts[k->nparts++];
-    memset(p, 0, sizeof *p);
-    snprintf(p->name, sizeof p->name, "%s", name);
-    p->seq = seq;
-    return p;
-}
-
 static int tlb_key(const Question *q, Variant *v, char *err, size_t n)
 {
     TlbData *d = v->data;
@@ -141,14 +132,14 @@ static int tlb_key(const Question *q, Variant *v, char *err, size_t n)
     buf_free(&text);
     if (r)
         return -1;
-    KeyPart *seq = tlb_add(&v->key, "seq", true);
+    KeyPart *seq = key_add(&v->key, "seq", true, false);
     for (size_t i = 0; i < d->n; i++)
         tokens_push(&seq->right, d->hit[i] ? "H" : "M");
     char w[24];
     snprintf(w, sizeof w, "%u", d->hits);
-    tokens_push(&tlb_add(&v->key, "hits", false)->right, w);
+    tokens_push(&key_add(&v->key, "hits", false, false)->right, w);
     snprintf(w, sizeof w, "%zu", d->n - d->hits);
-    tokens_push(&tlb_add(&v->key, "misses", false)->right, w);
+    tokens_push(&key_add(&v->key, "misses", false, false)->right, w);
     return 0;
 }
 
