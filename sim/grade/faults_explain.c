@@ -103,10 +103,10 @@ void grade_explain_step(const Variant *v, size_t i, uint32_t victim, Buf *out)
     const char *order = NULL, *label = "";
     for (size_t k = 0; k < n; k++) {
         if (d->policy == POLICY_FIFO)
-            key[k] = loaded_at(d, i, pages[k]), order = "by load, oldest first", label = "loaded at";
+            key[k] = loaded_at(d, i, pages[k]), order = "by load, oldest first", label = "loaded at reference";
         else if (d->policy == POLICY_LRU)
             key[k] = used_at(d->refs, i, pages[k]), order = "by last use, least recent first",
-            label = "used at";
+            label = "last used at";
         else if (d->policy == POLICY_OPT)
             key[k] = next_use(d->refs, d->n, i, pages[k]), order = "by next use, farthest first",
             label = "next used at";
@@ -118,7 +118,7 @@ void grade_explain_step(const Variant *v, size_t i, uint32_t victim, Buf *out)
     }
     /* A stable selection sort, so equal keys keep frame order (OPT's tie rule). */
     bool desc = d->policy == POLICY_OPT;
-    buf_printf(out, "  Resident pages %s:", order);
+    buf_printf(out, "  Resident pages %s:\n   ", order);
     bool done[FAULTS_FRAMES_MAX] = { false };
     for (size_t r = 0; r < n; r++) {
         size_t best = SIZE_MAX;
@@ -127,9 +127,9 @@ void grade_explain_step(const Variant *v, size_t i, uint32_t victim, Buf *out)
                 best = k;
         done[best] = true;
         if (key[best] == SIZE_MAX)
-            buf_printf(out, " %u (never again)", pages[best]);
+            buf_printf(out, "%s %u (never again)", r ? "," : "", pages[best]);
         else
-            buf_printf(out, " %u (%s reference %zu)", pages[best], label, key[best] + 1);
+            buf_printf(out, "%s %u (%s %zu)", r ? "," : "", pages[best], label, key[best] + 1);
     }
     buf_printf(out, ".\n  %s evicts page %u%s.\n", upper_name(d->policy), victim,
                d->policy == POLICY_OPT ? " (ties go to the lowest-numbered frame)" : "");

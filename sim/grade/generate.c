@@ -80,7 +80,7 @@ static void describe_question(FILE *out, const Question *q, const Variant *v)
         bool per_pos = false;
         for (size_t k = 0; k < v->key.nparts; k++)
             per_pos |= strcmp(v->key.parts[k].name, q->ask[i]) == 0 && v->key.parts[k].seq;
-        fprintf(out, "  %s.%s = %s (%g point%s%s)\n", q->name, q->ask[i],
+        fprintf(out, "  %s.%s: %s; %g point%s%s\n", q->name, q->ask[i],
                 q->kind->part_words(q->ask[i]), q->points[i], q->points[i] == 1 ? "" : "s",
                 per_pos ? " each" : "");
     }

@@ -205,10 +205,10 @@ static int faults_key(const Question *q, Variant *v, char *err, size_t n)
 static const struct { const char *part, *what; } part_words[] = {
     { "seq", "H (hit) or M (miss, a page fault) for each reference, in order" },
     { "faults", "the number of page faults" },
-    { "victims", "the page evicted at each eviction, in order (- if none)" },
+    { "victims", "the page evicted at each eviction, in order, or - if none" },
     { "writebacks", "how many evicted pages were dirty (written since loaded)" },
-    { "state", "the page in each frame after each reference (frame 0 first, - for an "
-               "empty frame), references separated by |" },
+    { "state", "after each reference, the page in each frame (frame 0 first, - for an "
+               "empty one);\n      references separated by |" },
 };
 
 const char *faults_part_words(const char *part)
@@ -224,9 +224,10 @@ static void faults_describe(const Question *q, const Variant *v, FILE *out)
     const FaultsData *d = v->data;
     Buf s = { 0 };
     refs_words(d->refs, d->n, &s);
-    fprintf(out, "A machine with %u page frames, all empty at the start, replaces pages by %s.\n"
-            "Page tables and the TLB play no part. The %zu references (page numbers; w marks\n"
-            "a write):\n\n    %s\n\n", d->frames, faults_policy_title(d->policy), d->n, buf_str(&s));
+    fprintf(out, "A machine with %u page frames, all empty at the start, replaces pages by\n"
+            "%s. Page tables and the TLB play no part.\n"
+            "The %zu references (page numbers; w marks a write):\n\n    %s\n\n", d->frames,
+            faults_policy_title(d->policy), d->n, buf_str(&s));
     buf_free(&s);
     fprintf(out, "A fault with a free frame fills the lowest-numbered free frame; a page brought\n"
             "in by evicting another takes the evicted page's frame.\n");

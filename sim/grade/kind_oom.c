@@ -234,7 +234,7 @@ static int oom_key(const Question *q, Variant *v, char *err, size_t n)
 static const char *oom_part_words(const char *part)
 {
     return strcmp(part, "victim") == 0 ? "the name of the process the OOM killer kills"
-           : "each process's oom_score (/proc/PID/oom_score) when the killer runs, in the order listed";
+           : "each process's oom_score (/proc/PID/oom_score) when the killer\n      runs, in the order listed";
 }
 
 static void oom_describe(const Question *q, const Variant *v, FILE *out)

@@ -56,6 +56,14 @@ static void errors_text(const Result *r, Buf *b)
         buf_printf(b, "%s\n", r->errors[i]);
 }
 
+/* A test's words: its explanation, or right / wrong when there is none. */
+static const char *part_message(const PartResult *p)
+{
+    if (p->first_wrong < 0)
+        return "right";
+    return p->explain.len ? buf_str(&p->explain) : "wrong";
+}
+
 void output_gradescope(FILE *out, const Result *r)
 {
     Buf msg = { 0 };
@@ -71,7 +79,7 @@ void output_gradescope(FILE *out, const Result *r)
                 round4(p->max));
         json_str(out, p->visibility);
         fprintf(out, ", \"output\": ");
-        json_str(out, p->first_wrong < 0 ? "right" : buf_str(&p->explain));
+        json_str(out, part_message(p));
         fputc('}', out);
     }
     fprintf(out, "\n  ]\n}\n");
@@ -98,7 +106,7 @@ void output_prairielearn(FILE *out, const Result *r)
         json_str(out, p->item);
         fprintf(out, ", \"points\": %g, \"max_points\": %g, \"message\": ", round4(p->score),
                 round4(p->max));
-        json_str(out, p->first_wrong < 0 ? "right" : buf_str(&p->explain));
+        json_str(out, part_message(p));
         fputc('}', out);
     }
     fprintf(out, "\n  ]\n}\n");

@@ -122,7 +122,7 @@ less=$(awk -v f="$full" 'BEGIN { printf "%g", f - 0.5 }')
 check "one wrong victim loses exactly 0.5" "head -1 '$tmp/out' | grep -q '^jdoe: $less / $full '"
 check "only lru4.victims lost points" "[ \$(grep -c 'first wrong\|  wrong' '$tmp/out') -eq 1 ] && grep -q 'lru4.victims .*first wrong at position 1' '$tmp/out'"
 check "the explanation names the right victim" "grep -q 'lru4.victims, eviction 1 .*you answered 99; the answer is $right\\.' '$tmp/out'"
-check "the explanation orders pages by last use" "grep -q 'Resident pages by last use, least recent first: $right ' '$tmp/out'"
+check "the explanation orders pages by last use" "grep -A1 'Resident pages by last use, least recent first:' '$tmp/out' | grep -q '^    $right (last used at '"
 check "the explanation gives a replay command" "grep -q 'Replay: vmsim step $tmp/a/jdoe/lru4.ini' '$tmp/out' || grep -q 'Replay: vmsim generate' '$tmp/out'"
 
 # FIFO's sequence for the LRU question (with the same frames) is recognised.
