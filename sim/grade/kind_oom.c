@@ -278,12 +278,19 @@ static void oom_explain(const Question *q, const Variant *v, const KeyPart *part
                part->seq ? ", process " : "", part->seq && pos < d->n ? d->p[pos].name : "",
                pos < given->n ? given->v[pos] : "nothing", right);
     buf_printf(out, "  totalpages = %" PRIu64 " (frames + swap); badness = rss + swap + page-table "
-               "pages + oom_score_adj * (totalpages / 1000);\n  oom_score = (1000 + badness * 1000 / "
-               "totalpages) * 2 / 3; -1000 is never killed; the largest badness dies.\n", at->total);
-    for (size_t i = 0; i < d->n; i++)
-        buf_printf(out, "  %-8s rss %" PRIu64 ", swap %" PRIu64 ", tables %" PRIu64 ", adj %d: "
-                   "oom_score %u\n", d->p[i].name, at->rss[i], at->swap[i], at->pt[i], d->p[i].adj,
-                   at->score[i]);
+               "pages\n  + oom_score_adj * (totalpages / 1000); oom_score = (1000 + badness * 1000 / "
+               "totalpages) * 2 / 3;\n  -1000 is never killed; the largest badness dies.\n", at->total);
+    for (size_t i = 0; i < d->n; i++) {
+        int64_t bad = (int64_t)(at->rss[i] + at->swap[i] + at->pt[i]) +
+                      (int64_t)d->p[i].adj * (int64_t)(at->total / 1000);
+        buf_printf(out, "  %-8s rss %" PRIu64 " + swap %" PRIu64 " + tables %" PRIu64 " + adj %d x %"
+                   PRIu64 ": ", d->p[i].name, at->rss[i], at->swap[i], at->pt[i], d->p[i].adj,
+                   at->total / 1000);
+        if (d->p[i].adj == -1000)
+            buf_printf(out, "never killed, oom_score 0\n");
+        else
+            buf_printf(out, "badness %" PRId64 ", oom_score %u\n", bad, at->score[i]);
+    }
     if (v->replay[0])
         buf_printf(out, "  Replay: %s, then 'continue' runs to the kill.\n", v->replay);
 }

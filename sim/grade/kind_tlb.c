@@ -187,6 +187,15 @@ static void tlb_inputs(const Question *q, const Variant *v, FILE *out)
     buf_free(&s);
 }
 
+/* Whether set `set` of t holds page. */
+static bool tlb_set_has(const Tlb *t, unsigned set, uint32_t page)
+{
+    for (unsigned w = 0; w < t->ways; w++)
+        if (t->e[(size_t)set * t->ways + w].valid && t->e[(size_t)set * t->ways + w].tag == page)
+            return true;
+    return false;
+}
+
 /* The pages of set `set` before reference i, from the engine's TLB, in the order the
  * policy replaces them (the first goes next). */
 static void tlb_set_words(const Variant *v, size_t i, unsigned set, Buf *out)
@@ -216,10 +225,13 @@ static void tlb_set_words(const Variant *v, size_t i, unsigned set, Buf *out)
         if (best < 0)
             break;
         done[best] = true;
-        buf_printf(out, " page %llu", (unsigned long long)e[best].tag);
+        buf_printf(out, "%s %llu", shown ? "," : " pages", (unsigned long long)e[best].tag);
         shown++;
     }
     buf_printf(out, "%s.\n", shown ? "" : " nothing");
+    buf_printf(out, "  Page %u %s, so it %s.\n", d->refs[i].page,
+               tlb_set_has(t, set, d->refs[i].page) ? "is there" : "is not there",
+               tlb_set_has(t, set, d->refs[i].page) ? "hits" : "misses");
     sim_destroy(sim);
 }
 
