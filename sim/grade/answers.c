@@ -204,8 +204,11 @@ static bool item_name(const char *s)
 /* One line: 1 read, 0 blank or comment, -1 malformed. */
 static int answers_line(Answers *a, char *line, unsigned long no)
 {
+    char *hash = strchr(line, '#');      /* a comment, on its own line or after a value */
+    if (hash)
+        *hash = '\0';
     char *s = trim(line);
-    if (!*s || *s == '#' || *s == ';' || *s == '@')
+    if (!*s || *s == ';' || *s == '@')
         return 0;
     char *sep = strchr(s, '=');
     if (!sep)

@@ -132,6 +132,21 @@ refsim "$tmp/fifo.key" | grep '^q.seq' > "$tmp/fifo.txt"
 expect_exit 0 "grade FIFO's sequence for LRU" "$vmsim" grade "$tmp/lru.ini" "$tmp/fifo.txt"
 check "FIFO's sequence is recognised" "grep -q 'Your sequence is exactly FIFO.s with 3 frames' '$tmp/out'"
 
+# The grammar: the key written another way (case, HIT/FAULT words, runs of H and M,
+# 0x hex, CSV lines, commas, comments, upper-case ids) still scores full marks.
+awk '
+/^@/ || /^#/ { next }
+/^student/ { print "STUDENT = JDOE   # a comment"; next }
+/^lru4.seq/ { s = ""; for (i = 3; i <= NF; i++) s = s ($i == "H" ? "h" : "M"); print "LRU4.Seq = " s; next }
+/^lru4.faults/ { printf "lru4.faults,0x%x\n", $3; next }
+/^lru4.victims/ { s = ""; for (i = 3; i <= NF; i++) s = s (i > 3 ? ", " : "") $i; print "lru4.victims = " s; next }
+/^fifo3.seq/ { s = ""; for (i = 3; i <= NF; i++) s = s " " ($i == "H" ? "HIT" : "fault"); print "fifo3.seq =" s; next }
+/^fifo3.state/ { gsub(/-/, "none"); gsub(/ \| /, "|"); print; next }
+{ print }' "$key" > "$tmp/grammar.txt"
+"$vmsim" grade "$lab" "$tmp/grammar.txt" > "$tmp/out"
+check "the grammar's other spellings score full marks" "head -1 '$tmp/out' | grep -q '^jdoe: $full / $full '"
+check "the grammar: no format errors" "! grep -q expected '$tmp/out'"
+
 # Malformed lines: reported FILE:LINE, the rest graded; --strict exits 3.
 { cat "$key"; echo 'this is not an answer'; } > "$tmp/mal.txt"
 line=$(wc -l < "$tmp/mal.txt")
