@@ -232,7 +232,10 @@ void faults_explain(const Question *q, const Variant *v, const KeyPart *part,
     long j = eviction_at(o, ref);
     if (j >= 0)
         grade_explain_step(v, ref, o->victims[j], out);
-    if (strcmp(part->name, "seq") == 0 || strcmp(part->name, "victims") == 0)
+    size_t first = 0;           /* recognised once, at the first difference */
+    while (first < given->n && first < part->right.n && strcmp(given->v[first], part->right.v[first]) == 0)
+        first++;
+    if (pos == first && (strcmp(part->name, "seq") == 0 || strcmp(part->name, "victims") == 0))
         recognise(v, part->name, given, out);
     if (v->replay[0])
         buf_printf(out, "  Replay: %s, then 'step %zu' shows reference %zu.\n", v->replay,

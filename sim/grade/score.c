@@ -93,6 +93,8 @@ static void grade_part(const Question *q, size_t i, const Variant *v, const Toke
             pr->first_wrong = (long)k;
         if (em == EXPLAIN_NONE || (em == EXPLAIN_FIRST && pr->first_wrong != (long)k))
             break;
+        if (pr->explain.len)
+            buf_printf(&pr->explain, "\n");
         q->kind->explain(q, v, kp, &all[idx], k, &pr->explain);
     }
     shorten(&all[idx], kp->group, pr->given, sizeof pr->given);
