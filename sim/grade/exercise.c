@@ -409,8 +409,11 @@ void variant_free(const Question *q, Variant *v)
 
 void key_free(Key *k)
 {
-    for (size_t i = 0; i < k->nparts; i++)
+    for (size_t i = 0; i < k->nparts; i++) {
         tokens_free(&k->parts[i].right);
+        for (size_t a = 0; a < k->parts[i].nalt; a++)
+            tokens_free(&k->parts[i].alt[a]);
+    }
     k->nparts = 0;
 }
 

@@ -55,11 +55,15 @@ void answer_tokens(const char *value, bool group, Tokens *out);
 typedef enum { CREDIT_PER_ITEM, CREDIT_PREFIX, CREDIT_FOLLOW, CREDIT_EXACT } CreditMode;
 
 /* One part of a key: its name, shape and the right tokens. */
+#define GRADE_ALTS_MAX 4
+
 typedef struct KeyPart {
     char name[16];
     bool seq;                  /* points per position */
     bool group;                /* positions are '|'-separated groups (state) */
     Tokens right;
+    Tokens alt[GRADE_ALTS_MAX];   /* whole answers accepted too (@Q.PART.accept in a key) */
+    size_t nalt;
 } KeyPart;
 
 typedef struct Key {

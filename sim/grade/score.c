@@ -23,11 +23,27 @@ static void add_msg(char ***list, size_t *n, const char *msg)
         (*n)++;
 }
 
+static bool tokens_equal(const Tokens *a, const Tokens *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (size_t k = 0; k < a->n; k++)
+        if (strcmp(a->v[k], b->v[k]) != 0)
+            return false;
+    return true;
+}
+
 /* Positions judged right (one per key position). */
 static void judge(const Question *q, const Variant *v, const KeyPart *kp, const Tokens *given,
                   const Tokens *all, bool *right)
 {
     size_t n = kp->right.n;
+    for (size_t a = 0; a < kp->nalt; a++)
+        if (tokens_equal(&kp->alt[a], given)) {
+            for (size_t k = 0; k < n; k++)
+                right[k] = true;
+            return;
+        }
     if (q->credit == CREDIT_FOLLOW && q->kind->follow && q->kind->follow(q, v, kp, all, right))
         return;
     for (size_t k = 0; k < n; k++)
@@ -83,10 +99,13 @@ static void grade_part(const Question *q, size_t i, const Variant *v, const Toke
     judge(q, v, kp, &all[idx], all, right);
     double per = kp->seq ? q->points[i] : q->points[i] / (double)(n ? n : 1);
     pr->max = per * (double)n;
-    pr->score = part_score(q->credit, per, right, n, all[idx].n);
+    bool alt = false;
+    for (size_t a = 0; a < kp->nalt; a++)
+        alt |= tokens_equal(&kp->alt[a], &all[idx]);
+    pr->score = alt ? pr->max : part_score(q->credit, per, right, n, all[idx].n);
     pr->first_wrong = -1;
     /* Positions past the key's count only under exact. */
-    for (size_t k = 0; k < n || (q->credit == CREDIT_EXACT && k < all[idx].n); k++) {
+    for (size_t k = 0; !alt && (k < n || (q->credit == CREDIT_EXACT && k < all[idx].n)); k++) {
         if (k < n && right[k])
             continue;
         if (pr->first_wrong < 0)
@@ -158,6 +177,25 @@ static void replay_command(const Exercise *ex, const Answers *a, const Question 
                  "vmsim step out/%s/%s.ini", ex->path, v->id, v->id, q->name);
 }
 
+/* `@Q.PART.accept = VALUE` lines of a saved key: whole answers accepted as well. */
+static void key_accepts(const char *path, const Question *q, Variant *v)
+{
+    FILE *f = fopen(path, "r");
+    char line[4096], name[2 * GRADE_NAME_MAX + 32];
+    while (f && fgets(line, sizeof line, f)) {
+        for (size_t i = 0; i < v->key.nparts; i++) {
+            KeyPart *kp = &v->key.parts[i];
+            int len = snprintf(name, sizeof name, "@%s.%s.accept = ", q->name, kp->name);
+            if (strncmp(line, name, (size_t)len) != 0 || kp->nalt == GRADE_ALTS_MAX)
+                continue;
+            line[strcspn(line, "\r\n")] = '\0';
+            answer_tokens(line + len, kp->group, &kp->alt[kp->nalt++]);
+        }
+    }
+    if (f)
+        fclose(f);
+}
+
 /* With --keys: the key's answers are those of keys_dir/ID/key.txt. */
 static void saved_key(const char *keys_dir, const Question *q, Variant *v, Result *r)
 {
@@ -180,6 +218,7 @@ static void saved_key(const char *keys_dir, const Question *q, Variant *v, Resul
         }
     }
     answers_free(&k);
+    key_accepts(path, q, v);
 }
 
 int grade_answers(const Exercise *ex, const Answers *a, const char *keys_dir,
