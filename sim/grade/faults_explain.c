@@ -83,12 +83,14 @@ static void explain_bits(const Variant *v, size_t i, Buf *out)
         return;
     const Policy *p = sim_policy(sim);
     pfn_t hand = policy_hand(p);
-    if (hand != PFN_NONE)
-        buf_printf(out, "  The hand points at frame %llu. ", (unsigned long long)hand);
-    buf_printf(out, "R bits by frame:");
+    buf_printf(out, "  Before it:");
     for (unsigned f = 0; f < d->frames; f++)
         if (d->out.state[i - 1][f] >= 0)
-            buf_printf(out, " %u:page %d R=%d", f, d->out.state[i - 1][f], policy_referenced(p, f));
+            buf_printf(out, "%s frame %u page %d R=%d", f ? "," : "", f, d->out.state[i - 1][f],
+                       policy_referenced(p, f));
+    if (hand != PFN_NONE)
+        buf_printf(out, "; the hand at frame %llu.\n  The hand clears each R bit it passes; the "
+                   "first frame with R clear is the victim", (unsigned long long)hand);
     buf_printf(out, ".\n");
     sim_destroy(sim);
 }

@@ -27,17 +27,19 @@ expect_exit() {
 
 # The reference simulator: reads a key.txt and prints, per question, the parts it
 # computes from the question's @policy, @frames and @string. Frames fill lowest
-# first; a new page takes its victim's frame; OPT's ties go to the lowest frame.
+# first; a new page takes its victim's frame; OPT's ties go to the lowest frame; CLOCK's
+# hand starts at frame 0, every reference (the load too) sets R, the hand clears set
+# bits as it passes and stops one past the victim (include/vmsim/policy.h).
 refsim() {
     awk '
     function nextuse(i, p,   k) { for (k = i + 1; k <= n; k++) if (pg[k] == p) return k; return 1e9 }
     function run(q, pol, nf,   i, j, f, best, p, s, seq, vic, st, faults, wb) {
-        for (j = 0; j < nf; j++) { fr[j] = -1; dirty[j] = 0 }
-        faults = 0; wb = 0; seq = ""; vic = ""; st = ""
+        for (j = 0; j < nf; j++) { fr[j] = -1; dirty[j] = 0; rb[j] = 0 }
+        hand = 0; faults = 0; wb = 0; seq = ""; vic = ""; st = ""
         for (i = 1; i <= n; i++) {
             p = pg[i]; f = -1
             for (j = 0; j < nf; j++) if (fr[j] == p) f = j
-            if (f >= 0) { seq = seq " H"; last[f] = i; if (wr[i]) dirty[f] = 1 }
+            if (f >= 0) { seq = seq " H"; last[f] = i; rb[f] = 1; if (wr[i]) dirty[f] = 1 }
             else {
                 faults++; seq = seq " M"
                 for (j = 0; j < nf; j++) if (fr[j] == -1) { f = j; break }
@@ -48,9 +50,13 @@ refsim() {
                         if (pol == "lru" && last[j] < last[best]) best = j
                         if (pol == "opt" && nextuse(i, fr[j]) > nextuse(i, fr[best])) best = j
                     }
+                    if (pol == "clock") {
+                        while (rb[hand]) { rb[hand] = 0; hand = (hand + 1) % nf }
+                        best = hand; hand = (hand + 1) % nf
+                    }
                     f = best; vic = vic " " fr[f]; if (dirty[f]) wb++
                 }
-                fr[f] = p; load[f] = i; last[f] = i; dirty[f] = wr[i]
+                fr[f] = p; load[f] = i; last[f] = i; dirty[f] = wr[i]; rb[f] = 1
             }
             s = ""
             for (j = 0; j < nf; j++) s = s (j ? " " : "") (fr[j] < 0 ? "-" : fr[j])
@@ -104,6 +110,18 @@ for d in "$tmp"/c/s0[0-4]?; do
     done | grep -q x && badkeys=$((badkeys + 1))
 done
 check "keys of 49 students agree with the awk simulator ($badkeys differ)" "[ $badkeys -eq 0 ]"
+
+# CLOCK, against the same simulator.
+printf '[exercise]\nsalt = clock\n[question c]\nkind = faults\npolicy = clock\nframes = 4\nrefs = 30\npages = 0-7\nwrites = 20\nask = seq faults victims writebacks state\n' > "$tmp/clock.ini"
+"$vmsim" generate "$tmp/clock.ini" --student a --student b --student c --student d --out "$tmp/clk" > /dev/null 2>&1
+badkeys=0
+for d in "$tmp"/clk/?; do
+    refsim "$d/key.txt" > "$tmp/ref"
+    for l in $(grep -E '^c\.' "$d/key.txt" | tr ' ' '~'); do
+        grep -qxF "$(echo "$l" | tr '~' ' ')" "$tmp/ref" || badkeys=$((badkeys + 1))
+    done
+done
+check "CLOCK keys of 4 students agree with the awk simulator ($badkeys lines differ)" "[ $badkeys -eq 0 ] && [ -s '$tmp/clk/d/key.txt' ]"
 
 # --- grading ---------------------------------------------------------------------
 key=$tmp/a/jdoe/key.txt
