@@ -297,6 +297,14 @@ expect_exit 2 "bad student id" "$vmsim" generate "$lab" --student 'a b' --out "$
 expect_exit 2 "bad --set" "$vmsim" generate "$lab" --student x --set memory.frames=0 --out "$tmp/x"
 check "bad --set names itself" "grep -q -- '--set memory.frames=0' '$tmp/err'"
 check "bad --set writes nothing" "[ ! -e '$tmp/x' ]"
+printf 'ok1\n# fine\nbad id\n' > "$tmp/roster"
+expect_exit 2 "bad roster line" "$vmsim" generate "$lab" --roster "$tmp/roster" --out "$tmp/x"
+check "bad roster: FILE:LINE" "grep -q \"$tmp/roster:3: expected a student id\" '$tmp/err'"
+check "bad roster writes nothing" "[ ! -e '$tmp/x' ] && [ ! -s '$tmp/out' ]"
+expect_exit 0 "--out FILE for one submission" "$vmsim" grade "$lab" "$key" --format gradescope --out "$tmp/results.json"
+check "--out FILE: nothing on stdout, the file written" "[ ! -s '$tmp/out' ] && grep -q '\"tests\"' '$tmp/results.json'"
+expect_exit 1 "--out into a missing folder" "$vmsim" grade "$lab" "$key" --out "$tmp/no/such/dir/r.txt"
+expect_exit 2 "several gradescope results need --out" "$vmsim" grade "$lab" "$key" "$tmp/one.txt" --format gradescope
 expect_exit 2 "grade without submissions" "$vmsim" grade "$lab"
 
 # --- 200 submissions with injected mistakes -----------------------------------------
