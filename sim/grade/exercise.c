@@ -289,6 +289,13 @@ static char *ex_reader(char *str, int num, void *stream)
     if (!fgets(str, num, c->f))
         return NULL;
     c->line++;
+    size_t n = strlen(str);
+    if (n && str[n - 1] != '\n' && !feof(c->f)) {
+        ex_fail(c, "line is too long (at most %d characters): continue a long value on "
+                "indented lines", num - 2);
+        str[0] = '\0';
+        return str;
+    }
     const char *p = str;
     while (*p == ' ' || *p == '\t')
         p++;

@@ -297,6 +297,12 @@ expect_exit 2 "bad student id" "$vmsim" generate "$lab" --student 'a b' --out "$
 expect_exit 2 "bad --set" "$vmsim" generate "$lab" --student x --set memory.frames=0 --out "$tmp/x"
 check "bad --set names itself" "grep -q -- '--set memory.frames=0' '$tmp/err'"
 check "bad --set writes nothing" "[ ! -e '$tmp/x' ]"
+{ printf '[exercise]\nsalt = x\n[question q]\nkind = faults\nstring = '; i=0; while [ $i -lt 150 ]; do printf '%d ' $((i % 9)); i=$((i + 1)); done; echo; } > "$tmp/long.ini"
+expect_exit 2 "an overlong line" "$vmsim" generate "$tmp/long.ini" --student a --out "$tmp/x"
+check "overlong line named" "grep -q '$tmp/long.ini:5: line is too long' '$tmp/err'"
+printf '[exercise]\nsalt = x\n[question q]\nkind = faults\nstring = 1 2 3\n  4 5 6\n  7 8 9\n' > "$tmp/cont.ini"
+"$vmsim" generate "$tmp/cont.ini" --student a --out "$tmp/cont" > /dev/null 2>&1
+check "a value continues on indented lines" "grep -qx '@q.string = 1 2 3 4 5 6 7 8 9' '$tmp/cont/a/key.txt'"
 printf 'ok1\n# fine\nbad id\n' > "$tmp/roster"
 expect_exit 2 "bad roster line" "$vmsim" generate "$lab" --roster "$tmp/roster" --out "$tmp/x"
 check "bad roster: FILE:LINE" "grep -q \"$tmp/roster:3: expected a student id\" '$tmp/err'"
