@@ -232,10 +232,13 @@ static int answers_line(Answers *a, char *line, unsigned long no)
     if (!ni)
         return -1;
     a->items = ni;
-    AnswerItem *it = &a->items[a->nitems++];
+    AnswerItem *it = &a->items[a->nitems];
     snprintf(it->item, sizeof it->item, "%s", name);
-    snprintf(it->raw, sizeof it->raw, "%s", value);
+    it->raw = strdup(value);
     it->line = no;
+    if (!it->raw)
+        return -1;
+    a->nitems++;
     return 1;
 }
 
@@ -267,9 +270,10 @@ int answers_load(Answers *a, const char *path, char *err, size_t n)
         snprintf(err, n, "%s: %s", path, strerror(errno));
         return -1;
     }
-    char line[4096];
+    char *line = NULL;
+    size_t cap = 0;
     unsigned long no = 0;
-    while (fgets(line, sizeof line, f)) {
+    while (getline(&line, &cap, f) >= 0) {
         no++;
         char shown[80];
         snprintf(shown, sizeof shown, "%s", trim(line));
@@ -279,6 +283,7 @@ int answers_load(Answers *a, const char *path, char *err, size_t n)
         else
             a->valid += (size_t)r;
     }
+    free(line);
     fclose(f);
     if (!a->id[0])
         id_from_path(path, a->id);
@@ -290,6 +295,8 @@ void answers_free(Answers *a)
     for (size_t i = 0; i < a->nerrors; i++)
         free(a->errors[i]);
     free(a->errors);
+    for (size_t i = 0; i < a->nitems; i++)
+        free(a->items[i].raw);
     free(a->items);
     memset(a, 0, sizeof *a);
 }

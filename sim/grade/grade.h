@@ -239,7 +239,7 @@ extern const char grade_textbook_ini[];
 /* A student's answers file. */
 typedef struct AnswerItem {
     char item[2 * GRADE_NAME_MAX];         /* "question.part" */
-    char raw[256];                         /* as written (trimmed) */
+    char *raw;                             /* as written (trimmed), owned */
     unsigned long line;
 } AnswerItem;
 

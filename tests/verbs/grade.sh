@@ -165,6 +165,12 @@ awk '
 check "the grammar's other spellings score full marks" "head -1 '$tmp/out' | grep -q '^jdoe: $full / $full '"
 check "the grammar: no format errors" "! grep -q expected '$tmp/out'"
 
+# Long answers: a 400-reference string's seq (800 characters on one line).
+{ printf '[exercise]\nsalt = x\n[question q]\nkind = faults\npolicy = lru\nframes = 5\nrefs = 400\npages = 0-9\n'; } > "$tmp/big.ini"
+"$vmsim" generate "$tmp/big.ini" --student a --out "$tmp/big" > /dev/null 2>&1
+"$vmsim" grade "$tmp/big.ini" "$tmp/big/a/key.txt" > "$tmp/out"
+check "a 400-position answer is read whole" "grep -Eq '^  q.seq +100 / 100 ' '$tmp/out'"
+
 # Malformed lines: reported FILE:LINE, the rest graded; --strict exits 3.
 { cat "$key"; echo 'this is not an answer'; } > "$tmp/mal.txt"
 line=$(wc -l < "$tmp/mal.txt")
