@@ -174,6 +174,10 @@ static int set_kind(ExCtx *c, const char *v)
                      i ? ", " : "", grade_kinds[i]->name);
         return ex_fail(c, "expected kind = %s; got '%s'", names, v);
     }
+    q->spec = calloc(1, q->kind->spec_size);
+    if (!q->spec)
+        return ex_fail(c, "out of memory");
+    q->kind->spec_init(q->spec);
     if (set_ask(c, q->kind->default_ask))
         return -1;
     for (size_t i = 0; i < q->nask; i++)
@@ -233,7 +237,7 @@ static int end_question(ExCtx *c)
     int r = 0;
     if (!q->kind)
         r = snprintf(msg, sizeof msg, "[question %s] has no kind", q->name);
-    else if (q->kind->check(q, msg, sizeof msg))
+    else if (q->kind->check && q->kind->check(q, msg, sizeof msg))
         r = 1;
     if (r) {
         snprintf(c->err, c->errlen, "%s: %s", q->where, msg);

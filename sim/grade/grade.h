@@ -84,9 +84,12 @@ typedef struct QuestionKind {
     const char *name;
     const char *parts;          /* the parts `ask` may name, space-separated */
     const char *default_ask;
+    size_t spec_size;           /* the kind's settings (Question.spec), allocated zeroed */
+    void (*spec_init)(void *spec);   /* their defaults */
     /* One key of the question's section (common keys are read before). 0, or -1 with err. */
     int (*parse)(struct Question *q, const char *key, const char *value, char *err, size_t n);
-    /* After the section: checks and defaults. 0, or -1 with err (no FILE:LINE). */
+    /* After the section: checks and defaults. 0, or -1 with err (no FILE:LINE). May
+     * be NULL. */
     int (*check)(struct Question *q, char *err, size_t n);
     /* Draws the variant's inputs from rng into v->data. 0 or -1 with err. */
     int (*vary)(const struct Question *q, struct Variant *v, Rng *rng, char *err, size_t n);

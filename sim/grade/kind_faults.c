@@ -30,25 +30,17 @@ typedef struct FaultsSpec {
     RefSpec refs;
 } FaultsSpec;
 
-static FaultsSpec *spec_of(Question *q)
+static void faults_spec_init(void *spec)
 {
-    if (!q->spec) {
-        FaultsSpec *s = calloc(1, sizeof *s);
-        if (!s)
-            return NULL;
-        s->policy = POLICY_FIFO;
-        s->frames = 3;
-        refspec_default(&s->refs);
-        q->spec = s;
-    }
-    return q->spec;
+    FaultsSpec *s = spec;
+    s->policy = POLICY_FIFO;
+    s->frames = 3;
+    refspec_default(&s->refs);
 }
 
 static int faults_parse(Question *q, const char *k, const char *v, char *err, size_t n)
 {
-    FaultsSpec *s = spec_of(q);
-    if (!s)
-        return snprintf(err, n, "out of memory"), -1;
+    FaultsSpec *s = q->spec;
     if (strcmp(k, "policy") == 0) {
         if (!policy_parse(v, &s->policy))
             return snprintf(err, n, "expected policy = fifo, lru, opt, clock, second-chance, nru, "
@@ -64,13 +56,6 @@ static int faults_parse(Question *q, const char *k, const char *v, char *err, si
     snprintf(err, n, "unknown key '%s' for kind = faults (expected policy, frames, refs, pages, "
              "writes, string, ask, points, credit or visibility)", k);
     return -1;
-}
-
-static int faults_check(Question *q, char *err, size_t n)
-{
-    if (!spec_of(q))
-        return snprintf(err, n, "out of memory"), -1;
-    return 0;
 }
 
 /* ---- the variant and its key -------------------------------------------------- */
@@ -259,9 +244,11 @@ static void faults_free(void *data) { free(data); }
 const QuestionKind faults_kind = {
     .name = "faults",
     .parts = "seq faults victims writebacks state",
+    .spec_size = sizeof(FaultsSpec),
+    .spec_init = faults_spec_init,
     .default_ask = "seq faults",
     .parse = faults_parse,
-    .check = faults_check,
+    .check = NULL,
     .vary = faults_vary,
     .key = faults_key,
     .part_words = faults_part_words,

@@ -52,16 +52,9 @@ typedef struct OomData {
     OomSeen at;
 } OomData;
 
-static OomSpec *ospec(Question *q)
+static void oom_spec_init(void *spec)
 {
-    if (!q->spec) {
-        OomSpec *s = calloc(1, sizeof *s);
-        if (!s)
-            return NULL;
-        *s = (OomSpec){ .frames = 64, .nprocs = 3, .size_lo = 8, .size_hi = 24, .nadjs = 1 };
-        q->spec = s;
-    }
-    return q->spec;
+    *(OomSpec *)spec = (OomSpec){ .frames = 64, .nprocs = 3, .size_lo = 8, .size_hi = 24, .nadjs = 1 };
 }
 
 static bool parse_proc(const char *v, OomSpec *s)
@@ -96,9 +89,7 @@ static bool parse_adjs(const char *v, OomSpec *s)
 
 static int oom_parse(Question *q, const char *k, const char *v, char *err, size_t n)
 {
-    OomSpec *s = ospec(q);
-    if (!s)
-        return snprintf(err, n, "out of memory"), -1;
+    OomSpec *s = q->spec;
     if (strcmp(k, "frames") == 0)
         return grade_uint(v, 4, 4096, &s->frames) ? 0 :
                (snprintf(err, n, "expected frames = 4..4096, got '%s'", v), -1);
@@ -123,9 +114,7 @@ static int oom_parse(Question *q, const char *k, const char *v, char *err, size_
 
 static int oom_check(Question *q, char *err, size_t n)
 {
-    OomSpec *s = ospec(q);
-    if (!s)
-        return snprintf(err, n, "out of memory"), -1;
+    OomSpec *s = q->spec;
     unsigned total = 0;
     for (size_t i = 0; i < s->nfixed; i++)
         total += s->fixed[i].pages;
@@ -298,6 +287,8 @@ static void oom_explain(const Question *q, const Variant *v, const KeyPart *part
 const QuestionKind oom_kind = {
     .name = "oom",
     .parts = "victim scores",
+    .spec_size = sizeof(OomSpec),
+    .spec_init = oom_spec_init,
     .default_ask = "victim scores",
     .parse = oom_parse,
     .check = oom_check,

@@ -30,25 +30,17 @@ typedef struct TlbData {
     unsigned hits;
 } TlbData;
 
-static TlbSpec *tspec(Question *q)
+static void tlb_spec_init(void *spec)
 {
-    if (!q->spec) {
-        TlbSpec *s = calloc(1, sizeof *s);
-        if (!s)
-            return NULL;
-        s->entries = 4;
-        s->policy = TLB_LRU;
-        refspec_default(&s->refs);
-        q->spec = s;
-    }
-    return q->spec;
+    TlbSpec *s = spec;
+    s->entries = 4;
+    s->policy = TLB_LRU;
+    refspec_default(&s->refs);
 }
 
 static int tlb_parse(Question *q, const char *k, const char *v, char *err, size_t n)
 {
-    TlbSpec *s = tspec(q);
-    if (!s)
-        return snprintf(err, n, "out of memory"), -1;
+    TlbSpec *s = q->spec;
     if (strcmp(k, "entries") == 0)
         return grade_uint(v, 1, 64, &s->entries) ? 0 :
                (snprintf(err, n, "expected entries = 1..64, got '%s'", v), -1);
@@ -68,9 +60,7 @@ static int tlb_parse(Question *q, const char *k, const char *v, char *err, size_
 
 static int tlb_check(Question *q, char *err, size_t n)
 {
-    TlbSpec *s = tspec(q);
-    if (!s)
-        return snprintf(err, n, "out of memory"), -1;
+    TlbSpec *s = q->spec;
     if (!s->ways)
         s->ways = s->entries;
     if (s->entries % s->ways)
@@ -258,6 +248,8 @@ static void tlb_explain(const Question *q, const Variant *v, const KeyPart *part
 const QuestionKind tlb_kind = {
     .name = "tlb",
     .parts = "seq hits misses",
+    .spec_size = sizeof(TlbSpec),
+    .spec_init = tlb_spec_init,
     .default_ask = "seq hits",
     .parse = tlb_parse,
     .check = tlb_check,
