@@ -89,6 +89,7 @@ for q in lru4 fifo3 opt3; do
 done
 check "alice's variant differs from jdoe's" "! cmp -s '$tmp/a/alice/key.txt' '$tmp/a/jdoe/key.txt'"
 check "the key records vmsim's version" "grep -q '^@version = vmsim ' '$tmp/a/jdoe/key.txt'"
+expect_exit 0 "every variant passes vmsim check" "$vmsim" check "$tmp"/a/*/*.ini
 expect_exit 0 "a variant opens in vmsim run" "$vmsim" run "$tmp/a/jdoe/lru4.ini"
 faults=$(awk '/^lru4.faults/ { print $3 }' "$tmp/a/jdoe/key.txt")
 check "vmsim run of the variant counts the key's faults" "grep -Eq '^page faults +$faults ' '$tmp/out'"
