@@ -193,27 +193,24 @@ static void you(const Tokens *given, size_t pos, Buf *out)
         buf_printf(out, "you gave no answer");
 }
 
-void faults_explain(const Question *q, const Variant *v, const KeyPart *part,
-                    const Tokens *given, size_t pos, Buf *out)
+/* The first line: which position, what the student said and the answer. Returns the
+ * reference (0-based) the position is about, or SIZE_MAX when there is none. */
+static size_t explain_head(const Question *q, const FaultsData *d, const KeyPart *part,
+                           const Tokens *given, size_t pos, Buf *out)
 {
-    const FaultsData *d = v->data;
     const FaultsOutcome *o = &d->out;
     const char *right = pos < part->right.n ? part->right.v[pos] : "(nothing more)";
+    size_t ref = part->seq ? pos : SIZE_MAX;
     if (!part->seq) {
         buf_printf(out, "%s.%s: ", q->name, part->name);
-        you(given, 0, out);
-        buf_printf(out, "; the answer is %s.\n", right);
-        return;
-    }
-    size_t ref = pos;
-    if (strcmp(part->name, "victims") == 0) {
-        if (pos >= o->nvictims) {
-            buf_printf(out, "%s.victims, eviction %zu: ", q->name, pos + 1);
-            you(given, pos, out);
-            buf_printf(out, "; there %s only %zu eviction%s.\n", o->nvictims == 1 ? "is" : "are",
-                       o->nvictims, o->nvictims == 1 ? "" : "s");
-            return;
-        }
+        pos = 0;
+    } else if (strcmp(part->name, "victims") == 0 && pos >= o->nvictims) {
+        buf_printf(out, "%s.victims, eviction %zu: ", q->name, pos + 1);
+        you(given, pos, out);
+        buf_printf(out, "; there %s only %zu eviction%s.\n", o->nvictims == 1 ? "is" : "are",
+                   o->nvictims, o->nvictims == 1 ? "" : "s");
+        return SIZE_MAX;
+    } else if (strcmp(part->name, "victims") == 0) {
         ref = o->victim_at[pos];
         buf_printf(out, "%s.victims, eviction %zu (at reference %zu, page %u): ", q->name,
                    pos + 1, ref + 1, d->refs[ref].page);
@@ -223,14 +220,19 @@ void faults_explain(const Question *q, const Variant *v, const KeyPart *part,
     }
     you(given, pos, out);
     buf_printf(out, "; the answer is %s.\n", right);
-    if (ref >= d->n)
+    return ref < d->n ? ref : SIZE_MAX;
+}
+
+void faults_explain(const Question *q, const Variant *v, const KeyPart *part,
+                    const Tokens *given, size_t pos, Buf *out)
+{
+    const FaultsData *d = v->data;
+    const FaultsOutcome *o = &d->out;
+    size_t ref = explain_head(q, d, part, given, pos, out);
+    if (ref == SIZE_MAX)
         return;
-    if (o->hit[ref])
-        buf_printf(out, "  Page %u is resident before reference %zu, so it hits.\n",
-                   d->refs[ref].page, ref + 1);
-    else
-        buf_printf(out, "  Page %u is not resident before reference %zu, so it faults.\n",
-                   d->refs[ref].page, ref + 1);
+    buf_printf(out, "  Page %u is %sresident before reference %zu, so it %s.\n", d->refs[ref].page,
+               o->hit[ref] ? "" : "not ", ref + 1, o->hit[ref] ? "hits" : "faults");
     long j = eviction_at(o, ref);
     if (j >= 0)
         grade_explain_step(v, ref, o->victims[j], out);
