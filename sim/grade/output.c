@@ -91,7 +91,7 @@ void output_prairielearn(FILE *out, const Result *r)
     Buf msg = { 0 };
     errors_text(r, &msg);
     double score = r->max > 0 ? total(r) / round4(r->max) : 0;
-    fprintf(out, "{\n  \"gradable\": %s,\n  \"score\": %.6g,\n  \"message\": ",
+    fprintf(out, "{\n  \"succeeded\": true,\n  \"gradable\": %s,\n  \"score\": %.6g,\n  \"message\": ",
             r->gradable ? "true" : "false", r->gradable ? score : 0.0);
     json_str(out, buf_str(&msg));
     fprintf(out, ",\n  \"format_errors\": [");

@@ -189,7 +189,7 @@ expect_exit 0 "gradescope" "$vmsim" grade "$lab" "$tmp/one.txt" --format gradesc
 check "gradescope score = sum of tests" "awk -F'\"score\": ' '/^  \"score\"/ { split(\$2, a, \",\"); top = a[1] } /\"max_score\"/ { split(\$2, a, \",\"); s += a[1]; n++ } END { exit !(n == 8 && (top - s) ^ 2 < 1e-9) }' '$tmp/out'"
 check "gradescope visibility from the exercise" "grep -q '\"name\": \"opt3.victims\".*\"visibility\": \"after_due_date\"' '$tmp/out'"
 expect_exit 0 "prairielearn" "$vmsim" grade "$lab" "$tmp/mal.txt" --format prairielearn
-for field in '"gradable": true' '"score": 1,' '"format_errors": \[' '"tests": \[' '"points": ' '"max_points": ' '"message": '; do
+for field in '"succeeded": true' '"gradable": true' '"score": 1,' '"format_errors": \[' '"tests": \[' '"points": ' '"max_points": ' '"message": '; do
     check "prairielearn has $field" "grep -q '$field' '$tmp/out'"
 done
 
@@ -361,7 +361,7 @@ start=$(date +%s.%N)
 expect_exit 0 "grade 200 submissions" "$vmsim" grade "$lab" "$tmp/subs" --format csv --out "$tmp/res"
 end=$(date +%s.%N)
 secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
-echo "grade: 200 submissions graded in $secs s (the target is under 5 s)"
+echo "grade: 200 submissions graded in $secs s (the target, for an optimised build, is under 5 s)"
 check "200 submissions: summary.csv equals the expected file" "diff '$tmp/expected.csv' '$tmp/res/summary.csv' >&2"
 check "200 submissions: a result per student" "[ -s '$tmp/res/s200.csv' ] && [ -s '$tmp/res/items.csv' ]"
 check "items.csv: one row per item" "[ \$(wc -l < '$tmp/res/items.csv') -eq 9 ]"
