@@ -222,6 +222,7 @@ static int answers_line(Answers *a, char *line, unsigned long no)
     if (strcmp(name, "student") == 0) {
         if (!grade_id(value, a->id))
             return -1;
+        a->id_line = no;
         return 1;
     }
     if (!item_name(name))
@@ -308,4 +309,16 @@ const AnswerItem *answers_find(const Answers *a, const char *item)
         if (strcmp(a->items[i].item, item) == 0)
             found = &a->items[i];     /* the last one counts, as in the INI files */
     return found;
+}
+
+bool answers_force_id(Answers *a, const char *id)
+{
+    char low[GRADE_NAME_MAX];
+    if (!grade_id(id, low))
+        return false;
+    if (a->id_line && strcmp(low, a->id) != 0)
+        add_error(a, "%s:%lu: student = %s, but this submission is graded as %s", a->path,
+                  a->id_line, a->id, low);
+    memcpy(a->id, low, sizeof low);
+    return true;
 }

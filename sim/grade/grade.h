@@ -249,6 +249,7 @@ typedef struct AnswerItem {
 typedef struct Answers {
     char path[512];
     char id[GRADE_NAME_MAX];               /* from `student =`, else the file name */
+    unsigned long id_line;                 /* the `student =` line, 0 if none */
     AnswerItem *items;
     size_t nitems;
     char **errors;                         /* "FILE:LINE: expected ..." */
@@ -261,6 +262,10 @@ typedef struct Answers {
 int answers_load(Answers *a, const char *path, char *err, size_t n);
 void answers_free(Answers *a);
 const AnswerItem *answers_find(const Answers *a, const char *item);
+
+/* Grades a as student id (an autograder's word for who submitted): a `student =` line
+ * naming someone else becomes a format error. False if id is not an id. */
+bool answers_force_id(Answers *a, const char *id);
 
 /* A graded part. */
 typedef struct PartResult {

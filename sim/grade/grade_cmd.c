@@ -24,6 +24,8 @@ static const char grade_usage[] =
     "                             (a result per student, summary.csv, items.csv)\n"
     "  --explain WHICH            first|all|none: wrong steps explained (default first)\n"
     "  --keys DIR                 grade against DIR/ID/key.txt instead\n"
+    "  --student ID               grade the one submission as ID (an autograder's id;\n"
+    "                             a 'student =' line naming another is an error)\n"
     "  --strict                   exit 3 when a submission has format errors\n"
     "  --set 'SECTION.KEY=VALUE'  as given to vmsim generate\n"
     "Exit status: 0 graded (whatever the scores), 2 bad exercise or usage, 3 --strict.\n"
@@ -181,7 +183,7 @@ static void check_version(const char *answers_path, const char *keys_dir, const 
 /* Grades one path into r (never fails on content). -1: the exercise cannot make a
  * variant (said on stderr). */
 static int grade_one(const Exercise *ex, const char *path, const char *keys_dir, ExplainMode em,
-                     Result *r)
+                     const char *student, Result *r)
 {
     Answers a;
     char err[GRADE_ERR];
@@ -195,6 +197,8 @@ static int grade_one(const Exercise *ex, const char *path, const char *keys_dir,
         r->per_question = calloc(ex->nq, sizeof *r->per_question);
         return 0;
     }
+    if (student)
+        answers_force_id(&a, student);
     check_version(path, keys_dir, a.id);
     int rc = grade_answers(ex, &a, keys_dir, em, r, err, sizeof err);
     if (rc)
@@ -286,7 +290,7 @@ static int write_results(const char *out, OutFormat fmt, const Exercise *ex, con
 
 typedef struct GradeOpts {
     GradeArgs ga;
-    const char *exfile, *out, *keys;
+    const char *exfile, *out, *keys, *student;
     OutFormat fmt;
     ExplainMode em;
     bool strict;
@@ -320,6 +324,12 @@ static int grade_option(GradeOpts *o, int argc, char **argv, int *i)
         return k < 0 ? -1 : 0;
     if ((k = opt_value(argc, argv, i, "--keys", &o->keys)) != 0)
         return k < 0 ? -1 : 0;
+    if ((k = opt_value(argc, argv, i, "--student", &o->student)) != 0) {
+        char low[GRADE_NAME_MAX];
+        if (k > 0 && !grade_id(o->student, low))
+            fprintf(stderr, "vmsim grade: --student needs a student id, not '%s'\n", o->student);
+        return k < 0 || !grade_id(o->student, low) ? -1 : 0;
+    }
     if (strcmp(argv[*i], "--strict") == 0) {
         o->strict = true;
         return 0;
@@ -344,7 +354,7 @@ static int grade_all(GradeOpts *o, const Exercise *ex)
     bool flawed = false;
     size_t done = 0;
     for (; done < o->subs.n; done++) {
-        if (grade_one(ex, o->subs.v[done], o->keys, o->em, &rs[done])) {
+        if (grade_one(ex, o->subs.v[done], o->keys, o->em, o->student, &rs[done])) {
             r = EXIT_USAGE;
             break;
         }
@@ -373,6 +383,10 @@ int cmd_grade(int argc, char **argv)
     }
     if (!o.exfile || !o.subs.n) {
         fputs(grade_usage, stderr);
+        goto done;
+    }
+    if (o.student && o.subs.n > 1) {
+        fprintf(stderr, "vmsim grade: --student names the student of one submission\n");
         goto done;
     }
     if (o.subs.n > 1 && !o.out && (o.fmt == OUT_GRADESCOPE || o.fmt == OUT_PL)) {

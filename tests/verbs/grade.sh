@@ -184,6 +184,13 @@ echo 'nothing here' > "$tmp/junk.txt"
 expect_exit 0 "a file with no valid line" "$vmsim" grade "$lab" "$tmp/junk.txt" --format prairielearn
 check "no valid line: gradable false" "grep -q '\"gradable\": false' '$tmp/out'"
 
+# --student: an autograder says who submitted; a 'student =' line for another is flagged.
+expect_exit 0 "grade --student" "$vmsim" grade "$lab" "$key" --student alice --explain none
+check "--student grades as that student" "head -1 '$tmp/out' | grep -q '^alice: '"
+check "--student flags a student line for another" "grep -q \"$key:2: student = jdoe, but this submission is graded as alice\" '$tmp/out'"
+expect_exit 0 "grade --student, the same id" "$vmsim" grade "$lab" "$key" --student JDOE --strict
+expect_exit 2 "--student with several submissions" "$vmsim" grade "$lab" "$key" "$tmp/one.txt" --student x
+
 # Gradescope: the top-level score is the sum of the tests.
 expect_exit 0 "gradescope" "$vmsim" grade "$lab" "$tmp/one.txt" --format gradescope
 check "gradescope score = sum of tests" "awk -F'\"score\": ' '/^  \"score\"/ { split(\$2, a, \",\"); top = a[1] } /\"max_score\"/ { split(\$2, a, \",\"); s += a[1]; n++ } END { exit !(n == 8 && (top - s) ^ 2 < 1e-9) }' '$tmp/out'"
