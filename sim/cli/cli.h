@@ -19,6 +19,7 @@ typedef struct Options {
     const char *scenario;          /* NULL: the built-in default */
     const char *config;            /* --config FILE */
     const char *trace;             /* --trace FILE */
+    const char *image;             /* --image FILE: a memory image instead of a scenario */
     TraceFormat trace_format;      /* --trace-format */
     const char *sets[MAX_SETS];    /* --set section.key=value */
     int nsets;
@@ -51,6 +52,8 @@ typedef struct Session {
 /* Loads, builds and opens the trace. Returns 0 or -1 with err set. */
 int session_open(Session *s, const Options *o, char *err, size_t errlen);
 void session_close(Session *s);
+/* session_open for --image: the image's machine and memory, no OS (dump.c). */
+int session_open_image(Session *s, const Options *o, char *err, size_t errlen);
 
 /* The text log: an observer that writes each step's events in words to a FILE. */
 typedef struct TextLog {
@@ -91,5 +94,6 @@ int cmd_gui(int argc, char **argv);
 bool cli_window_wanted(int argc, char **argv);   /* argv[1] "run" (no verb): run headless without a display */
 int cmd_step(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 
 #endif
