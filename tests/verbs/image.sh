@@ -1,0 +1,53 @@
+#!/bin/sh
+# Memory images from the command line: vmsim run --image and vmsim dump, checked
+# against OSTEP's own output (tests/data/ostep/multilevel-seed0.txt, made by
+# paging-multilevel-translate.py -s 0 -c) and a bad image's FILE:LINE message.
+# Usage: tests/verbs/image.sh path/to/vmsim
+set -u
+vmsim=${1:?usage: image.sh VMSIM}
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+seed0=tests/data/ostep/multilevel-seed0.txt
+
+# OSTEP's answers: each "Translates to Physical Address 0xNNN" of the file, in order,
+# against the "-> physical" lines of the log; each "Fault" against a fault line.
+"$vmsim" run --image "$seed0" --log all >"$tmp/log" 2>"$tmp/err" && ok || bad "run --image exits 0"
+sed -n 's/.*Translates to Physical Address 0x0*\([0-9a-f]\)/0x\1/p; s/.*--> Fault.*/fault/p' "$seed0" |
+    sed 's/ .*//' >"$tmp/want"
+sed -n 's/^  -> physical \(0x[0-9a-f]*\)$/\1/p; s/^  page fault (unhandled): PT entry not valid.*/fault/p' "$tmp/log" >"$tmp/got"
+[ "$(wc -l <"$tmp/want")" -eq 10 ] && ok || bad "ten answers in $seed0"
+if cmp -s "$tmp/want" "$tmp/got"; then ok; else bad "run --image: OSTEP's answers"; diff "$tmp/want" "$tmp/got" | head; fi
+
+# dump --style ostep gives back OSTEP's page lines and PDBR line byte for byte.
+"$vmsim" dump --image "$seed0" --style ostep >"$tmp/dump" && ok || bad "dump --style ostep exits 0"
+sed -n '/^page   0:/,/^PDBR:/p' "$seed0" >"$tmp/want"
+cmp -s "$tmp/want" "$tmp/dump" && ok || bad "dump --style ostep is OSTEP's dump"
+
+# The .image text reads back to the same dump.
+"$vmsim" dump --image "$seed0" --style image >"$tmp/seed0.image" && ok || bad "dump --style image"
+"$vmsim" dump --image "$tmp/seed0.image" --style ostep >"$tmp/dump2" && ok || bad "dump of the .image"
+cmp -s "$tmp/dump" "$tmp/dump2" && ok || bad "the .image round trip changes the dump"
+
+# Bad input: FILE:LINE, exit 2, nothing on stdout.
+printf 'machine = ostep\nroot = 1\nframe 3: zz\n' >"$tmp/bad.image"
+for verb in run dump; do
+    if [ $verb = run ]; then trace="--trace tests/data/trace/basic.vmsim"; else trace=; fi
+    "$vmsim" $verb --image "$tmp/bad.image" $trace >"$tmp/out" 2>"$tmp/err"
+    [ $? -eq 2 ] && ok || bad "$verb: a bad image exits 2"
+    grep -q "bad.image:3: expected the frame's bytes" "$tmp/err" && ok || bad "$verb: bad image names FILE:LINE"
+    [ -s "$tmp/out" ] && bad "$verb: stdout not empty on a bad image" || ok
+done
+"$vmsim" run scenarios/belady.ini --image "$seed0" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && ok || bad "--image with a scenario exits 2"
+"$vmsim" dump --image "$seed0" --style tree >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "must be one of ostep entries vmprint image" "$tmp/err" && ok || bad "dump: a bad --style"
+printf 'machine = ostep\nroot = 1\n' >"$tmp/empty.image"
+"$vmsim" run --image "$tmp/empty.image" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "no addresses to translate" "$tmp/err" && ok || bad "an image without addresses or --trace"
+
+echo "image: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
