@@ -2,6 +2,57 @@
 #include "image_int.h"
 #include "sim_int.h"
 
+/* The page a leaf entry at level maps: its frames become p's data, as if the OS had
+ * mapped them (a large page's run is never replaced, so only base pages go to the
+ * policy). Frames already taken, or beyond memory, are left as they are. */
+static void claim_page(Sim *s, Process *p, pte_t pte, unsigned level, vaddr_t va, paddr_t at)
+{
+    const Geometry *g = &s->geo;
+    uint64_t n = 1ull << (geo_leaf_shift(g, level) - g->page_shift);
+    pfn_t first = pte_pfn(g, pte) & ~(n - 1);
+    for (uint64_t i = 0; i < n; i++) {
+        if (frames_claim(&s->fp, first + i, FRAME_DATA) != 0)
+            continue;
+        Frame *f = &s->fp.frames[first + i];
+        f->pid = p->pid;
+        f->va = va + (i << g->page_shift);
+        f->pte_pa = at;
+        f->refs = i == 0;
+        f->span = i == 0 ? (uint32_t)n : 0;
+        p->rss++;
+        if (n == 1)
+            policy_insert(s->policy, first, false, 0);
+    }
+}
+
+/* Marks the table in frame table and everything under it as the process's: table
+ * pages and data pages, for the frame pool's and the process's counts. A frame met
+ * twice (entries that loop) is counted once. */
+static void claim_table(Sim *s, Process *p, pfn_t table, unsigned level, vaddr_t base, paddr_t parent)
+{
+    const Geometry *g = &s->geo;
+    if (frames_claim(&s->fp, table, FRAME_TABLE) != 0)
+        return;
+    Frame *f = &s->fp.frames[table];
+    f->pid = p->pid;
+    f->level = (uint8_t)level;
+    f->va = base;
+    f->pte_pa = parent;
+    p->pt_pages++;
+    for (uint64_t i = 0; i < geo_table_entries(g, level); i++) {
+        paddr_t at = (table << g->page_shift) + i * g->pte_size;
+        pte_t pte = mem_read(&s->fp, at, g->pte_size);
+        vaddr_t va = base | (i << geo_level_shift(g, level));
+        if (!(pte_flags(g, pte) & PTE_V))
+            continue;
+        f->used++;
+        if (pte_is_leaf(g, pte, level))
+            claim_page(s, p, pte, level, va, at);
+        else
+            claim_table(s, p, pte_pfn(g, pte), level + 1, va, at);
+    }
+}
+
 Sim *sim_create_image(const Image *img, char *err, size_t errlen)
 {
     const Geometry *g = &img->m.geo;
@@ -35,6 +86,7 @@ Sim *sim_create_image(const Image *img, char *err, size_t errlen)
             return NULL;
         }
     }
+    claim_table(s, p, img->root, 0, 0, PADDR_NONE);
     s->no_os = true;
     return s;
 }
