@@ -18,6 +18,8 @@ static const char run_usage[] =
     "                             (repeatable; applied after the scenario and --config)\n"
     "  --config FILE              a machine config applied over the scenario's\n"
     "  --trace FILE               run this trace instead of the scenario's\n"
+    "  --image FILE               a memory image (or OSTEP's dump) instead of a scenario:\n"
+    "                             the walk over fixed tables, no OS (faults not repaired)\n"
     "  --trace-format FMT         auto|vmsim|pages|lackey|ls|addrrw (default auto)\n"
     "  --steps N                  stop after N steps\n"
     "\n"

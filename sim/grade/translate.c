@@ -311,14 +311,27 @@ void translate_index_item(const Geometry *g, unsigned l, char *buf, size_t len)
 static void describe_machine(FILE *f, const TranslateVariant *v)
 {
     const Geometry *g = &v->img.m.geo;
-    fprintf(f, "The machine (%s): %u-bit virtual addresses split", v->img.machine, g->va_bits);
+    fprintf(f, "Machine %s: %u-bit virtual addresses =", v->img.machine, g->va_bits);
     for (unsigned l = 0; l < g->levels; l++)
-        fprintf(f, " %u (%s index) +", g->level_bits[l], geo_level_name(g, l));
-    fprintf(f, " %u (offset); %llu-byte pages; %u-byte entries, little-endian: valid bit %d,\n"
-            "frame number in bits %u..%u. The root table (%s) is in frame %llu.\n", g->page_shift,
-            (unsigned long long)geo_page_size(g), g->pte_size, g->fmt.valid,
-            g->fmt.pfn_shift + g->fmt.pfn_bits - 1, g->fmt.pfn_shift, geo_level_name(g, 0),
-            (unsigned long long)v->img.root);
+        fprintf(f, " %s index (%u bits) |", geo_level_name(g, l), g->level_bits[l]);
+    fprintf(f, " offset (%u bits).\n", g->page_shift);
+    fprintf(f, "Pages of %llu bytes; entries of %u byte%s (little-endian): valid bit %d, frame number\n"
+            "in bits %u..%u. The root table (%s) is in frame %llu (physical address 0x%llx).\n",
+            (unsigned long long)geo_page_size(g), g->pte_size, g->pte_size > 1 ? "s" : "",
+            g->fmt.valid, g->fmt.pfn_shift + g->fmt.pfn_bits - 1, g->fmt.pfn_shift,
+            geo_level_name(g, 0), (unsigned long long)v->img.root,
+            (unsigned long long)(v->img.root << g->page_shift));
+}
+
+/* How to read the dump that follows. */
+static const char *dump_words(ImageDumpStyle st)
+{
+    switch (st) {
+    case IMAGE_DUMP_OSTEP: return "Memory: each 'page N:' line is frame N's bytes in hex, lowest address first.";
+    case IMAGE_DUMP_ENTRIES: return "Page tables: every valid entry of every table, the root first.";
+    case IMAGE_DUMP_VMPRINT: return "Page tables, as xv6's vmprint prints them: one '..' per level, the entry's index, its value and the address it points at.";
+    }
+    return "";
 }
 
 static void describe_items(FILE *f, const TranslateVariant *v, const char *q)
@@ -363,7 +376,7 @@ static void write_questions(FILE *f, const TranslateVariant *v, const char *q)
     describe_machine(f, v);
     describe_items(f, v, q);
     char *dump = image_dump(&v->img, v->dump);
-    fprintf(f, "\n%s\nVirtual addresses:\n", dump ? dump : "(out of memory)\n");
+    fprintf(f, "\n%s\n\n%s\nVirtual addresses:\n", dump_words(v->dump), dump ? dump : "(out of memory)\n");
     free(dump);
     for (size_t i = 0; i < v->naddrs; i++)
         fprintf(f, "  %s.%zu  0x%04llx\n", q, i + 1, (unsigned long long)v->ans[i].va);

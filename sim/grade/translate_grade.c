@@ -85,10 +85,11 @@ static void walk_words(const TranslateVariant *v, const TranslateAnswer *a, char
         if (!valid)
             say(buf, len, " (valid bit clear)");
         else if (l + 1 < g->levels)
-            say(buf, len, " (valid, %s in frame %llu),", geo_level_name(g, l + 1),
-                (unsigned long long)pte_pfn(g, pte));
+            say(buf, len, " (valid, %s in frame %llu = 0x%llx),", geo_level_name(g, l + 1),
+                (unsigned long long)pte_pfn(g, pte), (unsigned long long)pte_pfn(g, pte));
         else
-            say(buf, len, " (valid, frame %llu),", (unsigned long long)pte_pfn(g, pte));
+            say(buf, len, " (valid, frame %llu = 0x%llx),", (unsigned long long)pte_pfn(g, pte),
+                (unsigned long long)pte_pfn(g, pte));
     }
     if (a->status != WALK_OK) {
         say(buf, len, ": fault at %s (%s).", geo_level_name(g, a->level), walk_status_name(a->status));
@@ -272,8 +273,11 @@ int translate_grade(const TranslateVariant *v, const char *part, const char *ans
     if (split_part(v, part, &i, &sub, &level) != 0)
         return -1;
     const TranslateAnswer *a = &v->ans[i];
-    char given[128];
+    char given[128], shown[128];
     normalise(answer, given, sizeof given);
+    while (isspace((unsigned char)*answer))
+        answer++;
+    snprintf(shown, sizeof shown, "%.*s", (int)strlen(given), answer);
     if (!sub)
         grade_pa(v, a, given, m);
     else if (level < 0)
@@ -286,10 +290,10 @@ int translate_grade(const TranslateVariant *v, const char *part, const char *ans
     translate_answer_text(v, i, level >= 0 ? item : sub, m->right_answer, sizeof m->right_answer);
     if (!m->right && m->slip != SLIP_NONE)
         say(m->explain, sizeof m->explain, "Likely slip: %s (you gave %s; the answer is %s). ",
-            translate_slip_words(m->slip), given[0] ? given : "nothing", m->right_answer);
+            translate_slip_words(m->slip), shown[0] ? shown : "nothing", m->right_answer);
     else if (!m->right)
         say(m->explain, sizeof m->explain, "You gave %s; the answer is %s. ",
-            given[0] ? given : "nothing", m->right_answer);
+            shown[0] ? shown : "nothing", m->right_answer);
     if (!m->right)
         walk_words(v, a, m->explain, sizeof m->explain);
     return 0;
