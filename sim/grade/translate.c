@@ -187,15 +187,25 @@ static int map_pages(Gen *gn, unsigned mapped, char *err, size_t n)
     return 0;
 }
 
-/* OSTEP's draw: address i is in the i-th mapped page when a coin says so (and there
- * is one), anywhere in the window otherwise. */
+/* Half the addresses (rounded up) in mapped pages, each in a different one, the others
+ * anywhere in the window (where they mostly fault), in an order drawn at random. OSTEP
+ * tosses a coin per address instead; an exact half keeps every variant as hard. */
 static void draw_addresses(Gen *gn, unsigned count)
 {
     const Geometry *g = &gn->v->img.m.geo;
+    bool in_mapped[TRANSLATE_MAX_ADDRS];
+    for (unsigned i = 0; i < count; i++)
+        in_mapped[i] = i < (count + 1) / 2 && i < gn->nmapped;
+    for (unsigned i = count; i-- > 1;) {            /* Fisher-Yates */
+        unsigned j = (unsigned)rng_below(&gn->rng, i + 1);
+        bool t = in_mapped[i];
+        in_mapped[i] = in_mapped[j];
+        in_mapped[j] = t;
+    }
+    size_t next = 0;
     for (unsigned i = 0; i < count; i++) {
-        bool anywhere = rng_below(&gn->rng, 100) >= 50 || i >= gn->nmapped;
-        vaddr_t va = anywhere ? rng_below(&gn->rng, gn->window << g->page_shift)
-                              : (gn->mapped[i] << g->page_shift) | rng_below(&gn->rng, geo_page_size(g));
+        vaddr_t va = in_mapped[i] ? (gn->mapped[next++] << g->page_shift) | rng_below(&gn->rng, geo_page_size(g))
+                                  : rng_below(&gn->rng, gn->window << g->page_shift);
         gn->v->ans[gn->v->naddrs++].va = va;
     }
 }
@@ -269,6 +279,8 @@ int translate_generate(const TranslateSpec *s, uint64_t seed, TranslateVariant *
     if (image_set_machine(&v->img, s->machine, s->dir[0] ? s->dir : NULL, err, n) != 0)
         return -1;
     v->dump = s->dump_set ? s->dump : v->img.m.geo.arch == ARCH_OSTEP ? IMAGE_DUMP_OSTEP : IMAGE_DUMP_ENTRIES;
+    if (v->dump != IMAGE_DUMP_OSTEP)
+        v->ask &= ~(unsigned)TRANSLATE_ASK_VALUE;   /* only the byte dump shows the bytes */
     Gen *gn = calloc(1, sizeof *gn);
     if (!gn) {
         snprintf(err, n, "out of memory");

@@ -2,13 +2,15 @@
  *
  * A variant is a memory image drawn from a seed: the root table and every page in
  * frames chosen at random, `mapped` pages mapped, `addresses` to translate (half in
- * mapped pages, half anywhere, as OSTEP's paging-multilevel-translate draws them).
+ * mapped pages, half anywhere, in random order: OSTEP's paging-multilevel-translate
+ * draws them so, with a coin per address).
  * Its key comes from the real walk (mmu_walk) over the image. Items, in the answers
  * grammar (QUESTION.PART = VALUE):
  *
  *   Q.N = 0xPA | fault LEVEL      LEVEL as vmsim names it: PML4 PDPT PD PT; L2 L1 L0;
  *                                 PD PT on ostep (OSTEP's pde / pte accepted)
- *   Q.N.value = 0xVV              the byte at the physical address (translations only)
+ *   Q.N.value = 0xVV              the byte at the physical address (- for a fault);
+ *                                 asked only with the ostep dump, which shows the bytes
  *   Q.N.pde = 24, Q.N.pte = 8     the index at each level: "pml4e pdpte pde pte" on
  *                                 x86-64, "vpn2 vpn1 vpn0" on Sv39 (the spec's VPN[i])
  *
