@@ -83,6 +83,16 @@ static void test_ostep_answers(void)
     CU_ASSERT_EQUAL_FATAL(image_read(&img, SEED0, err, sizeof err), 0);
     Sim *s = sim_create_image(&img, err, sizeof err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    /* The pages OSTEP allocated ("ARG allocated 64") and its tables: the PD and one PT
+     * per valid PDE (valid bit 7 of each byte of the PD's page). */
+    const uint8_t *pd = image_frame(&img, 108);
+    unsigned tables = 1;
+    for (int i = 0; i < 32; i++)
+        tables += pd[i] >> 7;
+    CU_ASSERT_EQUAL(sim_proc(s, 0)->rss, 64);
+    CU_ASSERT_EQUAL(sim_proc(s, 0)->pt_pages, tables);
+    CU_ASSERT_EQUAL(sim_frames(s)->in_use[FRAME_DATA], 64);
+    CU_ASSERT_EQUAL(sim_frames(s)->in_use[FRAME_TABLE], tables);
     char trace[512];
     size_t len = 0;
     for (size_t i = 0; i < img.naddrs; i++)
@@ -186,6 +196,17 @@ static void test_x86_image(void)
         ".. .. ..2: pte 0x0000000000005007 pa 0x0000000000005000\n"
         ".. .. .. ..0: pte 0x0000000000009007 pa 0x0000000000009000\n");
     free(vm);
+    char *ent = image_dump(&img, IMAGE_DUMP_ENTRIES);
+    CU_ASSERT_STRING_EQUAL(ent,
+        "PML4 in frame 2 (0x2000), va 0x0-0xffffffffffff\n"
+        "  PML4[0] at 0x2000 = 0x0000000000003007  VRWXU----  -> PDPT in frame 3\n"
+        "PDPT in frame 3 (0x3000), va 0x0-0x7fffffffff\n"
+        "  PDPT[0] at 0x3000 = 0x0000000000004007  VRWXU----  -> PD in frame 4\n"
+        "PD in frame 4 (0x4000), va 0x0-0x3fffffff\n"
+        "  PD[2] at 0x4010 = 0x0000000000005007  VRWXU----  -> PT in frame 5\n"
+        "PT in frame 5 (0x5000), va 0x400000-0x5fffff\n"
+        "  PT[0] at 0x5000 = 0x0000000000009007  VRWXU----  -> page 0x400000 in frame 9 (0x9000)\n");
+    free(ent);
     char *text = image_format(&img);
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nframe 4: 000000000000000000000000000000000750\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nframe 9: ") && strstr(text, "ab\n"));
