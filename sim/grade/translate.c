@@ -471,3 +471,14 @@ static void write_trace(FILE *f, const TranslateVariant *v, const char *q)
 }
 
 char *translate_trace_text(const TranslateVariant *v) { return text_of(write_trace, v, NULL); }
+
+static void write_inputs(FILE *f, const TranslateVariant *v, const char *q)
+{
+    fprintf(f, "@%s.machine = %s\n@%s.root = %llu\n@%s.addresses =", q, v->img.machine, q,
+            (unsigned long long)v->img.root, q);
+    for (size_t i = 0; i < v->naddrs; i++)
+        fprintf(f, " 0x%llx", (unsigned long long)v->ans[i].va);
+    fprintf(f, "\n");
+}
+
+char *translate_inputs(const TranslateVariant *v, const char *qname) { return text_of(write_inputs, v, qname); }

@@ -15,7 +15,12 @@
  *                                 x86-64, "vpn2 vpn1 vpn0" on Sv39 (the spec's VPN[i])
  *
  * A wrong answer is graded with the likely slip named (TranslateSlip). This file
- * needs only the core: the grading framework calls it through the functions below.
+ * needs only the core: the grading framework calls it through the functions below
+ * (a QuestionKind's parse: translate_spec_key; vary and key: translate_generate with
+ * the variant's seed; describe: translate_questions; inputs: translate_inputs; the
+ * student's own variant: translate_image_text and translate_trace_text, opened with
+ * `vmsim step --image Q.image --trace Q.trace`; explain and score: translate_grade on
+ * the answer as written, so that "0x1108" and "1108" stay apart).
  */
 #ifndef VMSIM_TRANSLATE_H
 #define VMSIM_TRANSLATE_H
@@ -113,6 +118,10 @@ char *translate_template(const TranslateVariant *v, const char *qname);
  * vmsim trace (`vmsim step --image Q.image --trace Q.trace`). Caller frees. */
 char *translate_image_text(const TranslateVariant *v);
 char *translate_trace_text(const TranslateVariant *v);
+
+/* The inputs as key annotations ("@qname.machine = ostep", "@qname.root = 26",
+ * "@qname.addresses = 0x573d ..."), one per line. Caller frees. */
+char *translate_inputs(const TranslateVariant *v, const char *qname);
 
 /* Grades the answer to part ("3", "3.value", "3.pde": the item without "qname.").
  * Returns 0 with m filled, or -1 when part is not an item of the variant. */

@@ -7,6 +7,7 @@
 
 #include "testutil.h"
 #include "../../sim/grade/translate.h"
+#include "vmsim/sim.h"
 
 /* ---- reading the handout ------------------------------------------------------ */
 
@@ -432,6 +433,11 @@ static void test_key_self(void)
     CU_ASSERT_STRING_EQUAL(a, b);
     free(a);
     free(b);
+    char *in = translate_inputs(&v, "t"), want[64];
+    snprintf(want, sizeof want, "@t.machine = ostep\n@t.root = %llu\n@t.addresses = 0x%llx ",
+             (unsigned long long)v.img.root, (unsigned long long)v.ans[0].va);
+    CU_ASSERT_EQUAL(strncmp(in, want, strlen(want)), 0);
+    free(in);
     translate_variant_free(&v);
     translate_variant_free(&w);
 }
@@ -454,6 +460,49 @@ static void test_spec_keys(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "frames cannot hold"));
 }
 
+static void on_fault(void *ctx, const SimEvent *ev)
+{
+    if (ev->kind == EV_FAULT)
+        *(unsigned *)ctx = ev->level;
+}
+
+/* The files a student opens (the .image and its trace) replay the key in vmsim run. */
+static void test_replay(void)
+{
+    TranslateVariant v;
+    generate(&v, "ostep", 16, 11, -1);
+    char *text = translate_image_text(&v), *trace = translate_trace_text(&v), err[256];
+    Image img;
+    image_init(&img);
+    CU_ASSERT_EQUAL_FATAL(image_read_text(&img, "walk.image", text, err, sizeof err), 0);
+    Sim *s = sim_create_image(&img, err, sizeof err);
+    TraceReader *t = trace_open_mem(trace, strlen(trace), "walk.trace", 1, TRACE_VMSIM, 5, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    sim_set_trace(s, t);
+    unsigned level = 99;
+    sim_set_observer(s, on_fault, &level);
+    for (size_t i = 0; i < v.naddrs; i++) {
+        StepInfo st;
+        char want[64];
+        CU_ASSERT_EQUAL_FATAL(sim_step(s, &st), STEP_OK);
+        CU_ASSERT_EQUAL(translate_answer_text(&v, i, NULL, want, sizeof want), 0);
+        if (st.pa != PADDR_NONE) {
+            CU_ASSERT_EQUAL(strtoull(want, NULL, 16), st.pa);
+        } else {
+            char got[64];
+            snprintf(got, sizeof got, "fault %s", geo_level_name(&img.m.geo, level));
+            CU_ASSERT_STRING_EQUAL(got, want);
+        }
+    }
+    sim_destroy(s);
+    trace_close(t);
+    image_fini(&img);
+    free(text);
+    free(trace);
+    translate_variant_free(&v);
+}
+
 void suite_translate(void);     /* called by runner.c through suites.h */
 
 void suite_translate(void)
@@ -466,5 +515,6 @@ void suite_translate(void)
         { "slip: swapped indices", test_slip_swapped },
         { "slips around a fault", test_slips_fault },
         { "key against itself, template, determinism", test_key_self },
-        { "question keys", test_spec_keys });
+        { "question keys", test_spec_keys },
+        { "the student's image and trace replay the key", test_replay });
 }
