@@ -265,11 +265,12 @@ static int want_ostep(Reader *r)
     return 0;
 }
 
-static int set_root(Reader *r, const char *v)
+/* The root's frame number; OSTEP's PDBR line has words after it (rest true). */
+static int set_root(Reader *r, const char *v, bool rest)
 {
     uint64_t root;
     const char *e;
-    if (!parse_num(v, &root, &e) || (*e && *e != ' '))
+    if (!parse_num(v, &root, &e) || (*e && !(rest && *e == ' ')))
         return bad(r, "expected the root table's frame number, got '%s'", v);
     if (r->img->root != PFN_NONE)
         return bad(r, "the root is given twice");
@@ -318,7 +319,7 @@ static int key_line(Reader *r, const char *s)
         return image_set_machine(r->img, v, r->name, why, sizeof why) != 0 ? bad(r, "%s", why) : 0;
     }
     if (klen == 4 && strncmp(s, "root", 4) == 0)
-        return set_root(r, v);
+        return set_root(r, v, false);
     return bad(r, "unknown key '%.*s' (an image has machine, root and frame lines)", (int)klen, s);
 }
 
@@ -330,7 +331,7 @@ static int image_line(Reader *r, const char *s)
     if (strncmp(s, "page", 4) == 0 && (s[4] == ' ' || s[4] == '\t'))
         return want_ostep(r) ? -1 : frame_line(r, s + 4);
     if (strncmp(s, "PDBR:", 5) == 0)
-        return want_ostep(r) ? -1 : set_root(r, skip_space(s + 5));
+        return want_ostep(r) ? -1 : set_root(r, skip_space(s + 5), true);
     if (strncmp(s, "Virtual Address ", 16) == 0)
         return add_address(r, s + 16);
     if (strncmp(s, "ARG ", 4) == 0 || strncmp(s, "-->", 3) == 0)
@@ -392,6 +393,35 @@ int image_read_text(Image *img, const char *name, const char *text, char *err, s
     return rc;
 }
 
+/* The whole of f as a NUL-terminated string (*len bytes before the NUL), or NULL
+ * when out of memory or on a read error (errno says which). */
+static char *read_all(FILE *f, size_t *len)
+{
+    char *text = NULL, chunk[65536];
+    size_t cap = 0, n;
+    *len = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (*len + n + 1 > cap) {
+            cap = (*len + n + 1) * 2;
+            char *nt = realloc(text, cap);
+            if (!nt) {
+                free(text);
+                errno = ENOMEM;
+                return NULL;
+            }
+            text = nt;
+        }
+        memcpy(text + *len, chunk, n);
+        *len += n;
+    }
+    if (ferror(f) || (!text && !(text = malloc(1)))) {
+        free(text);
+        return NULL;
+    }
+    text[*len] = '\0';
+    return text;
+}
+
 int image_read(Image *img, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
@@ -399,38 +429,19 @@ int image_read(Image *img, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
-    char *text = NULL;
-    size_t len = 0, cap = 0, n;
-    char chunk[65536];
-    int rc = 0;
-    while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            char *nt = realloc(text, cap);
-            if (!nt) {
-                snprintf(err, errlen, "%s: out of memory", path);
-                rc = -1;
-                break;
-            }
-            text = nt;
-        }
-        memcpy(text + len, chunk, n);
-        len += n;
-    }
-    if (rc == 0 && ferror(f)) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        rc = -1;
-    }
+    size_t len;
+    char *text = read_all(f, &len);
+    int e = errno;
     fclose(f);
-    if (rc == 0 && text && memchr(text, '\0', len)) {
+    if (!text) {
+        snprintf(err, errlen, "%s: %s", path, strerror(e));
+        return -1;
+    }
+    int rc = -1;
+    if (memchr(text, '\0', len))
         snprintf(err, errlen, "%s:1: expected a text image, found a NUL byte", path);
-        rc = -1;
-    }
-    if (rc == 0) {
-        if (text)
-            text[len] = '\0';
-        rc = image_read_text(img, path, text ? text : "", err, errlen);
-    }
+    else
+        rc = image_read_text(img, path, text, err, errlen);
     free(text);
     return rc;
 }

@@ -227,6 +227,7 @@ static void test_errors(void)
         { "machine = ostep\nroot = 1\nframe 130: 00\n", "bad.image:3: frame 130 is beyond" },
         { "machine = ostep\nroot = 1\nframe 2: " "0000000000000000000000000000000000000000000000000000000000000000ff\n",
           "bad.image:3: frame 2 has more than 32 bytes" },
+        { "machine = ostep\nroot = 1 2\n", "bad.image:2: expected the root table's frame number, got '1 2'" },
         { "machine = ostep\nroot = 1\nframes = 4\n", "bad.image:3: unknown key 'frames'" },
         { "machine = ostep\nroot = 1\nhello\n", "bad.image:3: expected 'machine = NAME'" },
         { "machine = x86_64\nroot = 1\npage   0:00\n", "bad.image:3: an OSTEP 'page N:' line" },
