@@ -878,6 +878,11 @@ StepStatus sim_step(Sim *s, StepInfo *info)
             return STEP_ERROR;
         info->line = rec.line;
         info->step = s->stats.steps + 1;
+        if (s->no_os && rec.kind != TREC_ACCESS) {
+            sim_fmt_err(s->err, sizeof s->err, "line %lu: a memory image has no operating system: "
+                        "only accesses (R, W, X, M) run on it", rec.line);
+            return STEP_ERROR;
+        }
         if (rec.kind == TREC_SWITCH) {
             s->stats.steps++;
             return do_switch(s, &rec, info);

@@ -65,6 +65,11 @@ done
 [ $? -eq 2 ] && ok || bad "--image with a scenario exits 2"
 "$vmsim" dump --image "$seed0" --style tree >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q "must be one of ostep entries vmprint image" "$tmp/err" && ok || bad "dump: a bad --style"
+printf 'R 0x611c\nfork child\n' >"$tmp/events.trace"
+"$vmsim" run --image "$seed0" --trace "$tmp/events.trace" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "events.trace:2: a memory image has no operating system" "$tmp/err" && ok ||
+    bad "a process event on an image is FILE:LINE"
+[ -s "$tmp/out" ] && bad "stdout not empty after a process event on an image" || ok
 printf 'machine = ostep\nroot = 1\n' >"$tmp/empty.image"
 "$vmsim" run --image "$tmp/empty.image" >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q "no addresses to translate" "$tmp/err" && ok || bad "an image without addresses or --trace"
