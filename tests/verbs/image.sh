@@ -52,6 +52,16 @@ page table 0x0000000000005000
 END
 cmp -s "$tmp/want" "$tmp/vm" && ok || bad "vmprint tree of the sv39 image"
 
+# The stepper: forwards into the fault, back to the translation.
+printf 'step\nstep\nback\nquit\n' | "$vmsim" step --image "$seed0" >"$tmp/step" 2>&1 && ok || bad "step --image exits 0"
+grep -c -- '-> physical 0x6bc' "$tmp/step" | grep -qx 2 && ok || bad "step, back: 0x611c -> 0x6bc twice"
+grep -q 'page fault (unhandled): PT entry not valid' "$tmp/step" && ok || bad "step: the fault at the PT"
+
+# The window renders an image headless (SDL's dummy driver): a PNG of step 2.
+env -u DISPLAY -u WAYLAND_DISPLAY SDL_VIDEODRIVER=dummy "$vmsim" gui --image "$seed0" --steps 2 \
+    --screenshot "$tmp/gui.png" >"$tmp/out" 2>"$tmp/err" && ok || bad "gui --image --screenshot exits 0"
+[ "$(head -c 4 "$tmp/gui.png" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e47 ] && ok || bad "gui --image writes a PNG"
+
 # Bad input: FILE:LINE, exit 2, nothing on stdout.
 printf 'machine = ostep\nroot = 1\nframe 3: zz\n' >"$tmp/bad.image"
 for verb in run dump; do
