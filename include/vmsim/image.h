@@ -34,7 +34,7 @@ typedef struct Image {
     MachineConfig m;             /* the machine it names */
     bool has_machine;
     pfn_t root;                  /* PFN_NONE until set */
-    ImageFrame *frames;          /* sorted by pfn, none all zeros after image_trim */
+    ImageFrame *frames;          /* the frames listed, sorted by pfn */
     size_t nframes, cap;
     vaddr_t *addrs;              /* OSTEP's "Virtual Address" lines, in order */
     size_t naddrs, capaddrs;

@@ -30,14 +30,15 @@ static bool parse_count(const char *v, unsigned lo, unsigned hi, unsigned *out)
     return true;
 }
 
-static int parse_ask(const char *v, unsigned *ask, char *err, size_t n)
+/* The parts ask names; *ask is left as it was on error. */
+static int parse_ask(const char *v, unsigned *out, char *err, size_t n)
 {
+    unsigned got = 0, *ask = &got;
     static const struct { const char *name; unsigned bit; } parts[] = {
         { "pa", TRANSLATE_ASK_PA }, { "fault", TRANSLATE_ASK_FAULT },
         { "value", TRANSLATE_ASK_VALUE }, { "parts", TRANSLATE_ASK_PARTS },
     };
     char word[32];
-    *ask = 0;
     for (const char *p = v; sscanf(p, "%31s", word) == 1; p = strstr(p, word) + strlen(word)) {
         size_t i = 0;
         while (i < 4 && strcmp(word, parts[i].name) != 0)
@@ -48,10 +49,11 @@ static int parse_ask(const char *v, unsigned *ask, char *err, size_t n)
         }
         *ask |= parts[i].bit;
     }
-    if (!*ask) {
+    if (!got) {
         snprintf(err, n, "ask: expected some of pa value fault parts");
         return -1;
     }
+    *out = got;
     return 0;
 }
 
@@ -276,7 +278,7 @@ int translate_generate(const TranslateSpec *s, uint64_t seed, TranslateVariant *
     memset(v, 0, sizeof *v);
     image_init(&v->img);
     v->ask = s->ask;
-    if (image_set_machine(&v->img, s->machine, s->dir[0] ? s->dir : NULL, err, n) != 0)
+    if (image_set_machine(&v->img, s->machine, s->exercise[0] ? s->exercise : NULL, err, n) != 0)
         return -1;
     v->dump = s->dump_set ? s->dump : v->img.m.geo.arch == ARCH_OSTEP ? IMAGE_DUMP_OSTEP : IMAGE_DUMP_ENTRIES;
     if (v->dump != IMAGE_DUMP_OSTEP)

@@ -40,7 +40,7 @@ enum {
 
 typedef struct TranslateSpec {
     char machine[IMAGE_MACHINE_MAX]; /* an architecture or a config file (default ostep) */
-    char dir[512];                   /* the exercise's folder, for a config's path */
+    char exercise[512];              /* the exercise file: a config path is relative to it */
     unsigned mapped;                 /* pages mapped (default 16) */
     unsigned addresses;              /* addresses asked (default 10) */
     ImageDumpStyle dump;             /* default: ostep on ostep, entries elsewhere */

@@ -254,6 +254,13 @@ static void test_errors(void)
     CU_ASSERT_EQUAL(image_read_mem(&img, 6 * 32 + 2, 1), 0);
     CU_ASSERT_EQUAL(img.m.memory.frames, 128);              /* 7-bit PFN */
     image_fini(&img);
+    /* A machine config beside the image: configs/ostep.ini's 8-entry TLB. */
+    CU_ASSERT_EQUAL(image_read_text(&img, TEST_DATA "/image/cfg.image",
+        "machine = ../../../configs/ostep.ini\nroot = 2\n", err, sizeof err), 0);
+    CU_ASSERT_EQUAL(img.m.geo.arch, ARCH_OSTEP);
+    CU_ASSERT_EQUAL(img.m.tlb.entries, 8);
+    CU_ASSERT_STRING_EQUAL(img.machine, "../../../configs/ostep.ini");
+    image_fini(&img);
 }
 
 void suite_image(void);     /* called by runner.c through suites.h */

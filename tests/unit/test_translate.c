@@ -454,6 +454,16 @@ static void test_spec_keys(void)
     CU_ASSERT_EQUAL(translate_spec_key(&s, "dump", "tree", err, sizeof err), -1);
     CU_ASSERT_EQUAL(translate_spec_key(&s, "addresses", "0", err, sizeof err), -1);
     CU_ASSERT_EQUAL(translate_spec_key(&s, "policy", "lru", err, sizeof err), 1);
+    /* A machine config, relative to the exercise file. */
+    snprintf(s.exercise, sizeof s.exercise, "%s", TEST_DATA "/lab.ini");
+    CU_ASSERT_EQUAL(translate_spec_key(&s, "machine", "../../configs/sv39.ini", err, sizeof err), 0);
+    TranslateVariant sv;
+    CU_ASSERT_EQUAL_FATAL(translate_generate(&s, 3, &sv, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(sv.img.m.geo.arch, ARCH_SV39);
+    CU_ASSERT_EQUAL(sv.dump, IMAGE_DUMP_ENTRIES);
+    CU_ASSERT_EQUAL(sv.ask, TRANSLATE_ASK_PA | TRANSLATE_ASK_PARTS);
+    translate_variant_free(&sv);
+    CU_ASSERT_EQUAL(translate_spec_key(&s, "machine", "ostep", err, sizeof err), 0);
     CU_ASSERT_EQUAL(translate_spec_key(&s, "mapped", "1000", err, sizeof err), 0);
     TranslateVariant v;
     CU_ASSERT_EQUAL(translate_generate(&s, 1, &v, err, sizeof err), -1);   /* 128 frames */
