@@ -33,7 +33,7 @@ static bool parse_count(const char *v, unsigned lo, unsigned hi, unsigned *out)
 /* The parts ask names; *ask is left as it was on error. */
 static int parse_ask(const char *v, unsigned *out, char *err, size_t n)
 {
-    unsigned got = 0, *ask = &got;
+    unsigned got = 0;
     static const struct { const char *name; unsigned bit; } parts[] = {
         { "pa", TRANSLATE_ASK_PA }, { "fault", TRANSLATE_ASK_FAULT },
         { "value", TRANSLATE_ASK_VALUE }, { "parts", TRANSLATE_ASK_PARTS },
@@ -47,7 +47,7 @@ static int parse_ask(const char *v, unsigned *out, char *err, size_t n)
             snprintf(err, n, "ask: expected some of pa value fault parts, got '%s'", word);
             return -1;
         }
-        *ask |= parts[i].bit;
+        got |= parts[i].bit;
     }
     if (!got) {
         snprintf(err, n, "ask: expected some of pa value fault parts");
