@@ -85,8 +85,11 @@ int session_open_image(Session *s, const Options *o, char *err, size_t errlen)
     bool none;
     if (r == 0 && !(s->trace = scenario_open_trace(&s->sc, o->trace, o->trace_format, &none, err, errlen)))
         r = -1;
-    if (r == 0 && !(s->sim = sim_create_image(&img, err, errlen)))
+    char why[512];
+    if (r == 0 && !(s->sim = sim_create_image(&img, why, sizeof why))) {
+        snprintf(err, errlen, "%s: %s", o->image, why);
         r = -1;
+    }
     if (r == 0) {
         s->trace_label = o->trace ? o->trace : o->image;
         s->trace_file = o->trace ? o->trace : o->image;
