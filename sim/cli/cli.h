@@ -52,6 +52,9 @@ typedef struct Session {
 /* Loads, builds and opens the trace. Returns 0 or -1 with err set. */
 int session_open(Session *s, const Options *o, char *err, size_t errlen);
 void session_close(Session *s);
+/* vmsim check of a memory image (a path ending in .image): prints "PATH: ok" and
+ * returns 0, or says why on stderr and returns 1; -1 when path is not an image's. */
+int check_image(const char *path);
 /* session_open for --image: the image's machine and memory, no OS (dump.c). */
 int session_open_image(Session *s, const Options *o, char *err, size_t errlen);
 

@@ -99,6 +99,23 @@ int session_open_image(Session *s, const Options *o, char *err, size_t errlen)
     return r;
 }
 
+int check_image(const char *path)
+{
+    size_t n = strlen(path);
+    if (n < 6 || strcmp(path + n - 6, ".image") != 0)
+        return -1;
+    Image img;
+    char err[1024];
+    image_init(&img);
+    int bad = image_read(&img, path, err, sizeof err) != 0;
+    if (bad)
+        fprintf(stderr, "vmsim: %s\n", err);
+    else
+        printf("%s: ok\n", path);
+    image_fini(&img);
+    return bad;
+}
+
 /* --image FILE and --style NAME; -1 with a message on bad usage, 1 for --help. */
 static int dump_args(int argc, char **argv, const char **path, const char **style)
 {

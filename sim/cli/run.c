@@ -143,7 +143,8 @@ static const char check_usage[] =
     "usage: vmsim check FILE... [--set SECTION.KEY=VALUE]...\n"
     "\n"
     "Checks scenario and machine-config files, and every line of their traces,\n"
-    "without running them. Prints FILE: ok for each good file.\n"
+    "and memory images (FILE.image), without running them. Prints FILE: ok for each\n"
+    "good file.\n"
     "exit status: 0 all good, 2 a file has an error (named FILE:LINE:)\n";
 
 #define CHECK_FORKS 256
@@ -163,6 +164,9 @@ static bool known_process(const Session *s, const char *name, char (*forks)[TRAC
 
 static int check_one(const char *path, const Options *base)
 {
+    int image = check_image(path);
+    if (image >= 0)
+        return image;
     Options o = *base;
     o.scenario = path;
     Session s;

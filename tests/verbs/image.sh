@@ -71,6 +71,10 @@ for verb in run dump; do
     grep -q "bad.image:3: expected the frame's bytes" "$tmp/err" && ok || bad "$verb: bad image names FILE:LINE"
     [ -s "$tmp/out" ] && bad "$verb: stdout not empty on a bad image" || ok
 done
+"$vmsim" check tests/data/image/sv39-two-pages.image >"$tmp/out" 2>"$tmp/err" && grep -qx 'tests/data/image/sv39-two-pages.image: ok' "$tmp/out" &&
+    ok || bad "check an image"
+"$vmsim" check "$tmp/bad.image" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "bad.image:3:" "$tmp/err" && ok || bad "check a bad image: exit 2, FILE:LINE"
 "$vmsim" run scenarios/belady.ini --image "$seed0" >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ] && ok || bad "--image with a scenario exits 2"
 "$vmsim" dump --image "$seed0" --style tree >"$tmp/out" 2>"$tmp/err"
