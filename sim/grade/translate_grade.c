@@ -187,7 +187,7 @@ static void grade_fault(const TranslateVariant *v, const TranslateAnswer *a, con
         word++;
     if (strncmp(given, "fault", 5) == 0) {
         int l = level_named(v, word);
-        m->right = (!*word && !(v->ask & TRANSLATE_ASK_FAULT)) || l == (int)a->level;
+        m->right = !(v->ask & TRANSLATE_ASK_FAULT) || l == (int)a->level;   /* level asked? */
         m->slip = !m->right && l >= 0 ? SLIP_FAULT_LEVEL : SLIP_NONE;
         return;
     }

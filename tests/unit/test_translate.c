@@ -398,6 +398,12 @@ static void test_slips_fault(void)
     expect(&f.v, part, ans, false, SLIP_IGNORED_VALID);
     snprintf(part, sizeof part, "%d.value", f.i + 1);
     expect(&f.v, part, "-", true, SLIP_NONE);
+    snprintf(part, sizeof part, "%d", f.i + 1);
+    f.v.ask &= ~(unsigned)TRANSLATE_ASK_FAULT;                   /* "fault" is enough */
+    expect(&f.v, part, "fault", true, SLIP_NONE);
+    expect(&f.v, part, "fault PD", true, SLIP_NONE);
+    f.v.ask |= TRANSLATE_ASK_FAULT;
+    expect(&f.v, part, "fault", false, SLIP_NONE);
     TranslateMark m;
     CU_ASSERT_EQUAL(translate_grade(&f.v, "99", "0x1", &m), -1);
     CU_ASSERT_EQUAL(translate_grade(&f.v, "1.pml4e", "1", &m), -1);
