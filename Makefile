@@ -109,8 +109,10 @@ $(VMSIM_GUI): $(APP_OBJ) $(GUI_MAIN) $(CORE_LIB)
 $(UITEST): $(UITEST_OBJ) $(APP_OBJ) $(CORE_LIB)
 	$(CC) $(LDFLAGS) -o $@ $(UITEST_OBJ) $(APP_OBJ) $(CORE_LIB) $(APP_LIBS) $(call pc,--libs,$(PKGS_TEST))
 
-$(UNIT): $(TEST_OBJ) $(CORE_LIB)
-	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(CORE_LIB) $(call pc,--libs,$(PKGS_CORE) $(PKGS_TEST)) -lm
+# Parts of the verbs' folders that need only the core, tested in the unit suites too.
+UNIT_TOOL_OBJ := $(BUILD)/sim/grade/translate.o $(BUILD)/sim/grade/translate_grade.o
+$(UNIT): $(TEST_OBJ) $(UNIT_TOOL_OBJ) $(CORE_LIB)
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(UNIT_TOOL_OBJ) $(CORE_LIB) $(call pc,--libs,$(PKGS_CORE) $(PKGS_TEST)) -lm
 
 # The window where a display is usable, else the headless report.
 run: $(VMSIM)

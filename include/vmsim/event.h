@@ -41,7 +41,8 @@ typedef enum {
     FAULT_AD,            /* Svade: the OS sets A/D and retries */
     FAULT_COW,           /* a write to a page shared since fork: copied (or reused) */
     FAULT_SIGBUS,        /* a misaligned access with strict alignment */
-    FAULT_SIGABRT        /* the C library aborted the process (double free) */
+    FAULT_SIGABRT,       /* the C library aborted the process (double free) */
+    FAULT_UNHANDLED      /* a memory image has no OS: the walk's fault is only reported */
 } FaultKind;
 
 typedef struct SimEvent {

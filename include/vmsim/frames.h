@@ -70,6 +70,10 @@ pfn_t frames_alloc_table(FramePool *fp);
  * a large page. Returns the first, or PFN_NONE when no such run is free. */
 pfn_t frames_alloc_run(FramePool *fp, size_t n);
 
+/* Takes the free RAM frame pfn for kind (a memory image's frames are where the image
+ * puts them). Returns 0, or -1 when pfn is not a free RAM frame. */
+int frames_claim(FramePool *fp, pfn_t pfn, FrameKind kind);
+
 /* Returns a frame to its free list and clears its record and contents. */
 void frames_free(FramePool *fp, pfn_t pfn);
 

@@ -19,6 +19,7 @@ typedef struct Options {
     const char *scenario;          /* NULL: the built-in default */
     const char *config;            /* --config FILE */
     const char *trace;             /* --trace FILE */
+    const char *image;             /* --image FILE: a memory image instead of a scenario */
     TraceFormat trace_format;      /* --trace-format */
     const char *sets[MAX_SETS];    /* --set section.key=value */
     int nsets;
@@ -62,6 +63,11 @@ typedef struct Session {
 /* Loads, builds and opens the trace. Returns 0 or -1 with err set. */
 int session_open(Session *s, const Options *o, char *err, size_t errlen);
 void session_close(Session *s);
+/* vmsim check of a memory image (a path ending in .image): prints "PATH: ok" and
+ * returns 0, or says why on stderr and returns 1; -1 when path is not an image's. */
+int check_image(const char *path);
+/* session_open for --image: the image's machine and memory, no OS (dump.c). */
+int session_open_image(Session *s, const Options *o, char *err, size_t errlen);
 
 /* The text log: an observer that writes each step's events in words to a FILE. */
 typedef struct TextLog {
@@ -102,5 +108,6 @@ int cmd_gui(int argc, char **argv);
 bool cli_window_wanted(int argc, char **argv);   /* argv[1] "run" (no verb): run headless without a display */
 int cmd_step(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ static const char usage[] =
     "  gui      open the window: watch and step every translation\n"
     "  generate write per-student exercises: questions, blank answers, keys\n"
     "  grade    score answers files (text, CSV, Gradescope, PrairieLearn)\n"
+    "  dump     print a memory image as a handout (OSTEP, entries, xv6 vmprint)\n"
     "  help     this text\n"
     "\n"
     "With no verb, vmsim opens SCENARIO (or the built-in default scenario) in the\n"
@@ -34,6 +35,7 @@ static int cmd_help(int argc, char **argv)
 static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
     { "run", cmd_run }, { "step", cmd_step }, { "check", cmd_check }, { "gui", cmd_gui },
     { "generate", cmd_generate }, { "grade", cmd_grade },
+    { "dump", cmd_dump },
     { "help", cmd_help },
 };
 

@@ -73,6 +73,8 @@ static int parse_one(Options *o, int argc, char **argv, int *i)
         return r;
     if ((r = opt_value(argc, argv, i, "--trace", &o->trace)) != 0)
         return r;
+    if ((r = opt_value(argc, argv, i, "--image", &o->image)) != 0)
+        return r;
     if ((r = opt_value(argc, argv, i, "--trace-format", &v)) != 0) {
         if (r < 0)
             return -1;
@@ -141,6 +143,8 @@ int options_load(const Options *o, Scenario *sc, char *err, size_t errlen)
 
 int session_open(Session *s, const Options *o, char *err, size_t errlen)
 {
+    if (o->image)
+        return session_open_image(s, o, err, errlen);
     memset(s, 0, sizeof *s);
     if (options_load(o, &s->sc, err, errlen) != 0)
         return -1;

@@ -18,6 +18,8 @@ static const char run_usage[] =
     "                             (repeatable; applied after the scenario and --config)\n"
     "  --config FILE              a machine config applied over the scenario's\n"
     "  --trace FILE               run this trace instead of the scenario's\n"
+    "  --image FILE               a memory image (or OSTEP's dump) instead of a scenario:\n"
+    "                             the walk over fixed tables, no OS (faults not repaired)\n"
     "  --trace-format FMT         auto|vmsim|pages|lackey|ls|addrrw (default auto)\n"
     "  --steps N                  stop after N steps\n"
     "\n"
@@ -141,7 +143,8 @@ static const char check_usage[] =
     "usage: vmsim check FILE... [--set SECTION.KEY=VALUE]...\n"
     "\n"
     "Checks scenario and machine-config files, and every line of their traces,\n"
-    "without running them. Prints FILE: ok for each good file.\n"
+    "and memory images (FILE.image), without running them. Prints FILE: ok for each\n"
+    "good file.\n"
     "exit status: 0 all good, 2 a file has an error (named FILE:LINE:)\n";
 
 #define CHECK_FORKS 256
@@ -161,6 +164,9 @@ static bool known_process(const Session *s, const char *name, char (*forks)[TRAC
 
 static int check_one(const char *path, const Options *base)
 {
+    int image = check_image(path);
+    if (image >= 0)
+        return image;
     Options o = *base;
     o.scenario = path;
     Session s;

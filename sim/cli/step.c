@@ -35,6 +35,8 @@ static const char step_usage[] =
     "  --set SECTION.KEY=VALUE    override a config key, e.g. --set memory.frames=8\n"
     "  --config FILE              a machine config applied over the scenario's\n"
     "  --trace FILE               step through this trace instead of the scenario's\n"
+    "  --image FILE               a memory image (or OSTEP's dump) instead of a scenario:\n"
+    "                             the walk over fixed tables, no OS (faults not repaired)\n"
     "  --trace-format FMT         auto|vmsim|pages|lackey|ls|addrrw (default auto)\n"
     "\n"
     "commands: step [N], back [N], continue, print va|pt|tlb|frames|proc|stats,\n"

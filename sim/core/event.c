@@ -28,6 +28,7 @@ const char *fault_kind_name(FaultKind f)
     case FAULT_COW: return "cow";
     case FAULT_SIGBUS: return "sigbus";
     case FAULT_SIGABRT: return "sigabrt";
+    case FAULT_UNHANDLED: return "unhandled";
     }
     return "?";
 }

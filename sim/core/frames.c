@@ -209,3 +209,18 @@ int mem_load(FramePool *fp, paddr_t pa, const uint8_t *src, size_t len)
             return -1;
     return 0;
 }
+
+int frames_claim(FramePool *fp, pfn_t pfn, FrameKind kind)
+{
+    if (pfn >= fp->nframes || fp->frames[pfn].kind != FRAME_FREE)
+        return -1;
+    for (size_t i = fp->nfree; i-- > 0;) {
+        if (fp->free[i] == pfn) {
+            memmove(&fp->free[i], &fp->free[i + 1], (fp->nfree - i - 1) * sizeof *fp->free);
+            fp->nfree--;
+            take(fp, pfn, kind);
+            return 0;
+        }
+    }
+    return -1;
+}

@@ -614,6 +614,8 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
             complete(s, p, va, op, w.pfn, info);
             return STEP_OK;
         }
+        if (s->no_os)
+            return image_fault(s, p, va, op, &w, info);
         FaultKind fk = FAULT_NONE;
         FixResult r = handle_fault(s, p, va, op, &w, &fk);
         if (info->fault == FAULT_NONE)
@@ -876,6 +878,11 @@ StepStatus sim_step(Sim *s, StepInfo *info)
             return STEP_ERROR;
         info->line = rec.line;
         info->step = s->stats.steps + 1;
+        if (s->no_os && rec.kind != TREC_ACCESS) {
+            sim_fmt_err(s->err, sizeof s->err, "line %lu: a memory image has no operating system: "
+                        "only accesses (R, W, X, M) run on it", rec.line);
+            return STEP_ERROR;
+        }
         if (rec.kind == TREC_SWITCH) {
             s->stats.steps++;
             return do_switch(s, &rec, info);
@@ -1043,6 +1050,8 @@ const char *sim_check(const Sim *s)
             return "frame counts by kind disagree with the pool's counters";
     if (counted[FRAME_FREE] != s->fp.nfree)
         return "free frames disagree with the free list";
+    if (s->no_os)
+        return NULL;      /* an image's tables keep no OS bookkeeping (OSTEP's 0x7f entries) */
     uint64_t mapped = 0;
     for (size_t i = 0; i < s->nprocs; i++) {
         Process *p = s->procs[i];

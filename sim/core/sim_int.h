@@ -58,6 +58,7 @@ struct Sim {
     uint64_t since_tick;      /* references since the last timer tick */
     Future *future;           /* next uses, for opt; shared by clones (refs) */
     uint64_t committed;       /* pages charged to every process (Committed_AS) */
+    bool no_os;               /* a memory image: faults are reported, never handled */
     char err[512];
 };
 
@@ -122,6 +123,11 @@ FixResult kill_segv(Sim *s, Process *p, vaddr_t va, FaultKind fk, const char *wh
 
 /* Queues an access the OS makes on the running process's behalf. */
 void queue_access(Sim *s, AccessOp op, vaddr_t addr, uint64_t size, unsigned long line);
+
+/* No operating system (a memory image, image_sim.c): reports the failed walk w as a
+ * fault at its level and leaves the tables as they are. */
+StepStatus image_fault(Sim *s, Process *p, vaddr_t va, AccessOp op, const Walk *w,
+                       StepInfo *info);
 
 /* Carries out a process event record (procev.c). */
 StepStatus procev_step(Sim *s, const TraceRecord *rec, StepInfo *info);

@@ -24,6 +24,8 @@ static const char gui_usage[] =
     "  --set SECTION.KEY=VALUE    override a config key (repeatable)\n"
     "  --config FILE              a machine config applied over the scenario's\n"
     "  --trace FILE               run this trace instead of the scenario's\n"
+    "  --image FILE               a memory image (or OSTEP's dump) instead of a scenario:\n"
+    "                             the walk over fixed tables, no OS (faults not repaired)\n"
     "  --trace-format FMT         auto|vmsim|pages|lackey|ls|addrrw (default auto)\n"
     "\n"
     "The font is DejaVu Sans Mono (or another monospace font) found through\n"

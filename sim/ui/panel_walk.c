@@ -265,7 +265,7 @@ static void draw_pa(const Painter *p, const Ui *ui, const Scene *sc, const Geome
         bgc = mix(sc->segv ? theme.segv : theme.oom, theme.bg, 0.35f);
     } else if (sc->faulted) {
         snprintf(b, sizeof b, "page fault:");
-        snprintf(d, sizeof d, "the kernel maps it");
+        snprintf(d, sizeof d, sc->fault == FAULT_UNHANDLED ? "no OS: not repaired" : "the kernel maps it");
     }
     fill(p, r, bgc);
     outline(p, r, sc->translated ? theme.hit : theme.border, 1);
