@@ -54,14 +54,16 @@ typedef struct Process {
     int pid;
     char name[PROC_NAME_MAX];
     ProcState state;
-    char exit_reason[256]; /* why it ended, in words */
+    char exit_reason[320]; /* why it ended, in words (the kill line fits whole) */
     Vma *vmas;             /* sorted by start, non-overlapping */
     size_t nvmas, capvmas;
     vaddr_t stack_limit;   /* lowest address the stack may grow to (0 = no stack) */
     pfn_t root;            /* frame of the root page table (CR3 / satp), PFN_NONE if none */
     uint32_t asid;
     int oom_score_adj;
-    uint64_t rss;          /* resident data pages */
+    uint64_t rss;          /* resident data pages (frames used, large pages included) */
+    uint64_t hugetlb;      /* of rss: pages of huge= (hugetlbfs) mappings, which Linux
+                              charges to hugetlb_usage, not to the rss counters */
     uint64_t swap;         /* pages in swap */
     uint64_t pt_pages;     /* page-table pages */
     uint64_t committed;    /* pages charged for overcommit (writable private mappings) */

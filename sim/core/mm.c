@@ -365,7 +365,9 @@ static void unmap_leaf(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, vo
     const Geometry *g = &s->geo;
     if (pte_flags(g, pte) & PTE_V) {
         uint32_t span = mm_span(s, pte_pfn(g, pte));
+        const Vma *v = proc_find_vma(p, va);
         p->rss -= span;
+        p->hugetlb -= v && v->huge_shift ? span : 0;
         *pages += span;
         mem_write(&s->fp, pa, g->pte_size, 0);   /* before the drop: no longer a mapper */
         mm_drop_frame(s, p, pte_pfn(g, pte));
@@ -412,7 +414,7 @@ void mm_release(Sim *s, Process *p)
             frames_free(&s->fp, pfn);
     }
     tlbs_flush_asid(s, p->asid);
-    p->rss = p->swap = p->pt_pages = 0;
+    p->rss = p->swap = p->pt_pages = p->hugetlb = 0;
     p->root = PFN_NONE;
     s->committed -= p->committed;
     p->committed = 0;

@@ -100,6 +100,7 @@ static int share_leaf(Sim *s, Process *parent, Process *child, const Leaf *lf)
         }
         s->fp.frames[pte_pfn(g, pte)].refs++;
         child->rss += mm_span(s, pte_pfn(g, pte));
+        child->hugetlb += v && v->huge_shift ? mm_span(s, pte_pfn(g, pte)) : 0;
     } else {
         swap_ref(&s->swap, (int64_t)pte_pfn(g, pte) - 1);
         child->swap++;

@@ -331,6 +331,7 @@ static FixResult huge_page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, Acce
     mem_write(&s->fp, at, g->pte_size, pte);
     mm_table_of(s, at)->used++;
     p->rss += n;
+    p->hugetlb += v->huge_shift ? n : 0;
     *fk = FAULT_MINOR;
     s->stats.page_faults++;
     s->stats.minor_faults++;
@@ -1012,17 +1013,21 @@ WalkStatus sim_peek(const Sim *s, const Process *p, vaddr_t va, Walk *w)
 }
 
 typedef struct Tally {
-    uint64_t data, tables, pages, swapents;
+    uint64_t data, tables, pages, swapents, hugetlb;
 } Tally;
 
 static void tally_leaf(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, void *ctx)
 {
-    (void)p, (void)va, (void)pa;
+    (void)pa;
     Tally *t = ctx;
-    if (pte_flags(&s->geo, pte) & PTE_V)
-        t->pages += mm_span(s, pte_pfn(&s->geo, pte));
-    else
+    if (pte_flags(&s->geo, pte) & PTE_V) {
+        const Vma *v = proc_find_vma(p, va);
+        uint32_t span = mm_span(s, pte_pfn(&s->geo, pte));
+        t->pages += span;
+        t->hugetlb += v && v->huge_shift ? span : 0;
+    } else {
         t->swapents++;
+    }
 }
 
 /* Every frame is accounted for: data frames are mapped by exactly refs entries, table
@@ -1046,7 +1051,7 @@ const char *sim_check(const Sim *s)
     uint64_t mapped = 0;
     for (size_t i = 0; i < s->nprocs; i++) {
         Process *p = s->procs[i];
-        Tally t = { 0, 0, 0, 0 };
+        Tally t = { 0, 0, 0, 0, 0 };
         for (pfn_t pfn = 0; pfn < s->fp.total; pfn++) {
             const Frame *f = &s->fp.frames[pfn];
             t.tables += f->kind == FRAME_TABLE && f->pid == p->pid;
@@ -1056,6 +1061,8 @@ const char *sim_check(const Sim *s)
             return "a process's resident pages disagree with its page tables";
         if (t.swapents != p->swap)
             return "a process's swap entries disagree with its page tables";
+        if (t.hugetlb != p->hugetlb)
+            return "a process's hugetlb pages disagree with its page tables";
         if (t.tables != p->pt_pages)
             return "a process's page-table pages disagree with the frames it owns";
         if (p->state != PROC_RUNNING && (p->rss || t.tables || p->swap))

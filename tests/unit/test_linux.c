@@ -1,0 +1,173 @@
+/* Where vmsim follows Linux and the ISA manuals: one test per rule, each naming the
+ * kernel function or manual section it follows. Expected numbers are worked from the
+ * kernel's formulas in the test, never read back from vmsim. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "vmsim/oom.h"
+#include "vmsim/scenario.h"
+
+/* A scenario run from INI text, with the kernel's OOM lines and a count of events. */
+typedef struct Rig {
+    Scenario sc;
+    Sim *sim;
+    TraceReader *t;
+    char err[512];
+    char oom[8192];              /* EV_OOM lines, one per line */
+    unsigned events[EV_NOTE + 1];
+    StepStatus last;
+} Rig;
+
+static void rig_observe(void *ctx, const SimEvent *ev)
+{
+    Rig *r = ctx;
+    r->events[ev->kind]++;
+    if (ev->kind == EV_OOM) {
+        size_t n = strlen(r->oom);
+        snprintf(r->oom + n, sizeof r->oom - n, "%s\n", ev->detail);
+    }
+}
+
+/* Loads ini, builds the machine and runs its trace to the end, checking the
+ * bookkeeping after every step. Returns the last status. */
+static StepStatus rig_run(Rig *r, const char *ini)
+{
+    memset(r, 0, sizeof *r);
+    scenario_init(&r->sc);
+    CU_ASSERT_EQUAL_FATAL(scenario_load_text(&r->sc, "test.ini", ini, r->err, sizeof r->err), 0);
+    CU_ASSERT_EQUAL_FATAL(scenario_validate(&r->sc, r->err, sizeof r->err), 0);
+    r->sim = scenario_build(&r->sc, r->err, sizeof r->err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->sim);
+    bool none;
+    r->t = scenario_open_trace(&r->sc, NULL, TRACE_AUTO, &none, r->err, sizeof r->err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->t);
+    sim_set_trace(r->sim, r->t);
+    sim_set_observer(r->sim, rig_observe, r);
+    while ((r->last = sim_step(r->sim, NULL)) == STEP_OK)
+        CU_ASSERT_PTR_NULL(sim_check(r->sim));
+    return r->last;
+}
+
+static void rig_fini(Rig *r)
+{
+    sim_destroy(r->sim);
+    trace_close(r->t);
+    scenario_fini(&r->sc);
+}
+
+static const Process *rig_proc(Rig *r, const char *name)
+{
+    for (size_t i = 0; i < sim_nprocs(r->sim); i++)
+        if (strcmp(sim_proc(r->sim, i)->name, name) == 0)
+            return sim_proc(r->sim, i);
+    CU_FAIL("no such process");
+    return NULL;
+}
+
+static bool has(const char *text, const char *needle)
+{
+    bool found = strstr(text, needle) != NULL;
+    if (!found)
+        fprintf(stderr, "\n  missing \"%s\" in:\n%s\n", needle, text);
+    return found;
+}
+
+/* One x86-64 process writing 13 heap pages into 16 frames with no swap: the root, a
+ * PDPT, a PD and a PT take 4 frames, 12 pages fit, the 13th finds every page dirty and
+ * nothing to evict. */
+#define OOM_ONE_ADJ(adj)                                                      \
+    "[machine]\narch = x86_64\n[memory]\nframes = 16\n[swap]\nslots = 0\n"    \
+    "[process big]\nheap = 0x600000 64K\noom_score_adj = " adj "\n"           \
+    "[trace]\nlines =\n    W 0x600000 53248\n"
+#define OOM_ONE OOM_ONE_ADJ("0")
+
+/* Item 1. mm_pgtables_bytes() counts PTE, PMD and PUD tables (mm_inc_nr_ptes/pmds/
+ * puds in mm/memory.c), never the PGD: the x86-64 root is not a page-table page to
+ * the OOM killer. __oom_kill_process prints pgtables:%lukB, dump_tasks pgtables_bytes. */
+static void test_pgtables_leave_out_the_root(void)
+{
+    Rig r;
+    rig_run(&r, OOM_ONE);
+    CU_ASSERT_TRUE(has(r.oom, "anon-rss:48kB"));                /* 12 pages */
+    CU_ASSERT_TRUE(has(r.oom, "UID:0 pgtables:12kB"));          /* PDPT + PD + PT */
+    CU_ASSERT_TRUE(has(r.oom, "      16       12    12288        0"));
+    rig_fini(&r);
+
+    /* oom_badness = rss + swapents + pgtables; fs/proc/base.c proc_oom_score:
+     * (1000 + badness * 1000 / totalpages) * 2 / 3. One page written, 100 frames. */
+    rig_run(&r, "[machine]\narch = x86_64\n[memory]\nframes = 100\n[swap]\nslots = 0\n"
+                "[process p]\nheap = 0x600000 64K\n[trace]\nlines =\n    W 0x600000\n");
+    const Process *p = rig_proc(&r, "p");
+    CU_ASSERT_EQUAL(p->pt_pages, 4);                            /* vmsim's own count */
+    CU_ASSERT_EQUAL(sim_oom_score(r.sim, p), (1000 + (1 + 3) * 1000 / 100) * 2 / 3);
+    rig_fini(&r);
+}
+
+/* Item 2. out_of_memory(): check_panic_on_oom() calls dump_header() before
+ * panic("Out of memory: system-wide panic_on_oom is enabled"); with no task to kill,
+ * dump_header(), "Out of memory and no killable processes...", then
+ * panic("System is deadlocked on memory"). */
+static void test_header_before_panic(void)
+{
+    Rig r;
+    CU_ASSERT_EQUAL(rig_run(&r, OOM_ONE "[oom]\npanic_on_oom = 1\n"), STEP_HALT);
+    const char *head = strstr(r.oom, "big invoked oom-killer");
+    const char *dump = strstr(r.oom, "Tasks state");
+    const char *panic = strstr(r.oom, "Kernel panic - not syncing: Out of memory: system-wide");
+    CU_ASSERT_TRUE(head && dump && panic && head < dump && dump < panic);
+    rig_fini(&r);
+
+    CU_ASSERT_EQUAL(rig_run(&r, OOM_ONE_ADJ("-1000")), STEP_HALT);
+    head = strstr(r.oom, "big invoked oom-killer");
+    dump = strstr(r.oom, "[      1]     0     1");
+    const char *none = strstr(r.oom, "Out of memory and no killable processes...");
+    panic = strstr(r.oom, "Kernel panic - not syncing: System is deadlocked on memory");
+    CU_ASSERT_TRUE(head && dump && none && panic && head < dump && dump < none && none < panic);
+    CU_ASSERT_STRING_EQUAL(sim_error(r.sim), "Kernel panic - not syncing: System is deadlocked on memory");
+    rig_fini(&r);
+}
+
+/* Item 3. hugetlb_no_page() charges mm->hugetlb_usage; get_mm_rss() (MM_FILEPAGES +
+ * MM_ANONPAGES + MM_SHMEMPAGES) leaves hugetlbfs pages out, so oom_badness() does too.
+ * A process holding one 2 MiB huge= page (512 frames) scores its 2 counted tables and
+ * nothing more; the one with 505 ordinary pages is the victim. */
+static void test_hugetlb_is_not_rss(void)
+{
+    Rig r;
+    rig_run(&r, "[machine]\narch = x86_64\n[memory]\nframes = 1024\n[swap]\nslots = 0\n"
+                "[process huge]\nmmap = 0x40000000 2M rw- huge=2M\n"
+                "[process small]\nheap = 0x600000 4M\n"
+                "[trace]\nlines =\n    W 0x40000000\n    switch small\n    W 0x600000 2072576\n");
+    CU_ASSERT_TRUE(has(r.oom, "Killed process 2 (small)"));
+    const Process *huge = rig_proc(&r, "huge");
+    CU_ASSERT_EQUAL(huge->state, PROC_RUNNING);
+    CU_ASSERT_EQUAL(huge->rss, 512);                            /* frames used */
+    /* badness = 0 rss + 0 swap + 2 tables (PDPT, PD; the huge page needs no PT). */
+    CU_ASSERT_EQUAL(sim_oom_score(r.sim, huge), (1000 + 2 * 1000 / 1024) * 2 / 3);
+    rig_fini(&r);
+}
+
+/* Item 7b. The kill line's anon-rss, file-rss and shmem-rss are get_mm_counter()'s
+ * MM_ANONPAGES, MM_FILEPAGES and MM_SHMEMPAGES: the pages of a shared anonymous
+ * mapping are shmem (shmem_zero_setup; mm_counter_file() for swap-backed folios). */
+static void test_kill_line_memory_split(void)
+{
+    Rig r;
+    rig_run(&r, "[machine]\narch = x86_64\n[memory]\nframes = 16\n[swap]\nslots = 0\n"
+                "[process big]\nheap = 0x600000 64K\nmmap = 0x700000 16K rw- anon shared\n"
+                "[trace]\nlines =\n    W 0x700000 8192\n    W 0x600000 53248\n");
+    /* 16 frames - 4 tables = 12 pages: 2 shared anonymous, 10 of the heap. */
+    CU_ASSERT_TRUE(has(r.oom, "anon-rss:40kB, file-rss:0kB, shmem-rss:8kB"));
+    rig_fini(&r);
+}
+
+void suite_linux(void);
+void suite_linux(void)
+{
+    TEST_SUITE("linux",
+        { "1: pgtables and badness leave out the root table", test_pgtables_leave_out_the_root },
+        { "2: dump_header before a panic and before no-killable", test_header_before_panic },
+        { "3: hugetlbfs pages are not rss", test_hugetlb_is_not_rss },
+        { "7b: the kill line splits anon, file and shmem", test_kill_line_memory_split });
+}
