@@ -318,7 +318,7 @@ static void reprotect(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, voi
     if (!(fl & PTE_V))
         return;
     const Vma *v = proc_find_vma(p, va);
-    unsigned perms = ((const Reprotect *)ctx)->perms;
+    unsigned perms = sim_pte_perms(s, ((const Reprotect *)ctx)->perms);
     if (v && !v->shared && s->fp.frames[pte_pfn(g, pte)].refs > 1)
         perms &= ~(unsigned)PTE_W;
     unsigned keep = fl & (PTE_V | PTE_U | PTE_A | PTE_D | PTE_G | PTE_H);

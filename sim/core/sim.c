@@ -171,9 +171,19 @@ FixResult kill_segv(Sim *s, Process *p, vaddr_t va, FaultKind fk, const char *wh
     return FIX_KILLED;
 }
 
+unsigned sim_pte_perms(const Sim *s, unsigned perms)
+{
+    /* RISC-V's protection_map (arch/riscv/include/asm/pgtable.h): PAGE_COPY is
+     * PAGE_READ and PAGE_SHARED is PAGE_WRITE = R|W; W without R is reserved (privileged
+     * spec, Table "Encoding of PTE R/W/X fields"). x86 has no R bit: present is readable. */
+    if (s->geo.style == PT_STYLE_RISCV && (perms & PTE_W))
+        perms |= PTE_R;
+    return perms;
+}
+
 static unsigned leaf_flags(const Sim *s, const Vma *v, AccessOp op)
 {
-    unsigned fl = PTE_V | PTE_U | v->perms;
+    unsigned fl = PTE_V | PTE_U | sim_pte_perms(s, v->perms);
     /* Svade leaves A/D to software: Linux sets A, and D for a write fault. */
     if (s->geo.ad_by_fault)
         fl |= PTE_A | (op == OP_WRITE ? PTE_D : 0);
@@ -453,6 +463,30 @@ static const char *arch_fault_words(WalkStatus st)
     }
 }
 
+/* Whether Linux refuses the access to v, as access_error() decides.
+ * arch/x86/mm/fault.c: a write needs VM_WRITE; a read or fetch that faulted on a
+ * present page is a protection fault (XD, or no user access) and refused; one on a
+ * page not present needs only vma_is_accessible() (x86 cannot express "writable but
+ * unreadable", and VM_EXEC is never checked: without XD every page is executable).
+ * arch/riscv/mm/fault.c: a fetch needs VM_EXEC, a load VM_READ or VM_WRITE ("write
+ * implies read"), a store VM_WRITE. Other formats: the region's permissions. */
+static bool access_error(const Sim *s, const Vma *v, AccessOp op, WalkStatus st)
+{
+    bool write = op == OP_WRITE || op == OP_MODIFY;
+    switch (s->geo.style) {
+    case PT_STYLE_X86:
+        if (write)
+            return !(v->perms & PTE_W);
+        return st == WALK_PROTECTION || !(v->perms & (PTE_R | PTE_W | PTE_X));
+    case PT_STYLE_RISCV:
+        if (op == OP_EXEC)
+            return !(v->perms & PTE_X);
+        return !(v->perms & (write ? PTE_W : PTE_R | PTE_W));
+    default:
+        return !mmu_allows(&s->geo, v->perms | PTE_U, op, true);
+    }
+}
+
 /* The operating system's page-fault handler (as Linux's do_user_addr_fault and
  * handle_mm_fault): find the VMA, check the access, then map the page. */
 static FixResult handle_fault(Sim *s, Process *p, vaddr_t va, AccessOp op, const Walk *w,
@@ -472,7 +506,7 @@ static FixResult handle_fault(Sim *s, Process *p, vaddr_t va, AccessOp op, const
         *fk = FAULT_SEGV_MAPERR;
         return kill_segv(s, p, va, *fk, "no mapping at this address");
     }
-    if (!mmu_allows(&s->geo, v->perms | PTE_U, op, true)) {
+    if (access_error(s, v, op, w->status)) {
         *fk = FAULT_SEGV_ACCERR;
         return kill_segv(s, p, va, *fk, op == OP_WRITE ? "write to a read-only mapping"
                                         : op == OP_EXEC ? "execute of a non-executable mapping"

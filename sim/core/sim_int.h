@@ -117,6 +117,10 @@ bool vm_enough_memory(Sim *s, uint64_t pages);
 /* Charges (or, negative, uncharges) pages to p's commitment. */
 void vm_charge(Sim *s, Process *p, int64_t pages);
 
+/* The permission bits Linux writes in an entry for a region with perms (PTE_R W X):
+ * on RISC-V, write implies read. */
+unsigned sim_pte_perms(const Sim *s, unsigned perms);
+
 /* Kills p with SIGSEGV for an access at va. */
 FixResult kill_segv(Sim *s, Process *p, vaddr_t va, FaultKind fk, const char *why);
 

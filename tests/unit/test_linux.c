@@ -162,6 +162,69 @@ static void test_kill_line_memory_split(void)
     rig_fini(&r);
 }
 
+/* Item 8. arch/x86/mm/fault.c access_error(): a read of a page not present needs only
+ * vma_is_accessible(); x86 entries have no R bit, so a write-only mapping is readable,
+ * before and after its page is present. */
+static void test_x86_write_only_is_readable(void)
+{
+    Rig r;
+    rig_run(&r, "[machine]\narch = x86_64\n[process p]\nmmap = 0x700000 8K -w-\n"
+                "[trace]\nlines =\n    R 0x700000 8\n    W 0x700000 8\n    R 0x701000 8\n");
+    const SimStats *st = sim_stats(r.sim);
+    CU_ASSERT_EQUAL(st->segfaults, 0);
+    CU_ASSERT_EQUAL(st->minor_faults, 2);       /* one per page, the read's included */
+    CU_ASSERT_EQUAL(rig_proc(&r, "p")->state, PROC_RUNNING);
+    rig_fini(&r);
+}
+
+/* Item 9. access_error() never checks VM_EXEC. x86-32 has no XD bit (Intel SDM 3A
+ * §4.3: 32-bit paging has no execute-disable), so a fetch from a data page is an
+ * ordinary demand fault and then runs. On x86-64 the fetch from a page not present
+ * faults it in (a minor fault); the retried fetch hits XD (§4.6) with the page present,
+ * a protection fault access_error() refuses: SIGSEGV. */
+static void test_x86_fetch_from_data(void)
+{
+    Rig r;
+    rig_run(&r, "[machine]\narch = x86_32\n[process p]\nheap = 0x600000 8K\n"
+                "[trace]\nlines =\n    X 0x600000 4\n    X 0x600004 4\n");
+    CU_ASSERT_EQUAL(sim_stats(r.sim)->segfaults, 0);
+    CU_ASSERT_EQUAL(sim_stats(r.sim)->minor_faults, 1);
+    CU_ASSERT_EQUAL(rig_proc(&r, "p")->state, PROC_RUNNING);
+    rig_fini(&r);
+
+    rig_run(&r, "[machine]\narch = x86_64\n[process p]\nheap = 0x600000 8K\n"
+                "[trace]\nlines =\n    X 0x600000 4\n");
+    CU_ASSERT_EQUAL(sim_stats(r.sim)->minor_faults, 1);
+    CU_ASSERT_EQUAL(sim_stats(r.sim)->segfaults, 1);
+    CU_ASSERT_EQUAL(rig_proc(&r, "p")->state, PROC_KILLED);
+    rig_fini(&r);
+}
+
+/* Item 10. Linux's RISC-V protection_map: a private writable page is PAGE_COPY =
+ * PAGE_READ, made writable on a write fault; a shared one PAGE_SHARED = PAGE_WRITE =
+ * R|W. W without R is reserved (privileged spec, §4.3.1, "Encoding of PTE R/W/X
+ * fields"), and arch/riscv/mm/fault.c lets a load through a VM_WRITE mapping. */
+static void test_riscv_write_implies_read(void)
+{
+    Rig r;
+    rig_run(&r, "[machine]\narch = sv39\n[process p]\nmmap = 0x700000 8K -w-\n"
+                "mmap = 0x800000 4K -w- anon shared\n"
+                "[trace]\nlines =\n    W 0x700000 8\n    R 0x700008 8\n    R 0x701000 8\n"
+                "    W 0x800000 8\n");
+    const SimStats *st = sim_stats(r.sim);
+    CU_ASSERT_EQUAL(st->arch_faults, 0);
+    CU_ASSERT_EQUAL(st->segfaults, 0);
+    const Process *p = rig_proc(&r, "p");
+    CU_ASSERT_EQUAL(p->state, PROC_RUNNING);
+    Walk w;
+    CU_ASSERT_EQUAL(sim_peek(r.sim, p, 0x700000, &w), WALK_OK);
+    pte_t leaf = w.pte[w.nread - 1];
+    CU_ASSERT_EQUAL(leaf & 0xf, 0x7);            /* V R W, no X: bits 0..3 */
+    CU_ASSERT_EQUAL(sim_peek(r.sim, p, 0x800000, &w), WALK_OK);
+    CU_ASSERT_EQUAL(w.pte[w.nread - 1] & 0xf, 0x7);
+    rig_fini(&r);
+}
+
 void suite_linux(void);
 void suite_linux(void)
 {
@@ -169,5 +232,8 @@ void suite_linux(void)
         { "1: pgtables and badness leave out the root table", test_pgtables_leave_out_the_root },
         { "2: dump_header before a panic and before no-killable", test_header_before_panic },
         { "3: hugetlbfs pages are not rss", test_hugetlb_is_not_rss },
-        { "7b: the kill line splits anon, file and shmem", test_kill_line_memory_split });
+        { "7b: the kill line splits anon, file and shmem", test_kill_line_memory_split },
+        { "8: x86: a write-only mapping is readable", test_x86_write_only_is_readable },
+        { "9: x86: a fetch from a data page", test_x86_fetch_from_data },
+        { "10: RISC-V: write implies read", test_riscv_write_implies_read });
 }
