@@ -27,6 +27,8 @@ typedef struct Vma {
     bool file;             /* file-backed: first touch reads from the file */
     bool shared;           /* MAP_SHARED: a fork shares it writable, no copy-on-write */
     uint8_t huge_shift;    /* large pages of 2^huge_shift bytes (0: base pages) */
+    bool shm_charged;      /* shared anonymous: this process holds the shmem object's
+                              commit charge (it made the mapping; a fork's copy does not) */
 } Vma;
 
 #define PROC_NAME_MAX 64

@@ -132,6 +132,8 @@ bool sim_has_page_shift(const Sim *s, unsigned shift);
 /* CommitLimit (RAM * overcommit_ratio / 100 + swap) and Committed_AS, in pages. */
 uint64_t sim_commit_limit(const Sim *s);
 uint64_t sim_committed(const Sim *s);
+/* vm.user_reserve_kbytes: the key's value, or the kernel's default for the machine. */
+uint64_t sim_user_reserve_kbytes(const Sim *s);
 
 /* Checks the bookkeeping (frames per owner against each process's rss and table
  * pages, free counts). Returns NULL or a static message describing the mismatch. */

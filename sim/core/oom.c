@@ -187,16 +187,47 @@ uint64_t sim_commit_limit(const Sim *s)
     return s->fp.nframes * s->m.memory.overcommit_ratio / 100 + swap;
 }
 
-bool vm_enough_memory(Sim *s, uint64_t pages)
+uint64_t sim_user_reserve_kbytes(const Sim *s)
 {
+    if (s->m.memory.user_reserve_kbytes != USER_RESERVE_AUTO)
+        return s->m.memory.user_reserve_kbytes;
+    /* init_user_reserve(): min(free kB / 32, 128 MiB), free = every frame at boot. */
+    uint64_t free_kb = (s->fp.nframes << s->geo.page_shift) >> 10;
+    return free_kb / 32 < (1ull << 17) ? free_kb / 32 : 1ull << 17;
+}
+
+/* __vm_enough_memory() (mm/util.c): the request is charged first, then allowed only
+ * while Committed_AS stays below the limit; in mode 2 the limit is CommitLimit less
+ * min(total_vm / 32, user_reserve_kbytes) for the asking process. Processes run as
+ * root (cap_vm_enough_memory), so no admin reserve is kept. No request, no check:
+ * the kernel calls it only for something to charge. */
+bool vm_enough_memory(Sim *s, const Process *p, uint64_t pages)
+{
+    if (pages == 0)
+        return true;
     switch (s->m.memory.overcommit) {
     case 1:                                /* OVERCOMMIT_ALWAYS */
         return true;
-    case 2:                                /* OVERCOMMIT_NEVER */
-        return s->committed + pages <= sim_commit_limit(s);
+    case 2: {                              /* OVERCOMMIT_NEVER */
+        if (s->swap.limit == SWAP_UNLIMITED)
+            return true;
+        uint64_t reserve_bytes = sim_user_reserve_kbytes(s) << 10;
+        uint64_t reserve = reserve_bytes >> s->geo.page_shift;
+        uint64_t vm32 = p ? (proc_total_vm(p) >> s->geo.page_shift) / 32 : 0;
+        int64_t allowed = (int64_t)sim_commit_limit(s) - (int64_t)(vm32 < reserve ? vm32 : reserve);
+        return (int64_t)(s->committed + pages) < allowed;
+    }
     default:                               /* OVERCOMMIT_GUESS: one request at a time */
         return pages <= sim_totalpages(s) || s->swap.limit == SWAP_UNLIMITED;
     }
+}
+
+bool vm_accountable(const Vma *v, unsigned perms)
+{
+    if (v->shared)                         /* shmem_acct_size(), whatever the permissions */
+        return !v->file && v->shm_charged;
+    /* accountable_mapping(): private and writable; hugetlbfs keeps its own reservations. */
+    return (perms & PTE_W) && !v->huge_shift;
 }
 
 void vm_charge(Sim *s, Process *p, int64_t pages)

@@ -12,12 +12,6 @@
 static uint64_t page_mask(const Sim *s) { return geo_page_size(&s->geo) - 1; }
 static vaddr_t page_up(const Sim *s, vaddr_t a) { return (a + page_mask(s)) & ~page_mask(s); }
 
-/* Whether a mapping is charged for overcommit: writable and private (Linux VM_ACCOUNT). */
-static bool accountable(const Vma *v)
-{
-    return (v->perms & PTE_W) && !v->shared;
-}
-
 /* Pages of accountable mappings of p within [lo, hi). */
 static uint64_t charged_in(const Sim *s, const Process *p, vaddr_t lo, vaddr_t hi)
 {
@@ -25,7 +19,7 @@ static uint64_t charged_in(const Sim *s, const Process *p, vaddr_t lo, vaddr_t h
     for (size_t i = 0; i < p->nvmas; i++) {
         const Vma *v = &p->vmas[i];
         vaddr_t a = v->start > lo ? v->start : lo, b = v->end < hi ? v->end : hi;
-        if (a < b && accountable(v))
+        if (a < b && vm_accountable(v, v->perms))
             bytes += b - a;
     }
     return bytes >> s->geo.page_shift;
@@ -110,6 +104,18 @@ static int share_leaf(Sim *s, Process *parent, Process *child, const Leaf *lf)
     return 0;
 }
 
+/* Pages of p's private accountable mappings: what a fork charges again. */
+static uint64_t private_charge(const Sim *s, const Process *p)
+{
+    uint64_t pages = 0;
+    for (size_t i = 0; i < p->nvmas; i++) {
+        const Vma *v = &p->vmas[i];
+        if (!v->shared && vm_accountable(v, v->perms))
+            pages += (v->end - v->start) >> s->geo.page_shift;
+    }
+    return pages;
+}
+
 static StepStatus do_fork(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
 {
     char why[256];
@@ -118,9 +124,11 @@ static StepStatus do_fork(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
                     rec->line, rec->name);
         return STEP_ERROR;
     }
-    if (!vm_enough_memory(s, p->committed))
+    /* dup_mmap() charges the VM_ACCOUNT mappings again; shared ones are not copied. */
+    uint64_t charge = private_charge(s, p);
+    if (!vm_enough_memory(s, p, charge))
         return done(s, info, -ENOMEM, "fork() = -ENOMEM (cannot commit %llu more pages)",
-                    (unsigned long long)p->committed);
+                    (unsigned long long)charge);
     Process *c = sim_add_process(s, 0, rec->name, why, sizeof why);
     if (!c)
         return done(s, info, -ENOMEM, "fork() = -ENOMEM (%s)", why);
@@ -135,7 +143,9 @@ static StepStatus do_fork(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
     c->stack_limit = p->stack_limit;
     c->oom_score_adj = p->oom_score_adj;
     c->parent = p->pid;
-    vm_charge(s, c, (int64_t)p->committed);
+    for (size_t i = 0; i < c->nvmas; i++)
+        c->vmas[i].shm_charged = false;    /* the parent's shmem charge stays the parent's */
+    vm_charge(s, c, (int64_t)charge);
     LeafList leaves = { 0 };
     mm_for_each_leaf(s, p, 0, UINT64_MAX, collect_leaf, &leaves);
     int bad = leaves.oom;
@@ -178,7 +188,7 @@ static int64_t set_brk(Sim *s, Process *p, vaddr_t want)
                 return -ENOMEM;            /* it would run into another mapping */
         }
         uint64_t pages = (new_end - old_end) >> s->geo.page_shift;
-        if (!vm_enough_memory(s, pages))
+        if (!vm_enough_memory(s, p, pages))
             return -ENOMEM;
         Vma *hv = heap_vma(p);
         if (hv) {
@@ -278,8 +288,9 @@ static StepStatus do_mmap(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
     Vma v = { .start = at, .end = at + len, .perms = prot_perms(rec->prot), .kind = VMA_MMAP,
               .file = (rec->map & TRACE_MAP_FILE) != 0, .shared = (rec->map & TRACE_MAP_SHARED) != 0,
               .huge_shift = rec->huge_shift };
-    uint64_t pages = accountable(&v) ? len >> s->geo.page_shift : 0;
-    if (!at || (pages && !vm_enough_memory(s, pages)) || proc_map(p, &v) != 0)
+    v.shm_charged = v.shared && !v.file;
+    uint64_t pages = vm_accountable(&v, v.perms) ? len >> s->geo.page_shift : 0;
+    if (!at || !vm_enough_memory(s, p, pages) || proc_map(p, &v) != 0)
         return done(s, info, -ENOMEM, "mmap(0x%llx, %llu) = -ENOMEM%s", (unsigned long long)rec->addr,
                     (unsigned long long)rec->length,
                     at ? " (the commit limit is reached)" : " (no room in the address space)");
@@ -337,19 +348,20 @@ static StepStatus do_mprotect(Sim *s, Process *p, const TraceRecord *rec, StepIn
         vaddr_t a = v->start > lo ? v->start : lo, b = v->end < hi ? v->end : hi;
         if (a < b) {
             covered += b - a;
-            more += !accountable(v) && (perms & PTE_W) && !v->shared ? (b - a) >> s->geo.page_shift : 0;
+            more += !vm_accountable(v, v->perms) && vm_accountable(v, perms)
+                    ? (b - a) >> s->geo.page_shift : 0;
         }
     }
-    if (covered != hi - lo || !vm_enough_memory(s, more) || proc_split(p, lo, hi) != 0)
+    if (covered != hi - lo || !vm_enough_memory(s, p, more) || proc_split(p, lo, hi) != 0)
         return done(s, info, -ENOMEM, "mprotect(0x%llx, %llu) = -ENOMEM", (unsigned long long)lo,
                     (unsigned long long)rec->length);
     int64_t charge = 0;
     for (size_t i = 0; i < p->nvmas; i++) {
         Vma *v = &p->vmas[i];
         if (v->start >= lo && v->end <= hi) {
-            bool was = accountable(v);
+            bool was = vm_accountable(v, v->perms);
             v->perms = perms;
-            charge += (accountable(v) - was) * (int64_t)((v->end - v->start) >> s->geo.page_shift);
+            charge += (vm_accountable(v, v->perms) - was) * (int64_t)((v->end - v->start) >> s->geo.page_shift);
         }
     }
     vm_charge(s, p, charge);

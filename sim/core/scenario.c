@@ -446,8 +446,11 @@ static int memory_key(LoadCtx *c, const char *k, const char *v)
         m->memory.overcommit_ratio = (unsigned)n;
         return 0;
     }
+    if (strcmp(k, "user_reserve_kbytes") == 0)
+        return want_u64(c, v, 0, 1ull << 40, &m->memory.user_reserve_kbytes,
+                        "vm.user_reserve_kbytes in kB");
     return fail(c, "unknown key '%s' in [memory] (expected frames, policy, page_tables, scope, "
-                "tick, tau, thp, overcommit_memory or overcommit_ratio)", k);
+                "tick, tau, thp, overcommit_memory, overcommit_ratio or user_reserve_kbytes)", k);
 }
 
 static int swap_key(LoadCtx *c, const char *k, const char *v)

@@ -1017,8 +1017,10 @@ int sim_map(Sim *s, Process *p, const Vma *v, char *err, size_t errlen)
                 (unsigned long long)v->start, (unsigned long long)v->end, g->va_bits);
         return -1;
     }
-    int r = proc_map(p, v);
-    if (r == 0 && (v->perms & PTE_W) && !v->shared)
+    Vma own = *v;
+    own.shm_charged = v->shared && !v->file;   /* its maker holds the shmem charge */
+    int r = proc_map(p, &own);
+    if (r == 0 && vm_accountable(&own, own.perms))
         vm_charge(s, p, (int64_t)((v->end - v->start) >> g->page_shift));
     if (r == 0 && v->kind == VMA_STACK && !p->sp)
         p->sp = v->end;                    /* call/ret start at the stack's top */

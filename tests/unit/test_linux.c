@@ -225,6 +225,87 @@ static void test_riscv_write_implies_read(void)
     rig_fini(&r);
 }
 
+/* Results of the process events, in step order (-12 is ENOMEM). */
+typedef struct Results {
+    int64_t r[16];
+    unsigned n;
+} Results;
+
+static StepStatus run_results(Rig *r, const char *ini, Results *out)
+{
+    StepInfo info;
+    memset(out, 0, sizeof *out);
+    rig_run(r, ini);                    /* checks the file; then again, step by step */
+    sim_destroy(r->sim);
+    trace_close(r->t);
+    r->sim = scenario_build(&r->sc, r->err, sizeof r->err);
+    bool none;
+    r->t = scenario_open_trace(&r->sc, NULL, TRACE_AUTO, &none, r->err, sizeof r->err);
+    sim_set_trace(r->sim, r->t);
+    StepStatus st;
+    while ((st = sim_step(r->sim, &info)) == STEP_OK)
+        if (info.kind == STEP_EVENT && out->n < 16)
+            out->r[out->n++] = info.result;
+    return st;
+}
+
+#define MODE2 "[machine]\narch = x86_64\n[swap]\nslots = 0\n" \
+              "[memory]\nframes = 100\novercommit_memory = 2\n"
+
+/* Item 5. __vm_enough_memory() (mm/util.c) charges the request first
+ * (vm_acct_memory), then allows it only while Committed_AS < allowed, where allowed =
+ * CommitLimit - min(total_vm / 32, user_reserve_kbytes in pages); processes run as root,
+ * so no admin reserve. CommitLimit = 100 frames * 50% + 0 swap = 50 pages.
+ * init_user_reserve(): min(free kB / 32, 128 MiB) = 100 * 4 / 32 = 12 kB, 3 pages. */
+static void test_overcommit_never_is_strict(void)
+{
+    Rig r;
+    Results res;
+    /* No reserve: 49 pages fit, 50 do not (50 < 50 is false). */
+    run_results(&r, MODE2 "user_reserve_kbytes = 0\n[process p]\ntext = 0x400000 4K\n"
+                "[trace]\nlines =\n    mmap 0 200K rw-\n    mmap 0 196K rw-\n", &res);
+    CU_ASSERT_EQUAL(res.n, 2);
+    CU_ASSERT_EQUAL(res.r[0], -12);
+    CU_ASSERT_TRUE(res.r[1] > 0);
+    CU_ASSERT_EQUAL(sim_commit_limit(r.sim), 50);
+    CU_ASSERT_EQUAL(sim_committed(r.sim), 49);
+    rig_fini(&r);
+
+    /* brk and fork: a 25-page heap forks only if 25 + 25 < 50. */
+    run_results(&r, MODE2 "user_reserve_kbytes = 0\n[process p]\nheap = 0x600000 100K\n"
+                "[trace]\nlines =\n    fork child\n    brk 0x631000\n    brk 0x632000\n", &res);
+    CU_ASSERT_EQUAL(res.r[0], -12);                 /* 25 + 25 = 50: refused */
+    CU_ASSERT_EQUAL(res.r[1], 0x631000);            /* 25 + 24 = 49 < 50 */
+    CU_ASSERT_EQUAL(res.r[2], -12);                 /* 49 + 1 = 50: refused */
+    rig_fini(&r);
+
+    /* The default reserve: total_vm = 1024 pages of text, 1024 / 32 = 32, min(32, 3)
+     * = 3, allowed = 47: 46 pages fit, one more does not. */
+    run_results(&r, MODE2 "[process p]\ntext = 0x400000 4M\n"
+                "[trace]\nlines =\n    mmap 0 184K rw-\n    mmap 0 4K rw-\n", &res);
+    CU_ASSERT_EQUAL(sim_user_reserve_kbytes(r.sim), 100 * 4 / 32);
+    CU_ASSERT_TRUE(res.r[0] > 0);
+    CU_ASSERT_EQUAL(res.r[1], -12);
+    CU_ASSERT_EQUAL(sim_committed(r.sim), 46);
+    rig_fini(&r);
+}
+
+/* Item 6. A shared anonymous mapping is a shmem object: shmem_zero_setup() ->
+ * shmem_acct_size() -> security_vm_enough_memory_mm() charges its whole size, whatever
+ * its permissions. dup_mmap() charges only VM_ACCOUNT (private) mappings again. */
+static void test_shared_anonymous_is_charged(void)
+{
+    Rig r;
+    Results res;
+    run_results(&r, MODE2 "[process p]\ntext = 0x400000 4K\n"
+                "[trace]\nlines =\n    mmap 0 40K r-- anon shared\n    fork child\n"
+                "    mmap 0 40K r-- anon private\n", &res);
+    CU_ASSERT_TRUE(res.r[0] > 0);
+    CU_ASSERT_TRUE(res.r[1] > 0);
+    CU_ASSERT_EQUAL(sim_committed(r.sim), 10);      /* once, by its maker; r-- private: 0 */
+    rig_fini(&r);
+}
+
 void suite_linux(void);
 void suite_linux(void)
 {
@@ -235,5 +316,7 @@ void suite_linux(void)
         { "7b: the kill line splits anon, file and shmem", test_kill_line_memory_split },
         { "8: x86: a write-only mapping is readable", test_x86_write_only_is_readable },
         { "9: x86: a fetch from a data page", test_x86_fetch_from_data },
+        { "5: overcommit_memory = 2: strict, with the user reserve", test_overcommit_never_is_strict },
+        { "6: shared anonymous mappings are charged", test_shared_anonymous_is_charged },
         { "10: RISC-V: write implies read", test_riscv_write_implies_read });
 }
