@@ -306,6 +306,27 @@ static void test_shared_anonymous_is_charged(void)
     rig_fini(&r);
 }
 
+/* Item 4. shrink_folio_list() (mm/vmscan.c) gives swap only to anonymous folios; a
+ * dirty folio of a shared file mapping is written to its file by pageout() and freed.
+ * With no swap at all, writing 6 pages of a MAP_SHARED file into 4 free frames evicts
+ * with write-backs to the file, kills nothing, and the evicted page is read back from
+ * the file (a major fault). LRU: pages 4, 5 and then page 0's return evict 0, 1, 2. */
+static void test_shared_file_pages_go_to_their_file(void)
+{
+    Rig r;
+    rig_run(&r, "[machine]\narch = x86_64\n[memory]\nframes = 8\npolicy = lru\n[swap]\nslots = 0\n"
+                "[process p]\nmmap = 0x700000 24K rw- file shared\n"
+                "[trace]\nlines =\n    W 0x700000 24576\n    R 0x700000 8\n");
+    const SimStats *st = sim_stats(r.sim);
+    CU_ASSERT_EQUAL(st->oom_kills, 0);
+    CU_ASSERT_EQUAL(st->evictions, 3);
+    CU_ASSERT_EQUAL(st->writebacks, 3);
+    CU_ASSERT_EQUAL(st->swap_outs, 0);
+    CU_ASSERT_EQUAL(st->major_faults, 7);      /* 6 first touches + the read back */
+    CU_ASSERT_EQUAL(rig_proc(&r, "p")->state, PROC_RUNNING);
+    rig_fini(&r);
+}
+
 void suite_linux(void);
 void suite_linux(void)
 {
@@ -316,6 +337,7 @@ void suite_linux(void)
         { "7b: the kill line splits anon, file and shmem", test_kill_line_memory_split },
         { "8: x86: a write-only mapping is readable", test_x86_write_only_is_readable },
         { "9: x86: a fetch from a data page", test_x86_fetch_from_data },
+        { "4: dirty shared file pages go back to their file", test_shared_file_pages_go_to_their_file },
         { "5: overcommit_memory = 2: strict, with the user reserve", test_overcommit_never_is_strict },
         { "6: shared anonymous mappings are charged", test_shared_anonymous_is_charged },
         { "10: RISC-V: write implies read", test_riscv_write_implies_read });
