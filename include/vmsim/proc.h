@@ -32,6 +32,7 @@ typedef struct Vma {
 } Vma;
 
 #define PROC_NAME_MAX 64
+#define BRK_NONE UINT64_MAX    /* a process with no program break */
 
 typedef enum {
     PROC_RUNNING,
@@ -69,7 +70,8 @@ typedef struct Process {
     uint64_t swap;         /* pages in swap */
     uint64_t pt_pages;     /* page-table pages */
     uint64_t committed;    /* pages charged for overcommit (writable private mappings) */
-    vaddr_t brk_start, brk;/* the heap: [brk_start, brk), 0 if the process has none */
+    vaddr_t brk_start, brk;/* the heap: [brk_start, brk); BRK_NONE if the process has
+                              none (0 is a valid heap address on small machines) */
     vaddr_t sp;            /* stack pointer for call/ret (the stack's top at start) */
     uint64_t *calls;       /* frame sizes pushed by call, popped by ret */
     size_t ncalls, capcalls;

@@ -29,6 +29,8 @@ typedef struct Options {
 
 /* The built-in default scenario (generated from scenarios/default.ini). */
 extern const char default_scenario_ini[];
+/* The textbook machine (generated from configs/textbook.ini): a page stream's default. */
+extern const char textbook_config_ini[];
 
 /* Parses argv[first..] into o. Returns 0, 1 if help was asked for (and printed with
  * usage), or -1 with a message on stderr. */

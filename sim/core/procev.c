@@ -5,7 +5,7 @@
 
 #define ENOMEM 12
 #define EINVAL 22
-#define HEAP_PAD (128u << 10)      /* glibc's M_TOP_PAD: the heap grows by this much more */
+#define HEAP_PAD (128u << 10)      /* glibc's DEFAULT_TOP_PAD: the heap grows this much more */
 #define CHUNK_HDR 16u              /* a chunk's header before its payload */
 #define CHUNK_MIN 32u
 
@@ -175,7 +175,7 @@ static Vma *heap_vma(Process *p)
 /* Moves p's break to want. Returns 0, or -ENOMEM. */
 static int64_t set_brk(Sim *s, Process *p, vaddr_t want)
 {
-    if (!p->brk_start || want < p->brk_start)
+    if (p->brk_start == BRK_NONE || want < p->brk_start)
         return -ENOMEM;
     vaddr_t old_end = page_up(s, p->brk), new_end = page_up(s, want);
     if (new_end < want)
@@ -448,16 +448,25 @@ static Block *insert_block(Process *p, size_t i, Block b)
     return &p->blocks[i];
 }
 
+/* glibc's top pad, but never more than 1/64 of the address space: 128 KiB on a 48-bit
+ * machine, 512 bytes on OSTEP's 32 KiB one, where 128 KiB would fail every malloc. */
+static uint64_t heap_pad(const Sim *s)
+{
+    unsigned bits = s->geo.va_bits - (s->geo.sign_extend ? 1 : 0);
+    uint64_t space64 = bits >= 6 ? 1ull << (bits - 6) : 1;   /* va_bits <= 64 */
+    return space64 < HEAP_PAD ? space64 : HEAP_PAD;
+}
+
 /* Grows the heap by at least need bytes (plus glibc's top pad) as a free chunk at its
  * end. Returns 0 or -ENOMEM. */
 static int64_t grow_heap(Sim *s, Process *p, uint64_t need)
 {
-    if (!p->brk_start)
+    if (p->brk_start == BRK_NONE)
         return -ENOMEM;
-    if (!p->brk)
+    if (p->brk == BRK_NONE)
         p->brk = p->brk_start;
     vaddr_t old = p->brk;
-    uint64_t incr = page_up(s, need + HEAP_PAD);
+    uint64_t incr = page_up(s, need + heap_pad(s));
     if (set_brk(s, p, old + incr) != 0)
         return -ENOMEM;
     Block *last = p->nblocks ? &p->blocks[p->nblocks - 1] : NULL;

@@ -1051,7 +1051,7 @@ static int build_process(Sim *sim, const Scenario *sc, const ProcSpec *ps, char 
         return -1;
     }
     p->oom_score_adj = ps->oom_score_adj;
-    vaddr_t data_end = 0;
+    vaddr_t data_end = BRK_NONE;
     for (size_t i = 0; i < ps->nvmas; i++) {
         Vma v = ps->vmas[i];
         if (v.kind == VMA_STACK) {
@@ -1070,7 +1070,7 @@ static int build_process(Sim *sim, const Scenario *sc, const ProcSpec *ps, char 
             snprintf(err, errlen, "%s: %s", ps->origin, v.end ? why : "region wraps around the address space");
             return -1;
         }
-        if ((v.kind == VMA_DATA || v.kind == VMA_BSS) && v.end > data_end)
+        if ((v.kind == VMA_DATA || v.kind == VMA_BSS) && (data_end == BRK_NONE || v.end > data_end))
             data_end = v.end;
     }
     /* The program break starts at the heap, or (like Linux) just past data and BSS. */

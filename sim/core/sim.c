@@ -624,17 +624,23 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
     info->pa = PADDR_NONE;
     s->stats.references++;
     p->stats.references++;
-    s->stats.cycles += s->m.timing.tlb;
+    /* With no TLB to look in there is no lookup: no hit, no miss, no fill, no cycles. */
+    bool tlb = first_level(s, op)->entries || s->tlb[SIM_STLB].entries;
+    info->no_tlb = !tlb;
+    if (tlb)
+        s->stats.cycles += s->m.timing.tlb;
     if (s->m.memory.tick && ++s->since_tick >= s->m.memory.tick) {
         s->since_tick = 0;
         policy_tick(s->policy, s->stats.references);    /* the timer interrupt */
     }
     EMIT(s, .kind = EV_ACCESS, .pid = p->pid, .va = va, .op = op);
-    if (tlb_hit(s, p, va, op, info))
+    if (tlb && tlb_hit(s, p, va, op, info))
         return STEP_OK;
-    s->stats.tlb_misses++;
-    p->stats.tlb_misses++;
-    EMIT(s, .kind = EV_TLB_MISS, .pid = p->pid, .va = va, .op = op);
+    if (tlb) {
+        s->stats.tlb_misses++;
+        p->stats.tlb_misses++;
+        EMIT(s, .kind = EV_TLB_MISS, .pid = p->pid, .va = va, .op = op);
+    }
     for (int attempt = 0; attempt < 4; attempt++) {
         Walk w;
         mmu_walk(&s->geo, &s->fp, p->root, va, op, true, &w);
@@ -642,10 +648,12 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
         s->stats.walk_reads += w.nread;
         s->stats.cycles += s->m.timing.memory * w.nread;
         emit_walk(s, p, va, &w);
-        if (w.status == WALK_OK) {
+        if (w.status == WALK_OK && tlb) {
             set_ops(s, tlb_fill(first_level(s, op), va, w.shift, w.page_pfn, w.flags, p->asid, NULL));
             set_ops(s, tlb_fill(&s->tlb[SIM_STLB], va, w.shift, w.page_pfn, w.flags, p->asid, NULL));
             EMIT(s, .kind = EV_TLB_FILL, .pid = p->pid, .va = va, .pfn = w.page_pfn, .shift = w.shift);
+        }
+        if (w.status == WALK_OK) {
             complete(s, p, va, op, w.pfn, info);
             return STEP_OK;
         }
@@ -1013,8 +1021,14 @@ int sim_map(Sim *s, Process *p, const Vma *v, char *err, size_t errlen)
         return -1;
     }
     if (v->end <= v->start || !geo_va_ok(g, v->start) || !geo_va_ok(g, v->end - 1)) {
-        sim_fmt_err(err, errlen, "0x%llx-0x%llx is empty or outside the %u-bit address space",
-                (unsigned long long)v->start, (unsigned long long)v->end, g->va_bits);
+        /* Within va_bits but not canonical: the rule that refuses it has a key. */
+        bool canon = g->sign_extend && g->va_bits < 64 && ((v->end - 1) >> g->va_bits) == 0;
+        char why[120] = "";
+        if (canon)
+            snprintf(why, sizeof why, " (machine.sign_extend = yes: addresses must be "
+                     "sign-extended from bit %u)", g->va_bits - 1);
+        sim_fmt_err(err, errlen, "0x%llx-0x%llx is empty or outside the %u-bit address space%s",
+                (unsigned long long)v->start, (unsigned long long)v->end, g->va_bits, why);
         return -1;
     }
     Vma own = *v;
@@ -1034,6 +1048,11 @@ int sim_map(Sim *s, Process *p, const Vma *v, char *err, size_t errlen)
 }
 
 uint64_t sim_committed(const Sim *s) { return s->committed; }
+
+bool sim_has_tlb(const Sim *s)
+{
+    return s->tlb[SIM_DTLB].entries || s->tlb[SIM_ITLB].entries || s->tlb[SIM_STLB].entries;
+}
 
 bool sim_has_page_shift(const Sim *s, unsigned shift)
 {

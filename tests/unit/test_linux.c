@@ -327,6 +327,59 @@ static void test_shared_file_pages_go_to_their_file(void)
     rig_fini(&r);
 }
 
+/* Item 11. With no TLB there is nothing to look up: no TLB event, no hit or miss
+ * counted, no TLB cycles. 3 reads of 2 pages on x86-64 (4-level walk each time):
+ * cycles = 3 accesses x 100 + 2 minor faults x 1000 + entries read x 100. */
+static void test_no_tlb_no_tlb_events(void)
+{
+    Rig r;
+    rig_run(&r, "[machine]\narch = x86_64\n[tlb]\nentries = 0\n[process p]\nheap = 0x600000 8K\n"
+                "[trace]\nlines =\n    R 0x600000\n    R 0x601000\n    R 0x600008\n");
+    const SimStats *st = sim_stats(r.sim);
+    CU_ASSERT_FALSE(sim_has_tlb(r.sim));
+    CU_ASSERT_EQUAL(r.events[EV_TLB_MISS] + r.events[EV_TLB_HIT] + r.events[EV_TLB_FILL], 0);
+    CU_ASSERT_EQUAL(st->tlb_hits + st->tlb_misses, 0);
+    /* Walks: each fault walks twice (before and after), the third read once. */
+    CU_ASSERT_EQUAL(st->walks, 5);
+    CU_ASSERT_EQUAL(st->cycles, 3 * 100 + 2 * 1000 + st->walk_reads * 100);
+    rig_fini(&r);
+}
+
+/* Item 13. A custom machine starts from x86-64's values, sign_extend = yes among them
+ * (canonical addresses, Intel SDM 1 §3.3.7.1): the error names the key. */
+static void test_custom_sign_extend_named(void)
+{
+    char err[512];
+    Scenario sc;
+    scenario_init(&sc);
+    CU_ASSERT_EQUAL_FATAL(scenario_load_text(&sc, "t.ini",
+        "[machine]\narch = custom\nlevels = 4,4\npage_size = 256\n"
+        "[process p]\nmmap = 0x8000 256 rw-\n", err, sizeof err), 0);
+    Sim *sim = NULL;
+    if (scenario_validate(&sc, err, sizeof err) == 0)
+        sim = scenario_build(&sc, err, sizeof err);
+    CU_ASSERT_PTR_NULL(sim);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "outside the 16-bit address space (machine.sign_extend = yes: "
+                                       "addresses must be sign-extended from bit 15)"));
+    sim_destroy(sim);
+    scenario_fini(&sc);
+}
+
+/* Item 14. OSTEP's machine has a 32 KiB address space: a heap may start at 0x0, and
+ * glibc's 128 KiB top pad would make every malloc fail. */
+static void test_ostep_heap_at_zero(void)
+{
+    Rig r;
+    Results res;
+    run_results(&r, "[machine]\narch = ostep\n[memory]\nframes = 128\n"
+                "[process p]\nheap = 0x0 0\n"
+                "[trace]\nlines =\n    malloc 100 as a\n    malloc 200 as b\n", &res);
+    CU_ASSERT_EQUAL(res.n, 2);
+    CU_ASSERT_EQUAL(res.r[0], 0x10);                /* the first chunk's payload */
+    CU_ASSERT_EQUAL(res.r[1], 0x10 + 112 + 16);     /* after a's 112 bytes and b's header */
+    rig_fini(&r);
+}
+
 void suite_linux(void);
 void suite_linux(void)
 {
@@ -340,5 +393,8 @@ void suite_linux(void)
         { "4: dirty shared file pages go back to their file", test_shared_file_pages_go_to_their_file },
         { "5: overcommit_memory = 2: strict, with the user reserve", test_overcommit_never_is_strict },
         { "6: shared anonymous mappings are charged", test_shared_anonymous_is_charged },
-        { "10: RISC-V: write implies read", test_riscv_write_implies_read });
+        { "10: RISC-V: write implies read", test_riscv_write_implies_read },
+        { "11: no TLB: no TLB events, counts or cycles", test_no_tlb_no_tlb_events },
+        { "13: custom: sign_extend named in the error", test_custom_sign_extend_named },
+        { "14: ostep: a heap at 0x0, a pad that fits", test_ostep_heap_at_zero });
 }
