@@ -217,10 +217,10 @@ static void test_riscv_write_implies_read(void)
     const Process *p = rig_proc(&r, "p");
     CU_ASSERT_EQUAL(p->state, PROC_RUNNING);
     Walk w;
-    CU_ASSERT_EQUAL(sim_peek(r.sim, p, 0x700000, &w), WALK_OK);
+    CU_ASSERT_EQUAL_FATAL(sim_peek(r.sim, p, 0x700000, &w), WALK_OK);
     pte_t leaf = w.pte[w.nread - 1];
     CU_ASSERT_EQUAL(leaf & 0xf, 0x7);            /* V R W, no X: bits 0..3 */
-    CU_ASSERT_EQUAL(sim_peek(r.sim, p, 0x800000, &w), WALK_OK);
+    CU_ASSERT_EQUAL_FATAL(sim_peek(r.sim, p, 0x800000, &w), WALK_OK);
     CU_ASSERT_EQUAL(w.pte[w.nread - 1] & 0xf, 0x7);
     rig_fini(&r);
 }
