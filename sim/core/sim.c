@@ -614,6 +614,30 @@ static inline bool tlb_hit(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo
     return true;
 }
 
+/* The TLB's part of a translation: the lookup is charged, a miss counted. True on a
+ * hit, which completes the access. With no TLB to look in (info->no_tlb) there is no
+ * lookup at all: no hit, no miss, no cycles. */
+static inline bool tlb_step(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo *info)
+{
+    if (info->no_tlb)
+        return false;
+    s->stats.cycles += s->m.timing.tlb;
+    if (tlb_hit(s, p, va, op, info))
+        return true;
+    s->stats.tlb_misses++;
+    p->stats.tlb_misses++;
+    EMIT(s, .kind = EV_TLB_MISS, .pid = p->pid, .va = va, .op = op);
+    return false;
+}
+
+/* Caches a successful walk in the first level op uses and in the second level. */
+static void tlb_fill_walk(Sim *s, const Process *p, vaddr_t va, AccessOp op, const Walk *w)
+{
+    set_ops(s, tlb_fill(first_level(s, op), va, w->shift, w->page_pfn, w->flags, p->asid, NULL));
+    set_ops(s, tlb_fill(&s->tlb[SIM_STLB], va, w->shift, w->page_pfn, w->flags, p->asid, NULL));
+    EMIT(s, .kind = EV_TLB_FILL, .pid = p->pid, .va = va, .pfn = w->page_pfn, .shift = w->shift);
+}
+
 /* One translation of va for op (R, W or X) by process p. */
 static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo *info)
 {
@@ -624,23 +648,14 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
     info->pa = PADDR_NONE;
     s->stats.references++;
     p->stats.references++;
-    /* With no TLB to look in there is no lookup: no hit, no miss, no fill, no cycles. */
-    bool tlb = first_level(s, op)->entries || s->tlb[SIM_STLB].entries;
-    info->no_tlb = !tlb;
-    if (tlb)
-        s->stats.cycles += s->m.timing.tlb;
+    info->no_tlb = !first_level(s, op)->entries && !s->tlb[SIM_STLB].entries;
     if (s->m.memory.tick && ++s->since_tick >= s->m.memory.tick) {
         s->since_tick = 0;
         policy_tick(s->policy, s->stats.references);    /* the timer interrupt */
     }
     EMIT(s, .kind = EV_ACCESS, .pid = p->pid, .va = va, .op = op);
-    if (tlb && tlb_hit(s, p, va, op, info))
+    if (tlb_step(s, p, va, op, info))
         return STEP_OK;
-    if (tlb) {
-        s->stats.tlb_misses++;
-        p->stats.tlb_misses++;
-        EMIT(s, .kind = EV_TLB_MISS, .pid = p->pid, .va = va, .op = op);
-    }
     for (int attempt = 0; attempt < 4; attempt++) {
         Walk w;
         mmu_walk(&s->geo, &s->fp, p->root, va, op, true, &w);
@@ -648,12 +663,9 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
         s->stats.walk_reads += w.nread;
         s->stats.cycles += s->m.timing.memory * w.nread;
         emit_walk(s, p, va, &w);
-        if (w.status == WALK_OK && tlb) {
-            set_ops(s, tlb_fill(first_level(s, op), va, w.shift, w.page_pfn, w.flags, p->asid, NULL));
-            set_ops(s, tlb_fill(&s->tlb[SIM_STLB], va, w.shift, w.page_pfn, w.flags, p->asid, NULL));
-            EMIT(s, .kind = EV_TLB_FILL, .pid = p->pid, .va = va, .pfn = w.page_pfn, .shift = w.shift);
-        }
         if (w.status == WALK_OK) {
+            if (!info->no_tlb)
+                tlb_fill_walk(s, p, va, op, &w);
             complete(s, p, va, op, w.pfn, info);
             return STEP_OK;
         }
