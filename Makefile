@@ -36,7 +36,8 @@ TEST_SRC := $(wildcard tests/unit/*.c)
 UITEST_SRC := $(wildcard tests/ui/*.c)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
-CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(TOOL_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/default_scenario.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(TOOL_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/default_scenario.o \
+            $(BUILD)/gen/textbook_config.o
 UI_OBJ   := $(UI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 UITEST_OBJ := $(UITEST_SRC:%.c=$(BUILD)/%.o)
@@ -140,13 +141,19 @@ clean:
 
 -include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(UITEST_OBJ:.o=.d)
 
-# The built-in default scenario, compiled in so vmsim runs it from anywhere.
-$(BUILD)/gen/default_scenario.c: scenarios/default.ini
+# INI files compiled in so vmsim runs them from anywhere: the built-in default scenario,
+# and the textbook machine a page stream runs on. $(call embed,NAME) writes NAME_ini.
+define embed
 	@mkdir -p $(@D)
-	@{ echo '/* Generated from scenarios/default.ini by the Makefile. */'; \
-	   echo 'const char default_scenario_ini[] ='; \
+	@{ echo '/* Generated from $< by the Makefile. */'; \
+	   echo 'const char $(1)_ini[] ='; \
 	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/.*/    "&\\n"/' $<; \
 	   echo '    ;'; } > $@
+endef
+$(BUILD)/gen/default_scenario.c: scenarios/default.ini
+	$(call embed,default_scenario)
+$(BUILD)/gen/textbook_config.c: configs/textbook.ini
+	$(call embed,textbook_config)
 
-$(BUILD)/gen/default_scenario.o: $(BUILD)/gen/default_scenario.c
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(CFLAGS) -c $< -o $@

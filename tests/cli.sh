@@ -80,13 +80,16 @@ done <tests/data/expected-faults.csv
 
 # --- numbers checked by hand in the process scenarios ----------------------------
 # oom-killer: totalpages = 1024 frames + 0 swap, so oom_score_adj counts x1.
-# cache: 392 resident (300 + 92 heap pages; its text page was evicted, clean) + 5 tables
-# + 500 = 897 > database: 600 + 6 = 606. total-vm = 8M heap + 16K text = 8208 kB;
-# anon-rss = 392 x 4 kB = 1568 kB. database's oom_score = (1000 + 606000/1024) * 2/3.
+# Page-table pages are the kernel's count, mm_pgtables_bytes(): PDPT, PD and PTs, not the
+# PML4 root (vmsim's TABLES column counts it). cache: 392 resident (300 + 92 heap pages;
+# its text page was evicted, clean) + 4 tables + 500 = 896 > database: 600 + 5 = 605.
+# total-vm = 8M heap + 16K text = 8208 kB; anon-rss = 392 x 4 kB = 1568 kB; pgtables
+# 4 x 4 kB = 16 kB. database's oom_score = (1000 + 605000/1024) * 2/3 = 1060. sshd: 4
+# counted tables (PDPT, PD, a PT for text and one for the heap) = 16384 bytes.
 out=$("$vmsim" run scenarios/oom-killer.ini --log faults)
-echo "$out" | grep -qF "Out of memory: Killed process 3 (cache) total-vm:8208kB, anon-rss:1568kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:20kB oom_score_adj:500" && ok || bad "oom-killer: the kill line"
+echo "$out" | grep -qF "Out of memory: Killed process 3 (cache) total-vm:8208kB, anon-rss:1568kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:16kB oom_score_adj:500" && ok || bad "oom-killer: the kill line"
 echo "$out" | grep -qE '^ +2  database +running +600 +0 +6 +602 +601 +1060$' && ok || bad "oom-killer: database's oom_score 1060"
-echo "$out" | grep -qF "[      1]     0     1       20       16    20480        0         -1000 sshd" && ok || bad "oom-killer: sshd's task line"
+echo "$out" | grep -qF "[      1]     0     1       20       16    16384        0         -1000 sshd" && ok || bad "oom-killer: sshd's task line"
 # fork-cow: two copies (the child's write, the parent's write to a page still shared);
 # the last sharer's write reuses the frame.
 out=$("$vmsim" run scenarios/fork-cow.ini --format json)

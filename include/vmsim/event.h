@@ -14,7 +14,7 @@ typedef enum {
     EV_FAULT,        /* fault (FaultKind), level, detail */
     EV_TABLE_ALLOC,  /* a page-table page: pfn, level */
     EV_VICTIM,       /* the policy chose pfn, holding victim_pid's page victim_va */
-    EV_WRITEBACK,    /* the victim was dirty: written to slot */
+    EV_WRITEBACK,    /* the victim was dirty: written to slot (-1: to its file) */
     EV_EVICT,        /* the victim's page is unmapped: pfn, victim_pid, victim_va */
     EV_SWAP_IN,      /* page read back from slot */
     EV_FRAME_ALLOC,  /* pfn now holds pid's page va */

@@ -9,6 +9,7 @@
 #include "vmsim/tlb.h"
 
 #define SWAP_UNLIMITED UINT64_MAX
+#define USER_RESERVE_AUTO UINT64_MAX
 
 typedef struct MachineConfig {
     Geometry geo;
@@ -32,6 +33,8 @@ typedef struct MachineConfig {
         uint64_t tau;              /* wsclock working-set window, in references */
         unsigned overcommit;       /* vm.overcommit_memory: 0 heuristic, 1 always, 2 never */
         unsigned overcommit_ratio; /* vm.overcommit_ratio, percent of RAM (mode 2) */
+        uint64_t user_reserve_kbytes; /* vm.user_reserve_kbytes (mode 2); USER_RESERVE_AUTO:
+                                         the kernel's default for the machine's size */
         bool thp;                  /* transparent huge pages: always (true) or never */
     } memory;
     struct {

@@ -2,8 +2,11 @@
  *
  *   badness   = rss + swap entries + page-table pages
  *             + oom_score_adj * (totalpages / 1000)        (integer division first)
+ *     rss: get_mm_rss(), hugetlbfs pages left out; page-table pages:
+ *     mm_pgtables_bytes() / PAGE_SIZE, the PTE/PMD/PUD tables and never the root
  *   unkillable: oom_score_adj == -1000 (OOM_SCORE_ADJ_MIN)
- *   the victim: the largest badness; on equal scores the process examined later wins
+ *   the victim: the largest badness; on equal scores the process examined later (in
+ *   task-list order, that is creation order) wins
  *   /proc/PID/oom_score = (1000 + badness * 1000 / totalpages) * 2 / 3, 0 if unkillable
  *
  * totalpages is RAM frames plus swap slots.

@@ -27,9 +27,12 @@ typedef struct Vma {
     bool file;             /* file-backed: first touch reads from the file */
     bool shared;           /* MAP_SHARED: a fork shares it writable, no copy-on-write */
     uint8_t huge_shift;    /* large pages of 2^huge_shift bytes (0: base pages) */
+    bool shm_charged;      /* shared anonymous: this process holds the shmem object's
+                              commit charge (it made the mapping; a fork's copy does not) */
 } Vma;
 
 #define PROC_NAME_MAX 64
+#define BRK_NONE UINT64_MAX    /* a process with no program break */
 
 typedef enum {
     PROC_RUNNING,
@@ -54,18 +57,21 @@ typedef struct Process {
     int pid;
     char name[PROC_NAME_MAX];
     ProcState state;
-    char exit_reason[256]; /* why it ended, in words */
+    char exit_reason[320]; /* why it ended, in words (the kill line fits whole) */
     Vma *vmas;             /* sorted by start, non-overlapping */
     size_t nvmas, capvmas;
     vaddr_t stack_limit;   /* lowest address the stack may grow to (0 = no stack) */
     pfn_t root;            /* frame of the root page table (CR3 / satp), PFN_NONE if none */
     uint32_t asid;
     int oom_score_adj;
-    uint64_t rss;          /* resident data pages */
+    uint64_t rss;          /* resident data pages (frames used, large pages included) */
+    uint64_t hugetlb;      /* of rss: pages of huge= (hugetlbfs) mappings, which Linux
+                              charges to hugetlb_usage, not to the rss counters */
     uint64_t swap;         /* pages in swap */
     uint64_t pt_pages;     /* page-table pages */
     uint64_t committed;    /* pages charged for overcommit (writable private mappings) */
-    vaddr_t brk_start, brk;/* the heap: [brk_start, brk), 0 if the process has none */
+    vaddr_t brk_start, brk;/* the heap: [brk_start, brk); BRK_NONE if the process has
+                              none (0 is a valid heap address on small machines) */
     vaddr_t sp;            /* stack pointer for call/ret (the stack's top at start) */
     uint64_t *calls;       /* frame sizes pushed by call, popped by ret */
     size_t ncalls, capcalls;

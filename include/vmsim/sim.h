@@ -59,6 +59,7 @@ typedef struct StepInfo {
     vaddr_t va;
     paddr_t pa;               /* PADDR_NONE if the access did not complete */
     bool tlb_hit;
+    bool no_tlb;              /* the access had no TLB to look in (tlb.entries = 0) */
     FaultKind fault;          /* FAULT_NONE if none */
     unsigned long line;       /* trace line */
     TraceKind event;          /* STEP_EVENT: which */
@@ -126,12 +127,16 @@ WalkStatus sim_peek(const Sim *s, const Process *p, vaddr_t va, Walk *w);
 unsigned sim_oom_score(const Sim *s, const Process *p);
 uint64_t sim_totalpages(const Sim *s);
 
+/* Whether the machine has any TLB (a level with entries). */
+bool sim_has_tlb(const Sim *s);
 /* Whether the machine can map a page of 2^shift bytes (a leaf level of that size). */
 bool sim_has_page_shift(const Sim *s, unsigned shift);
 
 /* CommitLimit (RAM * overcommit_ratio / 100 + swap) and Committed_AS, in pages. */
 uint64_t sim_commit_limit(const Sim *s);
 uint64_t sim_committed(const Sim *s);
+/* vm.user_reserve_kbytes: the key's value, or the kernel's default for the machine. */
+uint64_t sim_user_reserve_kbytes(const Sim *s);
 
 /* Checks the bookkeeping (frames per owner against each process's rss and table
  * pages, free counts). Returns NULL or a static message describing the mismatch. */

@@ -30,6 +30,8 @@ typedef struct Options {
 
 /* The built-in default scenario (generated from scenarios/default.ini). */
 extern const char default_scenario_ini[];
+/* The textbook machine (generated from configs/textbook.ini): a page stream's default. */
+extern const char textbook_config_ini[];
 
 /* Matches "--name VALUE" or "--name=VALUE" at argv[*i], advancing *i past what it
  * used: 1 matched (*val set), 0 not this option, -1 the value is missing (said). */

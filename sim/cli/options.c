@@ -126,11 +126,25 @@ int options_parse(Options *o, int argc, char **argv, int first, const char *verb
     return 0;
 }
 
+/* Whether --trace names a stream of page numbers (--trace-format pages, or detected). */
+static bool page_stream(const Options *o)
+{
+    if (o->trace_format != TRACE_AUTO)
+        return o->trace_format == TRACE_PAGES;
+    char err[256];
+    TraceReader *t = trace_open(o->trace, TRACE_AUTO, 12, err, sizeof err);
+    bool pages = t && trace_format(t) == TRACE_PAGES;
+    trace_close(t);                        /* an unreadable file is reported later */
+    return pages;
+}
+
 int options_load(const Options *o, Scenario *sc, char *err, size_t errlen)
 {
     scenario_init(sc);
+    /* A page stream alone runs on the textbook machine every such exercise assumes. */
     int r = o->scenario ? scenario_load(sc, o->scenario, err, errlen)
-          : o->trace    ? 0
+          : o->trace    ? (page_stream(o) ? scenario_load_text(sc, "configs/textbook.ini (built in)",
+                                                               textbook_config_ini, err, errlen) : 0)
                         : scenario_load_text(sc, "(built-in default scenario)", default_scenario_ini, err, errlen);
     if (r == 0 && o->config)
         r = scenario_load(sc, o->config, err, errlen);
@@ -139,6 +153,19 @@ int options_load(const Options *o, Scenario *sc, char *err, size_t errlen)
     if (r == 0)
         r = scenario_validate(sc, err, errlen);
     return r;
+}
+
+/* Warns (stderr) when the frames cannot hold one process's page tables and a page:
+ * the first access would end in an OOM kill with nothing learnt. */
+static void warn_small_machine(const MachineConfig *m)
+{
+    uint64_t need = m->geo.levels + 1;     /* one table per level, and a frame for data */
+    if (m->memory.separate_tables || m->memory.frames >= need)
+        return;
+    fprintf(stderr, "vmsim: warning: %llu frames cannot hold one process's page tables "
+            "(%s needs %u table pages and a frame for data): set memory.page_tables = separate "
+            "to keep page tables out of the frames, as textbook exercises assume\n",
+            (unsigned long long)m->memory.frames, arch_name(m->geo.arch), m->geo.levels);
 }
 
 int session_open(Session *s, const Options *o, char *err, size_t errlen)
@@ -159,6 +186,7 @@ int session_open(Session *s, const Options *o, char *err, size_t errlen)
     s->sim = scenario_build(&s->sc, err, errlen);
     if (!s->sim)
         return -1;
+    warn_small_machine(sim_machine(s->sim));
     sim_set_trace(s->sim, s->trace);
     return 0;
 }

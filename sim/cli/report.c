@@ -84,8 +84,12 @@ void report_text(FILE *out, const Session *s)
     text_machine(out, m);
     fprintf(out, "trace     %s\n\n", s->trace_label);
     fprintf(out, "references      %12" PRIu64 "\n", st->references);
-    fprintf(out, "TLB hits        %12" PRIu64 "  (%.2f%%)\n", st->tlb_hits, 100.0 * ratio(st->tlb_hits, st->references));
-    fprintf(out, "TLB misses      %12" PRIu64 "\n", st->tlb_misses);
+    if (!sim_has_tlb(s->sim)) {
+        fprintf(out, "TLB                     none\n");
+    } else {
+        fprintf(out, "TLB hits        %12" PRIu64 "  (%.2f%%)\n", st->tlb_hits, 100.0 * ratio(st->tlb_hits, st->references));
+        fprintf(out, "TLB misses      %12" PRIu64 "\n", st->tlb_misses);
+    }
     for (int i = 0; i < SIM_TLBS; i++) {
         const Tlb *t = sim_tlb_at(s->sim, (SimTlb)i);
         if (t->entries && (i != SIM_DTLB || m->itlb.entries || m->stlb.entries))
@@ -193,14 +197,17 @@ void report_json_access(FILE *out, const StepInfo *st, int first)
         fputs("\"pa\": null, ", out);
     else
         fprintf(out, "\"pa\": \"0x%" PRIx64 "\", ", st->pa);
-    fprintf(out, "\"tlb\": \"%s\", \"fault\": ", st->kind == STEP_SKIP ? "skipped" : st->tlb_hit ? "hit" : "miss");
+    if (st->no_tlb && st->kind != STEP_SKIP)
+        fputs("\"tlb\": null, \"fault\": ", out);
+    else
+        fprintf(out, "\"tlb\": \"%s\", \"fault\": ", st->kind == STEP_SKIP ? "skipped" : st->tlb_hit ? "hit" : "miss");
     if (st->fault == FAULT_NONE)
         fputs("null}", out);
     else
         fprintf(out, "\"%s\"}", fault_kind_name(st->fault));
 }
 
-static void json_stats(FILE *out, const SimStats *st)
+static void json_stats(FILE *out, const SimStats *st, bool tlb)
 {
     const struct { const char *k; uint64_t v; } rows[] = {
         { "steps", st->steps }, { "references", st->references }, { "tlb_hits", st->tlb_hits },
@@ -215,10 +222,18 @@ static void json_stats(FILE *out, const SimStats *st)
         { "cow_copies", st->cow_copies }, { "bus_errors", st->bus_errors }, { "enomem", st->enomem },
     };
     fputs("  \"stats\": {", out);
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-        fprintf(out, "%s\"%s\": %" PRIu64, i ? ", " : "", rows[i].k, rows[i].v);
-    fprintf(out, ", \"tlb_hit_rate\": %.6f, \"effective_access_time\": %.4f},\n",
-            ratio(st->tlb_hits, st->references), ratio(st->cycles, st->references));
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        bool tlb_row = strncmp(rows[i].k, "tlb_", 4) == 0 || strncmp(rows[i].k, "stlb_", 5) == 0;
+        if (!tlb && tlb_row)                /* no TLB: its counters are not zero, they are none */
+            fprintf(out, "%s\"%s\": null", i ? ", " : "", rows[i].k);
+        else
+            fprintf(out, "%s\"%s\": %" PRIu64, i ? ", " : "", rows[i].k, rows[i].v);
+    }
+    if (tlb)
+        fprintf(out, ", \"tlb_hit_rate\": %.6f", ratio(st->tlb_hits, st->references));
+    else
+        fputs(", \"tlb_hit_rate\": null", out);
+    fprintf(out, ", \"effective_access_time\": %.4f},\n", ratio(st->cycles, st->references));
 }
 
 /* Each TLB present: its geometry, hits, misses and the bytes its valid entries map. */
@@ -242,7 +257,7 @@ void report_json_end(FILE *out, const Session *s, int had_accesses, const char *
 {
     if (had_accesses)
         fputs("\n  ],\n", out);
-    json_stats(out, sim_stats(s->sim));
+    json_stats(out, sim_stats(s->sim), sim_has_tlb(s->sim));
     json_tlbs(out, s->sim);
     fputs("  \"halted\": ", out);
     json_str(out, halt);
@@ -271,12 +286,17 @@ void report_csv_stats(FILE *out, const Session *s)
     fputs("arch,page_size,tlb_entries,tlb_ways,frames,policy,references,tlb_hits,tlb_misses,"
           "page_faults,minor_faults,major_faults,evictions,writebacks,swap_ins,segfaults,oom_kills,"
           "table_pages,cycles\n", out);
-    fprintf(out, "%s,%" PRIu64 ",%u,%u,%" PRIu64 ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+    char hits[24] = "", misses[24] = "";    /* empty with no TLB */
+    if (sim_has_tlb(s->sim)) {
+        snprintf(hits, sizeof hits, "%" PRIu64, st->tlb_hits);
+        snprintf(misses, sizeof misses, "%" PRIu64, st->tlb_misses);
+    }
+    fprintf(out, "%s,%" PRIu64 ",%u,%u,%" PRIu64 ",%s,%" PRIu64 ",%s,%s,%" PRIu64
             ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
             ",%" PRIu64 ",%" PRIu64 "\n",
             arch_name(m->geo.arch), geo_page_size(&m->geo), m->tlb.entries,
             m->tlb.ways ? m->tlb.ways : m->tlb.entries, m->memory.frames, policy_name(m->memory.policy),
-            st->references, st->tlb_hits, st->tlb_misses, st->page_faults, st->minor_faults,
+            st->references, hits, misses, st->page_faults, st->minor_faults,
             st->major_faults, st->evictions, st->writebacks, st->swap_ins,
             st->segfaults + st->arch_faults, st->oom_kills, st->table_pages, st->cycles);
 }
@@ -302,6 +322,6 @@ void report_csv_access(FILE *out, const StepInfo *st)
             access_op_letter(st->op), st->va);
     if (st->pa != PADDR_NONE)
         fprintf(out, "0x%" PRIx64, st->pa);
-    fprintf(out, ",%s,%s\n", st->kind == STEP_SKIP ? "skipped" : st->tlb_hit ? "hit" : "miss",
+    fprintf(out, ",%s,%s\n", st->kind == STEP_SKIP ? "skipped" : st->no_tlb ? "" : st->tlb_hit ? "hit" : "miss",
             st->fault == FAULT_NONE ? "" : fault_kind_name(st->fault));
 }

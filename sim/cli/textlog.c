@@ -90,7 +90,12 @@ static void log_event(TextLog *l, const SimEvent *ev)
                              geo_level_name(&sim_machine(sim)->geo, ev->level), ev->pfn); break;
     case EV_VICTIM:    add(l, "  memory full: victim frame %" PRIu64 " holds %s's page 0x%" PRIx64,
                            ev->pfn, proc_name(sim, ev->victim_pid), ev->victim_va); break;
-    case EV_WRITEBACK: add(l, "  dirty: written to swap slot %" PRId64, ev->slot); break;
+    case EV_WRITEBACK:
+        if (ev->slot < 0)
+            add(l, "  dirty: written back to its file");
+        else
+            add(l, "  dirty: written to swap slot %" PRId64, ev->slot);
+        break;
     case EV_EVICT:     add(l, "  evicted 0x%" PRIx64 " from frame %" PRIu64 "%s", ev->victim_va, ev->pfn,
                            ev->slot >= 0 ? " (copy in swap)" : ""); break;
     case EV_SWAP_IN:   add(l, "  read back from swap slot %" PRId64, ev->slot); break;

@@ -18,6 +18,7 @@ void machine_default(MachineConfig *m)
     m->memory.tick = 1000;
     m->memory.tau = 1000;
     m->memory.overcommit_ratio = 50;
+    m->memory.user_reserve_kbytes = USER_RESERVE_AUTO;
     m->swap.slots = SWAP_UNLIMITED;
     m->timing.tlb = 1;
     m->timing.memory = 100;

@@ -108,11 +108,24 @@ Frame *mm_table_of(Sim *s, paddr_t pa)
     return &s->fp.frames[pa >> s->geo.page_shift];
 }
 
+/* Whether the data frame f holds a page of a shared file mapping: its dirty data goes
+ * back to the file, never to swap (shrink_folio_list() gives swap to anonymous folios
+ * only; a dirty file folio is written by pageout()). */
+static bool shared_file_page(const Sim *s, const Frame *f)
+{
+    if (!f->file)
+        return false;
+    const Process *owner = proc_by_pid(s, f->pid);
+    const Vma *v = owner ? proc_find_vma(owner, f->va) : NULL;
+    return v && v->file && v->shared;
+}
+
 /* Where a victim's page goes: a swap slot if it must be saved, else nowhere.
- * Returns the slot, -1 for "drop it", or -2 when it must be saved and swap is full. */
+ * Returns the slot, -1 for "drop it" (a dirty shared file page is written to its
+ * file first), or -2 when it must be saved and swap is full. */
 static int64_t victim_slot(Sim *s, Frame *f)
 {
-    if (!f->dirty || f->swap_slot >= 0)
+    if (!f->dirty || f->swap_slot >= 0 || shared_file_page(s, f))
         return f->swap_slot;               /* clean: the file or the slot has it */
     int64_t slot = swap_alloc(&s->swap);
     return slot >= 0 ? slot : -2;
@@ -156,7 +169,7 @@ int mm_evict(Sim *s, pfn_t pfn)
         return -1;
     if (f->dirty) {
         s->stats.writebacks++;
-        s->stats.swap_outs++;
+        s->stats.swap_outs += u.slot >= 0;   /* slot -1: written to its file */
         EMIT(s, .kind = EV_WRITEBACK, .pfn = pfn, .victim_pid = f->pid, .victim_va = f->va,
              .slot = u.slot);
     }
@@ -185,13 +198,14 @@ static void clean_page(Sim *s, pfn_t pfn)
     Frame *f = &s->fp.frames[pfn];
     if (f->kind != FRAME_DATA || !f->dirty)
         return;
-    int64_t slot = f->swap_slot >= 0 ? f->swap_slot : swap_alloc(&s->swap);
-    if (slot < 0)
+    bool to_file = shared_file_page(s, f);
+    int64_t slot = to_file ? -1 : f->swap_slot >= 0 ? f->swap_slot : swap_alloc(&s->swap);
+    if (slot < 0 && !to_file)
         return;
     f->swap_slot = slot;
     f->dirty = false;
     s->stats.writebacks++;
-    s->stats.swap_outs++;
+    s->stats.swap_outs += !to_file;
     EMIT(s, .kind = EV_WRITEBACK, .pfn = pfn, .victim_pid = f->pid, .victim_va = f->va, .slot = slot);
     for_each_mapper(s, pfn, clear_dirty, NULL);
     policy_cleaned(s->policy, pfn);
@@ -201,7 +215,8 @@ static void clean_page(Sim *s, pfn_t pfn)
 static bool evictable(const Sim *s, pfn_t pfn)
 {
     const Frame *f = &s->fp.frames[pfn];
-    return !f->dirty || f->swap_slot >= 0 || s->swap.used < s->swap.limit;
+    return !f->dirty || f->swap_slot >= 0 || s->swap.used < s->swap.limit ||
+           shared_file_page(s, f);
 }
 
 static bool evictable_any(void *ctx, pfn_t pfn)
@@ -345,9 +360,8 @@ pfn_t mm_get_run(Sim *s, size_t n)
         bool movable = true;
         for (size_t i = 0; i < n && movable; i++) {
             const Frame *f = &s->fp.frames[start + i];
-            movable = f->kind == FRAME_FREE || (f->kind == FRAME_DATA && f->span == 1 &&
-                                                 (!f->dirty || f->swap_slot >= 0 ||
-                                                  s->swap.used < s->swap.limit));
+            movable = f->kind == FRAME_FREE ||
+                      (f->kind == FRAME_DATA && f->span == 1 && evictable(s, start + i));
         }
         for (size_t i = 0; i < n && movable; i++)
             if (s->fp.frames[start + i].kind == FRAME_DATA && mm_evict(s, start + i) != 0)
@@ -365,7 +379,9 @@ static void unmap_leaf(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, vo
     const Geometry *g = &s->geo;
     if (pte_flags(g, pte) & PTE_V) {
         uint32_t span = mm_span(s, pte_pfn(g, pte));
+        const Vma *v = proc_find_vma(p, va);
         p->rss -= span;
+        p->hugetlb -= v && v->huge_shift ? span : 0;
         *pages += span;
         mem_write(&s->fp, pa, g->pte_size, 0);   /* before the drop: no longer a mapper */
         mm_drop_frame(s, p, pte_pfn(g, pte));
@@ -412,7 +428,7 @@ void mm_release(Sim *s, Process *p)
             frames_free(&s->fp, pfn);
     }
     tlbs_flush_asid(s, p->asid);
-    p->rss = p->swap = p->pt_pages = 0;
+    p->rss = p->swap = p->pt_pages = p->hugetlb = 0;
     p->root = PFN_NONE;
     s->committed -= p->committed;
     p->committed = 0;

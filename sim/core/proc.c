@@ -30,6 +30,7 @@ void proc_init(Process *p, int pid, const char *name)
     memset(p, 0, sizeof *p);
     p->pid = pid;
     p->root = PFN_NONE;
+    p->brk_start = p->brk = BRK_NONE;
     p->asid = (uint32_t)pid;
     size_t n = strlen(name);
     if (n >= PROC_NAME_MAX)

@@ -5,18 +5,12 @@
 
 #define ENOMEM 12
 #define EINVAL 22
-#define HEAP_PAD (128u << 10)      /* glibc's M_TOP_PAD: the heap grows by this much more */
+#define HEAP_PAD (128u << 10)      /* glibc's DEFAULT_TOP_PAD: the heap grows this much more */
 #define CHUNK_HDR 16u              /* a chunk's header before its payload */
 #define CHUNK_MIN 32u
 
 static uint64_t page_mask(const Sim *s) { return geo_page_size(&s->geo) - 1; }
 static vaddr_t page_up(const Sim *s, vaddr_t a) { return (a + page_mask(s)) & ~page_mask(s); }
-
-/* Whether a mapping is charged for overcommit: writable and private (Linux VM_ACCOUNT). */
-static bool accountable(const Vma *v)
-{
-    return (v->perms & PTE_W) && !v->shared;
-}
 
 /* Pages of accountable mappings of p within [lo, hi). */
 static uint64_t charged_in(const Sim *s, const Process *p, vaddr_t lo, vaddr_t hi)
@@ -25,7 +19,7 @@ static uint64_t charged_in(const Sim *s, const Process *p, vaddr_t lo, vaddr_t h
     for (size_t i = 0; i < p->nvmas; i++) {
         const Vma *v = &p->vmas[i];
         vaddr_t a = v->start > lo ? v->start : lo, b = v->end < hi ? v->end : hi;
-        if (a < b && accountable(v))
+        if (a < b && vm_accountable(v, v->perms))
             bytes += b - a;
     }
     return bytes >> s->geo.page_shift;
@@ -100,6 +94,7 @@ static int share_leaf(Sim *s, Process *parent, Process *child, const Leaf *lf)
         }
         s->fp.frames[pte_pfn(g, pte)].refs++;
         child->rss += mm_span(s, pte_pfn(g, pte));
+        child->hugetlb += v && v->huge_shift ? mm_span(s, pte_pfn(g, pte)) : 0;
     } else {
         swap_ref(&s->swap, (int64_t)pte_pfn(g, pte) - 1);
         child->swap++;
@@ -107,6 +102,18 @@ static int share_leaf(Sim *s, Process *parent, Process *child, const Leaf *lf)
     mem_write(&s->fp, at, g->pte_size, pte);
     mm_table_of(s, at)->used++;
     return 0;
+}
+
+/* Pages of p's private accountable mappings: what a fork charges again. */
+static uint64_t private_charge(const Sim *s, const Process *p)
+{
+    uint64_t pages = 0;
+    for (size_t i = 0; i < p->nvmas; i++) {
+        const Vma *v = &p->vmas[i];
+        if (!v->shared && vm_accountable(v, v->perms))
+            pages += (v->end - v->start) >> s->geo.page_shift;
+    }
+    return pages;
 }
 
 static StepStatus do_fork(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
@@ -117,9 +124,11 @@ static StepStatus do_fork(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
                     rec->line, rec->name);
         return STEP_ERROR;
     }
-    if (!vm_enough_memory(s, p->committed))
+    /* dup_mmap() charges the VM_ACCOUNT mappings again; shared ones are not copied. */
+    uint64_t charge = private_charge(s, p);
+    if (!vm_enough_memory(s, p, charge))
         return done(s, info, -ENOMEM, "fork() = -ENOMEM (cannot commit %llu more pages)",
-                    (unsigned long long)p->committed);
+                    (unsigned long long)charge);
     Process *c = sim_add_process(s, 0, rec->name, why, sizeof why);
     if (!c)
         return done(s, info, -ENOMEM, "fork() = -ENOMEM (%s)", why);
@@ -134,7 +143,9 @@ static StepStatus do_fork(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
     c->stack_limit = p->stack_limit;
     c->oom_score_adj = p->oom_score_adj;
     c->parent = p->pid;
-    vm_charge(s, c, (int64_t)p->committed);
+    for (size_t i = 0; i < c->nvmas; i++)
+        c->vmas[i].shm_charged = false;    /* the parent's shmem charge stays the parent's */
+    vm_charge(s, c, (int64_t)charge);
     LeafList leaves = { 0 };
     mm_for_each_leaf(s, p, 0, UINT64_MAX, collect_leaf, &leaves);
     int bad = leaves.oom;
@@ -164,7 +175,7 @@ static Vma *heap_vma(Process *p)
 /* Moves p's break to want. Returns 0, or -ENOMEM. */
 static int64_t set_brk(Sim *s, Process *p, vaddr_t want)
 {
-    if (!p->brk_start || want < p->brk_start)
+    if (p->brk_start == BRK_NONE || want < p->brk_start)
         return -ENOMEM;
     vaddr_t old_end = page_up(s, p->brk), new_end = page_up(s, want);
     if (new_end < want)
@@ -177,7 +188,7 @@ static int64_t set_brk(Sim *s, Process *p, vaddr_t want)
                 return -ENOMEM;            /* it would run into another mapping */
         }
         uint64_t pages = (new_end - old_end) >> s->geo.page_shift;
-        if (!vm_enough_memory(s, pages))
+        if (!vm_enough_memory(s, p, pages))
             return -ENOMEM;
         Vma *hv = heap_vma(p);
         if (hv) {
@@ -277,8 +288,9 @@ static StepStatus do_mmap(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
     Vma v = { .start = at, .end = at + len, .perms = prot_perms(rec->prot), .kind = VMA_MMAP,
               .file = (rec->map & TRACE_MAP_FILE) != 0, .shared = (rec->map & TRACE_MAP_SHARED) != 0,
               .huge_shift = rec->huge_shift };
-    uint64_t pages = accountable(&v) ? len >> s->geo.page_shift : 0;
-    if (!at || (pages && !vm_enough_memory(s, pages)) || proc_map(p, &v) != 0)
+    v.shm_charged = v.shared && !v.file;
+    uint64_t pages = vm_accountable(&v, v.perms) ? len >> s->geo.page_shift : 0;
+    if (!at || !vm_enough_memory(s, p, pages) || proc_map(p, &v) != 0)
         return done(s, info, -ENOMEM, "mmap(0x%llx, %llu) = -ENOMEM%s", (unsigned long long)rec->addr,
                     (unsigned long long)rec->length,
                     at ? " (the commit limit is reached)" : " (no room in the address space)");
@@ -317,7 +329,7 @@ static void reprotect(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, voi
     if (!(fl & PTE_V))
         return;
     const Vma *v = proc_find_vma(p, va);
-    unsigned perms = ((const Reprotect *)ctx)->perms;
+    unsigned perms = sim_pte_perms(s, ((const Reprotect *)ctx)->perms);
     if (v && !v->shared && s->fp.frames[pte_pfn(g, pte)].refs > 1)
         perms &= ~(unsigned)PTE_W;
     unsigned keep = fl & (PTE_V | PTE_U | PTE_A | PTE_D | PTE_G | PTE_H);
@@ -336,19 +348,20 @@ static StepStatus do_mprotect(Sim *s, Process *p, const TraceRecord *rec, StepIn
         vaddr_t a = v->start > lo ? v->start : lo, b = v->end < hi ? v->end : hi;
         if (a < b) {
             covered += b - a;
-            more += !accountable(v) && (perms & PTE_W) && !v->shared ? (b - a) >> s->geo.page_shift : 0;
+            more += !vm_accountable(v, v->perms) && vm_accountable(v, perms)
+                    ? (b - a) >> s->geo.page_shift : 0;
         }
     }
-    if (covered != hi - lo || !vm_enough_memory(s, more) || proc_split(p, lo, hi) != 0)
+    if (covered != hi - lo || !vm_enough_memory(s, p, more) || proc_split(p, lo, hi) != 0)
         return done(s, info, -ENOMEM, "mprotect(0x%llx, %llu) = -ENOMEM", (unsigned long long)lo,
                     (unsigned long long)rec->length);
     int64_t charge = 0;
     for (size_t i = 0; i < p->nvmas; i++) {
         Vma *v = &p->vmas[i];
         if (v->start >= lo && v->end <= hi) {
-            bool was = accountable(v);
+            bool was = vm_accountable(v, v->perms);
             v->perms = perms;
-            charge += (accountable(v) - was) * (int64_t)((v->end - v->start) >> s->geo.page_shift);
+            charge += (vm_accountable(v, v->perms) - was) * (int64_t)((v->end - v->start) >> s->geo.page_shift);
         }
     }
     vm_charge(s, p, charge);
@@ -435,16 +448,25 @@ static Block *insert_block(Process *p, size_t i, Block b)
     return &p->blocks[i];
 }
 
+/* glibc's top pad, but never more than 1/64 of the address space: 128 KiB on a 48-bit
+ * machine, 512 bytes on OSTEP's 32 KiB one, where 128 KiB would fail every malloc. */
+static uint64_t heap_pad(const Sim *s)
+{
+    unsigned bits = s->geo.va_bits - (s->geo.sign_extend ? 1 : 0);
+    uint64_t space64 = bits >= 6 ? 1ull << (bits - 6) : 1;   /* va_bits <= 64 */
+    return space64 < HEAP_PAD ? space64 : HEAP_PAD;
+}
+
 /* Grows the heap by at least need bytes (plus glibc's top pad) as a free chunk at its
  * end. Returns 0 or -ENOMEM. */
 static int64_t grow_heap(Sim *s, Process *p, uint64_t need)
 {
-    if (!p->brk_start)
+    if (p->brk_start == BRK_NONE)
         return -ENOMEM;
-    if (!p->brk)
+    if (p->brk == BRK_NONE)
         p->brk = p->brk_start;
     vaddr_t old = p->brk;
-    uint64_t incr = page_up(s, need + HEAP_PAD);
+    uint64_t incr = page_up(s, need + heap_pad(s));
     if (set_brk(s, p, old + incr) != 0)
         return -ENOMEM;
     Block *last = p->nblocks ? &p->blocks[p->nblocks - 1] : NULL;

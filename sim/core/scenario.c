@@ -446,8 +446,11 @@ static int memory_key(LoadCtx *c, const char *k, const char *v)
         m->memory.overcommit_ratio = (unsigned)n;
         return 0;
     }
+    if (strcmp(k, "user_reserve_kbytes") == 0)
+        return want_u64(c, v, 0, 1ull << 40, &m->memory.user_reserve_kbytes,
+                        "vm.user_reserve_kbytes in kB");
     return fail(c, "unknown key '%s' in [memory] (expected frames, policy, page_tables, scope, "
-                "tick, tau, thp, overcommit_memory or overcommit_ratio)", k);
+                "tick, tau, thp, overcommit_memory, overcommit_ratio or user_reserve_kbytes)", k);
 }
 
 static int swap_key(LoadCtx *c, const char *k, const char *v)
@@ -1066,7 +1069,7 @@ static int build_process(Sim *sim, const Scenario *sc, const ProcSpec *ps, char 
         return -1;
     }
     p->oom_score_adj = ps->oom_score_adj;
-    vaddr_t data_end = 0;
+    vaddr_t data_end = BRK_NONE;
     for (size_t i = 0; i < ps->nvmas; i++) {
         Vma v = ps->vmas[i];
         if (v.kind == VMA_STACK) {
@@ -1085,7 +1088,7 @@ static int build_process(Sim *sim, const Scenario *sc, const ProcSpec *ps, char 
             snprintf(err, errlen, "%s: %s", ps->origin, v.end ? why : "region wraps around the address space");
             return -1;
         }
-        if ((v.kind == VMA_DATA || v.kind == VMA_BSS) && v.end > data_end)
+        if ((v.kind == VMA_DATA || v.kind == VMA_BSS) && (data_end == BRK_NONE || v.end > data_end))
             data_end = v.end;
     }
     /* The program break starts at the heap, or (like Linux) just past data and BSS. */

@@ -171,9 +171,19 @@ FixResult kill_segv(Sim *s, Process *p, vaddr_t va, FaultKind fk, const char *wh
     return FIX_KILLED;
 }
 
+unsigned sim_pte_perms(const Sim *s, unsigned perms)
+{
+    /* RISC-V's protection_map (arch/riscv/include/asm/pgtable.h): PAGE_COPY is
+     * PAGE_READ and PAGE_SHARED is PAGE_WRITE = R|W; W without R is reserved (privileged
+     * spec, Table "Encoding of PTE R/W/X fields"). x86 has no R bit: present is readable. */
+    if (s->geo.style == PT_STYLE_RISCV && (perms & PTE_W))
+        perms |= PTE_R;
+    return perms;
+}
+
 static unsigned leaf_flags(const Sim *s, const Vma *v, AccessOp op)
 {
-    unsigned fl = PTE_V | PTE_U | v->perms;
+    unsigned fl = PTE_V | PTE_U | sim_pte_perms(s, v->perms);
     /* Svade leaves A/D to software: Linux sets A, and D for a write fault. */
     if (s->geo.ad_by_fault)
         fl |= PTE_A | (op == OP_WRITE ? PTE_D : 0);
@@ -331,6 +341,7 @@ static FixResult huge_page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, Acce
     mem_write(&s->fp, at, g->pte_size, pte);
     mm_table_of(s, at)->used++;
     p->rss += n;
+    p->hugetlb += v->huge_shift ? n : 0;
     *fk = FAULT_MINOR;
     s->stats.page_faults++;
     s->stats.minor_faults++;
@@ -452,6 +463,30 @@ static const char *arch_fault_words(WalkStatus st)
     }
 }
 
+/* Whether Linux refuses the access to v, as access_error() decides.
+ * arch/x86/mm/fault.c: a write needs VM_WRITE; a read or fetch that faulted on a
+ * present page is a protection fault (XD, or no user access) and refused; one on a
+ * page not present needs only vma_is_accessible() (x86 cannot express "writable but
+ * unreadable", and VM_EXEC is never checked: without XD every page is executable).
+ * arch/riscv/mm/fault.c: a fetch needs VM_EXEC, a load VM_READ or VM_WRITE ("write
+ * implies read"), a store VM_WRITE. Other formats: the region's permissions. */
+static bool access_error(const Sim *s, const Vma *v, AccessOp op, WalkStatus st)
+{
+    bool write = op == OP_WRITE || op == OP_MODIFY;
+    switch (s->geo.style) {
+    case PT_STYLE_X86:
+        if (write)
+            return !(v->perms & PTE_W);
+        return st == WALK_PROTECTION || !(v->perms & (PTE_R | PTE_W | PTE_X));
+    case PT_STYLE_RISCV:
+        if (op == OP_EXEC)
+            return !(v->perms & PTE_X);
+        return !(v->perms & (write ? PTE_W : PTE_R | PTE_W));
+    default:
+        return !mmu_allows(&s->geo, v->perms | PTE_U, op, true);
+    }
+}
+
 /* The operating system's page-fault handler (as Linux's do_user_addr_fault and
  * handle_mm_fault): find the VMA, check the access, then map the page. */
 static FixResult handle_fault(Sim *s, Process *p, vaddr_t va, AccessOp op, const Walk *w,
@@ -471,7 +506,7 @@ static FixResult handle_fault(Sim *s, Process *p, vaddr_t va, AccessOp op, const
         *fk = FAULT_SEGV_MAPERR;
         return kill_segv(s, p, va, *fk, "no mapping at this address");
     }
-    if (!mmu_allows(&s->geo, v->perms | PTE_U, op, true)) {
+    if (access_error(s, v, op, w->status)) {
         *fk = FAULT_SEGV_ACCERR;
         return kill_segv(s, p, va, *fk, op == OP_WRITE ? "write to a read-only mapping"
                                         : op == OP_EXEC ? "execute of a non-executable mapping"
@@ -579,6 +614,30 @@ static inline bool tlb_hit(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo
     return true;
 }
 
+/* The TLB's part of a translation: the lookup is charged, a miss counted. True on a
+ * hit, which completes the access. With no TLB to look in (info->no_tlb) there is no
+ * lookup at all: no hit, no miss, no cycles. */
+static inline bool tlb_step(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo *info)
+{
+    if (info->no_tlb)
+        return false;
+    s->stats.cycles += s->m.timing.tlb;
+    if (tlb_hit(s, p, va, op, info))
+        return true;
+    s->stats.tlb_misses++;
+    p->stats.tlb_misses++;
+    EMIT(s, .kind = EV_TLB_MISS, .pid = p->pid, .va = va, .op = op);
+    return false;
+}
+
+/* Caches a successful walk in the first level op uses and in the second level. */
+static void tlb_fill_walk(Sim *s, const Process *p, vaddr_t va, AccessOp op, const Walk *w)
+{
+    set_ops(s, tlb_fill(first_level(s, op), va, w->shift, w->page_pfn, w->flags, p->asid, NULL));
+    set_ops(s, tlb_fill(&s->tlb[SIM_STLB], va, w->shift, w->page_pfn, w->flags, p->asid, NULL));
+    EMIT(s, .kind = EV_TLB_FILL, .pid = p->pid, .va = va, .pfn = w->page_pfn, .shift = w->shift);
+}
+
 /* One translation of va for op (R, W or X) by process p. */
 static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo *info)
 {
@@ -589,17 +648,14 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
     info->pa = PADDR_NONE;
     s->stats.references++;
     p->stats.references++;
-    s->stats.cycles += s->m.timing.tlb;
+    info->no_tlb = !first_level(s, op)->entries && !s->tlb[SIM_STLB].entries;
     if (s->m.memory.tick && ++s->since_tick >= s->m.memory.tick) {
         s->since_tick = 0;
         policy_tick(s->policy, s->stats.references);    /* the timer interrupt */
     }
     EMIT(s, .kind = EV_ACCESS, .pid = p->pid, .va = va, .op = op);
-    if (tlb_hit(s, p, va, op, info))
+    if (tlb_step(s, p, va, op, info))
         return STEP_OK;
-    s->stats.tlb_misses++;
-    p->stats.tlb_misses++;
-    EMIT(s, .kind = EV_TLB_MISS, .pid = p->pid, .va = va, .op = op);
     for (int attempt = 0; attempt < 4; attempt++) {
         Walk w;
         mmu_walk(&s->geo, &s->fp, p->root, va, op, true, &w);
@@ -608,9 +664,8 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
         s->stats.cycles += s->m.timing.memory * w.nread;
         emit_walk(s, p, va, &w);
         if (w.status == WALK_OK) {
-            set_ops(s, tlb_fill(first_level(s, op), va, w.shift, w.page_pfn, w.flags, p->asid, NULL));
-            set_ops(s, tlb_fill(&s->tlb[SIM_STLB], va, w.shift, w.page_pfn, w.flags, p->asid, NULL));
-            EMIT(s, .kind = EV_TLB_FILL, .pid = p->pid, .va = va, .pfn = w.page_pfn, .shift = w.shift);
+            if (!info->no_tlb)
+                tlb_fill_walk(s, p, va, op, &w);
             complete(s, p, va, op, w.pfn, info);
             return STEP_OK;
         }
@@ -985,12 +1040,20 @@ int sim_map(Sim *s, Process *p, const Vma *v, char *err, size_t errlen)
         return -1;
     }
     if (v->end <= v->start || !geo_va_ok(g, v->start) || !geo_va_ok(g, v->end - 1)) {
-        sim_fmt_err(err, errlen, "0x%llx-0x%llx is empty or outside the %u-bit address space",
-                (unsigned long long)v->start, (unsigned long long)v->end, g->va_bits);
+        /* Within va_bits but not canonical: the rule that refuses it has a key. */
+        bool canon = g->sign_extend && g->va_bits < 64 && ((v->end - 1) >> g->va_bits) == 0;
+        char why[120] = "";
+        if (canon)
+            snprintf(why, sizeof why, " (machine.sign_extend = yes: addresses must be "
+                     "sign-extended from bit %u)", g->va_bits - 1);
+        sim_fmt_err(err, errlen, "0x%llx-0x%llx is empty or outside the %u-bit address space%s",
+                (unsigned long long)v->start, (unsigned long long)v->end, g->va_bits, why);
         return -1;
     }
-    int r = proc_map(p, v);
-    if (r == 0 && (v->perms & PTE_W) && !v->shared)
+    Vma own = *v;
+    own.shm_charged = v->shared && !v->file;   /* its maker holds the shmem charge */
+    int r = proc_map(p, &own);
+    if (r == 0 && vm_accountable(&own, own.perms))
         vm_charge(s, p, (int64_t)((v->end - v->start) >> g->page_shift));
     if (r == 0 && v->kind == VMA_STACK && !p->sp)
         p->sp = v->end;                    /* call/ret start at the stack's top */
@@ -1004,6 +1067,11 @@ int sim_map(Sim *s, Process *p, const Vma *v, char *err, size_t errlen)
 }
 
 uint64_t sim_committed(const Sim *s) { return s->committed; }
+
+bool sim_has_tlb(const Sim *s)
+{
+    return s->tlb[SIM_DTLB].entries || s->tlb[SIM_ITLB].entries || s->tlb[SIM_STLB].entries;
+}
 
 bool sim_has_page_shift(const Sim *s, unsigned shift)
 {
@@ -1019,17 +1087,21 @@ WalkStatus sim_peek(const Sim *s, const Process *p, vaddr_t va, Walk *w)
 }
 
 typedef struct Tally {
-    uint64_t data, tables, pages, swapents;
+    uint64_t data, tables, pages, swapents, hugetlb;
 } Tally;
 
 static void tally_leaf(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, void *ctx)
 {
-    (void)p, (void)va, (void)pa;
+    (void)pa;
     Tally *t = ctx;
-    if (pte_flags(&s->geo, pte) & PTE_V)
-        t->pages += mm_span(s, pte_pfn(&s->geo, pte));
-    else
+    if (pte_flags(&s->geo, pte) & PTE_V) {
+        const Vma *v = proc_find_vma(p, va);
+        uint32_t span = mm_span(s, pte_pfn(&s->geo, pte));
+        t->pages += span;
+        t->hugetlb += v && v->huge_shift ? span : 0;
+    } else {
         t->swapents++;
+    }
 }
 
 /* Every frame is accounted for: data frames are mapped by exactly refs entries, table
@@ -1055,7 +1127,7 @@ const char *sim_check(const Sim *s)
     uint64_t mapped = 0;
     for (size_t i = 0; i < s->nprocs; i++) {
         Process *p = s->procs[i];
-        Tally t = { 0, 0, 0, 0 };
+        Tally t = { 0, 0, 0, 0, 0 };
         for (pfn_t pfn = 0; pfn < s->fp.total; pfn++) {
             const Frame *f = &s->fp.frames[pfn];
             t.tables += f->kind == FRAME_TABLE && f->pid == p->pid;
@@ -1065,6 +1137,8 @@ const char *sim_check(const Sim *s)
             return "a process's resident pages disagree with its page tables";
         if (t.swapents != p->swap)
             return "a process's swap entries disagree with its page tables";
+        if (t.hugetlb != p->hugetlb)
+            return "a process's hugetlb pages disagree with its page tables";
         if (t.tables != p->pt_pages)
             return "a process's page-table pages disagree with the frames it owns";
         if (p->state != PROC_RUNNING && (p->rss || t.tables || p->swap))

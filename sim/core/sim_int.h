@@ -113,10 +113,18 @@ uint64_t mm_unmap(Sim *s, Process *p, vaddr_t lo, vaddr_t hi);
 /* The OOM killer: kills the process with the largest badness. Returns 1 when one was
  * killed, 0 when none can be (s->err set), -1 on panic_on_oom (s->err set). */
 int oom_kill(Sim *s);
-/* Whether pages more may be committed (vm.overcommit_memory). */
-bool vm_enough_memory(Sim *s, uint64_t pages);
+/* Whether p may commit pages more (vm.overcommit_memory); p may be NULL. */
+bool vm_enough_memory(Sim *s, const Process *p, uint64_t pages);
+/* Whether v, with permissions perms, is charged to Committed_AS: a private writable
+ * mapping (VM_ACCOUNT, hugetlb aside), or a shared anonymous one whose shmem object
+ * this process made (shmem_zero_setup -> shmem_acct_size). */
+bool vm_accountable(const Vma *v, unsigned perms);
 /* Charges (or, negative, uncharges) pages to p's commitment. */
 void vm_charge(Sim *s, Process *p, int64_t pages);
+
+/* The permission bits Linux writes in an entry for a region with perms (PTE_R W X):
+ * on RISC-V, write implies read. */
+unsigned sim_pte_perms(const Sim *s, unsigned perms);
 
 /* Kills p with SIGSEGV for an access at va. */
 FixResult kill_segv(Sim *s, Process *p, vaddr_t va, FaultKind fk, const char *why);

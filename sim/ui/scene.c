@@ -218,7 +218,8 @@ void event_words(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
                                   geo_level_name(g, ev->level), ev->pfn); break;
     case EV_VICTIM:    snprintf(buf, len, "memory full: victim frame %" PRIu64 " (%s's 0x%" PRIx64 ")",
                                 ev->pfn, pname(sim, ev->victim_pid), ev->victim_va); break;
-    case EV_WRITEBACK: snprintf(buf, len, "dirty: written to swap slot %" PRId64, ev->slot); break;
+    case EV_WRITEBACK: snprintf(buf, len, ev->slot < 0 ? "dirty: written back to its file"
+                                : "dirty: written to swap slot %" PRId64, ev->slot); break;
     case EV_EVICT:     snprintf(buf, len, "evicted 0x%" PRIx64 " from frame %" PRIu64 "%s", ev->victim_va,
                                 ev->pfn, ev->slot >= 0 ? " (copy in swap)" : ""); break;
     case EV_SWAP_IN:   snprintf(buf, len, "read back from swap slot %" PRId64, ev->slot); break;

@@ -216,7 +216,8 @@ static void test_no_killable_halts(void)
     world_trace(&w, "W 0x600000 8\nW 0x601000 8\n");
     CU_ASSERT_EQUAL(sim_step(w.sim, NULL), STEP_OK);
     CU_ASSERT_EQUAL(sim_step(w.sim, NULL), STEP_HALT);
-    CU_ASSERT_STRING_EQUAL(sim_error(w.sim), "Out of memory and no killable processes...");
+    /* out_of_memory(): "Out of memory and no killable processes...", then the panic. */
+    CU_ASSERT_STRING_EQUAL(sim_error(w.sim), "Kernel panic - not syncing: System is deadlocked on memory");
     world_fini(&w);
     m.oom.panic_on_oom = true;
     world_init(&w, &m);
