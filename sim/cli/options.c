@@ -127,7 +127,16 @@ int options_parse(Options *o, int argc, char **argv, int first, const char *verb
 int options_load(const Options *o, Scenario *sc, char *err, size_t errlen)
 {
     scenario_init(sc);
-    int r = o->scenario ? scenario_load(sc, o->scenario, err, errlen)
+    char found[4096];
+    const char *file = o->scenario ? datadir_find_scenario(o->scenario, found, sizeof found) : NULL;
+    if (o->scenario && !file) {
+        char where[8192];
+        datadir_describe(where, sizeof where);
+        snprintf(err, errlen, "%s: no such file, and no scenario of that name in %s "
+                 "(vmsim run --list names them)", o->scenario, where);
+        return -1;
+    }
+    int r = o->scenario ? scenario_load(sc, file, err, errlen)
           : o->trace    ? 0
                         : scenario_load_text(sc, "(built-in default scenario)", default_scenario_ini, err, errlen);
     if (r == 0 && o->config)
