@@ -80,4 +80,4 @@ deb: $(DIST).tar.gz
 # Installs the package in a fresh Debian chroot and runs it there (needs the network
 # to a Debian mirror; several minutes, so not part of make test).
 test-deb: deb
-	sh tests/deb-chroot.sh $(BUILD)/deb
+	sh tests/deb/chroot.sh $(BUILD)/deb

@@ -8,7 +8,7 @@ build="build-essential pkg-config libinih-dev zlib1g-dev liblzma-dev libreadline
 test="libcunit1-dev mandoc"
 gui="libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core fontconfig libfontconfig-dev xvfb xauth xdotool"
 bench="valgrind time xz-utils"
-deb="debhelper devscripts dpkg-dev fakeroot lintian"
+deb="debhelper devscripts dpkg-dev fakeroot lintian debootstrap"
 
 want=""
 [ $# -eq 0 ] && set -- build test gui bench deb
