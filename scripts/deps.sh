@@ -5,7 +5,7 @@
 set -eu
 
 build="build-essential pkg-config libinih-dev zlib1g-dev liblzma-dev libreadline-dev lowdown"
-test="libcunit1-dev mandoc"
+test="libcunit1-dev mandoc man-db"
 gui="libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core fontconfig libfontconfig-dev xvfb xauth xdotool"
 bench="valgrind time xz-utils"
 deb="debhelper devscripts dpkg-dev fakeroot lintian debootstrap"
