@@ -760,7 +760,7 @@ const char *scenario_section(size_t i, const char **keys)
 {
     if (i >= sizeof sections / sizeof sections[0])
         return NULL;
-    *keys = sections[i].keys;
+    *keys = sections[i].keys ? sections[i].keys : "";
     return sections[i].name;
 }
 

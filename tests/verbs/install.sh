@@ -95,6 +95,9 @@ sed 's/\\-/-/g' "$man1" > man1.txt
 cat "$src/README.md" "$src"/docs/*.md > docs.txt
 for v in $("$vmsim" help verbs); do
     [ "$v" = help ] && continue
+    "$vmsim" "$v" --help > help 2>&1
+    check "vmsim $v --help: exit 0, usage first (vmsim(1) is made of it)" \
+        test $? -eq 0 -a "$(head -c $((14 + ${#v})) help)" = "usage: vmsim $v "
     check "vmsim(1) has verb $v" grep -q "^\.SS \"vmsim $v\"" man1.txt
     check "docs show verb $v" grep -q "vmsim $v" docs.txt
     for o in $("$vmsim" "$v" --help | sed -n 's/^  \(--[a-z][-a-z]*\).*/\1/p'); do
