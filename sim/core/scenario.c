@@ -741,7 +741,8 @@ typedef int (*KeyFn)(LoadCtx *c, const char *key, const char *value);
 
 /* Each section's handler and the keys it takes, in the order docs/file-formats.md gives
  * them: the list feeds `vmsim help keys`, so the man page and shell completion; a key a
- * handler accepts belongs here too (tests/verbs/install.sh checks both ways). */
+ * handler accepts belongs here too (tests/unit/test_scenario.c and tests/verbs/install.sh
+ * check both ways). */
 static const struct { const char *name; KeyFn fn; const char *keys; } sections[] = {
     { "machine", machine_key, "arch page_size levels huge_levels pa_bits pte_size style "
       "valid_bit read_bit write_bit exec_bit nx_bit user_bit accessed_bit dirty_bit huge_bit "
