@@ -4,6 +4,8 @@
 #   make bench    benchmarks (references per second, peak memory)
 #   make SAN=1    build with AddressSanitizer and UBSan
 #   make WERROR=1 treat warnings as errors
+#   make install  [PREFIX=/usr/local] [DESTDIR=...]; make uninstall the same way
+#   make deb      a Debian package in build/deb/ (make test-deb installs it in a chroot)
 
 CC      ?= cc
 BUILD   ?= build
@@ -14,7 +16,7 @@ PKGS_TEST := cunit
 
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -MMD -MP -Iinclude
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -MMD -MP -Iinclude $(CPPFLAGS)
 ifeq ($(WERROR),1)
 CFLAGS  += -Werror
 endif
@@ -24,6 +26,7 @@ LDFLAGS += -fsanitize=address,undefined
 override BUILD := $(BUILD)-san
 endif
 
+# NODEPS=1 skips scripts/deps.sh (a package build has its Build-Depends already).
 DEPS_STAMP := $(BUILD)/.deps-ok
 pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
 
@@ -37,7 +40,8 @@ UITEST_SRC := $(wildcard tests/ui/*.c)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(TOOL_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/default_scenario.o \
-            $(BUILD)/gen/textbook_config.o
+            $(BUILD)/gen/textbook_config.o \
+            $(BUILD)/gen/buildinfo.o
 UI_OBJ   := $(UI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 UITEST_OBJ := $(UITEST_SRC:%.c=$(BUILD)/%.o)
@@ -59,7 +63,7 @@ all: $(VMSIM) $(VMSIM_GUI)
 # Packages first: everything else needs pkg-config to find them.
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): scripts/deps.sh
-	@sh scripts/deps.sh build test gui
+	@$(if $(NODEPS),:,sh scripts/deps.sh build test gui)
 	@mkdir -p $(@D) && touch $@
 
 # The core is compiled without SDL or readline flags: an include of either breaks the build.
@@ -138,6 +142,8 @@ bench: $(VMSIM)
 
 clean:
 	rm -rf build build-san
+
+include mk/install.mk
 
 -include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(UITEST_OBJ:.o=.d)
 

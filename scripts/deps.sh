@@ -1,23 +1,25 @@
 #!/bin/sh
 # Install the Debian packages vmsim needs to build and test, if any are missing.
-# Usage: scripts/deps.sh [build|test|gui|bench]...   (no argument: everything)
+# Usage: scripts/deps.sh [build|test|gui|bench|deb]...   (no argument: everything)
 # Runs apt-get through sudo when not root. Prints nothing when all is present.
 set -eu
 
-build="build-essential pkg-config libinih-dev zlib1g-dev liblzma-dev libreadline-dev"
-test="libcunit1-dev"
+build="build-essential pkg-config libinih-dev zlib1g-dev liblzma-dev libreadline-dev lowdown"
+test="libcunit1-dev mandoc man-db"
 gui="libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core fontconfig libfontconfig-dev xvfb xauth xdotool"
 bench="valgrind time xz-utils"
+deb="debhelper devscripts dpkg-dev fakeroot lintian debootstrap"
 
 want=""
-[ $# -eq 0 ] && set -- build test gui bench
+[ $# -eq 0 ] && set -- build test gui bench deb
 for group in "$@"; do
     case "$group" in
     build) want="$want $build" ;;
     test)  want="$want $build $test" ;;
     gui)   want="$want $build $gui" ;;
     bench) want="$want $build $bench" ;;
-    *) echo "deps.sh: unknown group '$group' (build, test, gui, bench)" >&2; exit 2 ;;
+    deb)   want="$want $build $gui $deb" ;;
+    *) echo "deps.sh: unknown group '$group' (build, test, gui, bench, deb)" >&2; exit 2 ;;
     esac
 done
 

@@ -102,6 +102,30 @@ void report_csv_access(FILE *out, const StepInfo *st);
 /* Words for a step's outcome, e.g. "minor fault" or "TLB hit". */
 const char *step_fault_words(FaultKind f);
 
+/* What the build compiled in (build/gen/buildinfo.c): the version (git describe, or
+ * the release's VERSION file) and the install's folders, PREFIX/share/vmsim and
+ * PREFIX/libexec/vmsim. */
+extern const char vmsim_version[];
+extern const char vmsim_datadir[];
+extern const char vmsim_libexecdir[];
+
+/* A scenario argument as a file: arg itself when it is a file or holds a '/', else
+ * scenarios/NAME.ini (".ini" optional) from the data folders ($VMSIM_DATADIR, else the
+ * source tree beside a build folder, ../share/vmsim beside this program, then
+ * PREFIX/share/vmsim). Returns arg, buf, or NULL when no folder has it. */
+const char *datadir_find_scenario(const char *arg, char *buf, size_t len);
+
+/* The scenarios/ folders datadir_find_scenario looks in, for messages. */
+void datadir_describe(char *buf, size_t len);
+
+/* Prints each scenario name found there with its title, sorted. Returns 0, or -1 with a
+ * message on stderr when there is none. */
+int datadir_list_scenarios(FILE *out);
+
+/* The window program: vmsim-gui beside this program, else ../libexec/vmsim/ from it,
+ * else PREFIX/libexec/vmsim/. Returns 0, or -1 when none is there. */
+int datadir_gui_path(char *buf, size_t len);
+
 int cmd_run(int argc, char **argv);
 int cmd_gui(int argc, char **argv);
 /* Whether the no-verb path (argv[1] "run") may open a window: a display, a terminal on

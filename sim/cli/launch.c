@@ -28,29 +28,14 @@ bool cli_window_wanted(int argc, char **argv)
     return true;
 }
 
-/* The path of vmsim-gui: beside this program's own file. */
-static int gui_path(char *buf, size_t len)
-{
-    ssize_t n = readlink("/proc/self/exe", buf, len - 1);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    char *slash = strrchr(buf, '/');
-    size_t dir = slash ? (size_t)(slash - buf) + 1 : 0;
-    if (dir + sizeof "vmsim-gui" > len)
-        return -1;
-    strcpy(buf + dir, "vmsim-gui");
-    return 0;
-}
-
 int cmd_gui(int argc, char **argv)
 {
     bool no_verb = argc > 1 && strcmp(argv[1], "run") == 0;
     if (no_verb && !cli_window_wanted(argc, argv))
         return cmd_run(argc, argv);
     char path[PATH_MAX];
-    if (gui_path(path, sizeof path) != 0) {
-        fprintf(stderr, "vmsim: cannot find vmsim-gui beside vmsim\n");
+    if (datadir_gui_path(path, sizeof path) != 0) {
+        fprintf(stderr, "vmsim: cannot find vmsim-gui beside vmsim or in %s\n", vmsim_libexecdir);
         return EXIT_USAGE;
     }
     argv[0] = path;

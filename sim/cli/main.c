@@ -18,19 +18,14 @@ static const char usage[] =
     "  generate write per-student exercises: questions, blank answers, keys\n"
     "  grade    score answers files (text, CSV, Gradescope, PrairieLearn)\n"
     "  dump     print a memory image as a handout (OSTEP, entries, xv6 vmprint)\n"
-    "  help     this text\n"
+    "  help     this text; 'help VERB' a verb's options, 'help keys' every --set key\n"
     "\n"
     "With no verb, vmsim opens SCENARIO (or the built-in default scenario) in the\n"
     "window where a display is usable, and runs it headless otherwise.\n"
-    "'vmsim VERB --help' describes a verb's options. Documentation: README.md, docs/.\n";
+    "SCENARIO is a file, or the name of an installed one ('vmsim run --list').\n"
+    "'vmsim VERB --help' describes a verb's options; 'man vmsim', README.md, docs/.\n";
 
-static int cmd_help(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    fputs(usage, stdout);
-    return EXIT_OK;
-}
+static int cmd_help(int argc, char **argv);
 
 static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
     { "run", cmd_run }, { "step", cmd_step }, { "check", cmd_check }, { "gui", cmd_gui },
@@ -39,19 +34,73 @@ static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
     { "help", cmd_help },
 };
 
+enum { NVERBS = sizeof verbs / sizeof verbs[0] };
+
+/* `help keys`: every section.key a file may set, one a line, from the loader's table. */
+static void print_keys(void)
+{
+    const char *keys, *section;
+    for (size_t i = 0; (section = scenario_section(i, &keys)); i++)
+        for (const char *k = keys; *k; k += strcspn(k, " "), k += *k == ' ')
+            printf("%s.%.*s\n", section, (int)strcspn(k, " "), k);
+}
+
+/* Lists for scripts (the man page's generator, shell completion): help verbs, keys,
+ * policies. Returns -1 for another topic. */
+static int print_topic(const char *topic)
+{
+    if (strcmp(topic, "verbs") == 0)
+        for (int i = 0; i < NVERBS; i++)
+            puts(verbs[i].name);
+    else if (strcmp(topic, "keys") == 0)
+        print_keys();
+    else if (strcmp(topic, "policies") == 0)
+        for (int i = 0; i < POLICY_COUNT; i++)
+            puts(policy_name((PolicyKind)i));
+    else
+        return -1;
+    return 0;
+}
+
+/* help, help VERB (that verb's --help), help verbs|keys|policies. */
+static int cmd_help(int argc, char **argv)
+{
+    if (argc < 3) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    if (print_topic(argv[2]) == 0)
+        return EXIT_OK;
+    for (int i = 0; i < NVERBS; i++)
+        if (strcmp(argv[2], verbs[i].name) == 0 && verbs[i].fn != cmd_help) {
+            char *args[] = { argv[0], argv[2], "--help", NULL };
+            return verbs[i].fn(3, args);
+        }
+    fprintf(stderr, "vmsim help: no verb or topic '%s' (verbs, keys, policies)\n", argv[2]);
+    return EXIT_USAGE;
+}
+
+/* Whether argv[1] names an installed scenario (`vmsim belady`). */
+static bool is_scenario_name(const char *arg)
+{
+    char buf[4096];
+    return datadir_find_scenario(arg, buf, sizeof buf) != NULL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
         return cmd_help(argc, argv);
     if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-        puts("vmsim 0.1");
+        printf("vmsim %s\n", vmsim_version);
         return EXIT_OK;
     }
     if (argc > 1)
-        for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        for (int i = 0; i < NVERBS; i++)
             if (strcmp(argv[1], verbs[i].name) == 0)
                 return verbs[i].fn(argc, argv);
-    if (argc > 1 && argv[1][0] != '-' && !strchr(argv[1], '.') && !strchr(argv[1], '/')) {
+    if (argc > 1 && argv[1][0] != '-' && !strchr(argv[1], '.') && !strchr(argv[1], '/') &&
+        !is_scenario_name(argv[1])) {
         fprintf(stderr, "vmsim: unknown verb '%s' (see vmsim --help)\n", argv[1]);
         return EXIT_USAGE;
     }

@@ -141,8 +141,17 @@ static bool page_stream(const Options *o)
 int options_load(const Options *o, Scenario *sc, char *err, size_t errlen)
 {
     scenario_init(sc);
+    char found[4096];
+    const char *file = o->scenario ? datadir_find_scenario(o->scenario, found, sizeof found) : NULL;
+    if (o->scenario && !file) {
+        char where[8192];
+        datadir_describe(where, sizeof where);
+        snprintf(err, errlen, "%s: no such file, and no scenario of that name in %s "
+                 "(vmsim run --list names them)", o->scenario, where);
+        return -1;
+    }
     /* A page stream alone runs on the textbook machine every such exercise assumes. */
-    int r = o->scenario ? scenario_load(sc, o->scenario, err, errlen)
+    int r = o->scenario ? scenario_load(sc, file, err, errlen)
           : o->trace    ? (page_stream(o) ? scenario_load_text(sc, "configs/textbook.ini (built in)",
                                                                textbook_config_ini, err, errlen) : 0)
                         : scenario_load_text(sc, "(built-in default scenario)", default_scenario_ini, err, errlen);

@@ -5,14 +5,16 @@
 #include "cli.h"
 
 static const char run_usage[] =
-    "usage: vmsim run [SCENARIO.ini] [options]\n"
+    "usage: vmsim run [SCENARIO] [options]\n"
+    "       vmsim run --list\n"
     "\n"
-    "Runs a scenario headless and prints a report. With no scenario and no --trace,\n"
-    "runs the built-in default scenario; with --trace alone, runs the trace with one\n"
-    "process that may touch any address: a stream of page numbers on the textbook\n"
-    "machine (configs/textbook.ini: no TLB, page tables separate, FIFO, 3 frames, as\n"
-    "textbook exercises assume), any other trace on the default x86-64 machine;\n"
-    "--config and --set apply over either.\n"
+    "Runs a scenario headless and prints a report. SCENARIO is a file, or the name of\n"
+    "an installed scenario ('vmsim run belady'; --list names them). With no scenario\n"
+    "and no --trace, runs the built-in default scenario; with --trace alone, runs the\n"
+    "trace with one process that may touch any address: a stream of page numbers on\n"
+    "the textbook machine (configs/textbook.ini: no TLB, page tables separate, FIFO,\n"
+    "3 frames, as textbook exercises assume), any other trace on the default x86-64\n"
+    "machine; --config and --set apply over either.\n"
     "\n"
     "options:\n"
     "  --format text|json|csv     report format (default text)\n"
@@ -25,6 +27,7 @@ static const char run_usage[] =
     "                             the walk over fixed tables, no OS (faults not repaired)\n"
     "  --trace-format FMT         auto|vmsim|pages|lackey|ls|addrrw (default auto)\n"
     "  --steps N                  stop after N steps\n"
+    "  --list                     name the installed scenarios, with their titles\n"
     "\n"
     "exit status: 0 done, 1 the machine ran out of memory, 2 bad usage or input\n";
 
@@ -80,6 +83,8 @@ static StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows)
 
 int cmd_run(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[2], "--list") == 0)
+        return datadir_list_scenarios(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
     Options o;
     int pr = options_parse(&o, argc, argv, 2, "run", run_usage);
     if (pr > 0) {

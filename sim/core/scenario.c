@@ -742,12 +742,31 @@ static int trace_key(LoadCtx *c, const char *k, const char *v)
 
 typedef int (*KeyFn)(LoadCtx *c, const char *key, const char *value);
 
-static const struct { const char *name; KeyFn fn; } sections[] = {
-    { "machine", machine_key }, { "tlb", tlb_key }, { "itlb", itlb_key }, { "stlb", stlb_key },
-    { "memory", memory_key },
-    { "swap", swap_key }, { "timing", timing_key }, { "oom", oom_key }, { "scenario", scenario_key },
-    { "trace", trace_key },
+/* Each section's handler and the keys it takes, in the order docs/file-formats.md gives
+ * them: the list feeds `vmsim help keys`, so the man page and shell completion; a key a
+ * handler accepts belongs here too (tests/unit/test_scenario.c and tests/verbs/install.sh
+ * check both ways). */
+static const struct { const char *name; KeyFn fn; const char *keys; } sections[] = {
+    { "machine", machine_key, "arch page_size levels huge_levels pa_bits pte_size style "
+      "valid_bit read_bit write_bit exec_bit nx_bit user_bit accessed_bit dirty_bit huge_bit "
+      "global_bit pfn_shift pfn_bits sign_extend ad seed strict_alignment" },
+    { "tlb", tlb_key, "entries ways policy asid" },
+    { "itlb", itlb_key, "entries ways policy" }, { "stlb", stlb_key, "entries ways policy" },
+    { "memory", memory_key, "frames policy page_tables scope tick tau thp overcommit_memory "
+      "overcommit_ratio user_reserve_kbytes" },
+    { "swap", swap_key, "slots" }, { "timing", timing_key, "tlb memory minor_fault major_fault" },
+    { "oom", oom_key, "panic_on_oom" }, { "scenario", scenario_key, "title description include" },
+    { "trace", trace_key, "format file lines" },
+    { "process", NULL, "pid text data bss heap stack stack_limit mmap oom_score_adj" },
 };
+
+const char *scenario_section(size_t i, const char **keys)
+{
+    if (i >= sizeof sections / sizeof sections[0])
+        return NULL;
+    *keys = sections[i].keys ? sections[i].keys : "";
+    return sections[i].name;
+}
 
 static KeyFn section_fn(const char *section)
 {

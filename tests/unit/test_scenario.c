@@ -225,6 +225,36 @@ static void test_custom_layout(void)
     scenario_fini(&sc);
 }
 
+/* Every key scenario_section lists (what `vmsim help keys`, the man page and shell
+ * completion show) is one the loader takes: a bad value for it is an error about the
+ * value, never "unknown key". A key left out of the list is caught the other way round
+ * by tests/verbs/install.sh, which reads the loader's key comparisons. */
+static void test_listed_keys_are_taken(void)
+{
+    Scenario sc;
+    char err[512], text[256];
+    const char *keys, *section;
+    int n = 0;
+    for (size_t i = 0; (section = scenario_section(i, &keys)); i++) {
+        for (const char *k = keys; *k; k += strcspn(k, " "), k += *k == ' ', n++) {
+            int len = (int)strcspn(k, " ");
+            snprintf(text, sizeof text, "[%s%s]\n%.*s = ?\n", section,
+                     strcmp(section, "process") == 0 ? " p" : "", len, k);
+            scenario_init(&sc);
+            err[0] = '\0';
+            scenario_load_text(&sc, "s.ini", text, err, sizeof err);
+            if (strstr(err, "unknown"))
+                CU_FAIL(err);
+            scenario_fini(&sc);
+        }
+    }
+    CU_ASSERT(n > 40);
+    scenario_init(&sc);
+    CU_ASSERT_EQUAL(scenario_load_text(&sc, "s.ini", "[memory]\nnosuchkey = 1\n", err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown key"));
+    scenario_fini(&sc);
+}
+
 void suite_scenario(void);
 void suite_scenario(void)
 {
@@ -238,4 +268,5 @@ void suite_scenario(void)
     CU_add_test(s, "no process: one that maps everything", test_default_process_maps_everything);
     CU_add_test(s, "inline trace keeps file line numbers", test_inline_trace_keeps_line_numbers);
     CU_add_test(s, "a custom layout from keys", test_custom_layout);
+    CU_add_test(s, "every listed key is taken", test_listed_keys_are_taken);
 }
