@@ -90,11 +90,10 @@ if [ -z "$wid" ]; then
     kill "$pid"
     exit 1
 fi
-for i in 1 2 3 4 5; do xdotool key --window "$wid" Right; done
-wait_title "step 5"
+# One key at a time, each waited for: a loaded machine may take a while to draw a step.
+for i in 1 2 3 4 5; do xdotool key --window "$wid" Right; wait_title "step $i"; done
 echo "forward: $(title)" >"$tmp/seen"
-for i in 1 2 3; do xdotool key --window "$wid" Left; done
-wait_title "step 2"
+for i in 4 3 2; do xdotool key --window "$wid" Left; wait_title "step $i"; done
 echo "back: $(title)" >>"$tmp/seen"
 xdotool key --window "$wid" F12
 i=0
