@@ -78,10 +78,9 @@ int cmd_run(int argc, char **argv)
     Options o;
     int pr = options_parse(&o, argc, argv, 2, "run", run_usage);
     if (pr > 0) {
-        fputs("\nreplacement policies (memory.policy):\n  policies:", stdout);
-        for (int i = 0; i < POLICY_COUNT; i++)
-            printf(" %s", policy_name((PolicyKind)i));
-        fputs("\n", stdout);
+        char names[512];
+        policy_list_names(names, sizeof names, " ", " ");
+        printf("\nreplacement policies (memory.policy):\n  policies: %s\n", names);
     }
     if (pr)
         return pr > 0 ? EXIT_OK : EXIT_USAGE;

@@ -599,25 +599,6 @@ static void print_tlb(Stepper *st, const char *addr)
     printf("  flags: R W X U permissions, D dirty, G global\n");
 }
 
-/* The policy's per-frame number worth showing, and its column's name (NULL: none). */
-static const char *counter_name(PolicyKind k)
-{
-    switch (k) {
-    case POLICY_AGING: return "age";
-    case POLICY_LFU: return "uses";
-    case POLICY_OPT: return "next use";
-    case POLICY_WSCLOCK: return "last use";
-    default: return NULL;
-    }
-}
-
-/* Whether the policy keeps a referenced (R) bit per frame (policy.h says which). */
-static bool has_r_bit(PolicyKind k)
-{
-    return k == POLICY_CLOCK || k == POLICY_SECOND_CHANCE || k == POLICY_NRU ||
-           k == POLICY_AGING || k == POLICY_WSCLOCK;
-}
-
 /* What a used frame holds, in words: "PT table for 0x400000-0x5fffff", "text page 0x400000". */
 static void frame_words(const Stepper *st, const Frame *f, char *buf, size_t len)
 {
@@ -641,17 +622,17 @@ static void print_frame_row(const Stepper *st, pfn_t pfn, int fw, int ww, pfn_t 
 {
     const Frame *f = &sim_frames(live(st))->frames[pfn];
     const Policy *pol = sim_policy(live(st));
-    PolicyKind k = policy_kind(pol);
-    char what[128], owner[96], row[512];
+    char what[128], owner[96], row[512], counter[64];
     frame_words(st, f, what, sizeof what);
     snprintf(owner, sizeof owner, "%s/%d", proc_label(live(st), f->pid), f->pid);
     int n = snprintf(row, sizeof row, "  %*" PRIu64 "  %-*s  %-12s", fw, pfn, ww, what, owner);
     if (f->kind == FRAME_DATA) {
         n += snprintf(row + n, sizeof row - (size_t)n, " %s%c",
-                      has_r_bit(k) ? (policy_referenced(pol, pfn) ? "R" : "-") : "", f->dirty ? 'D' : '-');
-        if (counter_name(k))
-            n += snprintf(row + n, sizeof row - (size_t)n, "  %s %" PRIu64, counter_name(k),
-                          policy_counter(pol, pfn));
+                      policy_ops(pol)->has_reference_bit ? (policy_referenced(pol, pfn) ? "R" : "-") : "",
+                      f->dirty ? 'D' : '-');
+        policy_frame_words(pol, pfn, counter, sizeof counter);
+        if (counter[0])
+            n += snprintf(row + n, sizeof row - (size_t)n, "  %s", counter);
         if (f->refs > 1)
             n += snprintf(row + n, sizeof row - (size_t)n, "  shared by %" PRIu32 " entries", f->refs);
         if (f->swap_slot >= 0)
@@ -692,12 +673,11 @@ static void print_frames(Stepper *st, const char *addr)
     (void)addr;
     const FramePool *fp = sim_frames(live(st));
     const Policy *pol = sim_policy(live(st));
-    PolicyKind k = policy_kind(pol);
     pfn_t hand = policy_hand(pol);
     char size[32];
     size_words(1ull << fp->page_shift, size, sizeof size);
     printf("%zu frames of %s, %s replacement: %zu pages, %zu page tables, %zu free", fp->nframes, size,
-           policy_name(k), fp->in_use[FRAME_DATA], fp->in_use[FRAME_TABLE], fp->in_use[FRAME_FREE]);
+           policy_ops(pol)->name, fp->in_use[FRAME_DATA], fp->in_use[FRAME_TABLE], fp->in_use[FRAME_FREE]);
     if (hand != PFN_NONE)
         printf("; the hand is at frame %" PRIu64, hand);
     printf("\n");
@@ -718,8 +698,9 @@ static void print_frames(Stepper *st, const char *addr)
         printf("  page tables outside RAM (memory.page_tables = separate):\n");
         print_frame_range(st, fp->nframes, fp->total, fw, ww, PFN_NONE);
     }
-    printf("  flags: %sD dirty%s\n", has_r_bit(k) ? "R referenced, " : "",
-           counter_name(k) ? "; the policy's count is shown after them" : "");
+    const PolicyOps *ops = policy_ops(pol);
+    printf("  flags: %sD dirty%s\n", ops->has_reference_bit ? "R referenced, " : "",
+           ops->counter_name ? "; the policy's count is shown after them" : "");
 }
 
 static void print_vmas(const Process *p)

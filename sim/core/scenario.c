@@ -406,9 +406,10 @@ static int memory_key(LoadCtx *c, const char *k, const char *v)
     if (strcmp(k, "frames") == 0)
         return want_u64(c, v, 1, 1ull << 26, &m->memory.frames, "a number of frames");
     if (strcmp(k, "policy") == 0) {
+        char names[512];
+        policy_list_names(names, sizeof names, ", ", " or ");
         if (!policy_parse(v, &m->memory.policy))
-            return fail(c, "expected policy = fifo, lru, clock, second-chance, nru, lfu, aging, "
-                        "wsclock, random or opt, got '%s'", v);
+            return fail(c, "expected policy = %s, got '%s'", names, v);
         return 0;
     }
     if (strcmp(k, "page_tables") == 0) {

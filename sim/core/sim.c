@@ -864,7 +864,7 @@ StepStatus sim_step(Sim *s, StepInfo *info)
         TraceRecord rec;
         if (!s->trace)
             return STEP_END;
-        if (s->m.memory.policy == POLICY_OPT && !s->future) {
+        if (policy_needs_future(s->m.memory.policy) && !s->future) {
             StepStatus r = prepare_future(s);
             if (r != STEP_OK)
                 return r;

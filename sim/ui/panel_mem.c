@@ -405,23 +405,13 @@ void draw_frames(const Painter *p, const Ui *ui, const Scene *sc)
     frames_legend(p, ui);
 }
 
-/* What the replacement policy keeps for a frame, in words. */
+/* What the replacement policy keeps for a frame, in words: its name and, where it
+ * keeps a number per frame, that number ("lru", "aging: age 0x80"). */
 static void policy_words(const Policy *pol, pfn_t pfn, char *buf, size_t len)
 {
-    uint64_t c = policy_counter(pol, pfn);
-    PolicyKind k = policy_kind(pol);
-    if (k == POLICY_AGING)
-        snprintf(buf, len, "aging counter 0x%02" PRIx64, c);
-    else if (k == POLICY_LFU)
-        snprintf(buf, len, "lfu: %" PRIu64 " references since loaded", c);
-    else if (k == POLICY_OPT && c == UINT64_MAX)
-        snprintf(buf, len, "opt: never used again");
-    else if (k == POLICY_OPT)
-        snprintf(buf, len, "opt: next used at reference %" PRIu64, c);
-    else if (k == POLICY_WSCLOCK)
-        snprintf(buf, len, "wsclock: last used at reference %" PRIu64, c);
-    else
-        snprintf(buf, len, "replacement: %s", policy_name(k));
+    char w[64];
+    policy_frame_words(pol, pfn, w, sizeof w);
+    snprintf(buf, len, "%s%s%s", policy_ops(pol)->name, w[0] ? ": " : " replacement", w);
 }
 
 bool hover_frame(const Ui *ui, int x, int y, char *buf, size_t len)
