@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "vmsim/describe.h"
 
 static const char *scope_tables(const MachineConfig *m)
 {
@@ -11,11 +12,6 @@ static const char *scope_tables(const MachineConfig *m)
 }
 
 static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : 0.0; }
-
-static const char *state_name(ProcState st)
-{
-    return st == PROC_RUNNING ? "running" : st == PROC_EXITED ? "exited" : "killed";
-}
 
 /* The name of an event step's record, as the trace writes it. */
 static const char *event_name(TraceKind k)
@@ -112,7 +108,7 @@ void report_text(FILE *out, const Session *s)
     for (size_t i = 0; i < sim_nprocs(s->sim); i++) {
         const Process *p = sim_proc(s->sim, i);
         fprintf(out, "%5d  %-16s %-7s %5" PRIu64 "  %5" PRIu64 "  %6" PRIu64 "  %8" PRIu64 "  %6" PRIu64
-                "  %9u\n", p->pid, p->name, state_name(p->state), p->rss, p->swap, p->pt_pages,
+                "  %9u\n", p->pid, p->name, describe_proc_state(p->state), p->rss, p->swap, p->pt_pages,
                 p->stats.references, p->stats.faults, sim_oom_score(s->sim, p));
         if (p->state != PROC_RUNNING)
             fprintf(out, "       %s\n", p->exit_reason);
@@ -254,7 +250,7 @@ void report_json_end(FILE *out, const Session *s, int had_accesses, const char *
         fprintf(out, ", \"state\": \"%s\", \"rss\": %" PRIu64 ", \"swap\": %" PRIu64 ", \"pt_pages\": %" PRIu64
                 ", \"references\": %" PRIu64 ", \"page_faults\": %" PRIu64 ", \"oom_score\": %u"
                 ", \"oom_score_adj\": %d, \"committed\": %" PRIu64 ", \"exit_reason\": ",
-                state_name(p->state), p->rss, p->swap, p->pt_pages, p->stats.references,
+                describe_proc_state(p->state), p->rss, p->swap, p->pt_pages, p->stats.references,
                 p->stats.faults, sim_oom_score(s->sim, p), p->oom_score_adj, p->committed);
         json_str(out, p->state == PROC_RUNNING ? NULL : p->exit_reason);
         fputc('}', out);

@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "vmsim/history.h"
+#include "vmsim/describe.h"
 
 static const char step_usage[] =
     "usage: vmsim step [SCENARIO.ini] [options]\n"
@@ -183,19 +184,7 @@ static const char *op_words(AccessOp op)
     }
 }
 
-/* The register that holds the root table's frame, in the architecture's words. */
-static const char *root_register(const Geometry *g)
-{
-    switch (g->arch) {
-    case ARCH_X86_64:
-    case ARCH_X86_32: return "CR3";
-    case ARCH_SV39:
-    case ARCH_SV48: return "satp";
-    case ARCH_OSTEP: return "PDBR";
-    case ARCH_CUSTOM:
-    default: return "root";
-    }
-}
+
 
 static const char *proc_label(const Sim *sim, int pid)
 {
@@ -503,7 +492,7 @@ static void print_pt(Stepper *st, const char *addr)
         return;
     }
     printf("walk of 0x%" PRIx64 " in %s's page tables (pid %d), %s = frame %" PRIu64 "\n", va, p->name,
-           p->pid, root_register(g), p->root);
+           p->pid, describe_root_register(g), p->root);
     Walk w;
     sim_peek(live(st), p, va, &w);
     int aw = 2 + (int)hex_digits(((uint64_t)fp->total << g->page_shift) - 1);
@@ -701,6 +690,9 @@ static void print_frames(Stepper *st, const char *addr)
     const PolicyOps *ops = policy_ops(pol);
     printf("  flags: %sD dirty%s\n", ops->has_reference_bit ? "R referenced, " : "",
            ops->counter_name ? "; the policy's count is shown after them" : "");
+    char state[2048];
+    describe_policy(live(st), state, sizeof state);
+    printf("  %s\n", state);
 }
 
 static void print_vmas(const Process *p)
@@ -716,11 +708,6 @@ static void print_vmas(const Process *p)
     }
 }
 
-static const char *state_words(ProcState state)
-{
-    return state == PROC_RUNNING ? "running" : state == PROC_EXITED ? "exited" : "killed";
-}
-
 /* The process table of run's report, each process followed by its mappings. */
 static void print_proc(Stepper *st, const char *addr)
 {
@@ -731,7 +718,7 @@ static void print_proc(Stepper *st, const char *addr)
     for (size_t i = 0; i < sim_nprocs(sim); i++) {
         const Process *p = sim_proc(sim, i);
         printf("%c%4d  %-16s %-7s %5" PRIu64 "  %5" PRIu64 "  %6" PRIu64 "  %8" PRIu64 "  %6" PRIu64 "  %9u\n",
-               p == cur ? '*' : ' ', p->pid, p->name, state_words(p->state), p->rss, p->swap, p->pt_pages,
+               p == cur ? '*' : ' ', p->pid, p->name, describe_proc_state(p->state), p->rss, p->swap, p->pt_pages,
                p->stats.references, p->stats.faults, sim_oom_score(sim, p));
         if (p->state != PROC_RUNNING)
             printf("       %s\n", p->exit_reason);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ui.h"
+#include "vmsim/describe.h"
 
 static const char *tlb_name(const Sim *sim, SimTlb k)
 {
@@ -448,11 +449,6 @@ bool hover_frame(const Ui *ui, int x, int y, char *buf, size_t len)
 
 /* ---- processes and swap -------------------------------------------------- */
 
-static const char *state_name(ProcState s)
-{
-    return s == PROC_RUNNING ? "running" : s == PROC_KILLED ? "killed" : "exited";
-}
-
 static void draw_swap(const Painter *p, const Ui *ui)
 {
     const Swap *sw = sim_swap(model_sim(&ui->m));
@@ -489,7 +485,7 @@ static void proc_row(const Sim *sim, const Process *pr, char *s, size_t len)
         snprintf(s, len, "%-4s %-8s %-7s %4s %4s %3s %4s", "PID", "NAME", "STATE", "RSS", "SWAP", "PT", "OOM");
         return;
     }
-    snprintf(s, len, "%-4d %-8.8s %-7s %4llu %4llu %3llu %4u", pr->pid, pr->name, state_name(pr->state),
+    snprintf(s, len, "%-4d %-8.8s %-7s %4llu %4llu %3llu %4u", pr->pid, pr->name, describe_proc_state(pr->state),
              (unsigned long long)pr->rss, (unsigned long long)pr->swap, (unsigned long long)pr->pt_pages,
              sim_oom_score(sim, pr));
 }

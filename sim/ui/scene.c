@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ui.h"
+#include "vmsim/describe.h"
 
 static const char *pname(const Sim *sim, int pid)
 {
@@ -13,10 +14,6 @@ static const char *pname(const Sim *sim, int pid)
 }
 
 /* The signal a fatal fault delivers, as the shell reports it. */
-static const char *signal_words(FaultKind f)
-{
-    return f == FAULT_SIGBUS ? "Bus error" : f == FAULT_SIGABRT ? "Aborted" : "Segmentation fault";
-}
 
 static void walk_event(Scene *sc, const SimEvent *e)
 {
@@ -93,7 +90,7 @@ static void headline(Scene *sc, const Model *m)
     sc->banner[0] = '\0';
     if (sc->segv) {
         why = m->ev[sc->segv_ev].detail;
-        snprintf(sc->banner, sizeof sc->banner, "%s: %s killed (%s)", signal_words(m->ev[sc->segv_ev].ev.fault),
+        snprintf(sc->banner, sizeof sc->banner, "%s: %s killed (%s)", describe_signal(m->ev[sc->segv_ev].ev.fault),
                  pname(sim, m->ev[sc->segv_ev].ev.pid), why);
         sc->banner_tone = TONE_SEGV;
     } else if (sc->oom) {
@@ -193,55 +190,6 @@ Tone event_tone(const SimEvent *ev)
     }
 }
 
-static void walk_words(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
-{
-    const Geometry *g = &sim_machine(sim)->geo;
-    char flags[16];
-    pte_describe(g, ev->pte, flags, sizeof flags);
-    snprintf(buf, len, "read %s[%u] @0x%" PRIx64 " = 0x%0*" PRIx64 " %s",
-             geo_level_name(g, ev->level), geo_index(g, ev->level, ev->va), ev->pte_pa,
-             (int)g->pte_size * 2, ev->pte, (pte_flags(g, ev->pte) & PTE_V) ? flags : "not present");
-}
-
-/* The event in words, as the text log (sim/cli/textlog.c) writes them. */
-void event_words(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
-{
-    const Geometry *g = &sim_machine(sim)->geo;
-    const char *d = ev->detail ? ev->detail : "";
-    switch (ev->kind) {
-    case EV_ACCESS:    snprintf(buf, len, "%s %c 0x%" PRIx64, pname(sim, ev->pid), access_op_letter(ev->op), ev->va); break;
-    case EV_TLB_HIT:   snprintf(buf, len, "TLB hit: frame %" PRIu64, ev->pfn); break;
-    case EV_TLB_MISS:  snprintf(buf, len, "TLB miss: walk the page tables"); break;
-    case EV_WALK:      walk_words(sim, ev, buf, len); break;
-    case EV_FAULT:     snprintf(buf, len, "page fault (%s): %s", fault_kind_name(ev->fault), d); break;
-    case EV_TABLE_ALLOC: snprintf(buf, len, "new page-table page for %s in frame %" PRIu64,
-                                  geo_level_name(g, ev->level), ev->pfn); break;
-    case EV_VICTIM:    snprintf(buf, len, "memory full: victim frame %" PRIu64 " (%s's 0x%" PRIx64 ")",
-                                ev->pfn, pname(sim, ev->victim_pid), ev->victim_va); break;
-    case EV_WRITEBACK: snprintf(buf, len, "dirty: written to swap slot %" PRId64, ev->slot); break;
-    case EV_EVICT:     snprintf(buf, len, "evicted 0x%" PRIx64 " from frame %" PRIu64 "%s", ev->victim_va,
-                                ev->pfn, ev->slot >= 0 ? " (copy in swap)" : ""); break;
-    case EV_SWAP_IN:   snprintf(buf, len, "read back from swap slot %" PRId64, ev->slot); break;
-    case EV_FRAME_ALLOC: snprintf(buf, len, "page 0x%" PRIx64 " now in frame %" PRIu64,
-                                  ev->va >> g->page_shift << g->page_shift, ev->pfn); break;
-    case EV_MAP:       snprintf(buf, len, "set %s entry at 0x%" PRIx64 " = 0x%" PRIx64,
-                                geo_level_name(g, ev->level), ev->pte_pa, ev->pte); break;
-    case EV_TLB_FILL:  snprintf(buf, len, "TLB fill: page 0x%" PRIx64 " -> frame %" PRIu64,
-                                ev->va >> ev->shift << ev->shift, ev->pfn); break;
-    case EV_TLB_FLUSH: snprintf(buf, len, "TLB flushed: %" PRIu64 " entries", ev->count); break;
-    case EV_TRANSLATED: snprintf(buf, len, "-> physical 0x%" PRIx64, ev->pa); break;
-    case EV_SEGV:      snprintf(buf, len, "%s: %s killed: %s", signal_words(ev->fault), pname(sim, ev->pid), d); break;
-    case EV_SKIP:      snprintf(buf, len, "skipped: %s is dead (%s)", pname(sim, ev->pid), d); break;
-    case EV_SWITCH:    snprintf(buf, len, "switch to %s (pid %d)", pname(sim, ev->pid), ev->pid); break;
-    case EV_KILL:      snprintf(buf, len, "%s's memory released: %" PRIu64 " pages and %u page-table pages",
-                                pname(sim, ev->pid), ev->count, ev->level); break;
-    case EV_OOM:       snprintf(buf, len, "kernel: %s", d); break;
-    case EV_SYSCALL:   snprintf(buf, len, "%s %s", pname(sim, ev->pid), d); break;
-    case EV_NOTE:      snprintf(buf, len, "note: %s", d); break;
-    default:           snprintf(buf, len, "%s", event_kind_name(ev->kind)); break;
-    }
-}
-
 void step_summary(const Sim *sim, const UiEvent *ev, size_t n, uint64_t step, LogLine *out)
 {
     char w[160];
@@ -256,7 +204,7 @@ void step_summary(const Sim *sim, const UiEvent *ev, size_t n, uint64_t step, Lo
         switch (e->kind) {
         case EV_ACCESS: case EV_SWITCH: case EV_SKIP: case EV_FAULT: case EV_EVICT:
         case EV_SEGV: case EV_TLB_HIT: case EV_TLB_FLUSH: case EV_SYSCALL: case EV_NOTE:
-            event_words(sim, &c, w, sizeof w);
+            describe_event(sim, &c, w, sizeof w);
             add(out->text, sizeof out->text, w);
             break;
         case EV_TRANSLATED:

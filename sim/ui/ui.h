@@ -266,8 +266,6 @@ typedef struct Scene {
 /* Works out the scene from the first upto events of the step on show. */
 void scene_build(Scene *sc, const Model *m, size_t upto, long cur);
 
-/* The event in words, as the text log writes it. */
-void event_words(const Sim *sim, const SimEvent *ev, char *buf, size_t len);
 Tone event_tone(const SimEvent *ev);
 
 /* The step's one-line summary for the log of earlier steps. */
@@ -390,9 +388,6 @@ void draw_stats(const Painter *p, const Ui *ui, const Scene *sc);
 bool hover_tlb(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t len);
 bool hover_frame(const Ui *ui, int x, int y, char *buf, size_t len);
 bool hover_walk(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t len);
-
-/* The name of the register holding the root table: CR3, satp or PTBR. */
-const char *root_register(const Geometry *g);
 
 /* vmsim-gui's verb: argv as for `vmsim gui`, or argv[1] "run" for the no-verb path
  * (the window where SDL's video starts, else the headless run). */

@@ -1,0 +1,69 @@
+/* Tests for the describer (sim/core/describe.c): the words every front end shows. The
+ * root register is each architecture's own name for it: CR3 (Intel SDM vol. 3A, 4.2
+ * "Hierarchical paging structures"), satp (RISC-V privileged spec, "Supervisor Address
+ * Translation and Protection Register"), PDBR (OSTEP's paging-multilevel-translate.py
+ * homework: "page directory base register"). */
+#include <string.h>
+
+#include "testutil.h"
+#include "vmsim/describe.h"
+
+void suite_describe(void);
+
+static void test_root_register(void)
+{
+    static const struct { ArchKind a; const char *want; } cases[] = {
+        { ARCH_X86_64, "CR3" }, { ARCH_X86_32, "CR3" }, { ARCH_SV39, "satp" }, { ARCH_SV48, "satp" },
+        { ARCH_OSTEP, "PDBR" }, { ARCH_CUSTOM, "root" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Geometry g;
+        geo_preset(&g, cases[i].a);
+        CU_ASSERT_STRING_EQUAL(describe_root_register(&g), cases[i].want);
+    }
+}
+
+static void test_words(void)
+{
+    CU_ASSERT_STRING_EQUAL(describe_signal(FAULT_SEGV_MAPERR), "Segmentation fault");
+    CU_ASSERT_STRING_EQUAL(describe_signal(FAULT_SIGBUS), "Bus error");
+    CU_ASSERT_STRING_EQUAL(describe_signal(FAULT_SIGABRT), "Aborted");
+    CU_ASSERT_STRING_EQUAL(describe_proc_state(PROC_RUNNING), "running");
+    CU_ASSERT_STRING_EQUAL(describe_proc_state(PROC_EXITED), "exited");
+    CU_ASSERT_STRING_EQUAL(describe_proc_state(PROC_KILLED), "killed");
+    CU_ASSERT_STRING_EQUAL(describe_fault(FAULT_MINOR), "minor");
+}
+
+/* A frame allocation names the page by its first address whatever the access's offset
+ * (4 KiB pages: 0x600010 is in page 0x600000); a fill by its TLB entry's page size
+ * (2 MiB: 0x7fe00000 holds 0x7fe12345). The policy's words start with its label. */
+static void test_events(void)
+{
+    MachineConfig m;
+    machine_default(&m);
+    m.memory.policy = POLICY_FIFO;
+    char err[256], buf[256];
+    Sim *s = sim_create(&m, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    SimEvent ev = { .kind = EV_FRAME_ALLOC, .va = 0x600010, .pfn = 7 };
+    describe_event(s, &ev, buf, sizeof buf);
+    CU_ASSERT_STRING_EQUAL(buf, "page 0x600000 now in frame 7");
+    ev = (SimEvent){ .kind = EV_TLB_FILL, .va = 0x7fe12345, .shift = 21, .pfn = 512 };
+    describe_event(s, &ev, buf, sizeof buf);
+    CU_ASSERT_STRING_EQUAL(buf, "TLB fill: page 0x7fe00000 -> frame 512");
+    ev = (SimEvent){ .kind = EV_SEGV, .pid = 99, .fault = FAULT_SIGBUS, .detail = "misaligned" };
+    describe_event(s, &ev, buf, sizeof buf);
+    CU_ASSERT_STRING_EQUAL(buf, "Bus error: ? killed: misaligned");
+    size_t n = describe_policy(s, buf, sizeof buf);
+    CU_ASSERT_STRING_EQUAL(buf, "FIFO (first in, first out): no pages loaded");
+    CU_ASSERT_EQUAL(n, strlen(buf));
+    sim_destroy(s);
+}
+
+void suite_describe(void)
+{
+    TEST_SUITE("describe",
+               { "root_register", test_root_register },
+               { "words", test_words },
+               { "events", test_events });
+}
