@@ -13,17 +13,6 @@ static const char *scope_tables(const MachineConfig *m)
 
 static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : 0.0; }
 
-/* The name of an event step's record, as the trace writes it. */
-static const char *event_name(TraceKind k)
-{
-    static const char *const names[] = {
-        [TREC_FORK] = "fork", [TREC_EXIT] = "exit", [TREC_BRK] = "brk", [TREC_SBRK] = "sbrk",
-        [TREC_MMAP] = "mmap", [TREC_MUNMAP] = "munmap", [TREC_MPROTECT] = "mprotect",
-        [TREC_CALL] = "call", [TREC_RET] = "ret", [TREC_MALLOC] = "malloc", [TREC_FREE] = "free",
-    };
-    return (unsigned)k < sizeof names / sizeof names[0] && names[k] ? names[k] : "event";
-}
-
 void report_split_words(const Geometry *g, char *buf, size_t len)
 {
     size_t n = 0;
@@ -177,7 +166,7 @@ void report_json_access(FILE *out, const StepInfo *st, int first)
         return;
     }
     if (st->kind == STEP_EVENT) {
-        fprintf(out, "\"op\": \"%s\", \"result\": %" PRId64 ", \"fault\": ", event_name(st->event), st->result);
+        fprintf(out, "\"op\": \"%s\", \"result\": %" PRId64 ", \"fault\": ", trace_op_name(st->event), st->result);
         if (st->fault == FAULT_NONE)
             fputs("null}", out);
         else
@@ -290,7 +279,7 @@ void report_csv_access(FILE *out, const StepInfo *st)
     }
     if (st->kind == STEP_EVENT) {
         fprintf(out, "%" PRIu64 ",%lu,%d,%s,,%" PRId64 ",,%s\n", st->step, st->line, st->pid,
-                event_name(st->event), st->result,
+                trace_op_name(st->event), st->result,
                 st->fault == FAULT_NONE ? "" : fault_kind_name(st->fault));
         return;
     }

@@ -554,31 +554,33 @@ int procev_named(Sim *s, TraceRecord *rec)
 
 /* ---- dispatch ---------------------------------------------------------------- */
 
+/* exit: the process's memory is freed at once (no zombie: nothing waits for it). */
+static StepStatus do_exit(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
+{
+    (void)rec;
+    p->state = PROC_EXITED;
+    snprintf(p->exit_reason, sizeof p->exit_reason, "exited");
+    done(s, info, 0, "exits: %s's memory is freed", p->name);
+    mm_release(s, p);
+    return STEP_OK;
+}
+
+/* The OS side of each process event, by the trace operation's kind (trace.c's table
+ * names them and parses their words). */
+static StepStatus (*const handlers[TREC_COUNT])(Sim *, Process *, const TraceRecord *, StepInfo *) = {
+    [TREC_FORK] = do_fork, [TREC_EXIT] = do_exit, [TREC_BRK] = do_brk, [TREC_SBRK] = do_brk,
+    [TREC_MMAP] = do_mmap, [TREC_MUNMAP] = do_munmap, [TREC_MPROTECT] = do_mprotect,
+    [TREC_CALL] = do_call, [TREC_RET] = do_ret, [TREC_MALLOC] = do_malloc, [TREC_FREE] = do_free,
+};
+
 StepStatus procev_step(Sim *s, const TraceRecord *rec, StepInfo *info)
 {
     Process *p = s->cur;
     info->kind = STEP_EVENT;
     info->event = rec->kind;
     info->pid = p->pid;
-    switch (rec->kind) {
-    case TREC_FORK: return do_fork(s, p, rec, info);
-    case TREC_EXIT:
-        p->state = PROC_EXITED;
-        snprintf(p->exit_reason, sizeof p->exit_reason, "exited");
-        done(s, info, 0, "exits: %s's memory is freed", p->name);
-        mm_release(s, p);
-        return STEP_OK;
-    case TREC_BRK:
-    case TREC_SBRK: return do_brk(s, p, rec, info);
-    case TREC_MMAP: return do_mmap(s, p, rec, info);
-    case TREC_MUNMAP: return do_munmap(s, p, rec, info);
-    case TREC_MPROTECT: return do_mprotect(s, p, rec, info);
-    case TREC_CALL: return do_call(s, p, rec, info);
-    case TREC_RET: return do_ret(s, p, rec, info);
-    case TREC_MALLOC: return do_malloc(s, p, rec, info);
-    case TREC_FREE: return do_free(s, p, rec, info);
-    default:
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: unexpected record", rec->line);
-        return STEP_ERROR;
-    }
+    if ((unsigned)rec->kind < TREC_COUNT && handlers[rec->kind])
+        return handlers[rec->kind](s, p, rec, info);
+    sim_fmt_err(s->err, sizeof s->err, "line %lu: unexpected record", rec->line);
+    return STEP_ERROR;
 }
