@@ -14,6 +14,11 @@
  * (x86), "satp" (RISC-V), "PDBR" (OSTEP's homework), "root" (custom machines). */
 const char *describe_root_register(const Geometry *g);
 
+/* A TLB's name on this machine: brief "TLB", "DTLB", "ITLB", "L2 TLB" (for the
+ * window's small labels), else "TLB", "data TLB", "instruction TLB", "second-level TLB".
+ * The data TLB is just "TLB" unless the machine has an instruction TLB. */
+const char *describe_tlb(const Sim *s, SimTlb which, bool brief);
+
 /* What a shell prints for a process killed by the signal of fault f: "Segmentation
  * fault", "Bus error", "Aborted". */
 const char *describe_signal(FaultKind f);

@@ -452,16 +452,15 @@ static void print_va(Stepper *st, const char *addr)
 static void print_walk_end(const Geometry *g, const Walk *w)
 {
     pte_t pte = w->pte[w->level];
+    int64_t slot;
     switch (w->status) {
     case WALK_OK:
         printf("  -> frame %" PRIu64 ", physical 0x%" PRIx64 "\n", w->pfn, w->pa);
         return;
     case WALK_NOT_PRESENT:
-        /* A non-present entry that is not zero is a swap entry holding slot + 1 in its
-         * frame field (sim.c writes it so, as Linux keeps swap locations in PTEs). */
-        if (pte != 0 && w->level + 1 == g->levels && pte_pfn(g, pte) > 0)
-            printf("  -> not present: the page is in swap slot %" PRIu64 "; an access is a major fault\n",
-                   pte_pfn(g, pte) - 1);
+        if (w->level + 1 == g->levels && swap_entry_decode(g, pte, &slot))
+            printf("  -> not present: the page is in swap slot %" PRId64 "; an access is a major fault\n",
+                   slot);
         else
             printf("  -> not present at %s: an access here is a page fault\n", geo_level_name(g, w->level));
         return;
@@ -573,7 +572,6 @@ static void print_one_tlb(const Stepper *st, const Tlb *t, const char *name, boo
 static void print_tlb(Stepper *st, const char *addr)
 {
     (void)addr;
-    static const char *const names[SIM_TLBS] = { "TLB", "instruction TLB", "second-level TLB" };
     const MachineConfig *m = sim_machine(live(st));
     if (!m->tlb.entries && !m->itlb.entries && !m->stlb.entries) {
         printf("no TLB on this machine (tlb.entries = 0): every access walks the page tables\n");
@@ -583,7 +581,7 @@ static void print_tlb(Stepper *st, const char *addr)
         const Tlb *t = sim_tlb_at(live(st), (SimTlb)i);
         if (!t->entries)
             continue;
-        print_one_tlb(st, t, i == SIM_DTLB && m->itlb.entries ? "data TLB" : names[i], m->tlb.asid);
+        print_one_tlb(st, t, describe_tlb(live(st), (SimTlb)i, false), m->tlb.asid);
     }
     printf("  flags: R W X U permissions, D dirty, G global\n");
 }

@@ -20,6 +20,17 @@ const char *describe_root_register(const Geometry *g)
     }
 }
 
+const char *describe_tlb(const Sim *s, SimTlb which, bool brief)
+{
+    bool split = sim_tlb_at(s, SIM_ITLB)->entries != 0;
+    switch (which) {
+    case SIM_ITLB: return brief ? "ITLB" : "instruction TLB";
+    case SIM_STLB: return brief ? "L2 TLB" : "second-level TLB";
+    case SIM_DTLB:
+    default: return !split ? "TLB" : brief ? "DTLB" : "data TLB";
+    }
+}
+
 const char *describe_signal(FaultKind f)
 {
     switch (f) {

@@ -41,6 +41,7 @@ struct Sim {
     Geometry geo;             /* = m.geo, kept at hand */
     FramePool fp;
     Policy *policy;
+    bool needs_future;     /* the policy is told next uses (opt): the Sim reads ahead */
     Tlb tlb[SIM_TLBS];        /* data (or unified), instruction, second level */
     Swap swap;
     Rng rng;

@@ -6,15 +6,6 @@
 #include "ui.h"
 #include "vmsim/describe.h"
 
-static const char *tlb_name(const Sim *sim, SimTlb k)
-{
-    if (k == SIM_STLB)
-        return "L2 TLB";
-    if (k == SIM_ITLB)
-        return "ITLB";
-    return sim_tlb_at(sim, SIM_ITLB)->entries ? "DTLB" : "TLB";
-}
-
 /* Age of event index i, or -1 when there is none. */
 static double age_of(const Ui *ui, long i)
 {
@@ -30,10 +21,10 @@ static long lit_set(const Ui *ui, const Scene *sc, SimTlb k, bool *hit, unsigned
     *hit = false;
     if (!sc->access || sc->tlb == TLB_NONE || !t->entries)
         return -1;
-    SimTlb first = sc->op == OP_EXEC && sim_tlb_at(sim, SIM_ITLB)->entries ? SIM_ITLB : SIM_DTLB;
+    SimTlb first = sim_tlb_first(sim, sc->op);
     SimTlb which;
     unsigned set, way;
-    if (sc->tlb == TLB_HIT && scene_tlb_entry(sim, sc->va, sc->op, sc->pid, &which, &set, &way) &&
+    if (sc->tlb == TLB_HIT && sim_tlb_probe(sim, sc->pid, sc->va, sc->op, &which, &set, &way) &&
         which == k) {
         *hit = true;
         *hit_way = way;
@@ -119,7 +110,7 @@ static void draw_tlb_set(const Painter *p, const Ui *ui, const Scene *sc, const 
         SDL_Rect r;
         if (!layout_tlb_cell(L, v->k, v->first, s, w, &r))
             continue;
-        const TlbEntry *e = &v->t->e[s * v->t->ways + w];
+        const TlbEntry *e = tlb_entry_at(v->t, s, w);
         bool mine = e->valid && e->tag == sc->va >> e->shift;
         if (v->later && mine) {              /* filled later in this step: not yet */
             TlbEntry empty = { .valid = 0 };
@@ -139,7 +130,7 @@ static void draw_tlb(const Painter *p, const Ui *ui, const Scene *sc, SimTlb k)
     v.first = layout_tlb_first_set(&ui->L, v.t, k, v.lit);
     v.later = sc->access && fill_pending(ui, sc);
     char head[128];
-    snprintf(head, sizeof head, "%s %u entries, %u-way, %u sets, %s", tlb_name(sim, k), v.t->entries,
+    snprintf(head, sizeof head, "%s %u entries, %u-way, %u sets, %s", describe_tlb(sim, k, true), v.t->entries,
              v.t->ways, v.t->sets, tlb_policy_name(v.t->policy));
     text_draw(p, FONT_SMALL, gr->box.x, gr->box.y, theme.dim, head, gr->box.w);
     for (unsigned s = v.first; s < v.first + gr->vis_sets && s < v.t->sets; s++)
@@ -203,14 +194,14 @@ bool hover_tlb(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t le
     if (!tlb_cell_at(ui, sc, x, y, &k, &s, &w))
         return false;
     const Tlb *t = sim_tlb_at(sim, k);
-    const TlbEntry *e = &t->e[s * t->ways + w];
+    const TlbEntry *e = tlb_entry_at(t, s, w);
     if (!e->valid) {
-        snprintf(buf, len, "%s set %u way %u: empty", tlb_name(sim, k), s, w);
+        snprintf(buf, len, "%s set %u way %u: empty", describe_tlb(sim, k, true), s, w);
         return true;
     }
     unsigned f = e->flags;
     snprintf(buf, len, "%s set %u way %u\npage 0x%" PRIx64 " (tag 0x%" PRIx64 ", %llu KiB)\n"
-             "frame %" PRIu64 "\nASID %u%s\nallows %s%s%s%s%s", tlb_name(sim, k), s, w, e->tag << e->shift,
+             "frame %" PRIu64 "\nASID %u%s\nallows %s%s%s%s%s", describe_tlb(sim, k, true), s, w, e->tag << e->shift,
              e->tag, (unsigned long long)(1ull << e->shift) / 1024, e->pfn, e->asid,
              (f & PTE_G) ? " (global)" : "", f & PTE_R ? "read " : "", f & PTE_W ? "write " : "",
              f & PTE_X ? "execute " : "", f & PTE_U ? "(user)" : "(supervisor)",

@@ -272,10 +272,6 @@ Tone event_tone(const SimEvent *ev);
 void step_summary(const Sim *sim, const UiEvent *ev, size_t n, uint64_t step,
                   LogLine *out);
 
-/* The TLB entry translating va for the running process, if any: which TLB, set, way. */
-bool scene_tlb_entry(const Sim *sim, vaddr_t va, AccessOp op, int pid, SimTlb *which,
-                     unsigned *set, unsigned *way);
-
 /* ---- animation (anim.c) --------------------------------------------------- */
 
 typedef struct Speed {

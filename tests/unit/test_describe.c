@@ -60,10 +60,27 @@ static void test_events(void)
     sim_destroy(s);
 }
 
+/* A swap entry keeps slot + 1 in a non-present entry's frame field (x86-64: bits
+ * 51:12, P clear), so slot 0 is not the empty entry 0; present and empty entries name
+ * no slot. */
+static void test_swap_entry(void)
+{
+    Geometry g;
+    geo_preset(&g, ARCH_X86_64);
+    CU_ASSERT_EQUAL(swap_entry_encode(&g, 0), 0x1000);
+    CU_ASSERT_EQUAL(swap_entry_encode(&g, 5), 0x6000);
+    int64_t slot = -1;
+    CU_ASSERT_TRUE(swap_entry_decode(&g, 0x6000, &slot));
+    CU_ASSERT_EQUAL(slot, 5);
+    CU_ASSERT_FALSE(swap_entry_decode(&g, 0, &slot));
+    CU_ASSERT_FALSE(swap_entry_decode(&g, 0x6001, &slot));   /* P set: a present page */
+}
+
 void suite_describe(void)
 {
     TEST_SUITE("describe",
                { "root_register", test_root_register },
                { "words", test_words },
-               { "events", test_events });
+               { "events", test_events },
+               { "swap_entry", test_swap_entry });
 }
