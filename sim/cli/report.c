@@ -60,19 +60,15 @@ static void text_machine(FILE *out, const MachineConfig *m)
         fprintf(out, "swap      %" PRIu64 " slots\n", m->swap.slots);
 }
 
-void report_text(FILE *out, const Session *s)
+void report_counters(FILE *out, const Sim *sim)
 {
-    const SimStats *st = sim_stats(s->sim);
-    const MachineConfig *m = sim_machine(s->sim);
-    if (s->sc.title)
-        fprintf(out, "%s\n\n", s->sc.title);
-    text_machine(out, m);
-    fprintf(out, "trace     %s\n\n", s->trace_label);
+    const SimStats *st = sim_stats(sim);
+    const MachineConfig *m = sim_machine(sim);
     fprintf(out, "references      %12" PRIu64 "\n", st->references);
     fprintf(out, "TLB hits        %12" PRIu64 "  (%.2f%%)\n", st->tlb_hits, 100.0 * ratio(st->tlb_hits, st->references));
     fprintf(out, "TLB misses      %12" PRIu64 "\n", st->tlb_misses);
     for (int i = 0; i < SIM_TLBS; i++) {
-        const Tlb *t = sim_tlb_at(s->sim, (SimTlb)i);
+        const Tlb *t = sim_tlb_at(sim, (SimTlb)i);
         if (t->entries && (i != SIM_DTLB || m->itlb.entries || m->stlb.entries))
             fprintf(out, "  %s          %12" PRIu64 " hits, %" PRIu64 " misses, reach now %" PRIu64 " KiB\n",
                     tlb_names[i], t->hits, t->misses, tlb_reach(t) >> 10);
@@ -93,6 +89,15 @@ void report_text(FILE *out, const Session *s)
     fprintf(out, "page walks      %12" PRIu64 "  (%" PRIu64 " entries read)\n", st->walks, st->walk_reads);
     fprintf(out, "table pages     %12" PRIu64 "\n", st->table_pages);
     fprintf(out, "cycles          %12" PRIu64 "  (%.2f per reference)\n", st->cycles, ratio(st->cycles, st->references));
+}
+
+void report_text(FILE *out, const Session *s)
+{
+    if (s->sc.title)
+        fprintf(out, "%s\n\n", s->sc.title);
+    text_machine(out, sim_machine(s->sim));
+    fprintf(out, "trace     %s\n\n", s->trace_label);
+    report_counters(out, s->sim);
     fprintf(out, "\n  PID  NAME             STATE     RSS   SWAP  TABLES      REFS  FAULTS  OOM_SCORE\n");
     for (size_t i = 0; i < sim_nprocs(s->sim); i++) {
         const Process *p = sim_proc(s->sim, i);

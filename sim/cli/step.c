@@ -727,29 +727,12 @@ static void print_proc(Stepper *st, const char *addr)
     printf("  * on the CPU; RSS, SWAP and TABLES count pages; mappings are [start-end)\n");
 }
 
-/* The counters of run's text report: report_text writes the title, the machine, the
- * counters and the processes; this shows the counters, the block starting at
- * "references", so the two never drift apart. */
+/* The counters of run's text report (report_counters), after the step count. */
 static void print_stats(Stepper *st, const char *addr)
 {
     (void)addr;
-    Session view = st->s;
-    view.sim = live(st);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    if (!mem) {
-        say_error("print stats: out of memory");
-        return;
-    }
-    report_text(mem, &view);
-    fclose(mem);
-    const char *from = strstr(text, "\nreferences ");
-    const char *to = from ? strstr(from + 1, "\n\n") : NULL;
     printf("steps           %12" PRIu64 "\n", now(st));
-    if (from && to)
-        fwrite(from + 1, 1, (size_t)(to - from), stdout);
-    free(text);
+    report_counters(stdout, live(st));
 }
 
 /* ---- commands ------------------------------------------------------------ */
