@@ -65,10 +65,13 @@ static void rss_split(const Sim *s, const Process *p, uint64_t *anon, uint64_t *
     }
 }
 
-static void say(Sim *s, const char *line)
+/* One line of the report; victim is the pid a kill line names (else 0). */
+static void say_line(Sim *s, OomLine kind, int victim, const char *line)
 {
-    EMIT(s, .kind = EV_OOM, .pid = s->cur ? s->cur->pid : 0, .detail = line);
+    EMIT(s, .kind = EV_OOM, .pid = s->cur ? s->cur->pid : 0, .oom = kind, .victim_pid = victim, .detail = line);
 }
+
+static void say(Sim *s, const char *line) { say_line(s, OOM_REPORT, 0, line); }
 
 /* The task table the kernel prints before a kill (dump_tasks). */
 static void dump_tasks(Sim *s)
@@ -101,7 +104,7 @@ static void kill_victim(Sim *s, Process *p)
              p->pid, p->name, (unsigned long long)(proc_total_vm(p) >> 10),
              (unsigned long long)(anon * kb), (unsigned long long)(file * kb),
              (unsigned long long)(p->pt_pages * kb), p->oom_score_adj);
-    say(s, p->exit_reason);
+    say_line(s, OOM_KILLED, p->pid, p->exit_reason);
     p->state = PROC_KILLED;
     s->stats.oom_kills++;
     mm_release(s, p);
@@ -116,12 +119,12 @@ int oom_kill(Sim *s)
     if (s->m.oom.panic_on_oom) {
         sim_fmt_err(s->err, sizeof s->err,
                     "Kernel panic - not syncing: Out of memory: system-wide panic_on_oom is enabled");
-        say(s, s->err);
+        say_line(s, OOM_PANIC, 0, s->err);
         return -1;
     }
     if (victim < 0) {
         sim_fmt_err(s->err, sizeof s->err, "Out of memory and no killable processes...");
-        say(s, s->err);
+        say_line(s, OOM_NOTHING_KILLABLE, 0, s->err);
         return 0;
     }
     char line[160];

@@ -95,7 +95,9 @@ static void headline(Scene *sc, const Model *m)
         sc->banner_tone = TONE_SEGV;
     } else if (sc->oom) {
         why = m->ev[sc->oom_ev].detail;     /* the last line: who was killed */
-        snprintf(sc->banner, sizeof sc->banner, "%s%s", strncmp(why, "Out of memory", 13) ? "Out of memory: " : "", why);
+        OomLine line = m->ev[sc->oom_ev].ev.oom;
+        bool says_oom = line == OOM_KILLED || line == OOM_NOTHING_KILLABLE;
+        snprintf(sc->banner, sizeof sc->banner, "%s%s", says_oom ? "" : "Out of memory: ", why);
         sc->banner_tone = TONE_OOM;
     } else if (sc->faulted) {
         why = m->ev[sc->fault_ev].detail;
@@ -212,7 +214,7 @@ void step_summary(const Sim *sim, const UiEvent *ev, size_t n, uint64_t step, Lo
             add(out->text, sizeof out->text, w);
             break;
         case EV_OOM:
-            if (strncmp(ev[i].detail, "Out of memory", 13) == 0)
+            if (e->oom == OOM_KILLED || e->oom == OOM_NOTHING_KILLABLE)
                 add(out->text, sizeof out->text, ev[i].detail);
             break;
         default:

@@ -7,6 +7,7 @@
 
 #include "testutil.h"
 #include "vmsim/describe.h"
+#include "vmsim/scenario.h"
 
 void suite_describe(void);
 
@@ -76,11 +77,65 @@ static void test_swap_entry(void)
     CU_ASSERT_FALSE(swap_entry_decode(&g, 0x6001, &slot));   /* P set: a present page */
 }
 
+typedef struct OomSeen {
+    unsigned killed, report;
+    int victims[8];
+    bool lines_match;       /* each kill line names its victim_pid, as the kernel writes it */
+} OomSeen;
+
+static void see_oom(void *ctx, const SimEvent *ev)
+{
+    OomSeen *o = ctx;
+    if (ev->kind != EV_OOM)
+        return;
+    if (ev->oom != OOM_KILLED) {
+        o->report++;
+        o->lines_match &= strncmp(ev->detail, "Out of memory: Killed", 21) != 0;
+        return;
+    }
+    char want[48];
+    snprintf(want, sizeof want, "Out of memory: Killed process %d (", ev->victim_pid);
+    o->lines_match &= strncmp(ev->detail, want, strlen(want)) == 0;
+    if (o->killed < 8)
+        o->victims[o->killed] = ev->victim_pid;
+    o->killed++;
+}
+
+/* scenarios/oom-killer.ini kills one process: its kill line is typed OOM_KILLED with
+ * the victim's pid (a process that ends killed); the invocation and the task table are
+ * OOM_REPORT lines. */
+static void test_oom_lines(void)
+{
+    Scenario sc;
+    char err[512];
+    bool none;
+    scenario_init(&sc);
+    CU_ASSERT_EQUAL_FATAL(scenario_load(&sc, "scenarios/oom-killer.ini", err, sizeof err), 0);
+    Sim *s = scenario_build(&sc, err, sizeof err);
+    TraceReader *t = s ? scenario_open_trace(&sc, NULL, TRACE_AUTO, &none, err, sizeof err) : NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    sim_set_trace(s, t);
+    OomSeen o = { .lines_match = true };
+    sim_set_observer(s, see_oom, &o);
+    while (sim_step(s, NULL) == STEP_OK)
+        ;
+    CU_ASSERT_EQUAL(o.killed, 1);
+    CU_ASSERT(o.report >= 3);
+    CU_ASSERT_TRUE(o.lines_match);
+    const Process *v = sim_proc_by_pid(s, o.victims[0]);
+    CU_ASSERT_PTR_NOT_NULL(v);
+    CU_ASSERT(v && v->state == PROC_KILLED);
+    sim_destroy(s);
+    trace_close(t);
+    scenario_fini(&sc);
+}
+
 void suite_describe(void)
 {
     TEST_SUITE("describe",
                { "root_register", test_root_register },
                { "words", test_words },
                { "events", test_events },
-               { "swap_entry", test_swap_entry });
+               { "swap_entry", test_swap_entry },
+               { "oom_lines", test_oom_lines });
 }

@@ -788,6 +788,7 @@ static uint64_t belady_faults(const char *policy, char *err, size_t errlen)
             CU_ASSERT_STRING_EQUAL(policy_name(policy_kind(sim_policy(s))), policy);
         }
         sim_destroy(s);
+        trace_close(t);
     }
     scenario_fini(&sc);
     return faults;
