@@ -102,6 +102,10 @@ TraceReader *trace_open_mem(const char *text, size_t len, const char *name,
  * failure ("NAME:LINE: cannot read: ...", e.g. truncated xz) repeats until a seek. */
 int trace_next(TraceReader *t, TraceRecord *rec, char *err, size_t errlen);
 
+/* The name messages give the trace: the path it was opened with, or the name given to
+ * trace_open_mem. */
+const char *trace_name(const TraceReader *t);
+
 /* The format in use (the detected one when opened with TRACE_AUTO). */
 TraceFormat trace_format(const TraceReader *t);
 

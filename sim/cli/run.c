@@ -23,15 +23,6 @@ static const char run_usage[] =
     "\n"
     "exit status: 0 done, 1 the machine ran out of memory, 2 bad usage or input\n";
 
-/* Messages from the engine about a trace line start "line N:"; name the file. */
-static void print_step_error(const Session *s, const char *msg)
-{
-    if (strncmp(msg, "line ", 5) == 0)
-        fprintf(stderr, "vmsim: %s:%s\n", s->trace_file, msg + 5);
-    else
-        fprintf(stderr, "vmsim: %s\n", msg);
-}
-
 static bool want_row(const Options *o, const StepInfo *st)
 {
     return o->log == LOG_ALL || (o->log == LOG_FAULTS && st->fault != FAULT_NONE);
@@ -111,7 +102,7 @@ int cmd_run(int argc, char **argv)
     StepStatus r = run_steps(&s, &o, out, &rows);
     int status = EXIT_OK;
     if (r == STEP_ERROR) {
-        print_step_error(&s, sim_error(s.sim));
+        fprintf(stderr, "vmsim: %s\n", sim_error(s.sim));
         status = EXIT_USAGE;
     } else {
         textlog_flush(&log);
@@ -174,7 +165,7 @@ static int check_one(const char *path, const Options *base)
             if (rec.kind == TREC_FORK && nforks < CHECK_FORKS)
                 memcpy(forks[nforks++], rec.name, TRACE_NAME_MAX);
             if (rec.kind == TREC_SWITCH && !known_process(&s, rec.name, forks, nforks)) {
-                snprintf(err, sizeof err, "%s:%lu: no process named '%s'", s.trace_file, rec.line, rec.name);
+                snprintf(err, sizeof err, "%s:%lu: no process named '%s'", trace_name(s.trace), rec.line, rec.name);
                 r = -1;
                 break;
             }

@@ -201,15 +201,6 @@ static void show(Stepper *st, bool on)
     sim_set_observer(live(st), on ? textlog_event : NULL, on ? &st->log : NULL);
 }
 
-/* Engine messages about a trace line start "line N:"; name the file, as run does. */
-static void trace_error_words(const Stepper *st, const char *msg, char *buf, size_t len)
-{
-    if (strncmp(msg, "line ", 5) == 0)
-        snprintf(buf, len, "%s:%s", st->s.trace_file, msg + 5);
-    else
-        snprintf(buf, len, "%s", msg);
-}
-
 /* Remembers that stepping on from here fails, and says why (a halt only when the step
  * is shown: continue replays it in view). A bad trace line is bad input: it makes the
  * exit status 2, as it does for run. */
@@ -218,7 +209,7 @@ static void block(Stepper *st, StepStatus r, bool shown)
     st->blocked = r;
     st->blocked_at = now(st);
     if (r == STEP_ERROR) {
-        trace_error_words(st, sim_error(live(st)), st->why, sizeof st->why);
+        snprintf(st->why, sizeof st->why, "%s", sim_error(live(st)));
         say_error("vmsim: %s", st->why);
         st->status = EXIT_USAGE;
     } else {

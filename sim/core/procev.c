@@ -113,8 +113,8 @@ static StepStatus do_fork(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
 {
     char why[256];
     if (proc_by_name(s, rec->name)) {
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: fork: a process named '%s' exists already",
-                    rec->line, rec->name);
+        sim_line_err(s, rec->line, "fork: a process named '%s' exists already",
+                     rec->name);
         return STEP_ERROR;
     }
     if (!vm_enough_memory(s, p->committed))
@@ -365,8 +365,8 @@ static StepStatus do_mprotect(Sim *s, Process *p, const TraceRecord *rec, StepIn
 static StepStatus do_call(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
 {
     if (!p->sp || rec->length > p->sp || rec->length > UINT32_MAX) {
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: call: process '%s' has no stack for %llu bytes",
-                    rec->line, p->name, (unsigned long long)rec->length);
+        sim_line_err(s, rec->line, "call: process '%s' has no stack for %llu bytes",
+                     p->name, (unsigned long long)rec->length);
         return STEP_ERROR;
     }
     if (p->ncalls == p->capcalls) {
@@ -387,8 +387,8 @@ static StepStatus do_call(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
 static StepStatus do_ret(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
 {
     if (!p->ncalls) {
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: ret without a call in process '%s'",
-                    rec->line, p->name);
+        sim_line_err(s, rec->line, "ret without a call in process '%s'",
+                     p->name);
         return STEP_ERROR;
     }
     uint64_t n = p->calls[--p->ncalls];
@@ -462,8 +462,8 @@ static StepStatus do_malloc(Sim *s, Process *p, const TraceRecord *rec, StepInfo
     if (named && stale)
         named->old[0] = '\0';             /* the name is given anew */
     else if (named && named->used) {
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: malloc: block '%s' is still allocated",
-                    rec->line, rec->name);
+        sim_line_err(s, rec->line, "malloc: block '%s' is still allocated",
+                     rec->name);
         return STEP_ERROR;
     }
     if (named)
@@ -504,7 +504,7 @@ static StepStatus do_free(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
     bool stale;
     Block *b = find_block(p, rec->name, &stale);
     if (!b) {
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: free: no block named '%s'", rec->line, rec->name);
+        sim_line_err(s, rec->line, "free: no block named '%s'", rec->name);
         return STEP_ERROR;
     }
     if (stale && b->used) {
@@ -531,8 +531,8 @@ int procev_named(Sim *s, TraceRecord *rec)
     bool stale;
     Block *b = find_block(p, rec->name, &stale);
     if (!b) {
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: no block named '%s' in process '%s'",
-                    rec->line, rec->name, p->name);
+        sim_line_err(s, rec->line, "no block named '%s' in process '%s'",
+                     rec->name, p->name);
         return -1;
     }
     char note[200];
@@ -581,6 +581,6 @@ StepStatus procev_step(Sim *s, const TraceRecord *rec, StepInfo *info)
     info->pid = p->pid;
     if ((unsigned)rec->kind < TREC_COUNT && handlers[rec->kind])
         return handlers[rec->kind](s, p, rec, info);
-    sim_fmt_err(s->err, sizeof s->err, "line %lu: unexpected record", rec->line);
+    sim_line_err(s, rec->line, "unexpected record");
     return STEP_ERROR;
 }

@@ -17,6 +17,17 @@ void sim_fmt_err(char *err, size_t len, const char *fmt, ...)
     va_end(ap);
 }
 
+void sim_line_err(Sim *s, unsigned long line, const char *fmt, ...)
+{
+    int n = snprintf(s->err, sizeof s->err, "%s:%lu: ", s->trace ? trace_name(s->trace) : "trace", line);
+    if (n < 0 || (size_t)n >= sizeof s->err)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->err + n, sizeof s->err - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
 static int tlb_level_init(Tlb *t, unsigned entries, unsigned ways, TlbPolicy policy, Rng *rng)
 {
     return tlb_init(t, entries, ways ? ways : entries, policy, rng);
@@ -669,7 +680,7 @@ static StepStatus do_switch(Sim *s, const TraceRecord *rec, StepInfo *info)
 {
     Process *p = proc_by_name(s, rec->name);
     if (!p) {
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: no process named '%s'", rec->line, rec->name);
+        sim_line_err(s, rec->line, "no process named '%s'", rec->name);
         return STEP_ERROR;
     }
     info->pid = p->pid;
@@ -912,7 +923,7 @@ StepStatus sim_step(Sim *s, StepInfo *info)
             return do_switch(s, &rec, info);
         }
         if (!s->cur) {
-            sim_fmt_err(s->err, sizeof s->err, "line %lu: an access before any process exists", rec.line);
+            sim_line_err(s, rec.line, "an access before any process exists");
             return STEP_ERROR;
         }
         if (rec.kind != TREC_ACCESS)

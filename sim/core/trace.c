@@ -1298,6 +1298,8 @@ void trace_close(TraceReader *t)
     free(t);
 }
 
+const char *trace_name(const TraceReader *t) { return t->name; }
+
 TraceFormat trace_format(const TraceReader *t)
 {
     return t->fmt;

@@ -190,7 +190,6 @@ typedef struct Model {
     History *hist;           /* the live Sim, and snapshots to step back with */
     bool has_trace;          /* false: the scenario has nothing to step through */
     char title[256];
-    char trace_file[512];    /* for FILE:LINE messages */
     UiEvent *ev;             /* the events of the step on show */
     size_t nev, cap;
     uint64_t ev_step;
