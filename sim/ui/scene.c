@@ -7,14 +7,6 @@
 #include "ui.h"
 #include "vmsim/describe.h"
 
-static const char *pname(const Sim *sim, int pid)
-{
-    const Process *p = sim_proc_by_pid(sim, pid);
-    return p ? p->name : "?";
-}
-
-/* The signal a fatal fault delivers, as the shell reports it. */
-
 static void walk_event(Scene *sc, const SimEvent *e)
 {
     if (e->level >= GEO_MAX_LEVELS)
@@ -82,41 +74,56 @@ static void take(Scene *sc, const SimEvent *e, long i)
     }
 }
 
-/* The step's headline, most serious first. */
+/* The first of the step's events (up to upto) of kind k, or -1. */
+static long find_kind(const Scene *sc, const Model *m, EventKind k)
+{
+    for (size_t i = 0; i < sc->upto; i++)
+        if (m->ev[i].ev.kind == k)
+            return (long)i;
+    return -1;
+}
+
+/* The describer's words for event i; capital: with a capital first letter (a headline). */
+static void event_line(const Model *m, long i, bool capital, char *buf, size_t len)
+{
+    SimEvent e = m->ev[i].ev;
+    e.detail = m->ev[i].detail;
+    describe_event(model_sim(m), &e, buf, len);
+    if (capital && buf[0] >= 'a' && buf[0] <= 'z')
+        buf[0] = (char)(buf[0] - 'a' + 'A');
+}
+
+/* The step's headline, most serious first: the words of its most serious event. */
 static void headline(Scene *sc, const Model *m)
 {
-    const Sim *sim = model_sim(m);
-    const char *why = "";
+    long i = -1;
     sc->banner[0] = '\0';
+    sc->banner_tone = TONE_PLAIN;
     if (sc->segv) {
-        why = m->ev[sc->segv_ev].detail;
-        snprintf(sc->banner, sizeof sc->banner, "%s: %s killed (%s)", describe_signal(m->ev[sc->segv_ev].ev.fault),
-                 pname(sim, m->ev[sc->segv_ev].ev.pid), why);
+        i = sc->segv_ev;
         sc->banner_tone = TONE_SEGV;
     } else if (sc->oom) {
-        why = m->ev[sc->oom_ev].detail;     /* the last line: who was killed */
-        OomLine line = m->ev[sc->oom_ev].ev.oom;
+        OomLine line = m->ev[sc->oom_ev].ev.oom;     /* the last line: who was killed */
         bool says_oom = line == OOM_KILLED || line == OOM_NOTHING_KILLABLE;
-        snprintf(sc->banner, sizeof sc->banner, "%s%s", says_oom ? "" : "Out of memory: ", why);
+        snprintf(sc->banner, sizeof sc->banner, "%s%s", says_oom ? "" : "Out of memory: ", m->ev[sc->oom_ev].detail);
         sc->banner_tone = TONE_OOM;
+        return;
     } else if (sc->faulted) {
-        why = m->ev[sc->fault_ev].detail;
-        snprintf(sc->banner, sizeof sc->banner, "Page fault (%s)%s%s", fault_kind_name(sc->fault),
-                 *why ? ": " : "", why);
+        i = sc->fault_ev;
         sc->banner_tone = TONE_FAULT;
     } else if (sc->tlb == TLB_HIT) {
-        snprintf(sc->banner, sizeof sc->banner, "TLB hit: no walk needed");
+        i = find_kind(sc, m, EV_TLB_HIT);
         sc->banner_tone = TONE_HIT;
     } else if (sc->syscall_ev >= 0) {
-        snprintf(sc->banner, sizeof sc->banner, "%s: %s", pname(sim, sc->pid), m->ev[sc->syscall_ev].detail);
-        sc->banner_tone = TONE_PLAIN;
+        i = sc->syscall_ev;
     } else if (sc->skipped) {
-        snprintf(sc->banner, sizeof sc->banner, "Skipped: %s is no longer running", pname(sim, sc->pid));
+        i = find_kind(sc, m, EV_SKIP);
         sc->banner_tone = TONE_DIM;
     } else if (sc->switched) {
-        snprintf(sc->banner, sizeof sc->banner, "Context switch to %s", pname(sim, sc->pid));
-        sc->banner_tone = TONE_PLAIN;
+        i = find_kind(sc, m, EV_SWITCH);
     }
+    if (i >= 0)
+        event_line(m, i, true, sc->banner, sizeof sc->banner);
 }
 
 /* Appends ", what" to a summary, cutting it at the buffer's end. */
@@ -132,30 +139,26 @@ static void add(char *buf, size_t len, const char *what)
 }
 
 /* What handling the fault cost, in words: page-table pages it added, the page it
- * evicted to make room. */
+ * evicted to make room and its write-back. */
 static void fault_note(Scene *sc, const Model *m)
 {
-    const Sim *sim = model_sim(m);
     char w[200];
     sc->note[0] = '\0';
     for (size_t i = 0; i < sc->upto; i++) {
-        const SimEvent *e = &m->ev[i].ev;
-        if (e->kind != EV_TABLE_ALLOC)
+        if (m->ev[i].ev.kind != EV_TABLE_ALLOC)
             continue;
-        snprintf(w, sizeof w, "new %s table in frame %" PRIu64, geo_level_name(&sim_machine(sim)->geo, e->level), e->pfn);
+        event_line(m, (long)i, false, w, sizeof w);
         add(sc->note, sizeof sc->note, w);
     }
+    long wb = find_kind(sc, m, EV_WRITEBACK);
     if (!sc->evicted)
         return;
-    const SimEvent *e = &m->ev[sc->evict_ev].ev;
-    char tail[64];
-    if (sc->wrote_back)
-        snprintf(tail, sizeof tail, "dirty, written to swap slot %" PRId64, sc->wb_slot);
-    else
-        snprintf(tail, sizeof tail, "%s", e->slot >= 0 ? "clean, its swap copy kept" : "clean, dropped");
-    snprintf(w, sizeof w, "evicted %s's page 0x%" PRIx64 " from frame %" PRIu64 " (%s)",
-             pname(sim, e->victim_pid), e->victim_va, e->pfn, tail);
+    event_line(m, sc->evict_ev, false, w, sizeof w);
     add(sc->note, sizeof sc->note, w);
+    if (wb >= 0) {
+        event_line(m, wb, false, w, sizeof w);
+        add(sc->note, sizeof sc->note, w);
+    }
 }
 
 void scene_build(Scene *sc, const Model *m, size_t upto, long cur)
