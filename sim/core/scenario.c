@@ -981,18 +981,14 @@ static const char *find_origin(const Scenario *sc, const char *key, size_t n)
     return NULL;
 }
 
-/* Where the key a message starts with ("memory.frames: ...") was set, else where its
- * section was last touched. */
-static const char *origin_of(const Scenario *sc, const char *msg)
+/* Where key ("memory.frames") was set, else where its section was last touched. */
+static const char *origin_of(const Scenario *sc, const char *key)
 {
-    const char *colon = strchr(msg, ':');
-    const char *dot = strchr(msg, '.');
-    if (!colon || !dot || dot > colon)
-        return NULL;
-    const char *where = find_origin(sc, msg, (size_t)(colon - msg));
-    if (!where) {
+    const char *where = find_origin(sc, key, strlen(key));
+    const char *dot = strchr(key, '.');
+    if (!where && dot) {
         char any[72];
-        snprintf(any, sizeof any, "%.*s.*", (int)(dot - msg) < 24 ? (int)(dot - msg) : 24, msg);
+        snprintf(any, sizeof any, "%.*s.*", (int)(dot - key) < 24 ? (int)(dot - key) : 24, key);
         where = find_origin(sc, any, strlen(any));
     }
     return where;
@@ -1001,13 +997,14 @@ static const char *origin_of(const Scenario *sc, const char *msg)
 int scenario_validate(Scenario *sc, char *err, size_t errlen)
 {
     geo_update(&sc->machine.geo);
-    const char *bad = machine_validate(&sc->machine);
+    const char *key = "machine";
+    const char *bad = machine_validate(&sc->machine, &key);
     if (!bad)
         return 0;
-    const char *where = origin_of(sc, bad);
+    const char *where = origin_of(sc, key);
     if (!where)
         where = sc->path ? sc->path : "the default machine";
-    snprintf(err, errlen, "%s: %s", where, bad);
+    snprintf(err, errlen, "%s: %s: %s", where, key, bad);
     return -1;
 }
 

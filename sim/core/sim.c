@@ -73,9 +73,10 @@ static void release_future(Sim *s)
 
 Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
 {
-    const char *bad = machine_validate(m);
+    const char *key = "machine";
+    const char *bad = machine_validate(m, &key);
     if (bad) {
-        sim_fmt_err(err, errlen, "%s", bad);
+        sim_fmt_err(err, errlen, "%s: %s", key, bad);
         return NULL;
     }
     Sim *s = calloc(1, sizeof *s);
