@@ -96,8 +96,10 @@ const char *arch_name(ArchKind arch);
 void geo_update(Geometry *g);
 
 /* Checks that the geometry is usable: levels fit, tables fit a page, fields fit the
- * entry. Returns NULL when fine, else a static message saying what is wrong. */
-const char *geo_validate(const Geometry *g);
+ * entry. Returns NULL when fine, else a static message saying what is wrong ("there
+ * must be 1 to 6 levels"), with *key (when key is not NULL) set to the setting at
+ * fault ("machine.levels"). */
+const char *geo_validate(const Geometry *g, const char **key);
 
 static inline uint64_t geo_page_size(const Geometry *g) { return 1ull << g->page_shift; }
 

@@ -45,6 +45,14 @@ typedef enum {
     FAULT_UNHANDLED      /* a memory image has no OS: the walk's fault is only reported */
 } FaultKind;
 
+/* Which line of the kernel's out-of-memory report an EV_OOM event carries. */
+typedef enum {
+    OOM_REPORT,           /* "X invoked oom-killer", the task table */
+    OOM_KILLED,           /* "Out of memory: Killed process ...": victim_pid was chosen */
+    OOM_NOTHING_KILLABLE, /* "Out of memory and no killable processes...": the run stops */
+    OOM_PANIC             /* "Kernel panic - not syncing: ..." (panic_on_oom) */
+} OomLine;
+
 typedef struct SimEvent {
     EventKind kind;
     uint64_t step;
@@ -62,6 +70,7 @@ typedef struct SimEvent {
     int64_t slot;
     uint64_t count;
     FaultKind fault;
+    OomLine oom;          /* EV_OOM: which line detail is */
     const char *detail;   /* valid during the callback only */
 } SimEvent;
 

@@ -57,7 +57,8 @@ typedef struct MachineConfig {
  * under LRU, page tables in RAM, unlimited swap, seed 1. */
 void machine_default(MachineConfig *m);
 
-/* Checks the whole configuration. Returns NULL or a static message. */
-const char *machine_validate(const MachineConfig *m);
+/* Checks the whole configuration. Returns NULL, or a static message saying what is
+ * wrong with *key (when key is not NULL) set to the setting at fault ("memory.frames"). */
+const char *machine_validate(const MachineConfig *m, const char **key);
 
 #endif

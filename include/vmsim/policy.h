@@ -6,31 +6,11 @@
  * interrupt happens (policy_tick); when memory is full it asks for a victim. Times are
  * the Sim's reference count ("now"); loading a page counts as its first reference.
  *
- *   fifo           the page loaded earliest
- *   lru            the page referenced least recently
- *   clock          a hand rotating over frames in frame order, starting at frame 0:
- *                  every reference sets the frame's R bit; a set bit is cleared and the
- *                  hand moves on; the first clear one is the victim, and the hand stops
- *                  one past it
- *   second-chance  a FIFO queue: the oldest page with R set has R cleared and moves to
- *                  the tail; the oldest with R clear is the victim (clock's faults)
- *   nru            class = 2 * R + M; R bits are cleared at each tick; the victim is
- *                  the lowest-numbered frame of the lowest non-empty class
- *   lfu            the page referenced fewest times since it was loaded; ties go to the
- *                  one loaded earliest
- *   aging          8-bit counters: at each tick a counter shifts right and R enters at
- *                  the top (then R is cleared); the victim has the smallest counter,
- *                  ties the lowest frame. A load sets the counter to 0x80 with R clear
- *                  (the load is credited to the interval just ended, so a page just
- *                  loaded is not the next victim)
- *   wsclock        Tanenbaum's WSClock: a hand over frames; R set: R is cleared and the
- *                  last use becomes now; R clear and age (now - last use) > tau: a
- *                  clean page is the victim, a dirty one is scheduled for write-back
- *                  and skipped; after a full turn without a victim, the first clean page
- *                  seen, else the frame at the hand. The hand stops one past the victim
- *   random         a frame chosen with the Sim's seeded generator
- *   opt            Belady: the page whose next use (told by policy_set_next_use) is
- *                  farthest, never (UINT64_MAX) being farthest; ties the lowest frame
+ * Each policy is one PolicyOps entry in a table: the built-in ones (fifo, lru, clock,
+ * second-chance, nru, lfu, aging, wsclock, random, opt; each described in its file,
+ * sim/core/policy_NAME.c) and any registered at run time with policy_register. Every
+ * list of policy names (help, error messages, check, the stepper, the window) comes
+ * from the table.
  *
  * insert, touch, remove, cleaned and set_next_use are O(1) (O(log n) for opt) and
  * allocate nothing; a victim search may scan the frames (O(n)), as a tick does.
@@ -52,7 +32,7 @@ typedef enum {
     POLICY_WSCLOCK,
     POLICY_RANDOM,
     POLICY_OPT,
-    POLICY_COUNT
+    POLICY_COUNT        /* the built-in ones; registered policies take kinds from here on */
 } PolicyKind;
 
 /* Tunables; policy_params_default() gives the values used when none are passed. */
@@ -65,11 +45,71 @@ typedef struct Policy Policy;
 /* Whether frame pfn may be chosen (for per-process replacement); ctx is the caller's. */
 typedef bool (*PolicyFilter)(void *ctx, pfn_t pfn);
 
+/* One replacement policy. The Policy object calls these on its state (the void * that
+ * create returned). Entries marked "may be NULL" have the default given. */
+typedef struct PolicyOps {
+    const char *name;           /* what memory.policy takes: lowercase, no spaces */
+    const char *label;          /* for titles and explanations: "FIFO (first in, first out)" */
+    const char *counter_name;   /* the per-frame number counter gives ("age"); NULL: none */
+    bool has_reference_bit;     /* whether referenced answers (an R bit per frame) */
+    /* A state over frames 0..nframes-1, all empty; rng (not owned) for random choices;
+     * params never NULL. NULL when out of memory. */
+    void *(*create)(size_t nframes, Rng *rng, const PolicyParams *params);
+    void (*destroy)(void *st);                          /* NULL accepted */
+    void *(*clone)(const void *st, Rng *rng);           /* NULL when out of memory */
+    void (*insert)(void *st, pfn_t pfn, bool write, uint64_t now);  /* first reference */
+    void (*touch)(void *st, pfn_t pfn, bool write, uint64_t now);   /* every later one */
+    void (*remove)(void *st, pfn_t pfn);                /* an empty frame is ignored */
+    void (*cleaned)(void *st, pfn_t pfn);               /* the page was written back */
+    void (*tick)(void *st, uint64_t now);               /* a timer interrupt */
+    /* Chooses among resident frames passing filter (NULL: all); PFN_NONE if none. */
+    pfn_t (*victim)(void *st, PolicyFilter filter, void *ctx);
+    /* May be NULL (the policy ignores the future): pfn's next use (UINT64_MAX: never),
+     * told right before insert or touch of pfn. Non-NULL makes the Sim compute them. */
+    void (*set_next_use)(void *st, pfn_t pfn, uint64_t next);
+    /* May be NULL (no preview): the frame victim would choose now, without changing
+     * anything. */
+    pfn_t (*next_victim)(const void *st, PolicyFilter filter, void *ctx);
+    bool (*referenced)(const void *st, pfn_t pfn);      /* may be NULL: false */
+    bool (*modified)(const void *st, pfn_t pfn);        /* may be NULL: false */
+    uint64_t (*counter)(const void *st, pfn_t pfn);     /* may be NULL: 0 */
+    pfn_t (*hand)(const void *st);                      /* may be NULL: no hand */
+    /* May be NULL (no write-backs of its own): takes the next write-back it scheduled. */
+    pfn_t (*take_writeback)(void *st);
+    uint64_t (*writebacks)(const void *st);             /* may be NULL: 0 */
+    /* The policy's whole state in words (its queue, hand, bits or counters) into buf,
+     * without side effects; returns the length needed, as snprintf does. May be NULL. */
+    size_t (*describe_state)(const void *st, char *buf, size_t len);
+    /* One frame's state in words ("age 0x80", "next use never"); may be NULL: the
+     * counter under counter_name, or nothing. */
+    void (*describe_frame)(const void *st, pfn_t pfn, char *buf, size_t len);
+} PolicyOps;
+
+/* How many policies the table holds: the built-in ones (kinds 0..POLICY_COUNT-1) and
+ * those registered after them. */
+size_t policy_count(void);
+
+/* The table's entry for kind, or NULL when out of range. */
+const PolicyOps *policy_ops_of(PolicyKind kind);
+
+/* Adds ops to the table (for tests and plugins). Sets *out to its kind and returns true;
+ * false when the name is taken or empty, a required entry (create, destroy, clone,
+ * insert, touch, remove, cleaned, tick, victim) is NULL, or the table is full. ops is
+ * kept, not copied: it must outlive every use. */
+bool policy_register(const PolicyOps *ops, PolicyKind *out);
+
+/* Writes the names, in table order, separated by sep and the last two by last ("fifo,
+ * lru or opt" for ", " and " or "); returns the length needed, as snprintf does. */
+size_t policy_list_names(char *buf, size_t len, const char *sep, const char *last);
+
 /* Sets *out to the policy named name ("fifo", "second-chance", ...); false if unknown. */
 bool policy_parse(const char *name, PolicyKind *out);
 
 /* The name policy_parse accepts for kind, or "?" for a value out of range. */
 const char *policy_name(PolicyKind kind);
+
+/* The label of kind ("LRU (least recently used)"), or "?" for a value out of range. */
+const char *policy_label(PolicyKind kind);
 
 /* The parameters policy_create uses when given NULL. */
 PolicyParams policy_params_default(void);
@@ -87,6 +127,12 @@ Policy *policy_clone(const Policy *p, Rng *rng);
 
 /* The kind p was created with. */
 PolicyKind policy_kind(const Policy *p);
+
+/* The table entry p runs (its name, label, counter name, whether it keeps R bits). */
+const PolicyOps *policy_ops(const Policy *p);
+
+/* Whether the policy of kind needs each page's next use (policy_set_next_use). */
+bool policy_needs_future(PolicyKind kind);
 
 /* Empty frame pfn now holds a page, loaded at time now by a write or a read. */
 void policy_insert(Policy *p, pfn_t pfn, bool write, uint64_t now);
@@ -128,6 +174,18 @@ bool policy_modified(const Policy *p, pfn_t pfn);
 /* For displays: the aging counter, lfu count, opt next use or wsclock last use of
  * resident frame pfn; 0 for other policies and for an empty or out-of-range frame. */
 uint64_t policy_counter(const Policy *p, pfn_t pfn);
+
+/* Sets *out to the frame policy_victim would choose now (filter as there), without
+ * changing anything; false when the policy cannot say in advance (random, wsclock). */
+bool policy_next_victim(const Policy *p, PolicyFilter filter, void *ctx, pfn_t *out);
+
+/* The policy's state in words (queue with load times, hand and R bits, counters, next
+ * uses) into buf; no side effects. Returns the length needed, as snprintf does. */
+size_t policy_describe_state(const Policy *p, char *buf, size_t len);
+
+/* What the policy keeps for frame pfn, in words ("age 0x80", "uses 3", "next use
+ * never"); "" when it keeps no number per frame or the frame is empty. */
+void policy_frame_words(const Policy *p, pfn_t pfn, char *buf, size_t len);
 
 /* wsclock: how many write-backs its victim searches have scheduled so far. */
 uint64_t policy_writebacks(const Policy *p);

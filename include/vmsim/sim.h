@@ -108,6 +108,15 @@ const MachineConfig *sim_machine(const Sim *s);
 const FramePool *sim_frames(const Sim *s);
 const Tlb *sim_tlb(const Sim *s);   /* the first-level data (or unified) TLB */
 const Tlb *sim_tlb_at(const Sim *s, SimTlb which);
+
+/* The TLB a lookup for op goes to first: the instruction TLB for fetches when the TLB
+ * is split, else the data (or unified) one; a miss there goes on to SIM_STLB. */
+SimTlb sim_tlb_first(const Sim *s, AccessOp op);
+
+/* Finds pid's entry for va along op's lookup path (the first level, then the STLB)
+ * without changing anything: sets *which, *set and *way. False when none holds it. */
+bool sim_tlb_probe(const Sim *s, int pid, vaddr_t va, AccessOp op, SimTlb *which, unsigned *set,
+                   unsigned *way);
 const Swap *sim_swap(const Sim *s);
 const Policy *sim_policy(const Sim *s);
 size_t sim_nprocs(const Sim *s);

@@ -5,6 +5,7 @@
 #ifndef VMSIM_SWAP_H
 #define VMSIM_SWAP_H
 
+#include "vmsim/arch.h"
 #include "vmsim/types.h"
 
 typedef struct Swap {
@@ -15,6 +16,14 @@ typedef struct Swap {
     int64_t *free;        /* stack of freed slots */
     uint64_t nfree, fcap;
 } Swap;
+
+/* A swap entry: a non-present page-table entry holding slot + 1 in its frame field (0
+ * stays "nothing here"), as Linux keeps swap locations in non-present PTEs. */
+pte_t swap_entry_encode(const Geometry *g, int64_t slot);
+
+/* Sets *slot to the slot a non-zero, non-present leaf entry names; false for any other
+ * entry (zero, present). */
+bool swap_entry_decode(const Geometry *g, pte_t pte, int64_t *slot);
 
 void swap_init(Swap *s, uint64_t limit);
 void swap_fini(Swap *s);

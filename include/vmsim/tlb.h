@@ -60,6 +60,29 @@ static inline uint64_t tlb_set_index(const Tlb *t, vpn_t tag)
     return t->set_mask || t->sets == 1 ? tag & t->set_mask : tag % t->sets;
 }
 
+/* The index in t->e (set * ways + way) of the valid entry translating va for asid
+ * (its own or a global one), or -1. Changes nothing: a probe for displays. */
+static inline long tlb_find(const Tlb *t, vaddr_t va, uint32_t asid)
+{
+    for (uint64_t sh = t->entries ? t->shifts : 0; sh; sh &= sh - 1) {
+        unsigned s = (unsigned)__builtin_ctzll(sh);
+        vpn_t tag = va >> s;
+        size_t base = (size_t)tlb_set_index(t, tag) * t->ways;
+        for (unsigned w = 0; w < t->ways; w++) {
+            const TlbEntry *e = &t->e[base + w];
+            if (e->valid && e->tag == tag && e->shift == s && (e->asid == asid || (e->flags & PTE_G)))
+                return (long)(base + w);
+        }
+    }
+    return -1;
+}
+
+/* The entry in way of set (read-only), or NULL out of range. */
+static inline const TlbEntry *tlb_entry_at(const Tlb *t, unsigned set, unsigned way)
+{
+    return set < t->sets && way < t->ways ? &t->e[(size_t)set * t->ways + way] : NULL;
+}
+
 /* Finds the entry translating va for asid, or NULL. Counts neither hits nor misses
  * (the caller decides what a hit is); refreshes the LRU stamp. */
 static inline TlbEntry *tlb_lookup(Tlb *t, vaddr_t va, uint32_t asid)
@@ -72,21 +95,12 @@ static inline TlbEntry *tlb_lookup(Tlb *t, vaddr_t va, uint32_t asid)
             m->stamp = ++t->clock;
         return m;
     }
-    for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
-        unsigned s = (unsigned)__builtin_ctzll(sh);
-        vpn_t tag = va >> s;
-        TlbEntry *set = &t->e[tlb_set_index(t, tag) * t->ways];
-        for (unsigned w = 0; w < t->ways; w++) {
-            TlbEntry *e = &set[w];
-            if (e->valid && e->tag == tag && e->shift == s &&
-                (e->asid == asid || (e->flags & PTE_G))) {
-                if (t->policy == TLB_LRU)
-                    e->stamp = ++t->clock;
-                return t->last = e;
-            }
-        }
-    }
-    return NULL;
+    long i = tlb_find(t, va, asid);
+    if (i < 0)
+        return NULL;
+    if (t->policy == TLB_LRU)
+        t->e[i].stamp = ++t->clock;
+    return t->last = &t->e[i];
 }
 
 /* The set index va falls in for a page of the given shift. */

@@ -44,7 +44,8 @@ typedef enum {
     TREC_CALL,      /* length: a stack frame of this many bytes is pushed and written */
     TREC_RET,       /* the last frame is popped */
     TREC_MALLOC,    /* length, name: a heap block */
-    TREC_FREE       /* name */
+    TREC_FREE,      /* name */
+    TREC_COUNT
 } TraceKind;
 
 /* prot and map bits of mmap/mprotect records. */
@@ -101,6 +102,10 @@ TraceReader *trace_open_mem(const char *text, size_t len, const char *name,
  * failure ("NAME:LINE: cannot read: ...", e.g. truncated xz) repeats until a seek. */
 int trace_next(TraceReader *t, TraceRecord *rec, char *err, size_t errlen);
 
+/* The name messages give the trace: the path it was opened with, or the name given to
+ * trace_open_mem. */
+const char *trace_name(const TraceReader *t);
+
 /* The format in use (the detected one when opened with TRACE_AUTO). */
 TraceFormat trace_format(const TraceReader *t);
 
@@ -119,6 +124,17 @@ int trace_rewind(TraceReader *t, char *err, size_t errlen);
 int trace_parse_line(TraceFormat fmt, const char *line, size_t len,
                      unsigned page_shift, TraceRecord *rec,
                      char *err, size_t errlen);
+
+/* The word a trace writes for records of kind ("fork", "mmap", "switch"; "access" for
+ * accesses), or "?" out of range. Reports name event steps by it. */
+const char *trace_op_name(TraceKind kind);
+
+/* The grammar of kind as error messages show it ("'fork NAME'"), or "?". */
+const char *trace_op_usage(TraceKind kind);
+
+/* Writes the process events' words in table order, separated by sep and the last two
+ * by last ("fork, exit or free"); returns the length needed, as snprintf does. */
+size_t trace_op_list(char *buf, size_t len, const char *sep, const char *last);
 
 /* Closes the reader; NULL is accepted. */
 void trace_close(TraceReader *t);

@@ -91,6 +91,8 @@ void textlog_fini(TextLog *l);
 void report_split_words(const Geometry *g, char *buf, size_t len);
 
 /* Reports. */
+/* The counters block of the text report, "references" to "cycles". */
+void report_counters(FILE *out, const Sim *sim);
 void report_text(FILE *out, const Session *s);
 void report_json_begin(FILE *out, const Session *s);
 void report_json_access(FILE *out, const StepInfo *st, int first);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "vmsim/describe.h"
 
 static const char *scope_tables(const MachineConfig *m)
 {
@@ -11,22 +12,6 @@ static const char *scope_tables(const MachineConfig *m)
 }
 
 static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : 0.0; }
-
-static const char *state_name(ProcState st)
-{
-    return st == PROC_RUNNING ? "running" : st == PROC_EXITED ? "exited" : "killed";
-}
-
-/* The name of an event step's record, as the trace writes it. */
-static const char *event_name(TraceKind k)
-{
-    static const char *const names[] = {
-        [TREC_FORK] = "fork", [TREC_EXIT] = "exit", [TREC_BRK] = "brk", [TREC_SBRK] = "sbrk",
-        [TREC_MMAP] = "mmap", [TREC_MUNMAP] = "munmap", [TREC_MPROTECT] = "mprotect",
-        [TREC_CALL] = "call", [TREC_RET] = "ret", [TREC_MALLOC] = "malloc", [TREC_FREE] = "free",
-    };
-    return (unsigned)k < sizeof names / sizeof names[0] && names[k] ? names[k] : "event";
-}
 
 void report_split_words(const Geometry *g, char *buf, size_t len)
 {
@@ -75,23 +60,19 @@ static void text_machine(FILE *out, const MachineConfig *m)
         fprintf(out, "swap      %" PRIu64 " slots\n", m->swap.slots);
 }
 
-void report_text(FILE *out, const Session *s)
+void report_counters(FILE *out, const Sim *sim)
 {
-    const SimStats *st = sim_stats(s->sim);
-    const MachineConfig *m = sim_machine(s->sim);
-    if (s->sc.title)
-        fprintf(out, "%s\n\n", s->sc.title);
-    text_machine(out, m);
-    fprintf(out, "trace     %s\n\n", s->trace_label);
+    const SimStats *st = sim_stats(sim);
+    const MachineConfig *m = sim_machine(sim);
     fprintf(out, "references      %12" PRIu64 "\n", st->references);
-    if (!sim_has_tlb(s->sim)) {
+    if (!sim_has_tlb(sim)) {
         fprintf(out, "TLB                     none\n");
     } else {
         fprintf(out, "TLB hits        %12" PRIu64 "  (%.2f%%)\n", st->tlb_hits, 100.0 * ratio(st->tlb_hits, st->references));
         fprintf(out, "TLB misses      %12" PRIu64 "\n", st->tlb_misses);
     }
     for (int i = 0; i < SIM_TLBS; i++) {
-        const Tlb *t = sim_tlb_at(s->sim, (SimTlb)i);
+        const Tlb *t = sim_tlb_at(sim, (SimTlb)i);
         if (t->entries && (i != SIM_DTLB || m->itlb.entries || m->stlb.entries))
             fprintf(out, "  %s          %12" PRIu64 " hits, %" PRIu64 " misses, reach now %" PRIu64 " KiB\n",
                     tlb_names[i], t->hits, t->misses, tlb_reach(t) >> 10);
@@ -112,11 +93,20 @@ void report_text(FILE *out, const Session *s)
     fprintf(out, "page walks      %12" PRIu64 "  (%" PRIu64 " entries read)\n", st->walks, st->walk_reads);
     fprintf(out, "table pages     %12" PRIu64 "\n", st->table_pages);
     fprintf(out, "cycles          %12" PRIu64 "  (%.2f per reference)\n", st->cycles, ratio(st->cycles, st->references));
+}
+
+void report_text(FILE *out, const Session *s)
+{
+    if (s->sc.title)
+        fprintf(out, "%s\n\n", s->sc.title);
+    text_machine(out, sim_machine(s->sim));
+    fprintf(out, "trace     %s\n\n", s->trace_label);
+    report_counters(out, s->sim);
     fprintf(out, "\n  PID  NAME             STATE     RSS   SWAP  TABLES      REFS  FAULTS  OOM_SCORE\n");
     for (size_t i = 0; i < sim_nprocs(s->sim); i++) {
         const Process *p = sim_proc(s->sim, i);
         fprintf(out, "%5d  %-16s %-7s %5" PRIu64 "  %5" PRIu64 "  %6" PRIu64 "  %8" PRIu64 "  %6" PRIu64
-                "  %9u\n", p->pid, p->name, state_name(p->state), p->rss, p->swap, p->pt_pages,
+                "  %9u\n", p->pid, p->name, describe_proc_state(p->state), p->rss, p->swap, p->pt_pages,
                 p->stats.references, p->stats.faults, sim_oom_score(s->sim, p));
         if (p->state != PROC_RUNNING)
             fprintf(out, "       %s\n", p->exit_reason);
@@ -185,7 +175,7 @@ void report_json_access(FILE *out, const StepInfo *st, int first)
         return;
     }
     if (st->kind == STEP_EVENT) {
-        fprintf(out, "\"op\": \"%s\", \"result\": %" PRId64 ", \"fault\": ", event_name(st->event), st->result);
+        fprintf(out, "\"op\": \"%s\", \"result\": %" PRId64 ", \"fault\": ", trace_op_name(st->event), st->result);
         if (st->fault == FAULT_NONE)
             fputs("null}", out);
         else
@@ -269,7 +259,7 @@ void report_json_end(FILE *out, const Session *s, int had_accesses, const char *
         fprintf(out, ", \"state\": \"%s\", \"rss\": %" PRIu64 ", \"swap\": %" PRIu64 ", \"pt_pages\": %" PRIu64
                 ", \"references\": %" PRIu64 ", \"page_faults\": %" PRIu64 ", \"oom_score\": %u"
                 ", \"oom_score_adj\": %d, \"committed\": %" PRIu64 ", \"exit_reason\": ",
-                state_name(p->state), p->rss, p->swap, p->pt_pages, p->stats.references,
+                describe_proc_state(p->state), p->rss, p->swap, p->pt_pages, p->stats.references,
                 p->stats.faults, sim_oom_score(s->sim, p), p->oom_score_adj, p->committed);
         json_str(out, p->state == PROC_RUNNING ? NULL : p->exit_reason);
         fputc('}', out);
@@ -314,7 +304,7 @@ void report_csv_access(FILE *out, const StepInfo *st)
     }
     if (st->kind == STEP_EVENT) {
         fprintf(out, "%" PRIu64 ",%lu,%d,%s,,%" PRId64 ",,%s\n", st->step, st->line, st->pid,
-                event_name(st->event), st->result,
+                trace_op_name(st->event), st->result,
                 st->fault == FAULT_NONE ? "" : fault_kind_name(st->fault));
         return;
     }

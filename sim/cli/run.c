@@ -31,15 +31,6 @@ static const char run_usage[] =
     "\n"
     "exit status: 0 done, 1 the machine ran out of memory, 2 bad usage or input\n";
 
-/* Messages from the engine about a trace line start "line N:"; name the file. */
-static void print_step_error(const Session *s, const char *msg)
-{
-    if (strncmp(msg, "line ", 5) == 0)
-        fprintf(stderr, "vmsim: %s:%s\n", s->trace_file, msg + 5);
-    else
-        fprintf(stderr, "vmsim: %s\n", msg);
-}
-
 static bool want_row(const Options *o, const StepInfo *st)
 {
     return o->log == LOG_ALL || (o->log == LOG_FAULTS && st->fault != FAULT_NONE);
@@ -88,10 +79,9 @@ int cmd_run(int argc, char **argv)
     Options o;
     int pr = options_parse(&o, argc, argv, 2, "run", run_usage);
     if (pr > 0) {
-        fputs("\nreplacement policies (memory.policy):\n  policies:", stdout);
-        for (int i = 0; i < POLICY_COUNT; i++)
-            printf(" %s", policy_name((PolicyKind)i));
-        fputs("\n", stdout);
+        char names[512];
+        policy_list_names(names, sizeof names, " ", " ");
+        printf("\nreplacement policies (memory.policy):\n  policies: %s\n", names);
     }
     if (pr)
         return pr > 0 ? EXIT_OK : EXIT_USAGE;
@@ -122,7 +112,7 @@ int cmd_run(int argc, char **argv)
     StepStatus r = run_steps(&s, &o, out, &rows);
     int status = EXIT_OK;
     if (r == STEP_ERROR) {
-        print_step_error(&s, sim_error(s.sim));
+        fprintf(stderr, "vmsim: %s\n", sim_error(s.sim));
         status = EXIT_USAGE;
     } else {
         textlog_flush(&log);
@@ -189,7 +179,7 @@ static int check_one(const char *path, const Options *base)
             if (rec.kind == TREC_FORK && nforks < CHECK_FORKS)
                 memcpy(forks[nforks++], rec.name, TRACE_NAME_MAX);
             if (rec.kind == TREC_SWITCH && !known_process(&s, rec.name, forks, nforks)) {
-                snprintf(err, sizeof err, "%s:%lu: no process named '%s'", s.trace_file, rec.line, rec.name);
+                snprintf(err, sizeof err, "%s:%lu: no process named '%s'", trace_name(s.trace), rec.line, rec.name);
                 r = -1;
                 break;
             }

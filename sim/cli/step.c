@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "vmsim/history.h"
+#include "vmsim/describe.h"
 
 static const char step_usage[] =
     "usage: vmsim step [SCENARIO.ini] [options]\n"
@@ -185,19 +186,7 @@ static const char *op_words(AccessOp op)
     }
 }
 
-/* The register that holds the root table's frame, in the architecture's words. */
-static const char *root_register(const Geometry *g)
-{
-    switch (g->arch) {
-    case ARCH_X86_64:
-    case ARCH_X86_32: return "CR3";
-    case ARCH_SV39:
-    case ARCH_SV48: return "satp";
-    case ARCH_OSTEP: return "PDBR";
-    case ARCH_CUSTOM:
-    default: return "root";
-    }
-}
+
 
 static const char *proc_label(const Sim *sim, int pid)
 {
@@ -214,15 +203,6 @@ static void show(Stepper *st, bool on)
     sim_set_observer(live(st), on ? textlog_event : NULL, on ? &st->log : NULL);
 }
 
-/* Engine messages about a trace line start "line N:"; name the file, as run does. */
-static void trace_error_words(const Stepper *st, const char *msg, char *buf, size_t len)
-{
-    if (strncmp(msg, "line ", 5) == 0)
-        snprintf(buf, len, "%s:%s", st->s.trace_file, msg + 5);
-    else
-        snprintf(buf, len, "%s", msg);
-}
-
 /* Remembers that stepping on from here fails, and says why (a halt only when the step
  * is shown: continue replays it in view). A bad trace line is bad input: it makes the
  * exit status 2, as it does for run. */
@@ -231,7 +211,7 @@ static void block(Stepper *st, StepStatus r, bool shown)
     st->blocked = r;
     st->blocked_at = now(st);
     if (r == STEP_ERROR) {
-        trace_error_words(st, sim_error(live(st)), st->why, sizeof st->why);
+        snprintf(st->why, sizeof st->why, "%s", sim_error(live(st)));
         say_error("vmsim: %s", st->why);
         st->status = EXIT_USAGE;
     } else {
@@ -465,16 +445,15 @@ static void print_va(Stepper *st, const char *addr)
 static void print_walk_end(const Geometry *g, const Walk *w)
 {
     pte_t pte = w->pte[w->level];
+    int64_t slot;
     switch (w->status) {
     case WALK_OK:
         printf("  -> frame %" PRIu64 ", physical 0x%" PRIx64 "\n", w->pfn, w->pa);
         return;
     case WALK_NOT_PRESENT:
-        /* A non-present entry that is not zero is a swap entry holding slot + 1 in its
-         * frame field (sim.c writes it so, as Linux keeps swap locations in PTEs). */
-        if (pte != 0 && w->level + 1 == g->levels && pte_pfn(g, pte) > 0)
-            printf("  -> not present: the page is in swap slot %" PRIu64 "; an access is a major fault\n",
-                   pte_pfn(g, pte) - 1);
+        if (w->level + 1 == g->levels && swap_entry_decode(g, pte, &slot))
+            printf("  -> not present: the page is in swap slot %" PRId64 "; an access is a major fault\n",
+                   slot);
         else
             printf("  -> not present at %s: an access here is a page fault\n", geo_level_name(g, w->level));
         return;
@@ -505,7 +484,7 @@ static void print_pt(Stepper *st, const char *addr)
         return;
     }
     printf("walk of 0x%" PRIx64 " in %s's page tables (pid %d), %s = frame %" PRIu64 "\n", va, p->name,
-           p->pid, root_register(g), p->root);
+           p->pid, describe_root_register(g), p->root);
     Walk w;
     sim_peek(live(st), p, va, &w);
     int aw = 2 + (int)hex_digits(((uint64_t)fp->total << g->page_shift) - 1);
@@ -586,7 +565,6 @@ static void print_one_tlb(const Stepper *st, const Tlb *t, const char *name, boo
 static void print_tlb(Stepper *st, const char *addr)
 {
     (void)addr;
-    static const char *const names[SIM_TLBS] = { "TLB", "instruction TLB", "second-level TLB" };
     const MachineConfig *m = sim_machine(live(st));
     if (!m->tlb.entries && !m->itlb.entries && !m->stlb.entries) {
         printf("no TLB on this machine (tlb.entries = 0): every access walks the page tables\n");
@@ -596,28 +574,9 @@ static void print_tlb(Stepper *st, const char *addr)
         const Tlb *t = sim_tlb_at(live(st), (SimTlb)i);
         if (!t->entries)
             continue;
-        print_one_tlb(st, t, i == SIM_DTLB && m->itlb.entries ? "data TLB" : names[i], m->tlb.asid);
+        print_one_tlb(st, t, describe_tlb(live(st), (SimTlb)i, false), m->tlb.asid);
     }
     printf("  flags: R W X U permissions, D dirty, G global\n");
-}
-
-/* The policy's per-frame number worth showing, and its column's name (NULL: none). */
-static const char *counter_name(PolicyKind k)
-{
-    switch (k) {
-    case POLICY_AGING: return "age";
-    case POLICY_LFU: return "uses";
-    case POLICY_OPT: return "next use";
-    case POLICY_WSCLOCK: return "last use";
-    default: return NULL;
-    }
-}
-
-/* Whether the policy keeps a referenced (R) bit per frame (policy.h says which). */
-static bool has_r_bit(PolicyKind k)
-{
-    return k == POLICY_CLOCK || k == POLICY_SECOND_CHANCE || k == POLICY_NRU ||
-           k == POLICY_AGING || k == POLICY_WSCLOCK;
 }
 
 /* What a used frame holds, in words: "PT table for 0x400000-0x5fffff", "text page 0x400000". */
@@ -643,17 +602,17 @@ static void print_frame_row(const Stepper *st, pfn_t pfn, int fw, int ww, pfn_t 
 {
     const Frame *f = &sim_frames(live(st))->frames[pfn];
     const Policy *pol = sim_policy(live(st));
-    PolicyKind k = policy_kind(pol);
-    char what[128], owner[96], row[512];
+    char what[128], owner[96], row[512], counter[64];
     frame_words(st, f, what, sizeof what);
     snprintf(owner, sizeof owner, "%s/%d", proc_label(live(st), f->pid), f->pid);
     int n = snprintf(row, sizeof row, "  %*" PRIu64 "  %-*s  %-12s", fw, pfn, ww, what, owner);
     if (f->kind == FRAME_DATA) {
         n += snprintf(row + n, sizeof row - (size_t)n, " %s%c",
-                      has_r_bit(k) ? (policy_referenced(pol, pfn) ? "R" : "-") : "", f->dirty ? 'D' : '-');
-        if (counter_name(k))
-            n += snprintf(row + n, sizeof row - (size_t)n, "  %s %" PRIu64, counter_name(k),
-                          policy_counter(pol, pfn));
+                      policy_ops(pol)->has_reference_bit ? (policy_referenced(pol, pfn) ? "R" : "-") : "",
+                      f->dirty ? 'D' : '-');
+        policy_frame_words(pol, pfn, counter, sizeof counter);
+        if (counter[0])
+            n += snprintf(row + n, sizeof row - (size_t)n, "  %s", counter);
         if (f->refs > 1)
             n += snprintf(row + n, sizeof row - (size_t)n, "  shared by %" PRIu32 " entries", f->refs);
         if (f->swap_slot >= 0)
@@ -694,12 +653,11 @@ static void print_frames(Stepper *st, const char *addr)
     (void)addr;
     const FramePool *fp = sim_frames(live(st));
     const Policy *pol = sim_policy(live(st));
-    PolicyKind k = policy_kind(pol);
     pfn_t hand = policy_hand(pol);
     char size[32];
     size_words(1ull << fp->page_shift, size, sizeof size);
     printf("%zu frames of %s, %s replacement: %zu pages, %zu page tables, %zu free", fp->nframes, size,
-           policy_name(k), fp->in_use[FRAME_DATA], fp->in_use[FRAME_TABLE], fp->in_use[FRAME_FREE]);
+           policy_ops(pol)->name, fp->in_use[FRAME_DATA], fp->in_use[FRAME_TABLE], fp->in_use[FRAME_FREE]);
     if (hand != PFN_NONE)
         printf("; the hand is at frame %" PRIu64, hand);
     printf("\n");
@@ -720,8 +678,12 @@ static void print_frames(Stepper *st, const char *addr)
         printf("  page tables outside RAM (memory.page_tables = separate):\n");
         print_frame_range(st, fp->nframes, fp->total, fw, ww, PFN_NONE);
     }
-    printf("  flags: %sD dirty%s\n", has_r_bit(k) ? "R referenced, " : "",
-           counter_name(k) ? "; the policy's count is shown after them" : "");
+    const PolicyOps *ops = policy_ops(pol);
+    printf("  flags: %sD dirty%s\n", ops->has_reference_bit ? "R referenced, " : "",
+           ops->counter_name ? "; the policy's count is shown after them" : "");
+    char state[2048];
+    describe_policy(live(st), state, sizeof state);
+    printf("  %s\n", state);
 }
 
 static void print_vmas(const Process *p)
@@ -737,11 +699,6 @@ static void print_vmas(const Process *p)
     }
 }
 
-static const char *state_words(ProcState state)
-{
-    return state == PROC_RUNNING ? "running" : state == PROC_EXITED ? "exited" : "killed";
-}
-
 /* The process table of run's report, each process followed by its mappings. */
 static void print_proc(Stepper *st, const char *addr)
 {
@@ -752,7 +709,7 @@ static void print_proc(Stepper *st, const char *addr)
     for (size_t i = 0; i < sim_nprocs(sim); i++) {
         const Process *p = sim_proc(sim, i);
         printf("%c%4d  %-16s %-7s %5" PRIu64 "  %5" PRIu64 "  %6" PRIu64 "  %8" PRIu64 "  %6" PRIu64 "  %9u\n",
-               p == cur ? '*' : ' ', p->pid, p->name, state_words(p->state), p->rss, p->swap, p->pt_pages,
+               p == cur ? '*' : ' ', p->pid, p->name, describe_proc_state(p->state), p->rss, p->swap, p->pt_pages,
                p->stats.references, p->stats.faults, sim_oom_score(sim, p));
         if (p->state != PROC_RUNNING)
             printf("       %s\n", p->exit_reason);
@@ -763,29 +720,12 @@ static void print_proc(Stepper *st, const char *addr)
     printf("  * on the CPU; RSS, SWAP and TABLES count pages; mappings are [start-end)\n");
 }
 
-/* The counters of run's text report: report_text writes the title, the machine, the
- * counters and the processes; this shows the counters, the block starting at
- * "references", so the two never drift apart. */
+/* The counters of run's text report (report_counters), after the step count. */
 static void print_stats(Stepper *st, const char *addr)
 {
     (void)addr;
-    Session view = st->s;
-    view.sim = live(st);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    if (!mem) {
-        say_error("print stats: out of memory");
-        return;
-    }
-    report_text(mem, &view);
-    fclose(mem);
-    const char *from = strstr(text, "\nreferences ");
-    const char *to = from ? strstr(from + 1, "\n\n") : NULL;
     printf("steps           %12" PRIu64 "\n", now(st));
-    if (from && to)
-        fwrite(from + 1, 1, (size_t)(to - from), stdout);
-    free(text);
+    report_counters(stdout, live(st));
 }
 
 /* ---- commands ------------------------------------------------------------ */

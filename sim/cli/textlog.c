@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "vmsim/describe.h"
 
 void textlog_init(TextLog *l, FILE *out, const Sim *sim, LogLevel level)
 {
@@ -57,65 +58,27 @@ static const char *proc_name(const Sim *sim, int pid)
     return p ? p->name : "?";
 }
 
-/* What a shell prints for a process killed by this fault's signal. */
-static const char *signal_words(FaultKind f)
-{
-    switch (f) {
-    case FAULT_SIGBUS: return "Bus error";
-    case FAULT_SIGABRT: return "Aborted";
-    default: return "Segmentation fault";
-    }
-}
-
-static void log_walk(TextLog *l, const SimEvent *ev)
-{
-    const Geometry *g = &sim_machine(l->sim)->geo;
-    char flags[16];
-    pte_describe(g, ev->pte, flags, sizeof flags);
-    unsigned idx = geo_index(g, ev->level, ev->va);
-    add(l, "  walk  %-4s[%u] at 0x%" PRIx64 " = 0x%0*" PRIx64 "  %s%s", geo_level_name(g, ev->level),
-        idx, ev->pte_pa, (int)g->pte_size * 2, ev->pte, flags,
-        (pte_flags(g, ev->pte) & PTE_V) ? "" : "  (not present)");
-}
-
+/* Adds the event's line (the describer's words, indented) to the step's block; faults,
+ * kills and notes make the step show in the faults log. */
 static void log_event(TextLog *l, const SimEvent *ev)
 {
-    const Sim *sim = l->sim;
+    char words[512];
     switch (ev->kind) {
-    case EV_TLB_HIT:   add(l, "  TLB hit: frame %" PRIu64, ev->pfn); break;
-    case EV_TLB_MISS:  add(l, "  TLB miss"); break;
-    case EV_WALK:      log_walk(l, ev); break;
-    case EV_FAULT:     add(l, "  page fault (%s): %s", fault_kind_name(ev->fault), ev->detail); l->faulted = 1; break;
-    case EV_TABLE_ALLOC: add(l, "  page-table page for %s in frame %" PRIu64,
-                             geo_level_name(&sim_machine(sim)->geo, ev->level), ev->pfn); break;
-    case EV_VICTIM:    add(l, "  memory full: victim frame %" PRIu64 " holds %s's page 0x%" PRIx64,
-                           ev->pfn, proc_name(sim, ev->victim_pid), ev->victim_va); break;
-    case EV_WRITEBACK:
-        if (ev->slot < 0)
-            add(l, "  dirty: written back to its file");
-        else
-            add(l, "  dirty: written to swap slot %" PRId64, ev->slot);
-        break;
-    case EV_EVICT:     add(l, "  evicted 0x%" PRIx64 " from frame %" PRIu64 "%s", ev->victim_va, ev->pfn,
-                           ev->slot >= 0 ? " (copy in swap)" : ""); break;
-    case EV_SWAP_IN:   add(l, "  read back from swap slot %" PRId64, ev->slot); break;
-    case EV_FRAME_ALLOC: add(l, "  page 0x%" PRIx64 " now in frame %" PRIu64, ev->va, ev->pfn); break;
-    case EV_MAP:       add(l, "  set %s entry at 0x%" PRIx64 " = 0x%" PRIx64,
-                           geo_level_name(&sim_machine(sim)->geo, ev->level), ev->pte_pa, ev->pte); break;
-    case EV_TLB_FILL:  add(l, "  TLB fill: page 0x%" PRIx64 " -> frame %" PRIu64, ev->va >> ev->shift << ev->shift, ev->pfn); break;
-    case EV_TLB_FLUSH: add(l, "  TLB flushed: %" PRIu64 " entries (no ASIDs)", ev->count); break;
-    case EV_TRANSLATED: add(l, "  -> physical 0x%" PRIx64, ev->pa); break;
-    case EV_SEGV:      add(l, "  %s: %s killed: %s", signal_words(ev->fault), proc_name(sim, ev->pid),
-                           ev->detail); l->faulted = 1; break;
-    case EV_KILL:      add(l, "  %s's memory released: %" PRIu64 " pages and %u page-table pages",
-                           proc_name(sim, ev->pid), ev->count, ev->level); break;
-    case EV_SKIP:      add(l, "  skipped: %s is dead (%s)", proc_name(sim, ev->pid), ev->detail); break;
-    case EV_OOM:       add(l, "  kernel: %s", ev->detail); l->faulted = 1; break;
-    case EV_NOTE:      add(l, "  note: %s", ev->detail); l->faulted = 1; break;
     case EV_SWITCH:
     case EV_ACCESS:
-    default: break;
+    case EV_SYSCALL:
+        return;                             /* their words head the block */
+    case EV_FAULT:
+    case EV_SEGV:
+    case EV_OOM:
+    case EV_NOTE:
+        l->faulted = 1;
+        break;
+    default:
+        break;
     }
+    describe_event(l->sim, ev, words, sizeof words);
+    add(l, "  %s", words);
 }
 
 void textlog_event(void *ctx, const SimEvent *ev)
@@ -125,15 +88,14 @@ void textlog_event(void *ctx, const SimEvent *ev)
         textlog_flush(l);
         l->step = ev->step;
     }
-    if (ev->kind == EV_ACCESS)
-        add(l, "step %" PRIu64 ": %s %c 0x%" PRIx64, ev->step, proc_name(l->sim, ev->pid),
-            access_op_letter(ev->op), ev->va);
-    else if (ev->kind == EV_SWITCH)
-        add(l, "step %" PRIu64 ": switch to %s (pid %d)", ev->step, proc_name(l->sim, ev->pid), ev->pid);
+    char words[512];
+    bool heads = ev->kind == EV_ACCESS || ev->kind == EV_SWITCH || (ev->kind == EV_SYSCALL && l->len == 0);
+    if (heads)
+        describe_event(l->sim, ev, words, sizeof words);
+    if (heads)
+        add(l, "step %" PRIu64 ": %s", ev->step, words);
     else if (ev->kind == EV_SKIP && l->len == 0)
         add(l, "step %" PRIu64 ": %s", ev->step, proc_name(l->sim, ev->pid));
-    else if (ev->kind == EV_SYSCALL && l->len == 0)
-        add(l, "step %" PRIu64 ": %s %s", ev->step, proc_name(l->sim, ev->pid), ev->detail);
     else if (ev->kind == EV_SYSCALL)
         add(l, "  %s", ev->detail);
     else if (l->len == 0 && sim_current(l->sim))   /* an event's work before its result */

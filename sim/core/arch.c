@@ -160,47 +160,55 @@ static bool bit_in_pfn(const Geometry *g, int bit)
     return bit >= g->fmt.pfn_shift && bit < g->fmt.pfn_shift + g->fmt.pfn_bits;
 }
 
-static const char *fmt_validate(const Geometry *g)
+/* Names the setting at fault in *key (when key is not NULL) and returns why. */
+static const char *invalid(const char **key, const char *setting, const char *why)
+{
+    if (key)
+        *key = setting;
+    return why;
+}
+
+static const char *fmt_validate(const Geometry *g, const char **key)
 {
     const PteFormat *f = &g->fmt;
     unsigned width = g->pte_size * 8;
     const int8_t bits[] = { f->valid, f->read, f->write, f->exec, f->nx, f->user,
                             f->accessed, f->dirty, f->huge, f->global };
     if (f->valid < 0)
-        return "machine.valid_bit: an entry needs a valid bit";
+        return invalid(key, "machine.valid_bit", "an entry needs a valid bit");
     if (f->pfn_bits == 0 || f->pfn_shift + f->pfn_bits > width)
-        return "machine.pfn_bits: the frame-number field (pfn_shift, pfn_bits) must fit in the entry";
+        return invalid(key, "machine.pfn_bits", "the frame-number field (pfn_shift, pfn_bits) must fit in the entry");
     for (unsigned i = 0; i < sizeof bits; i++) {
         if (!bit_ok(bits[i], width))
-            return "machine.pte_size: every flag bit must lie inside the entry (pte_size * 8 bits)";
+            return invalid(key, "machine.pte_size", "every flag bit must lie inside the entry (pte_size * 8 bits)");
         if (bits[i] >= 0 && bit_in_pfn(g, bits[i]))
-            return "machine.pfn_shift: a flag bit overlaps the frame-number field";
+            return invalid(key, "machine.pfn_shift", "a flag bit overlaps the frame-number field");
         for (unsigned j = 0; j < i; j++)
             if (bits[i] >= 0 && bits[i] == bits[j])
-                return "machine.valid_bit: two flags share one bit position";
+                return invalid(key, "machine.valid_bit", "two flags share one bit position");
     }
     return NULL;
 }
 
-const char *geo_validate(const Geometry *g)
+const char *geo_validate(const Geometry *g, const char **key)
 {
     if (g->levels < 1 || g->levels > GEO_MAX_LEVELS)
-        return "machine.levels: there must be 1 to 6 levels";
+        return invalid(key, "machine.levels", "there must be 1 to 6 levels");
     if (g->page_shift < 4 || g->page_shift > 30)
-        return "machine.page_size: must be a power of two from 16 bytes to 1 GiB";
+        return invalid(key, "machine.page_size", "must be a power of two from 16 bytes to 1 GiB");
     if (g->pte_size != 1 && g->pte_size != 2 && g->pte_size != 4 && g->pte_size != 8)
-        return "machine.pte_size: must be 1, 2, 4 or 8";
+        return invalid(key, "machine.pte_size", "must be 1, 2, 4 or 8");
     for (unsigned l = 0; l < g->levels; l++) {
         if (g->level_bits[l] < 1 || g->level_bits[l] > 20)
-            return "machine.levels: each level's index must be 1 to 20 bits wide";
+            return invalid(key, "machine.levels", "each level's index must be 1 to 20 bits wide");
         if (geo_table_bytes(g, l) > geo_page_size(g))
-            return "machine.levels: a page table (2^bits entries * pte_size) must fit in one page";
+            return invalid(key, "machine.levels", "a page table (2^bits entries * pte_size) must fit in one page");
     }
     if (g->va_bits > 64)
-        return "machine.levels: the level indexes and the page offset do not fit in a 64-bit address";
+        return invalid(key, "machine.levels", "the level indexes and the page offset do not fit in a 64-bit address");
     if (g->pa_bits < g->page_shift || g->pa_bits > 64)
-        return "machine.pa_bits: must be at least the page offset and at most 64";
-    return fmt_validate(g);
+        return invalid(key, "machine.pa_bits", "must be at least the page offset and at most 64");
+    return fmt_validate(g, key);
 }
 
 bool geo_va_ok(const Geometry *g, vaddr_t va)

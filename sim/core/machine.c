@@ -27,32 +27,40 @@ void machine_default(MachineConfig *m)
     m->seed = 1;
 }
 
-const char *machine_validate(const MachineConfig *m)
+/* Names the setting at fault in *key (when key is not NULL) and returns why. */
+static const char *invalid(const char **key, const char *setting, const char *why)
 {
-    const char *bad = geo_validate(&m->geo);
+    if (key)
+        *key = setting;
+    return why;
+}
+
+const char *machine_validate(const MachineConfig *m, const char **key)
+{
+    const char *bad = geo_validate(&m->geo, key);
     if (bad)
         return bad;
     if (m->memory.frames == 0)
-        return "memory.frames: must be at least 1";
+        return invalid(key, "memory.frames", "must be at least 1");
     if (m->memory.frames > (1ull << 26))
-        return "memory.frames: must be at most 67108864";
+        return invalid(key, "memory.frames", "must be at most 67108864");
     if (m->geo.pa_bits < 64 && m->memory.frames > (1ull << (m->geo.pa_bits - m->geo.page_shift)))
-        return "memory.frames: more frames than machine.pa_bits can address";
+        return invalid(key, "memory.frames", "more frames than machine.pa_bits can address");
     uint64_t pfn_max = m->geo.fmt.pfn_bits >= 64 ? UINT64_MAX : (1ull << m->geo.fmt.pfn_bits);
     if (m->memory.frames > pfn_max)
-        return "memory.frames: more frames than the entry's frame-number field can hold";
+        return invalid(key, "memory.frames", "more frames than the entry's frame-number field can hold");
     if (m->tlb.entries > (1u << 20))
-        return "tlb.entries: must be at most 1048576";
+        return invalid(key, "tlb.entries", "must be at most 1048576");
     unsigned ways = m->tlb.ways ? m->tlb.ways : m->tlb.entries;
     if (m->tlb.entries && (ways > m->tlb.entries || m->tlb.entries % ways))
-        return "tlb.ways: must divide tlb.entries";
+        return invalid(key, "tlb.ways", "must divide tlb.entries");
     ways = m->itlb.ways ? m->itlb.ways : m->itlb.entries;
     if (m->itlb.entries && (ways > m->itlb.entries || m->itlb.entries % ways))
-        return "itlb.ways: must divide itlb.entries";
+        return invalid(key, "itlb.ways", "must divide itlb.entries");
     ways = m->stlb.ways ? m->stlb.ways : m->stlb.entries;
     if (m->stlb.entries && (ways > m->stlb.entries || m->stlb.entries % ways))
-        return "stlb.ways: must divide stlb.entries";
+        return invalid(key, "stlb.ways", "must divide stlb.entries");
     if (m->stlb.entries && !m->tlb.entries)
-        return "stlb.entries: a second-level TLB needs a first level (tlb.entries)";
+        return invalid(key, "stlb.entries", "a second-level TLB needs a first level (tlb.entries)");
     return NULL;
 }

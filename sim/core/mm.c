@@ -142,9 +142,7 @@ static void unmap_one(Sim *s, Process *q, pfn_t pfn, paddr_t pte_pa, void *ctx)
 {
     Unmap *u = ctx;
     Frame *f = &s->fp.frames[pfn];
-    /* A non-present entry holding slot + 1 in its frame field is a swap entry, as
-     * Linux keeps swap locations in non-present PTEs. */
-    pte_t npte = u->slot >= 0 ? pte_encode(&s->geo, (pfn_t)u->slot + 1, 0) : 0;
+    pte_t npte = u->slot >= 0 ? swap_entry_encode(&s->geo, u->slot) : 0;
     mem_write(&s->fp, pte_pa, s->geo.pte_size, npte);
     if (npte == 0)
         mm_table_of(s, pte_pa)->used--;
@@ -386,8 +384,10 @@ static void unmap_leaf(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, vo
         mem_write(&s->fp, pa, g->pte_size, 0);   /* before the drop: no longer a mapper */
         mm_drop_frame(s, p, pte_pfn(g, pte));
     } else {
+        int64_t slot = -1;
         p->swap--;
-        swap_put(&s->swap, (int64_t)pte_pfn(g, pte) - 1);
+        if (swap_entry_decode(g, pte, &slot))
+            swap_put(&s->swap, slot);
         mem_write(&s->fp, pa, g->pte_size, 0);
     }
     mm_table_of(s, pa)->used--;

@@ -97,9 +97,10 @@ static void split_leaf(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, vo
         c->anon += n;
 }
 
-static void say(Sim *s, const char *line)
+/* One line of the report; victim is the pid a kill line names (else 0). */
+static void say_line(Sim *s, OomLine kind, int victim, const char *line)
 {
-    EMIT(s, .kind = EV_OOM, .pid = s->cur ? s->cur->pid : 0, .detail = line);
+    EMIT(s, .kind = EV_OOM, .pid = s->cur ? s->cur->pid : 0, .oom = kind, .victim_pid = victim, .detail = line);
 }
 
 /* pages in kB, as the kernel's K(): page sizes under 1 KiB round down. */
@@ -107,6 +108,8 @@ static unsigned long long kb(const Sim *s, uint64_t pages)
 {
     return (unsigned long long)((pages << s->geo.page_shift) >> 10);
 }
+
+static void say(Sim *s, const char *line) { say_line(s, OOM_REPORT, 0, line); }
 
 /* The task table the kernel prints before a kill (dump_tasks). */
 static void dump_tasks(Sim *s)
@@ -148,7 +151,7 @@ static void kill_victim(Sim *s, Process *p)
              "file-rss:%llukB, shmem-rss:%llukB, UID:0 pgtables:%llukB oom_score_adj:%d",
              p->pid, p->name, (unsigned long long)(proc_total_vm(p) >> 10), kb(s, c.anon),
              kb(s, c.file), kb(s, c.shmem), kb(s, kernel_pt_pages(p)), p->oom_score_adj);
-    say(s, p->exit_reason);
+    say_line(s, OOM_KILLED, p->pid, p->exit_reason);
     p->state = PROC_KILLED;
     s->stats.oom_kills++;
     mm_release(s, p);
@@ -166,13 +169,13 @@ int oom_kill(Sim *s)
     if (s->m.oom.panic_on_oom) {
         sim_fmt_err(s->err, sizeof s->err,
                     "Kernel panic - not syncing: Out of memory: system-wide panic_on_oom is enabled");
-        say(s, s->err);
+        say_line(s, OOM_PANIC, 0, s->err);
         return -1;
     }
     if (victim < 0) {
-        say(s, "Out of memory and no killable processes...");
+        say_line(s, OOM_NOTHING_KILLABLE, 0, "Out of memory and no killable processes...");
         sim_fmt_err(s->err, sizeof s->err, "Kernel panic - not syncing: System is deadlocked on memory");
-        say(s, s->err);
+        say_line(s, OOM_PANIC, 0, s->err);
         return 0;
     }
     kill_victim(s, s->procs[victim]);

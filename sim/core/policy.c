@@ -1,60 +1,85 @@
-/* Page replacement policies. Per-frame state lives in arrays indexed by frame number;
- * queues are intrusive doubly linked lists over those arrays and opt keeps a binary
- * max-heap with a position index, so the per-reference operations are O(1) (O(log n)
- * for opt) and allocate nothing. Victim searches and ticks may scan the frames. */
-#include "vmsim/policy.h"
+/* The table of replacement policies and the Policy object that runs one of them.
+ * The built-in policies are one file each (policy_NAME.c, over the shared state of
+ * policy_base.c); policy_register appends others at run time. */
+#include "policy_int.h"
 
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NIL UINT32_MAX
-#define TAU_DEFAULT 1000u
-#define AGING_TOP 0x80u
-
-/* An intrusive list over frame numbers: links live in the per-frame slots. */
-typedef struct List {
-    uint32_t head, tail;
-} List;
-
-/* What the policy knows about one frame. */
-typedef struct Slot {
-    uint32_t prev, next;    /* order list: fifo/lru/lfu load or use order, second-chance queue */
-    uint32_t wb_prev, wb_next; /* wsclock: pending write-backs, oldest first */
-    uint32_t heap_pos;      /* opt: index in heap, NIL when not in it */
-    uint8_t resident;
-    uint8_t ref;            /* R: set by every reference */
-    uint8_t dirty;          /* M: set by a write, cleared by policy_cleaned */
-    uint8_t wb_pending;     /* wsclock: write-back scheduled and not yet cleaned */
-    uint64_t counter;       /* aging counter / lfu count / opt next use / wsclock last use */
-} Slot;
+#define POLICY_MAX_REGISTERED 32
 
 struct Policy {
+    const PolicyOps *ops;
+    void *st;
     PolicyKind kind;
-    size_t n;
-    Rng *rng;
-    PolicyParams params;
-    Slot *s;
-    List order;
-    List wb;
-    uint32_t *heap;         /* opt: resident frames, farthest next use at the root */
-    size_t heap_len;
-    size_t hand;            /* clock, wsclock */
-    uint64_t now;           /* latest time told */
-    uint64_t writebacks;    /* wsclock: write-backs scheduled */
 };
 
-static const char *const policy_names[POLICY_COUNT] = {
-    [POLICY_FIFO] = "fifo", [POLICY_LRU] = "lru", [POLICY_CLOCK] = "clock",
-    [POLICY_SECOND_CHANCE] = "second-chance", [POLICY_NRU] = "nru", [POLICY_LFU] = "lfu",
-    [POLICY_AGING] = "aging", [POLICY_WSCLOCK] = "wsclock", [POLICY_RANDOM] = "random",
-    [POLICY_OPT] = "opt",
+/* The built-in policies, one line each; the order gives their PolicyKind. */
+static const PolicyOps *const builtin[POLICY_COUNT] = {
+    [POLICY_FIFO] = &policy_fifo_ops,
+    [POLICY_LRU] = &policy_lru_ops,
+    [POLICY_CLOCK] = &policy_clock_ops,
+    [POLICY_SECOND_CHANCE] = &policy_second_chance_ops,
+    [POLICY_NRU] = &policy_nru_ops,
+    [POLICY_LFU] = &policy_lfu_ops,
+    [POLICY_AGING] = &policy_aging_ops,
+    [POLICY_WSCLOCK] = &policy_wsclock_ops,
+    [POLICY_RANDOM] = &policy_random_ops,
+    [POLICY_OPT] = &policy_opt_ops,
 };
+
+/* Policies registered at run time (tests, plugins). The one mutable global of the core:
+ * a registered policy is known to every Sim of the process, as a built-in one is. */
+static const PolicyOps *registered[POLICY_MAX_REGISTERED];
+static size_t nregistered;
+
+size_t policy_count(void)
+{
+    return POLICY_COUNT + nregistered;
+}
+
+const PolicyOps *policy_ops_of(PolicyKind kind)
+{
+    if (kind >= 0 && (size_t)kind < POLICY_COUNT)
+        return builtin[kind];
+    if (kind >= 0 && (size_t)kind < policy_count())
+        return registered[(size_t)kind - POLICY_COUNT];
+    return NULL;
+}
+
+/* Whether ops has every entry the Policy object calls unconditionally. */
+static bool ops_complete(const PolicyOps *o)
+{
+    return o->name && o->name[0] && o->label && o->create && o->destroy && o->clone && o->insert &&
+           o->touch && o->remove && o->cleaned && o->tick && o->victim;
+}
+
+bool policy_register(const PolicyOps *ops, PolicyKind *out)
+{
+    PolicyKind taken;
+    if (!ops || !ops_complete(ops) || policy_parse(ops->name, &taken) ||
+        nregistered == POLICY_MAX_REGISTERED)
+        return false;
+    registered[nregistered++] = ops;
+    *out = (PolicyKind)(policy_count() - 1);
+    return true;
+}
+
+size_t policy_list_names(char *buf, size_t len, const char *sep, const char *last)
+{
+    size_t n = 0, count = policy_count();
+    if (len)
+        buf[0] = '\0';
+    for (size_t i = 0; i < count; i++)
+        pstate_appendf(buf, len, &n, "%s%s", i == 0 ? "" : i + 1 == count ? last : sep,
+                       policy_ops_of((PolicyKind)i)->name);
+    return n;
+}
 
 bool policy_parse(const char *name, PolicyKind *out)
 {
-    for (int i = 0; i < POLICY_COUNT; i++) {
-        if (strcmp(name, policy_names[i]) == 0) {
+    for (size_t i = 0; i < policy_count(); i++) {
+        if (strcmp(name, policy_ops_of((PolicyKind)i)->name) == 0) {
             *out = (PolicyKind)i;
             return true;
         }
@@ -64,57 +89,48 @@ bool policy_parse(const char *name, PolicyKind *out)
 
 const char *policy_name(PolicyKind kind)
 {
-    return (unsigned)kind < POLICY_COUNT ? policy_names[kind] : "?";
+    const PolicyOps *o = policy_ops_of(kind);
+    return o ? o->name : "?";
 }
 
-PolicyParams policy_params_default(void)
+const char *policy_label(PolicyKind kind)
 {
-    return (PolicyParams){ .tau = TAU_DEFAULT };
+    const PolicyOps *o = policy_ops_of(kind);
+    return o ? o->label : "?";
+}
+
+bool policy_needs_future(PolicyKind kind)
+{
+    const PolicyOps *o = policy_ops_of(kind);
+    return o && o->set_next_use;
 }
 
 Policy *policy_create(PolicyKind kind, size_t nframes, Rng *rng, const PolicyParams *params)
 {
-    if (nframes >= NIL)
-        return NULL;        /* frame numbers must fit the 32-bit links */
-    Policy *p = calloc(1, sizeof *p);
+    const PolicyOps *o = policy_ops_of(kind);
+    PolicyParams def = policy_params_default();
+    Policy *p = o ? calloc(1, sizeof *p) : NULL;
     if (!p)
         return NULL;
-    size_t n = nframes ? nframes : 1;
+    p->ops = o;
     p->kind = kind;
-    p->n = nframes;
-    p->rng = rng;
-    p->params = params ? *params : policy_params_default();
-    p->order.head = p->order.tail = NIL;
-    p->wb.head = p->wb.tail = NIL;
-    p->s = calloc(n, sizeof *p->s);
-    p->heap = malloc(n * sizeof *p->heap);
-    if (!p->s || !p->heap) {
-        policy_destroy(p);
+    if (!(p->st = o->create(nframes, rng, params ? params : &def))) {
+        free(p);
         return NULL;
-    }
-    for (size_t f = 0; f < nframes; f++) {
-        p->s[f].heap_pos = p->s[f].wb_prev = p->s[f].wb_next = NIL;
-        p->s[f].counter = kind == POLICY_OPT ? UINT64_MAX : 0;
     }
     return p;
 }
 
 Policy *policy_clone(const Policy *p, Rng *rng)
 {
-    size_t n = p->n ? p->n : 1;
     Policy *c = malloc(sizeof *c);
     if (!c)
         return NULL;
     *c = *p;
-    c->rng = rng;
-    c->s = malloc(n * sizeof *c->s);
-    c->heap = malloc(n * sizeof *c->heap);
-    if (!c->s || !c->heap) {
-        policy_destroy(c);
+    if (!(c->st = p->ops->clone(p->st, rng))) {
+        free(c);
         return NULL;
     }
-    memcpy(c->s, p->s, n * sizeof *c->s);
-    memcpy(c->heap, p->heap, n * sizeof *c->heap);
     return c;
 }
 
@@ -122,469 +138,98 @@ void policy_destroy(Policy *p)
 {
     if (!p)
         return;
-    free(p->s);
-    free(p->heap);
+    p->ops->destroy(p->st);
     free(p);
 }
 
 PolicyKind policy_kind(const Policy *p) { return p->kind; }
 
-/* ---- lists ------------------------------------------------------------------ */
+const PolicyOps *policy_ops(const Policy *p) { return p->ops; }
 
-static void order_unlink(Policy *p, uint32_t f)
-{
-    Slot *s = p->s;
-    if (s[f].prev != NIL)
-        s[s[f].prev].next = s[f].next;
-    else
-        p->order.head = s[f].next;
-    if (s[f].next != NIL)
-        s[s[f].next].prev = s[f].prev;
-    else
-        p->order.tail = s[f].prev;
-}
-
-static void order_append(Policy *p, uint32_t f)
-{
-    Slot *s = p->s;
-    s[f].prev = p->order.tail;
-    s[f].next = NIL;
-    if (p->order.tail != NIL)
-        s[p->order.tail].next = f;
-    else
-        p->order.head = f;
-    p->order.tail = f;
-}
-
-static void wb_unlink(Policy *p, uint32_t f)
-{
-    Slot *s = p->s;
-    if (s[f].wb_prev != NIL)
-        s[s[f].wb_prev].wb_next = s[f].wb_next;
-    else
-        p->wb.head = s[f].wb_next;
-    if (s[f].wb_next != NIL)
-        s[s[f].wb_next].wb_prev = s[f].wb_prev;
-    else
-        p->wb.tail = s[f].wb_prev;
-    s[f].wb_prev = s[f].wb_next = NIL;
-}
-
-static void wb_append(Policy *p, uint32_t f)
-{
-    Slot *s = p->s;
-    s[f].wb_prev = p->wb.tail;
-    s[f].wb_next = NIL;
-    if (p->wb.tail != NIL)
-        s[p->wb.tail].wb_next = f;
-    else
-        p->wb.head = f;
-    p->wb.tail = f;
-}
-
-/* Whether f is queued in the write-back list (a popped frame has no links and is not
- * the head). */
-static bool wb_queued(const Policy *p, uint32_t f)
-{
-    return p->s[f].wb_prev != NIL || p->wb.head == f;
-}
-
-/* ---- opt's heap ----------------------------------------------------------------
- * heap[0] is the frame whose page is used farthest in the future; equal next uses
- * put the lower frame number higher, so the root is exactly opt's victim. */
-
-static bool heap_above(const Policy *p, uint32_t a, uint32_t b)
-{
-    uint64_t ka = p->s[a].counter, kb = p->s[b].counter;
-    return ka > kb || (ka == kb && a < b);
-}
-
-static void heap_put(Policy *p, size_t i, uint32_t f)
-{
-    p->heap[i] = f;
-    p->s[f].heap_pos = (uint32_t)i;
-}
-
-static void heap_up(Policy *p, size_t i)
-{
-    uint32_t f = p->heap[i];
-    while (i > 0 && heap_above(p, f, p->heap[(i - 1) / 2])) {
-        heap_put(p, i, p->heap[(i - 1) / 2]);
-        i = (i - 1) / 2;
-    }
-    heap_put(p, i, f);
-}
-
-static void heap_down(Policy *p, size_t i)
-{
-    uint32_t f = p->heap[i];
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= p->heap_len)
-            break;
-        if (c + 1 < p->heap_len && heap_above(p, p->heap[c + 1], p->heap[c]))
-            c++;
-        if (!heap_above(p, p->heap[c], f))
-            break;
-        heap_put(p, i, p->heap[c]);
-        i = c;
-    }
-    heap_put(p, i, f);
-}
-
-static void heap_push(Policy *p, uint32_t f)
-{
-    heap_put(p, p->heap_len++, f);
-    heap_up(p, p->heap_len - 1);
-}
-
-static void heap_delete(Policy *p, uint32_t f)
-{
-    size_t i = p->s[f].heap_pos;
-    uint32_t last = p->heap[--p->heap_len];
-    p->s[f].heap_pos = NIL;
-    if (last == f)
-        return;
-    heap_put(p, i, last);
-    heap_up(p, i);
-    heap_down(p, p->s[last].heap_pos);
-}
-
-/* ---- events from the simulator ------------------------------------------------ */
+/* ---- events from the simulator: one indirect call each ---------------------- */
 
 void policy_insert(Policy *p, pfn_t pfn, bool write, uint64_t now)
 {
-    assert(pfn < p->n && !p->s[pfn].resident);
-    uint32_t f = (uint32_t)pfn;
-    Slot *s = &p->s[f];
-    s->resident = 1;
-    s->ref = 1;
-    s->dirty = write;
-    p->now = now;
-    switch (p->kind) {
-    case POLICY_LFU:
-        s->counter = 1;
-        break;
-    case POLICY_AGING:
-        s->counter = AGING_TOP;
-        s->ref = 0;
-        break;
-    case POLICY_WSCLOCK:
-        s->counter = now;
-        break;
-    case POLICY_OPT:
-        heap_push(p, f);
-        break;
-    default:
-        break;
-    }
-    order_append(p, f);
+    p->ops->insert(p->st, pfn, write, now);
 }
 
 void policy_touch(Policy *p, pfn_t pfn, bool write, uint64_t now)
 {
-    assert(pfn < p->n && p->s[pfn].resident);
-    uint32_t f = (uint32_t)pfn;
-    Slot *s = &p->s[f];
-    s->ref = 1;
-    s->dirty |= write;
-    p->now = now;
-    if (p->kind == POLICY_LRU && p->order.tail != f) {
-        order_unlink(p, f);
-        order_append(p, f);
-    } else if (p->kind == POLICY_LFU) {
-        s->counter++;
-    }
+    p->ops->touch(p->st, pfn, write, now);
 }
 
-void policy_remove(Policy *p, pfn_t pfn)
-{
-    if (pfn >= p->n || !p->s[pfn].resident)
-        return;
-    uint32_t f = (uint32_t)pfn;
-    Slot *s = &p->s[f];
-    order_unlink(p, f);
-    if (s->heap_pos != NIL)
-        heap_delete(p, f);
-    if (wb_queued(p, f))
-        wb_unlink(p, f);
-    s->resident = s->ref = s->dirty = s->wb_pending = 0;
-    s->counter = p->kind == POLICY_OPT ? UINT64_MAX : 0;
-}
+void policy_remove(Policy *p, pfn_t pfn) { p->ops->remove(p->st, pfn); }
 
-void policy_cleaned(Policy *p, pfn_t pfn)
-{
-    if (pfn >= p->n || !p->s[pfn].resident)
-        return;
-    uint32_t f = (uint32_t)pfn;
-    if (wb_queued(p, f))
-        wb_unlink(p, f);
-    p->s[f].dirty = 0;
-    p->s[f].wb_pending = 0;
-}
+void policy_cleaned(Policy *p, pfn_t pfn) { p->ops->cleaned(p->st, pfn); }
 
-/* nru: R bits are cleared. aging: counter = counter >> 1 | R << 7, then R is cleared. */
-void policy_tick(Policy *p, uint64_t now)
-{
-    p->now = now;
-    if (p->kind != POLICY_NRU && p->kind != POLICY_AGING)
-        return;
-    for (size_t f = 0; f < p->n; f++) {
-        Slot *s = &p->s[f];
-        if (!s->resident)
-            continue;
-        if (p->kind == POLICY_AGING)
-            s->counter = (s->counter >> 1) | (s->ref ? AGING_TOP : 0);
-        s->ref = 0;
-    }
-}
+void policy_tick(Policy *p, uint64_t now) { p->ops->tick(p->st, now); }
 
 void policy_set_next_use(Policy *p, pfn_t pfn, uint64_t next)
 {
-    if (p->kind != POLICY_OPT || pfn >= p->n)
-        return;
-    uint32_t f = (uint32_t)pfn;
-    p->s[f].counter = next;
-    if (p->s[f].heap_pos != NIL) {
-        heap_up(p, p->s[f].heap_pos);
-        heap_down(p, p->s[f].heap_pos);
-    }
-}
-
-/* ---- victims ------------------------------------------------------------------ */
-
-static bool eligible(const Policy *p, size_t f, PolicyFilter filter, void *ctx)
-{
-    return p->s[f].resident && (!filter || filter(ctx, f));
-}
-
-/* fifo, lru: the first eligible frame of the order list. */
-static pfn_t victim_list(Policy *p, PolicyFilter filter, void *ctx)
-{
-    for (uint32_t f = p->order.head; f != NIL; f = p->s[f].next)
-        if (!filter || filter(ctx, f))
-            return f;
-    return PFN_NONE;
-}
-
-/* Two turns of the hand suffice: the first clears every eligible set bit. */
-static pfn_t victim_clock(Policy *p, PolicyFilter filter, void *ctx)
-{
-    for (size_t i = 0; i < 2 * p->n + 1; i++) {
-        size_t f = p->hand;
-        p->hand = (p->hand + 1) % p->n;
-        if (!eligible(p, f, filter, ctx))
-            continue;
-        if (!p->s[f].ref)
-            return f;
-        p->s[f].ref = 0;
-    }
-    return PFN_NONE;
-}
-
-/* One pass over the queue as it stood: an eligible page with R set has R cleared and
- * goes to the tail (behind the pages not yet examined); one with R clear is the
- * victim. If every eligible page had R set, the first of them (now clear) is. */
-static pfn_t victim_second_chance(Policy *p, PolicyFilter filter, void *ctx)
-{
-    uint32_t f = p->order.head, last = p->order.tail;
-    while (f != NIL) {
-        uint32_t next = f == last ? NIL : p->s[f].next;
-        if (!filter || filter(ctx, f)) {
-            if (!p->s[f].ref)
-                return f;
-            p->s[f].ref = 0;
-            order_unlink(p, f);
-            order_append(p, f);
-        }
-        f = next;
-    }
-    return victim_list(p, filter, ctx);
-}
-
-/* The lowest class (2 * R + M) wins; within it the lowest frame number (a scan in
- * frame order keeps the first of each class), so results do not depend on the rng. */
-static pfn_t victim_nru(Policy *p, PolicyFilter filter, void *ctx)
-{
-    pfn_t best[4] = { PFN_NONE, PFN_NONE, PFN_NONE, PFN_NONE };
-    for (size_t f = 0; f < p->n; f++) {
-        if (!eligible(p, f, filter, ctx))
-            continue;
-        unsigned c = 2u * p->s[f].ref + p->s[f].dirty;
-        if (c == 0)
-            return f;
-        if (best[c] == PFN_NONE)
-            best[c] = f;
-    }
-    for (int c = 1; c < 4; c++)
-        if (best[c] != PFN_NONE)
-            return best[c];
-    return PFN_NONE;
-}
-
-/* aging: the smallest counter in frame order (strict <, so ties keep the lowest
- * frame); nothing is below 0, so the first 0 ends the scan. */
-static pfn_t victim_aging(Policy *p, PolicyFilter filter, void *ctx)
-{
-    pfn_t best = PFN_NONE;
-    for (size_t f = 0; f < p->n; f++) {
-        if (!eligible(p, f, filter, ctx))
-            continue;
-        if (best == PFN_NONE || p->s[f].counter < p->s[best].counter)
-            best = f;
-        if (p->s[f].counter == 0)
-            break;
-    }
-    return best;
-}
-
-/* The smallest count in load order (strict <, so ties keep the earliest loaded); a
- * resident page has at least 1, so the first 1 ends the scan. */
-static pfn_t victim_lfu(Policy *p, PolicyFilter filter, void *ctx)
-{
-    pfn_t best = PFN_NONE;
-    for (uint32_t f = p->order.head; f != NIL; f = p->s[f].next) {
-        if (filter && !filter(ctx, f))
-            continue;
-        if (best == PFN_NONE || p->s[f].counter < p->s[best].counter)
-            best = f;
-        if (p->s[f].counter <= 1)
-            break;
-    }
-    return best;
-}
-
-/* Schedules a write-back of dirty frame f once until it is cleaned. */
-static void wsclock_schedule(Policy *p, uint32_t f)
-{
-    if (p->s[f].wb_pending)
-        return;
-    p->s[f].wb_pending = 1;
-    p->writebacks++;
-    wb_append(p, f);
-}
-
-/* One full turn from the hand (see policy.h); the hand stops one past the victim. */
-static pfn_t victim_wsclock(Policy *p, PolicyFilter filter, void *ctx)
-{
-    pfn_t first_clean = PFN_NONE, first_seen = PFN_NONE, victim = PFN_NONE;
-    for (size_t i = 0; i < p->n && victim == PFN_NONE; i++) {
-        size_t f = (p->hand + i) % p->n;
-        if (!eligible(p, f, filter, ctx))
-            continue;
-        Slot *s = &p->s[f];
-        if (first_seen == PFN_NONE)
-            first_seen = f;
-        if (s->ref) {
-            s->ref = 0;
-            s->counter = p->now;
-        } else if (p->now > s->counter && p->now - s->counter > p->params.tau) {
-            if (!s->dirty)
-                victim = f;
-            else
-                wsclock_schedule(p, (uint32_t)f);
-        }
-        if (!s->dirty && first_clean == PFN_NONE)
-            first_clean = f;
-    }
-    if (victim == PFN_NONE)
-        victim = first_clean != PFN_NONE ? first_clean : first_seen;
-    if (victim != PFN_NONE)
-        p->hand = (victim + 1) % p->n;
-    return victim;
-}
-
-/* A uniformly random starting frame, then the first eligible one from there. */
-static pfn_t victim_random(Policy *p, PolicyFilter filter, void *ctx)
-{
-    size_t start = (size_t)rng_below(p->rng, p->n);
-    for (size_t i = 0; i < p->n; i++) {
-        size_t f = (start + i) % p->n;
-        if (eligible(p, f, filter, ctx))
-            return f;
-    }
-    return PFN_NONE;
-}
-
-/* The heap root, or with a filter the highest eligible frame in heap order. */
-static pfn_t victim_opt(Policy *p, PolicyFilter filter, void *ctx)
-{
-    if (!filter)
-        return p->heap_len ? p->heap[0] : PFN_NONE;
-    pfn_t best = PFN_NONE;
-    for (size_t f = 0; f < p->n; f++)
-        if (eligible(p, f, filter, ctx) &&
-            (best == PFN_NONE || heap_above(p, (uint32_t)f, (uint32_t)best)))
-            best = f;
-    return best;
+    if (p->ops->set_next_use)
+        p->ops->set_next_use(p->st, pfn, next);
 }
 
 pfn_t policy_victim(Policy *p, PolicyFilter filter, void *ctx)
 {
-    if (p->n == 0)
-        return PFN_NONE;
-    switch (p->kind) {
-    case POLICY_CLOCK:          return victim_clock(p, filter, ctx);
-    case POLICY_SECOND_CHANCE:  return victim_second_chance(p, filter, ctx);
-    case POLICY_NRU:            return victim_nru(p, filter, ctx);
-    case POLICY_LFU:            return victim_lfu(p, filter, ctx);
-    case POLICY_AGING:          return victim_aging(p, filter, ctx);
-    case POLICY_WSCLOCK:        return victim_wsclock(p, filter, ctx);
-    case POLICY_RANDOM:         return victim_random(p, filter, ctx);
-    case POLICY_OPT:            return victim_opt(p, filter, ctx);
-    case POLICY_FIFO:
-    case POLICY_LRU:
-    default:                    return victim_list(p, filter, ctx);
-    }
+    return p->ops->victim(p->st, filter, ctx);
 }
 
-/* ---- state for displays ------------------------------------------------------- */
+/* ---- state for displays and explanations ------------------------------------ */
 
 pfn_t policy_hand(const Policy *p)
 {
-    bool has_hand = p->kind == POLICY_CLOCK || p->kind == POLICY_WSCLOCK;
-    return has_hand && p->n ? (pfn_t)p->hand : PFN_NONE;
+    return p->ops->hand ? p->ops->hand(p->st) : PFN_NONE;
 }
 
 bool policy_referenced(const Policy *p, pfn_t pfn)
 {
-    switch (p->kind) {
-    case POLICY_CLOCK:
-    case POLICY_SECOND_CHANCE:
-    case POLICY_NRU:
-    case POLICY_AGING:
-    case POLICY_WSCLOCK:
-        return pfn < p->n && p->s[pfn].resident && p->s[pfn].ref;
-    default:
-        return false;
-    }
+    return p->ops->referenced && p->ops->referenced(p->st, pfn);
 }
 
 bool policy_modified(const Policy *p, pfn_t pfn)
 {
-    return pfn < p->n && p->s[pfn].resident && p->s[pfn].dirty;
+    return p->ops->modified && p->ops->modified(p->st, pfn);
 }
 
 uint64_t policy_counter(const Policy *p, pfn_t pfn)
 {
-    switch (p->kind) {
-    case POLICY_AGING:
-    case POLICY_LFU:
-    case POLICY_OPT:
-    case POLICY_WSCLOCK:
-        return pfn < p->n && p->s[pfn].resident ? p->s[pfn].counter : 0;
-    default:
-        return 0;
-    }
+    return p->ops->counter ? p->ops->counter(p->st, pfn) : 0;
 }
 
-uint64_t policy_writebacks(const Policy *p) { return p->writebacks; }
+bool policy_next_victim(const Policy *p, PolicyFilter filter, void *ctx, pfn_t *out)
+{
+    if (!p->ops->next_victim)
+        return false;
+    *out = p->ops->next_victim(p->st, filter, ctx);
+    return true;
+}
+
+size_t policy_describe_state(const Policy *p, char *buf, size_t len)
+{
+    if (p->ops->describe_state)
+        return p->ops->describe_state(p->st, buf, len);
+    int n = snprintf(buf, len, "%s keeps no state it can describe", p->ops->name);
+    return n > 0 ? (size_t)n : 0;
+}
+
+void policy_frame_words(const Policy *p, pfn_t pfn, char *buf, size_t len)
+{
+    if (len)
+        buf[0] = '\0';
+    if (p->ops->describe_frame)
+        p->ops->describe_frame(p->st, pfn, buf, len);
+    else if (p->ops->counter_name && p->ops->counter)
+        snprintf(buf, len, "%s %llu", p->ops->counter_name,
+                 (unsigned long long)p->ops->counter(p->st, pfn));
+}
+
+uint64_t policy_writebacks(const Policy *p)
+{
+    return p->ops->writebacks ? p->ops->writebacks(p->st) : 0;
+}
 
 pfn_t policy_take_writeback(Policy *p)
 {
-    uint32_t f = p->wb.head;
-    if (f == NIL)
-        return PFN_NONE;
-    wb_unlink(p, f);
-    return f;
+    return p->ops->take_writeback ? p->ops->take_writeback(p->st) : PFN_NONE;
 }

@@ -120,8 +120,8 @@ static StepStatus do_fork(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
 {
     char why[256];
     if (proc_by_name(s, rec->name)) {
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: fork: a process named '%s' exists already",
-                    rec->line, rec->name);
+        sim_line_err(s, rec->line, "fork: a process named '%s' exists already",
+                     rec->name);
         return STEP_ERROR;
     }
     /* dup_mmap() charges the VM_ACCOUNT mappings again; shared ones are not copied. */
@@ -378,8 +378,8 @@ static StepStatus do_mprotect(Sim *s, Process *p, const TraceRecord *rec, StepIn
 static StepStatus do_call(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
 {
     if (!p->sp || rec->length > p->sp || rec->length > UINT32_MAX) {
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: call: process '%s' has no stack for %llu bytes",
-                    rec->line, p->name, (unsigned long long)rec->length);
+        sim_line_err(s, rec->line, "call: process '%s' has no stack for %llu bytes",
+                     p->name, (unsigned long long)rec->length);
         return STEP_ERROR;
     }
     if (p->ncalls == p->capcalls) {
@@ -400,8 +400,8 @@ static StepStatus do_call(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
 static StepStatus do_ret(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
 {
     if (!p->ncalls) {
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: ret without a call in process '%s'",
-                    rec->line, p->name);
+        sim_line_err(s, rec->line, "ret without a call in process '%s'",
+                     p->name);
         return STEP_ERROR;
     }
     uint64_t n = p->calls[--p->ncalls];
@@ -484,8 +484,8 @@ static StepStatus do_malloc(Sim *s, Process *p, const TraceRecord *rec, StepInfo
     if (named && stale)
         named->old[0] = '\0';             /* the name is given anew */
     else if (named && named->used) {
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: malloc: block '%s' is still allocated",
-                    rec->line, rec->name);
+        sim_line_err(s, rec->line, "malloc: block '%s' is still allocated",
+                     rec->name);
         return STEP_ERROR;
     }
     if (named)
@@ -526,7 +526,7 @@ static StepStatus do_free(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
     bool stale;
     Block *b = find_block(p, rec->name, &stale);
     if (!b) {
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: free: no block named '%s'", rec->line, rec->name);
+        sim_line_err(s, rec->line, "free: no block named '%s'", rec->name);
         return STEP_ERROR;
     }
     if (stale && b->used) {
@@ -553,8 +553,8 @@ int procev_named(Sim *s, TraceRecord *rec)
     bool stale;
     Block *b = find_block(p, rec->name, &stale);
     if (!b) {
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: no block named '%s' in process '%s'",
-                    rec->line, rec->name, p->name);
+        sim_line_err(s, rec->line, "no block named '%s' in process '%s'",
+                     rec->name, p->name);
         return -1;
     }
     char note[200];
@@ -576,31 +576,33 @@ int procev_named(Sim *s, TraceRecord *rec)
 
 /* ---- dispatch ---------------------------------------------------------------- */
 
+/* exit: the process's memory is freed at once (no zombie: nothing waits for it). */
+static StepStatus do_exit(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
+{
+    (void)rec;
+    p->state = PROC_EXITED;
+    snprintf(p->exit_reason, sizeof p->exit_reason, "exited");
+    done(s, info, 0, "exits: %s's memory is freed", p->name);
+    mm_release(s, p);
+    return STEP_OK;
+}
+
+/* The OS side of each process event, by the trace operation's kind (trace.c's table
+ * names them and parses their words). */
+static StepStatus (*const handlers[TREC_COUNT])(Sim *, Process *, const TraceRecord *, StepInfo *) = {
+    [TREC_FORK] = do_fork, [TREC_EXIT] = do_exit, [TREC_BRK] = do_brk, [TREC_SBRK] = do_brk,
+    [TREC_MMAP] = do_mmap, [TREC_MUNMAP] = do_munmap, [TREC_MPROTECT] = do_mprotect,
+    [TREC_CALL] = do_call, [TREC_RET] = do_ret, [TREC_MALLOC] = do_malloc, [TREC_FREE] = do_free,
+};
+
 StepStatus procev_step(Sim *s, const TraceRecord *rec, StepInfo *info)
 {
     Process *p = s->cur;
     info->kind = STEP_EVENT;
     info->event = rec->kind;
     info->pid = p->pid;
-    switch (rec->kind) {
-    case TREC_FORK: return do_fork(s, p, rec, info);
-    case TREC_EXIT:
-        p->state = PROC_EXITED;
-        snprintf(p->exit_reason, sizeof p->exit_reason, "exited");
-        done(s, info, 0, "exits: %s's memory is freed", p->name);
-        mm_release(s, p);
-        return STEP_OK;
-    case TREC_BRK:
-    case TREC_SBRK: return do_brk(s, p, rec, info);
-    case TREC_MMAP: return do_mmap(s, p, rec, info);
-    case TREC_MUNMAP: return do_munmap(s, p, rec, info);
-    case TREC_MPROTECT: return do_mprotect(s, p, rec, info);
-    case TREC_CALL: return do_call(s, p, rec, info);
-    case TREC_RET: return do_ret(s, p, rec, info);
-    case TREC_MALLOC: return do_malloc(s, p, rec, info);
-    case TREC_FREE: return do_free(s, p, rec, info);
-    default:
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: unexpected record", rec->line);
-        return STEP_ERROR;
-    }
+    if ((unsigned)rec->kind < TREC_COUNT && handlers[rec->kind])
+        return handlers[rec->kind](s, p, rec, info);
+    sim_line_err(s, rec->line, "unexpected record");
+    return STEP_ERROR;
 }

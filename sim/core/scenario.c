@@ -406,9 +406,10 @@ static int memory_key(LoadCtx *c, const char *k, const char *v)
     if (strcmp(k, "frames") == 0)
         return want_u64(c, v, 1, 1ull << 26, &m->memory.frames, "a number of frames");
     if (strcmp(k, "policy") == 0) {
+        char names[512];
+        policy_list_names(names, sizeof names, ", ", " or ");
         if (!policy_parse(v, &m->memory.policy))
-            return fail(c, "expected policy = fifo, lru, clock, second-chance, nru, lfu, aging, "
-                        "wsclock, random or opt, got '%s'", v);
+            return fail(c, "expected policy = %s, got '%s'", names, v);
         return 0;
     }
     if (strcmp(k, "page_tables") == 0) {
@@ -1020,18 +1021,14 @@ static const char *find_origin(const Scenario *sc, const char *key, size_t n)
     return NULL;
 }
 
-/* Where the key a message starts with ("memory.frames: ...") was set, else where its
- * section was last touched. */
-static const char *origin_of(const Scenario *sc, const char *msg)
+/* Where key ("memory.frames") was set, else where its section was last touched. */
+static const char *origin_of(const Scenario *sc, const char *key)
 {
-    const char *colon = strchr(msg, ':');
-    const char *dot = strchr(msg, '.');
-    if (!colon || !dot || dot > colon)
-        return NULL;
-    const char *where = find_origin(sc, msg, (size_t)(colon - msg));
-    if (!where) {
+    const char *where = find_origin(sc, key, strlen(key));
+    const char *dot = strchr(key, '.');
+    if (!where && dot) {
         char any[72];
-        snprintf(any, sizeof any, "%.*s.*", (int)(dot - msg) < 24 ? (int)(dot - msg) : 24, msg);
+        snprintf(any, sizeof any, "%.*s.*", (int)(dot - key) < 24 ? (int)(dot - key) : 24, key);
         where = find_origin(sc, any, strlen(any));
     }
     return where;
@@ -1040,13 +1037,14 @@ static const char *origin_of(const Scenario *sc, const char *msg)
 int scenario_validate(Scenario *sc, char *err, size_t errlen)
 {
     geo_update(&sc->machine.geo);
-    const char *bad = machine_validate(&sc->machine);
+    const char *key = "machine";
+    const char *bad = machine_validate(&sc->machine, &key);
     if (!bad)
         return 0;
-    const char *where = origin_of(sc, bad);
+    const char *where = origin_of(sc, key);
     if (!where)
         where = sc->path ? sc->path : "the default machine";
-    snprintf(err, errlen, "%s: %s", where, bad);
+    snprintf(err, errlen, "%s: %s: %s", where, key, bad);
     return -1;
 }
 

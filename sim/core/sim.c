@@ -17,6 +17,17 @@ void sim_fmt_err(char *err, size_t len, const char *fmt, ...)
     va_end(ap);
 }
 
+void sim_line_err(Sim *s, unsigned long line, const char *fmt, ...)
+{
+    int n = snprintf(s->err, sizeof s->err, "%s:%lu: ", s->trace ? trace_name(s->trace) : "trace", line);
+    if (n < 0 || (size_t)n >= sizeof s->err)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->err + n, sizeof s->err - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
 static int tlb_level_init(Tlb *t, unsigned entries, unsigned ways, TlbPolicy policy, Rng *rng)
 {
     return tlb_init(t, entries, ways ? ways : entries, policy, rng);
@@ -62,9 +73,10 @@ static void release_future(Sim *s)
 
 Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
 {
-    const char *bad = machine_validate(m);
+    const char *key = "machine";
+    const char *bad = machine_validate(m, &key);
     if (bad) {
-        sim_fmt_err(err, errlen, "%s", bad);
+        sim_fmt_err(err, errlen, "%s: %s", key, bad);
         return NULL;
     }
     Sim *s = calloc(1, sizeof *s);
@@ -80,6 +92,7 @@ Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
     /* A swap entry keeps slot + 1 in the entry's frame field: that bounds the slots. */
     uint64_t field = m->geo.fmt.pfn_bits >= 64 ? UINT64_MAX : (1ull << m->geo.fmt.pfn_bits) - 1;
     swap_init(&s->swap, m->swap.slots < field ? m->swap.slots : field);
+    s->needs_future = policy_needs_future(m->memory.policy);
     if (frames_init(&s->fp, m->memory.frames, m->geo.page_shift, m->memory.separate_tables) ||
         !(s->policy = policy_create(m->memory.policy, m->memory.frames, &s->rng,
                                     &(PolicyParams){ .tau = m->memory.tau })) ||
@@ -219,7 +232,9 @@ static FixResult page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, AccessOp 
     f->va = va & ~(geo_page_size(g) - 1);
     f->pte_pa = leaf;
     f->file = v->file && !swapped;
-    f->swap_slot = swapped ? (int64_t)pte_pfn(g, old) - 1 : -1;
+    f->swap_slot = -1;
+    if (swapped)
+        swap_entry_decode(g, old, &f->swap_slot);
     if (swapped) {
         s->stats.swap_ins++;
         p->swap--;
@@ -579,10 +594,38 @@ static inline TlbEntry *usable(Tlb *t, vaddr_t va, AccessOp op, uint32_t asid)
     return e && (e->ops & (1u << op)) ? e : NULL;
 }
 
-/* The first-level TLB op goes to: the instruction TLB for fetches when split. */
+/* Whether op's first-level TLB is the instruction TLB: fetches, when the TLB is split. */
+static inline bool uses_itlb(const Sim *s, AccessOp op)
+{
+    return op == OP_EXEC && s->tlb[SIM_ITLB].entries;
+}
+
 static Tlb *first_level(Sim *s, AccessOp op)
 {
-    return op == OP_EXEC && s->tlb[SIM_ITLB].entries ? &s->tlb[SIM_ITLB] : &s->tlb[SIM_DTLB];
+    return uses_itlb(s, op) ? &s->tlb[SIM_ITLB] : &s->tlb[SIM_DTLB];
+}
+
+SimTlb sim_tlb_first(const Sim *s, AccessOp op)
+{
+    return uses_itlb(s, op) ? SIM_ITLB : SIM_DTLB;
+}
+
+bool sim_tlb_probe(const Sim *s, int pid, vaddr_t va, AccessOp op, SimTlb *which, unsigned *set,
+                   unsigned *way)
+{
+    const Process *p = sim_proc_by_pid(s, pid);
+    SimTlb order[2] = { sim_tlb_first(s, op), SIM_STLB };
+    for (int k = 0; p && k < 2; k++) {
+        const Tlb *t = &s->tlb[order[k]];
+        long i = tlb_find(t, va, p->asid);
+        if (i >= 0) {
+            *which = order[k];
+            *set = (unsigned)((size_t)i / t->ways);
+            *way = (unsigned)((size_t)i % t->ways);
+            return true;
+        }
+    }
+    return false;
 }
 
 /* Looks va up in the first level, then the second; a second-level hit refills the
@@ -695,7 +738,7 @@ static StepStatus do_switch(Sim *s, const TraceRecord *rec, StepInfo *info)
 {
     Process *p = proc_by_name(s, rec->name);
     if (!p) {
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: no process named '%s'", rec->line, rec->name);
+        sim_line_err(s, rec->line, "no process named '%s'", rec->name);
         return STEP_ERROR;
     }
     info->pid = p->pid;
@@ -921,7 +964,7 @@ StepStatus sim_step(Sim *s, StepInfo *info)
         TraceRecord rec;
         if (!s->trace)
             return STEP_END;
-        if (s->m.memory.policy == POLICY_OPT && !s->future) {
+        if (s->needs_future && !s->future) {
             StepStatus r = prepare_future(s);
             if (r != STEP_OK)
                 return r;
@@ -934,8 +977,8 @@ StepStatus sim_step(Sim *s, StepInfo *info)
         info->line = rec.line;
         info->step = s->stats.steps + 1;
         if (s->no_os && rec.kind != TREC_ACCESS) {
-            sim_fmt_err(s->err, sizeof s->err, "line %lu: a memory image has no operating system: "
-                        "only accesses (R, W, X, M) run on it", rec.line);
+            sim_line_err(s, rec.line, "a memory image has no operating system: "
+                         "only accesses (R, W, X, M) run on it");
             return STEP_ERROR;
         }
         if (rec.kind == TREC_SWITCH) {
@@ -943,7 +986,7 @@ StepStatus sim_step(Sim *s, StepInfo *info)
             return do_switch(s, &rec, info);
         }
         if (!s->cur) {
-            sim_fmt_err(s->err, sizeof s->err, "line %lu: an access before any process exists", rec.line);
+            sim_line_err(s, rec.line, "an access before any process exists");
             return STEP_ERROR;
         }
         if (rec.kind != TREC_ACCESS)

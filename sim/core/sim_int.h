@@ -41,6 +41,7 @@ struct Sim {
     Geometry geo;             /* = m.geo, kept at hand */
     FramePool fp;
     Policy *policy;
+    bool needs_future;     /* the policy is told next uses (opt): the Sim reads ahead */
     Tlb tlb[SIM_TLBS];        /* data (or unified), instruction, second level */
     Swap swap;
     Rng rng;
@@ -68,6 +69,10 @@ typedef enum { FIX_RETRY, FIX_KILLED, FIX_HALT, FIX_FALLBACK } FixResult;
 
 /* Formats a message into err (len bytes); NULL err is ignored. */
 void sim_fmt_err(char *err, size_t len, const char *fmt, ...);
+
+/* Sets the Sim's error to "TRACE:LINE: message" (printf-style), naming the trace's file
+ * as its reader does, for a record the OS side refuses. */
+void sim_line_err(Sim *s, unsigned long line, const char *fmt, ...);
 
 Process *proc_by_pid(const Sim *s, int pid);
 Process *proc_by_name(const Sim *s, const char *name);

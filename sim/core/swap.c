@@ -88,3 +88,16 @@ void swap_put(Swap *s, int64_t slot)
     s->used--;
     push_free(s, slot);   /* out of memory: the slot is lost to reuse, still counted free */
 }
+
+pte_t swap_entry_encode(const Geometry *g, int64_t slot)
+{
+    return pte_encode(g, (pfn_t)slot + 1, 0);
+}
+
+bool swap_entry_decode(const Geometry *g, pte_t pte, int64_t *slot)
+{
+    if (pte == 0 || (pte_flags(g, pte) & PTE_V) || pte_pfn(g, pte) == 0)
+        return false;
+    *slot = (int64_t)pte_pfn(g, pte) - 1;
+    return true;
+}

@@ -36,6 +36,8 @@
 
 /* What a malformed line should have been; messages read "expected <this>, got '...'". */
 #define EXP_VMSIM  "'R|W|X|M ADDR [SIZE]', 'switch NAME' or a process event"
+/* The vmsim line's expectation, by address: line_error adds the process events' words. */
+static const char exp_vmsim[] = EXP_VMSIM;
 #define EXP_PAGES  "a page number"
 #define EXP_LACKEY "'I|L|S|M ADDR,SIZE' (lackey)"
 #define EXP_LS     "'l|s ADDR [SIZE]'"
@@ -146,8 +148,13 @@ static void show_text(char *out, const char *p, size_t n)
 static void line_error(char *err, size_t errlen, const char *name, unsigned long line,
                        const char *why, const char *p, size_t n)
 {
-    char shown[SHOW_MAX * 4 + 4];
+    char shown[SHOW_MAX * 4 + 4], list[160], vmsim[256];
     show_text(shown, p, n);
+    if (why == exp_vmsim) {                 /* the process events, from the table */
+        trace_op_list(list, sizeof list, ", ", " or ");
+        snprintf(vmsim, sizeof vmsim, "%s (%s)", EXP_VMSIM, list);
+        why = vmsim;
+    }
     if (name != NULL)
         set_err(err, errlen, "%s:%lu: expected %s, got '%s'", name, line, why, shown);
     else
@@ -459,52 +466,100 @@ static bool sbrk_amount(Word w, TraceRecord *rec)
     return word_num(num, true, &rec->length);
 }
 
-/* The words after the verb, by each event's grammar. */
-static bool parse_event_words(TraceKind kind, const Word *w, int n, TraceRecord *rec)
+/* Each process event's words after the verb, by its grammar. */
+static bool words_name(const Word *w, int n, TraceRecord *rec) { return n == 1 && word_name(w[0], rec); }
+
+static bool words_none(const Word *w, int n, TraceRecord *rec)
 {
-    switch (kind) {
-    case TREC_FORK:
-    case TREC_FREE:
-        return n == 1 && word_name(w[0], rec);
-    case TREC_EXIT:
-    case TREC_RET:
-        return n == 0;
-    case TREC_BRK:
-        return n == 1 && word_num(w[0], false, &rec->addr);
-    case TREC_SBRK:
-        return n == 1 && sbrk_amount(w[0], rec);
-    case TREC_CALL:
-        return n == 1 && word_num(w[0], true, &rec->length) && rec->length > 0;
-    case TREC_MALLOC:
-        return n == 3 && word_num(w[0], true, &rec->length) && word_is(w[1], "as") &&
-               word_name(w[2], rec);
-    case TREC_MUNMAP:
-        return n == 2 && word_num(w[0], false, &rec->addr) &&
-               word_num(w[1], true, &rec->length) && rec->length > 0;
-    case TREC_MPROTECT:
-    case TREC_MMAP:
-        if (n < 3 || !word_num(w[0], false, &rec->addr) || !word_num(w[1], true, &rec->length) ||
-            rec->length == 0 || !word_prot(w[2], &rec->prot))
-            return false;
-        return kind == TREC_MPROTECT ? n == 3 : mmap_options(w + 3, n - 3, rec);
-    default:
-        return false;
-    }
+    (void)w, (void)rec;
+    return n == 0;
 }
 
-static const struct { const char *verb; TraceKind kind; const char *usage; } events[] = {
-    { "fork", TREC_FORK, "'fork NAME'" },
-    { "exit", TREC_EXIT, "'exit'" },
-    { "brk", TREC_BRK, "'brk ADDR'" },
-    { "sbrk", TREC_SBRK, "'sbrk [+|-]SIZE'" },
-    { "mmap", TREC_MMAP, "'mmap ADDR SIZE PERMS [anon|file] [private|shared] [huge=2M|1G]'" },
-    { "munmap", TREC_MUNMAP, "'munmap ADDR SIZE'" },
-    { "mprotect", TREC_MPROTECT, "'mprotect ADDR SIZE PERMS'" },
-    { "call", TREC_CALL, "'call SIZE'" },
-    { "ret", TREC_RET, "'ret'" },
-    { "malloc", TREC_MALLOC, "'malloc SIZE as NAME'" },
-    { "free", TREC_FREE, "'free NAME'" },
+static bool words_brk(const Word *w, int n, TraceRecord *rec)
+{
+    return n == 1 && word_num(w[0], false, &rec->addr);
+}
+
+static bool words_sbrk(const Word *w, int n, TraceRecord *rec) { return n == 1 && sbrk_amount(w[0], rec); }
+
+static bool words_call(const Word *w, int n, TraceRecord *rec)
+{
+    return n == 1 && word_num(w[0], true, &rec->length) && rec->length > 0;
+}
+
+static bool words_malloc(const Word *w, int n, TraceRecord *rec)
+{
+    return n == 3 && word_num(w[0], true, &rec->length) && word_is(w[1], "as") && word_name(w[2], rec);
+}
+
+static bool words_munmap(const Word *w, int n, TraceRecord *rec)
+{
+    return n == 2 && word_num(w[0], false, &rec->addr) && word_num(w[1], true, &rec->length) &&
+           rec->length > 0;
+}
+
+/* ADDR SIZE PERMS: mprotect's words and the start of mmap's. */
+static bool words_mprotect(const Word *w, int n, TraceRecord *rec)
+{
+    return n >= 3 && word_num(w[0], false, &rec->addr) && word_num(w[1], true, &rec->length) &&
+           rec->length > 0 && word_prot(w[2], &rec->prot) && (rec->kind != TREC_MPROTECT || n == 3);
+}
+
+static bool words_mmap(const Word *w, int n, TraceRecord *rec)
+{
+    return words_mprotect(w, n, rec) && mmap_options(w + 3, n - 3, rec);
+}
+
+/* The trace operations, one line each: the word, the usage error messages show, and
+ * (for process events) the grammar of the words after it. Reports name event steps by
+ * the word (trace_op_name); the Sim's OS side (procev.c) has a handler per kind. */
+static const struct {
+    const char *verb;
+    const char *usage;
+    bool (*words)(const Word *w, int n, TraceRecord *rec);     /* NULL: not a process event */
+} trace_ops[TREC_COUNT] = {
+    [TREC_ACCESS] = { "access", "'R|W|X|M ADDR [SIZE]'", NULL },
+    [TREC_SWITCH] = { "switch", "'switch NAME'", NULL },
+    [TREC_FORK] = { "fork", "'fork NAME'", words_name },
+    [TREC_EXIT] = { "exit", "'exit'", words_none },
+    [TREC_BRK] = { "brk", "'brk ADDR'", words_brk },
+    [TREC_SBRK] = { "sbrk", "'sbrk [+|-]SIZE'", words_sbrk },
+    [TREC_MMAP] = { "mmap", "'mmap ADDR SIZE PERMS [anon|file] [private|shared] [huge=2M|1G]'", words_mmap },
+    [TREC_MUNMAP] = { "munmap", "'munmap ADDR SIZE'", words_munmap },
+    [TREC_MPROTECT] = { "mprotect", "'mprotect ADDR SIZE PERMS'", words_mprotect },
+    [TREC_CALL] = { "call", "'call SIZE'", words_call },
+    [TREC_RET] = { "ret", "'ret'", words_none },
+    [TREC_MALLOC] = { "malloc", "'malloc SIZE as NAME'", words_malloc },
+    [TREC_FREE] = { "free", "'free NAME'", words_name },
 };
+
+const char *trace_op_name(TraceKind kind)
+{
+    return (unsigned)kind < TREC_COUNT ? trace_ops[kind].verb : "?";
+}
+
+const char *trace_op_usage(TraceKind kind)
+{
+    return (unsigned)kind < TREC_COUNT ? trace_ops[kind].usage : "?";
+}
+
+size_t trace_op_list(char *buf, size_t len, const char *sep, const char *last)
+{
+    size_t n = 0, shown = 0, events = 0;
+    for (int k = 0; k < TREC_COUNT; k++)
+        events += trace_ops[k].words != NULL;
+    if (len)
+        buf[0] = '\0';
+    for (int k = 0; k < TREC_COUNT; k++) {
+        if (!trace_ops[k].words)
+            continue;
+        int w = snprintf(n < len ? buf + n : NULL, n < len ? len - n : 0, "%s%s",
+                         shown == 0 ? "" : shown + 1 == events ? last : sep, trace_ops[k].verb);
+        shown++;
+        n += w > 0 ? (size_t)w : 0;
+    }
+    return n;
+}
 
 /* A process event, or -2 when the first word is no event's verb. */
 static int parse_event(const char *p, const char *e, TraceRecord *rec, const char **why)
@@ -513,16 +568,16 @@ static int parse_event(const char *p, const char *e, TraceRecord *rec, const cha
     int n = split_words(p, e, w);
     if (n == 0)
         return -2;
-    for (size_t i = 0; i < sizeof events / sizeof events[0]; i++) {
-        if (!word_is(w[0], events[i].verb))
+    for (int k = 0; k < TREC_COUNT; k++) {
+        if (!trace_ops[k].words || !word_is(w[0], trace_ops[k].verb))
             continue;
-        *why = events[i].usage;
+        *why = trace_ops[k].usage;
         if (n < 0)
             return -1;
         memset(rec, 0, sizeof *rec);
-        rec->kind = events[i].kind;
+        rec->kind = (TraceKind)k;
         rec->size = 1;
-        return parse_event_words(events[i].kind, w + 1, n - 1, rec) ? 1 : -1;
+        return trace_ops[k].words(w + 1, n - 1, rec) ? 1 : -1;
     }
     return -2;
 }
@@ -567,7 +622,7 @@ static int parse_vmsim(const char *p, const char *e, unsigned page_shift,
     p = skip_blanks(p, e);
     if (p == e || *p == '#')
         return 0;
-    *why = EXP_VMSIM;
+    *why = exp_vmsim;
     if (e - p > 2 && !is_blank(p[1])) {     /* a word, not an op letter */
         int r = parse_event(p, e, rec, why);
         if (r != -2)
@@ -1242,6 +1297,8 @@ void trace_close(TraceReader *t)
     free(t->name);
     free(t);
 }
+
+const char *trace_name(const TraceReader *t) { return t->name; }
 
 TraceFormat trace_format(const TraceReader *t)
 {

@@ -129,11 +129,6 @@ SDL_Color tone_color(int t)
     }
 }
 
-const char *root_register(const Geometry *g)
-{
-    return g->style == PT_STYLE_X86 ? "CR3" : g->style == PT_STYLE_RISCV ? "satp" : "PTBR";
-}
-
 /* ---- the top bar ----------------------------------------------------------- */
 
 static bool button_enabled(const Ui *ui, int b)

@@ -63,7 +63,6 @@ int model_init(Model *m, Session *s, char *err, size_t errlen)
     memset(m, 0, sizeof *m);
     snprintf(m->title, sizeof m->title, "%s",
              s->sc.title ? s->sc.title : s->trace_label ? s->trace_label : "vmsim");
-    snprintf(m->trace_file, sizeof m->trace_file, "%s", s->trace_file ? s->trace_file : "trace");
     m->stride = 1;
     m->capsamples = SAMPLES_MAX;
     m->samples = calloc(SAMPLES_MAX, sizeof *m->samples);
@@ -112,15 +111,12 @@ static void keep_owners(Model *m)
     m->prev_valid = true;
 }
 
-/* Engine messages about a trace line begin "line N:"; name the file, as run does. */
+/* Engine messages about a trace line name the file and line already. */
 static void set_error(Model *m, StepStatus r, const char *msg)
 {
     m->stopped = r;
     m->at_end = true;
-    if (r == STEP_ERROR && strncmp(msg, "line ", 5) == 0)
-        snprintf(m->error, sizeof m->error, "%s:%s", m->trace_file, msg + 5);
-    else
-        snprintf(m->error, sizeof m->error, "%s%s", r == STEP_HALT ? "run stopped: " : "", msg);
+    snprintf(m->error, sizeof m->error, "%s%s", r == STEP_HALT ? "run stopped: " : "", msg);
 }
 
 static void note_step(Model *m)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ui.h"
+#include "vmsim/describe.h"
 
 /* One event line at x, y: the playing one banded and marked. */
 static void event_line(const Painter *p, const Ui *ui, const Scene *sc, FontId f, size_t i, int x, int y,
@@ -14,7 +15,7 @@ static void event_line(const Painter *p, const Ui *ui, const Scene *sc, FontId f
     SimEvent e = ui->m.ev[i].ev;
     e.detail = ui->m.ev[i].detail;
     char words[320];
-    event_words(sim, &e, words, sizeof words);
+    describe_event(sim, &e, words, sizeof words);
     if (extra)
         snprintf(words + strlen(words), sizeof words - strlen(words), "%s", extra);
     bool playing = (long)i == sc->cur;

@@ -4,15 +4,7 @@
 #include <string.h>
 
 #include "ui.h"
-
-static const char *tlb_name(const Sim *sim, SimTlb k)
-{
-    if (k == SIM_STLB)
-        return "L2 TLB";
-    if (k == SIM_ITLB)
-        return "ITLB";
-    return sim_tlb_at(sim, SIM_ITLB)->entries ? "DTLB" : "TLB";
-}
+#include "vmsim/describe.h"
 
 /* Age of event index i, or -1 when there is none. */
 static double age_of(const Ui *ui, long i)
@@ -29,10 +21,10 @@ static long lit_set(const Ui *ui, const Scene *sc, SimTlb k, bool *hit, unsigned
     *hit = false;
     if (!sc->access || sc->tlb == TLB_NONE || !t->entries)
         return -1;
-    SimTlb first = sc->op == OP_EXEC && sim_tlb_at(sim, SIM_ITLB)->entries ? SIM_ITLB : SIM_DTLB;
+    SimTlb first = sim_tlb_first(sim, sc->op);
     SimTlb which;
     unsigned set, way;
-    if (sc->tlb == TLB_HIT && scene_tlb_entry(sim, sc->va, sc->op, sc->pid, &which, &set, &way) &&
+    if (sc->tlb == TLB_HIT && sim_tlb_probe(sim, sc->pid, sc->va, sc->op, &which, &set, &way) &&
         which == k) {
         *hit = true;
         *hit_way = way;
@@ -118,7 +110,7 @@ static void draw_tlb_set(const Painter *p, const Ui *ui, const Scene *sc, const 
         SDL_Rect r;
         if (!layout_tlb_cell(L, v->k, v->first, s, w, &r))
             continue;
-        const TlbEntry *e = &v->t->e[s * v->t->ways + w];
+        const TlbEntry *e = tlb_entry_at(v->t, s, w);
         bool mine = e->valid && e->tag == sc->va >> e->shift;
         if (v->later && mine) {              /* filled later in this step: not yet */
             TlbEntry empty = { .valid = 0 };
@@ -138,7 +130,7 @@ static void draw_tlb(const Painter *p, const Ui *ui, const Scene *sc, SimTlb k)
     v.first = layout_tlb_first_set(&ui->L, v.t, k, v.lit);
     v.later = sc->access && fill_pending(ui, sc);
     char head[128];
-    snprintf(head, sizeof head, "%s %u entries, %u-way, %u sets, %s", tlb_name(sim, k), v.t->entries,
+    snprintf(head, sizeof head, "%s %u entries, %u-way, %u sets, %s", describe_tlb(sim, k, true), v.t->entries,
              v.t->ways, v.t->sets, tlb_policy_name(v.t->policy));
     text_draw(p, FONT_SMALL, gr->box.x, gr->box.y, theme.dim, head, gr->box.w);
     for (unsigned s = v.first; s < v.first + gr->vis_sets && s < v.t->sets; s++)
@@ -202,14 +194,14 @@ bool hover_tlb(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t le
     if (!tlb_cell_at(ui, sc, x, y, &k, &s, &w))
         return false;
     const Tlb *t = sim_tlb_at(sim, k);
-    const TlbEntry *e = &t->e[s * t->ways + w];
+    const TlbEntry *e = tlb_entry_at(t, s, w);
     if (!e->valid) {
-        snprintf(buf, len, "%s set %u way %u: empty", tlb_name(sim, k), s, w);
+        snprintf(buf, len, "%s set %u way %u: empty", describe_tlb(sim, k, true), s, w);
         return true;
     }
     unsigned f = e->flags;
     snprintf(buf, len, "%s set %u way %u\npage 0x%" PRIx64 " (tag 0x%" PRIx64 ", %llu KiB)\n"
-             "frame %" PRIu64 "\nASID %u%s\nallows %s%s%s%s%s", tlb_name(sim, k), s, w, e->tag << e->shift,
+             "frame %" PRIu64 "\nASID %u%s\nallows %s%s%s%s%s", describe_tlb(sim, k, true), s, w, e->tag << e->shift,
              e->tag, (unsigned long long)(1ull << e->shift) / 1024, e->pfn, e->asid,
              (f & PTE_G) ? " (global)" : "", f & PTE_R ? "read " : "", f & PTE_W ? "write " : "",
              f & PTE_X ? "execute " : "", f & PTE_U ? "(user)" : "(supervisor)",
@@ -405,23 +397,13 @@ void draw_frames(const Painter *p, const Ui *ui, const Scene *sc)
     frames_legend(p, ui);
 }
 
-/* What the replacement policy keeps for a frame, in words. */
+/* What the replacement policy keeps for a frame, in words: its name and, where it
+ * keeps a number per frame, that number ("lru", "aging: age 0x80"). */
 static void policy_words(const Policy *pol, pfn_t pfn, char *buf, size_t len)
 {
-    uint64_t c = policy_counter(pol, pfn);
-    PolicyKind k = policy_kind(pol);
-    if (k == POLICY_AGING)
-        snprintf(buf, len, "aging counter 0x%02" PRIx64, c);
-    else if (k == POLICY_LFU)
-        snprintf(buf, len, "lfu: %" PRIu64 " references since loaded", c);
-    else if (k == POLICY_OPT && c == UINT64_MAX)
-        snprintf(buf, len, "opt: never used again");
-    else if (k == POLICY_OPT)
-        snprintf(buf, len, "opt: next used at reference %" PRIu64, c);
-    else if (k == POLICY_WSCLOCK)
-        snprintf(buf, len, "wsclock: last used at reference %" PRIu64, c);
-    else
-        snprintf(buf, len, "replacement: %s", policy_name(k));
+    char w[64];
+    policy_frame_words(pol, pfn, w, sizeof w);
+    snprintf(buf, len, "%s%s%s", policy_ops(pol)->name, w[0] ? ": " : " replacement", w);
 }
 
 bool hover_frame(const Ui *ui, int x, int y, char *buf, size_t len)
@@ -457,11 +439,6 @@ bool hover_frame(const Ui *ui, int x, int y, char *buf, size_t len)
 }
 
 /* ---- processes and swap -------------------------------------------------- */
-
-static const char *state_name(ProcState s)
-{
-    return s == PROC_RUNNING ? "running" : s == PROC_KILLED ? "killed" : "exited";
-}
 
 static void draw_swap(const Painter *p, const Ui *ui)
 {
@@ -499,7 +476,7 @@ static void proc_row(const Sim *sim, const Process *pr, char *s, size_t len)
         snprintf(s, len, "%-4s %-8s %-7s %4s %4s %3s %4s", "PID", "NAME", "STATE", "RSS", "SWAP", "PT", "OOM");
         return;
     }
-    snprintf(s, len, "%-4d %-8.8s %-7s %4llu %4llu %3llu %4u", pr->pid, pr->name, state_name(pr->state),
+    snprintf(s, len, "%-4d %-8.8s %-7s %4llu %4llu %3llu %4u", pr->pid, pr->name, describe_proc_state(pr->state),
              (unsigned long long)pr->rss, (unsigned long long)pr->swap, (unsigned long long)pr->pt_pages,
              sim_oom_score(sim, pr));
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ui.h"
+#include "vmsim/describe.h"
 
 /* The entries shown: the walk's own, or after a TLB hit those in memory (peeked). */
 typedef struct Chain {
@@ -192,7 +193,7 @@ static void draw_root(const Painter *p, const Ui *ui, const Scene *sc, const Cha
     const SDL_Rect *r = &ui->L.root_box;
     const Process *pr = sim_proc_by_pid(model_sim(&ui->m), sc->pid);
     char a[64], b[64], d[64];
-    snprintf(a, sizeof a, "%s (%.40s)", root_register(g), pr ? pr->name : "none");
+    snprintf(a, sizeof a, "%s (%.40s)", describe_root_register(g), pr ? pr->name : "none");
     if (c->root != PFN_NONE && (sc->access || sc->switched)) {
         snprintf(b, sizeof b, "= 0x%" PRIx64, (paddr_t)c->root << g->page_shift);
         snprintf(d, sizeof d, "%s in frame %" PRIu64, g->levels ? geo_level_name(g, 0) : "", c->root);
@@ -345,7 +346,7 @@ bool hover_walk(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t l
     }
     if (rect_has(&ui->L.root_box, x, y) && c.root != PFN_NONE) {
         snprintf(buf, len, "%s holds the root table's address:\nframe %" PRIu64 " (0x%" PRIx64 ")",
-                 root_register(g), c.root, (paddr_t)c.root << g->page_shift);
+                 describe_root_register(g), c.root, (paddr_t)c.root << g->page_shift);
         return true;
     }
     return false;

@@ -5,18 +5,7 @@
 #include <string.h>
 
 #include "ui.h"
-
-static const char *pname(const Sim *sim, int pid)
-{
-    const Process *p = sim_proc_by_pid(sim, pid);
-    return p ? p->name : "?";
-}
-
-/* The signal a fatal fault delivers, as the shell reports it. */
-static const char *signal_words(FaultKind f)
-{
-    return f == FAULT_SIGBUS ? "Bus error" : f == FAULT_SIGABRT ? "Aborted" : "Segmentation fault";
-}
+#include "vmsim/describe.h"
 
 static void walk_event(Scene *sc, const SimEvent *e)
 {
@@ -85,39 +74,56 @@ static void take(Scene *sc, const SimEvent *e, long i)
     }
 }
 
-/* The step's headline, most serious first. */
+/* The first of the step's events (up to upto) of kind k, or -1. */
+static long find_kind(const Scene *sc, const Model *m, EventKind k)
+{
+    for (size_t i = 0; i < sc->upto; i++)
+        if (m->ev[i].ev.kind == k)
+            return (long)i;
+    return -1;
+}
+
+/* The describer's words for event i; capital: with a capital first letter (a headline). */
+static void event_line(const Model *m, long i, bool capital, char *buf, size_t len)
+{
+    SimEvent e = m->ev[i].ev;
+    e.detail = m->ev[i].detail;
+    describe_event(model_sim(m), &e, buf, len);
+    if (capital && buf[0] >= 'a' && buf[0] <= 'z')
+        buf[0] = (char)(buf[0] - 'a' + 'A');
+}
+
+/* The step's headline, most serious first: the words of its most serious event. */
 static void headline(Scene *sc, const Model *m)
 {
-    const Sim *sim = model_sim(m);
-    const char *why = "";
+    long i = -1;
     sc->banner[0] = '\0';
+    sc->banner_tone = TONE_PLAIN;
     if (sc->segv) {
-        why = m->ev[sc->segv_ev].detail;
-        snprintf(sc->banner, sizeof sc->banner, "%s: %s killed (%s)", signal_words(m->ev[sc->segv_ev].ev.fault),
-                 pname(sim, m->ev[sc->segv_ev].ev.pid), why);
+        i = sc->segv_ev;
         sc->banner_tone = TONE_SEGV;
     } else if (sc->oom) {
-        why = m->ev[sc->oom_ev].detail;     /* the last line: who was killed */
-        snprintf(sc->banner, sizeof sc->banner, "%s%s", strncmp(why, "Out of memory", 13) ? "Out of memory: " : "", why);
+        OomLine line = m->ev[sc->oom_ev].ev.oom;     /* the last line: who was killed */
+        bool says_oom = line == OOM_KILLED || line == OOM_NOTHING_KILLABLE;
+        snprintf(sc->banner, sizeof sc->banner, "%s%s", says_oom ? "" : "Out of memory: ", m->ev[sc->oom_ev].detail);
         sc->banner_tone = TONE_OOM;
+        return;
     } else if (sc->faulted) {
-        why = m->ev[sc->fault_ev].detail;
-        snprintf(sc->banner, sizeof sc->banner, "Page fault (%s)%s%s", fault_kind_name(sc->fault),
-                 *why ? ": " : "", why);
+        i = sc->fault_ev;
         sc->banner_tone = TONE_FAULT;
     } else if (sc->tlb == TLB_HIT) {
-        snprintf(sc->banner, sizeof sc->banner, "TLB hit: no walk needed");
+        i = find_kind(sc, m, EV_TLB_HIT);
         sc->banner_tone = TONE_HIT;
     } else if (sc->syscall_ev >= 0) {
-        snprintf(sc->banner, sizeof sc->banner, "%s: %s", pname(sim, sc->pid), m->ev[sc->syscall_ev].detail);
-        sc->banner_tone = TONE_PLAIN;
+        i = sc->syscall_ev;
     } else if (sc->skipped) {
-        snprintf(sc->banner, sizeof sc->banner, "Skipped: %s is no longer running", pname(sim, sc->pid));
+        i = find_kind(sc, m, EV_SKIP);
         sc->banner_tone = TONE_DIM;
     } else if (sc->switched) {
-        snprintf(sc->banner, sizeof sc->banner, "Context switch to %s", pname(sim, sc->pid));
-        sc->banner_tone = TONE_PLAIN;
+        i = find_kind(sc, m, EV_SWITCH);
     }
+    if (i >= 0)
+        event_line(m, i, true, sc->banner, sizeof sc->banner);
 }
 
 /* Appends ", what" to a summary, cutting it at the buffer's end. */
@@ -133,30 +139,26 @@ static void add(char *buf, size_t len, const char *what)
 }
 
 /* What handling the fault cost, in words: page-table pages it added, the page it
- * evicted to make room. */
+ * evicted to make room and its write-back. */
 static void fault_note(Scene *sc, const Model *m)
 {
-    const Sim *sim = model_sim(m);
     char w[200];
     sc->note[0] = '\0';
     for (size_t i = 0; i < sc->upto; i++) {
-        const SimEvent *e = &m->ev[i].ev;
-        if (e->kind != EV_TABLE_ALLOC)
+        if (m->ev[i].ev.kind != EV_TABLE_ALLOC)
             continue;
-        snprintf(w, sizeof w, "new %s table in frame %" PRIu64, geo_level_name(&sim_machine(sim)->geo, e->level), e->pfn);
+        event_line(m, (long)i, false, w, sizeof w);
         add(sc->note, sizeof sc->note, w);
     }
+    long wb = find_kind(sc, m, EV_WRITEBACK);
     if (!sc->evicted)
         return;
-    const SimEvent *e = &m->ev[sc->evict_ev].ev;
-    char tail[64];
-    if (sc->wrote_back)
-        snprintf(tail, sizeof tail, "dirty, written to swap slot %" PRId64, sc->wb_slot);
-    else
-        snprintf(tail, sizeof tail, "%s", e->slot >= 0 ? "clean, its swap copy kept" : "clean, dropped");
-    snprintf(w, sizeof w, "evicted %s's page 0x%" PRIx64 " from frame %" PRIu64 " (%s)",
-             pname(sim, e->victim_pid), e->victim_va, e->pfn, tail);
+    event_line(m, sc->evict_ev, false, w, sizeof w);
     add(sc->note, sizeof sc->note, w);
+    if (wb >= 0) {
+        event_line(m, wb, false, w, sizeof w);
+        add(sc->note, sizeof sc->note, w);
+    }
 }
 
 void scene_build(Scene *sc, const Model *m, size_t upto, long cur)
@@ -193,56 +195,6 @@ Tone event_tone(const SimEvent *ev)
     }
 }
 
-static void walk_words(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
-{
-    const Geometry *g = &sim_machine(sim)->geo;
-    char flags[16];
-    pte_describe(g, ev->pte, flags, sizeof flags);
-    snprintf(buf, len, "read %s[%u] @0x%" PRIx64 " = 0x%0*" PRIx64 " %s",
-             geo_level_name(g, ev->level), geo_index(g, ev->level, ev->va), ev->pte_pa,
-             (int)g->pte_size * 2, ev->pte, (pte_flags(g, ev->pte) & PTE_V) ? flags : "not present");
-}
-
-/* The event in words, as the text log (sim/cli/textlog.c) writes them. */
-void event_words(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
-{
-    const Geometry *g = &sim_machine(sim)->geo;
-    const char *d = ev->detail ? ev->detail : "";
-    switch (ev->kind) {
-    case EV_ACCESS:    snprintf(buf, len, "%s %c 0x%" PRIx64, pname(sim, ev->pid), access_op_letter(ev->op), ev->va); break;
-    case EV_TLB_HIT:   snprintf(buf, len, "TLB hit: frame %" PRIu64, ev->pfn); break;
-    case EV_TLB_MISS:  snprintf(buf, len, "TLB miss: walk the page tables"); break;
-    case EV_WALK:      walk_words(sim, ev, buf, len); break;
-    case EV_FAULT:     snprintf(buf, len, "page fault (%s): %s", fault_kind_name(ev->fault), d); break;
-    case EV_TABLE_ALLOC: snprintf(buf, len, "new page-table page for %s in frame %" PRIu64,
-                                  geo_level_name(g, ev->level), ev->pfn); break;
-    case EV_VICTIM:    snprintf(buf, len, "memory full: victim frame %" PRIu64 " (%s's 0x%" PRIx64 ")",
-                                ev->pfn, pname(sim, ev->victim_pid), ev->victim_va); break;
-    case EV_WRITEBACK: snprintf(buf, len, ev->slot < 0 ? "dirty: written back to its file"
-                                : "dirty: written to swap slot %" PRId64, ev->slot); break;
-    case EV_EVICT:     snprintf(buf, len, "evicted 0x%" PRIx64 " from frame %" PRIu64 "%s", ev->victim_va,
-                                ev->pfn, ev->slot >= 0 ? " (copy in swap)" : ""); break;
-    case EV_SWAP_IN:   snprintf(buf, len, "read back from swap slot %" PRId64, ev->slot); break;
-    case EV_FRAME_ALLOC: snprintf(buf, len, "page 0x%" PRIx64 " now in frame %" PRIu64,
-                                  ev->va >> g->page_shift << g->page_shift, ev->pfn); break;
-    case EV_MAP:       snprintf(buf, len, "set %s entry at 0x%" PRIx64 " = 0x%" PRIx64,
-                                geo_level_name(g, ev->level), ev->pte_pa, ev->pte); break;
-    case EV_TLB_FILL:  snprintf(buf, len, "TLB fill: page 0x%" PRIx64 " -> frame %" PRIu64,
-                                ev->va >> ev->shift << ev->shift, ev->pfn); break;
-    case EV_TLB_FLUSH: snprintf(buf, len, "TLB flushed: %" PRIu64 " entries", ev->count); break;
-    case EV_TRANSLATED: snprintf(buf, len, "-> physical 0x%" PRIx64, ev->pa); break;
-    case EV_SEGV:      snprintf(buf, len, "%s: %s killed: %s", signal_words(ev->fault), pname(sim, ev->pid), d); break;
-    case EV_SKIP:      snprintf(buf, len, "skipped: %s is dead (%s)", pname(sim, ev->pid), d); break;
-    case EV_SWITCH:    snprintf(buf, len, "switch to %s (pid %d)", pname(sim, ev->pid), ev->pid); break;
-    case EV_KILL:      snprintf(buf, len, "%s's memory released: %" PRIu64 " pages and %u page-table pages",
-                                pname(sim, ev->pid), ev->count, ev->level); break;
-    case EV_OOM:       snprintf(buf, len, "kernel: %s", d); break;
-    case EV_SYSCALL:   snprintf(buf, len, "%s %s", pname(sim, ev->pid), d); break;
-    case EV_NOTE:      snprintf(buf, len, "note: %s", d); break;
-    default:           snprintf(buf, len, "%s", event_kind_name(ev->kind)); break;
-    }
-}
-
 void step_summary(const Sim *sim, const UiEvent *ev, size_t n, uint64_t step, LogLine *out)
 {
     char w[160];
@@ -257,7 +209,7 @@ void step_summary(const Sim *sim, const UiEvent *ev, size_t n, uint64_t step, Lo
         switch (e->kind) {
         case EV_ACCESS: case EV_SWITCH: case EV_SKIP: case EV_FAULT: case EV_EVICT:
         case EV_SEGV: case EV_TLB_HIT: case EV_TLB_FLUSH: case EV_SYSCALL: case EV_NOTE:
-            event_words(sim, &c, w, sizeof w);
+            describe_event(sim, &c, w, sizeof w);
             add(out->text, sizeof out->text, w);
             break;
         case EV_TRANSLATED:
@@ -265,7 +217,7 @@ void step_summary(const Sim *sim, const UiEvent *ev, size_t n, uint64_t step, Lo
             add(out->text, sizeof out->text, w);
             break;
         case EV_OOM:
-            if (strncmp(ev[i].detail, "Out of memory", 13) == 0)
+            if (e->oom == OOM_KILLED || e->oom == OOM_NOTHING_KILLABLE)
                 add(out->text, sizeof out->text, ev[i].detail);
             break;
         default:
@@ -276,43 +228,3 @@ void step_summary(const Sim *sim, const UiEvent *ev, size_t n, uint64_t step, Lo
     }
 }
 
-/* Looks for va's entry in one TLB without touching it (tlb_lookup refreshes LRU). */
-static bool find_in(const Tlb *t, vaddr_t va, uint32_t asid, unsigned *set, unsigned *way)
-{
-    if (!t->entries)
-        return false;
-    for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
-        unsigned s = (unsigned)__builtin_ctzll(sh);
-        vpn_t tag = va >> s;
-        unsigned st = (unsigned)tlb_set_index(t, tag);
-        for (unsigned w = 0; w < t->ways; w++) {
-            const TlbEntry *e = &t->e[st * t->ways + w];
-            if (e->valid && e->tag == tag && e->shift == s &&
-                (e->asid == asid || (e->flags & PTE_G))) {
-                *set = st;
-                *way = w;
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-bool scene_tlb_entry(const Sim *sim, vaddr_t va, AccessOp op, int pid, SimTlb *which,
-                     unsigned *set, unsigned *way)
-{
-    const Process *p = sim_proc_by_pid(sim, pid);
-    if (!p)
-        return false;
-    /* Where the lookup went: the instruction TLB for fetches when split, then the STLB. */
-    SimTlb order[2] = { SIM_DTLB, SIM_STLB };
-    if (op == OP_EXEC && sim_tlb_at(sim, SIM_ITLB)->entries)
-        order[0] = SIM_ITLB;
-    for (int k = 0; k < 2; k++) {
-        if (find_in(sim_tlb_at(sim, order[k]), va, p->asid, set, way)) {
-            *which = order[k];
-            return true;
-        }
-    }
-    return false;
-}

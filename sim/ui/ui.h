@@ -190,7 +190,6 @@ typedef struct Model {
     History *hist;           /* the live Sim, and snapshots to step back with */
     bool has_trace;          /* false: the scenario has nothing to step through */
     char title[256];
-    char trace_file[512];    /* for FILE:LINE messages */
     UiEvent *ev;             /* the events of the step on show */
     size_t nev, cap;
     uint64_t ev_step;
@@ -266,17 +265,11 @@ typedef struct Scene {
 /* Works out the scene from the first upto events of the step on show. */
 void scene_build(Scene *sc, const Model *m, size_t upto, long cur);
 
-/* The event in words, as the text log writes it. */
-void event_words(const Sim *sim, const SimEvent *ev, char *buf, size_t len);
 Tone event_tone(const SimEvent *ev);
 
 /* The step's one-line summary for the log of earlier steps. */
 void step_summary(const Sim *sim, const UiEvent *ev, size_t n, uint64_t step,
                   LogLine *out);
-
-/* The TLB entry translating va for the running process, if any: which TLB, set, way. */
-bool scene_tlb_entry(const Sim *sim, vaddr_t va, AccessOp op, int pid, SimTlb *which,
-                     unsigned *set, unsigned *way);
 
 /* ---- animation (anim.c) --------------------------------------------------- */
 
@@ -390,9 +383,6 @@ void draw_stats(const Painter *p, const Ui *ui, const Scene *sc);
 bool hover_tlb(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t len);
 bool hover_frame(const Ui *ui, int x, int y, char *buf, size_t len);
 bool hover_walk(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t len);
-
-/* The name of the register holding the root table: CR3, satp or PTBR. */
-const char *root_register(const Geometry *g);
 
 /* vmsim-gui's verb: argv as for `vmsim gui`, or argv[1] "run" for the no-verb path
  * (the window where SDL's video starts, else the headless run). */

@@ -10,10 +10,12 @@
 
 void suite_render(void);
 void suite_layout(void);
+void suite_extra_policy(void);
 
 static const TestSuiteEntry suites[] = {
     { "layout", suite_layout },
     { "render", suite_render },
+    { "extra_policy", suite_extra_policy },
 };
 
 int main(int argc, char **argv)

@@ -61,7 +61,7 @@ static void test_presets(void)
     CU_ASSERT_EQUAL(geo_leaf_shift(&g, 2), 21);      /* PDE maps 2 MiB: 12+9 */
     CU_ASSERT_EQUAL(geo_leaf_shift(&g, 3), 12);
     CU_ASSERT_EQUAL(g.leaf_levels, 0xeu);            /* levels 1, 2, 3; never the PML4 */
-    CU_ASSERT_PTR_NULL(geo_validate(&g));
+    CU_ASSERT_PTR_NULL(geo_validate(&g, NULL));
 
     g = preset(ARCH_X86_32);
     CU_ASSERT_EQUAL(g.levels, 2);
@@ -69,32 +69,32 @@ static void test_presets(void)
     CU_ASSERT_EQUAL(g.pte_size, 4);
     CU_ASSERT_EQUAL(geo_table_bytes(&g, 0), 4096);   /* 1024 entries * 4 bytes */
     CU_ASSERT_EQUAL(geo_leaf_shift(&g, 0), 22);      /* 4 MiB PSE page */
-    CU_ASSERT_PTR_NULL(geo_validate(&g));
+    CU_ASSERT_PTR_NULL(geo_validate(&g, NULL));
 
     g = preset(ARCH_SV39);
     CU_ASSERT_EQUAL(g.levels, 3);
     CU_ASSERT_EQUAL(g.va_bits, 39);          /* 12 + 3*9 */
     CU_ASSERT_EQUAL(geo_leaf_shift(&g, 0), 30);      /* gigapage */
     CU_ASSERT_EQUAL(g.leaf_levels, 0x7u);
-    CU_ASSERT_PTR_NULL(geo_validate(&g));
+    CU_ASSERT_PTR_NULL(geo_validate(&g, NULL));
 
     g = preset(ARCH_SV48);
     CU_ASSERT_EQUAL(g.levels, 4);
     CU_ASSERT_EQUAL(g.va_bits, 48);          /* 12 + 4*9 */
     CU_ASSERT_EQUAL(geo_leaf_shift(&g, 0), 39);      /* terapage: 12+9+9+9 */
-    CU_ASSERT_PTR_NULL(geo_validate(&g));
+    CU_ASSERT_PTR_NULL(geo_validate(&g, NULL));
 
     g = preset(ARCH_OSTEP);
     CU_ASSERT_EQUAL(g.levels, 2);
     CU_ASSERT_EQUAL(g.va_bits, 15);          /* 5 + 5 + 5 */
     CU_ASSERT_EQUAL(geo_page_size(&g), 32);
     CU_ASSERT_EQUAL(geo_table_bytes(&g, 1), 32);     /* 32 one-byte entries */
-    CU_ASSERT_PTR_NULL(geo_validate(&g));
+    CU_ASSERT_PTR_NULL(geo_validate(&g, NULL));
 
     g = custom16();
     CU_ASSERT_EQUAL(g.va_bits, 29);          /* 8 + 3*7 */
     CU_ASSERT_EQUAL(g.leaf_levels, 0x4u);    /* geo_update adds the last level */
-    CU_ASSERT_PTR_NULL(geo_validate(&g));
+    CU_ASSERT_PTR_NULL(geo_validate(&g, NULL));
 }
 
 /* SDM 3A fig. 4-8: PML4 = 47:39, PDPT = 38:30, PD = 29:21, PT = 20:12, offset 11:0.
@@ -318,7 +318,7 @@ static void test_reserved(void)
 static void test_validate(void)
 {
     Geometry g = custom16();
-    CU_ASSERT_PTR_NULL(geo_validate(&g));
+    CU_ASSERT_PTR_NULL(geo_validate(&g, NULL));
 
     /* 6 levels of 9 bits + 12 = 66 bits: more than a 64-bit address. */
     g = preset(ARCH_CUSTOM);
@@ -327,41 +327,44 @@ static void test_validate(void)
         g.level_bits[l] = 9;
     geo_update(&g);
     CU_ASSERT_EQUAL(g.va_bits, 66);
-    const char *msg = geo_validate(&g);
+    const char *key = NULL;
+    const char *msg = geo_validate(&g, &key);
     CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "64-bit"));
+    CU_ASSERT_STRING_EQUAL(key, "machine.levels");      /* the setting, apart from the words */
     g.level_bits[5] = 7;                  /* 5*9 + 7 + 12 = 64: fits exactly */
     geo_update(&g);
-    CU_ASSERT_PTR_NULL(geo_validate(&g));
+    CU_ASSERT_PTR_NULL(geo_validate(&g, NULL));
 
     /* A 10-bit level of 8-byte entries is 8 KiB, bigger than a 4 KiB page. */
     g = preset(ARCH_CUSTOM);
     g.level_bits[0] = 10;
     geo_update(&g);
-    msg = geo_validate(&g);
+    msg = geo_validate(&g, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "fit in one page"));
     g.pte_size = 4;                       /* 1024 * 4 = 4096 would fit, but x86 fields */
-    CU_ASSERT_PTR_NOT_NULL(geo_validate(&g));   /* (PFN to bit 51, XD 63) do not */
+    CU_ASSERT_PTR_NOT_NULL(geo_validate(&g, NULL));   /* (PFN to bit 51, XD 63) do not */
 
     /* Overlapping flags: D on A's bit. */
     g = custom16();
     g.fmt.dirty = g.fmt.accessed;
-    msg = geo_validate(&g);
+    msg = geo_validate(&g, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "share"));
 
     /* A flag inside the frame-number field (bits 8..15). */
     g = custom16();
     g.fmt.global = 9;
-    msg = geo_validate(&g);
+    msg = geo_validate(&g, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "overlaps"));
 
     /* PFN field 8 + 9 bits = 17 > 16-bit entry. */
     g = custom16();
     g.fmt.pfn_bits = 9;
-    msg = geo_validate(&g);
+    msg = geo_validate(&g, &key);
+    CU_ASSERT_STRING_EQUAL(key, "machine.pfn_bits");
     CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "must fit in the entry"));
 
@@ -369,27 +372,27 @@ static void test_validate(void)
     g = custom16();
     g.fmt.pfn_bits = 7;
     g.fmt.global = 16;
-    CU_ASSERT_PTR_NOT_NULL(geo_validate(&g));
+    CU_ASSERT_PTR_NOT_NULL(geo_validate(&g, NULL));
 
     /* No valid bit; bad entry size; level counts 0 and 7; a 0-bit level. */
     g = custom16();
     g.fmt.valid = -1;
-    CU_ASSERT_PTR_NOT_NULL(geo_validate(&g));
+    CU_ASSERT_PTR_NOT_NULL(geo_validate(&g, NULL));
     g = custom16();
     g.pte_size = 3;
-    CU_ASSERT_PTR_NOT_NULL(geo_validate(&g));
+    CU_ASSERT_PTR_NOT_NULL(geo_validate(&g, NULL));
     g = custom16();
     g.levels = 0;
-    CU_ASSERT_PTR_NOT_NULL(geo_validate(&g));
+    CU_ASSERT_PTR_NOT_NULL(geo_validate(&g, NULL));
     g.levels = GEO_MAX_LEVELS + 1;
-    CU_ASSERT_PTR_NOT_NULL(geo_validate(&g));
+    CU_ASSERT_PTR_NOT_NULL(geo_validate(&g, NULL));
     g = custom16();
     g.level_bits[1] = 0;
     geo_update(&g);
-    CU_ASSERT_PTR_NOT_NULL(geo_validate(&g));
+    CU_ASSERT_PTR_NOT_NULL(geo_validate(&g, NULL));
     g = custom16();
     g.pa_bits = 7;                        /* less than the 8-bit page offset */
-    CU_ASSERT_PTR_NOT_NULL(geo_validate(&g));
+    CU_ASSERT_PTR_NOT_NULL(geo_validate(&g, NULL));
 }
 
 static void test_level_names(void)

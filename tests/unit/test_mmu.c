@@ -610,7 +610,7 @@ static void test_custom(void)
     m.g.leaf_levels = 0;
     m.g.sign_extend = false;
     geo_update(&m.g);
-    CU_ASSERT_PTR_NULL_FATAL(geo_validate(&m.g));
+    CU_ASSERT_PTR_NULL_FATAL(geo_validate(&m.g, NULL));
     CU_ASSERT_EQUAL_FATAL(frames_init(&m.mem, 16, 8, false), 0);
 
     set_pte(&m, 1, 0x48, 0x0207);                /* frame 2, V|W|U */

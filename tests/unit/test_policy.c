@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mru_policy.h"
 #include "testutil.h"
 #include "vmsim/policy.h"
+#include "vmsim/scenario.h"
 
 #define MAXPAGES  4096      /* page numbers the driver can map */
 #define MAXFRAMES 64
@@ -690,6 +692,132 @@ static void test_remove(void)
     policy_destroy(NULL);
 }
 
+/* describe_state in words, worked by hand: frames 0, 1, 2 loaded at 1, 2, 3 by
+ * reads, then frame 0 referenced at 4. fifo lists the load order with load times;
+ * lru the use order with last uses; clock its hand and R and M bits (R set by every
+ * reference); opt each frame's next use as told. */
+static void test_describe_state(void)
+{
+    static const struct { PolicyKind k; const char *want; } cases[] = {
+        { POLICY_FIFO, "frames in load order, oldest first: 0 (loaded at 1), 1 (loaded at 2), "
+                       "2 (loaded at 3)" },
+        { POLICY_LRU, "frames by last use, least recent first: 1 (last used at 2), "
+                      "2 (last used at 3), 0 (last used at 4)" },
+        { POLICY_CLOCK, "hand at frame 0; frames: 0 R=1 M=0, 1 R=1 M=1, 2 R=1 M=0" },
+        { POLICY_OPT, "next uses: 0 at 9, 1 never, 2 at 7" },
+    };
+    static const uint64_t next[3] = { 9, UINT64_MAX, 7 };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Policy *p = policy_create(cases[i].k, 3, NULL, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+        char before[256], buf[256];
+        policy_describe_state(p, before, sizeof before);
+        CU_ASSERT_PTR_NOT_NULL(strstr(before, "no pages loaded"));
+        for (pfn_t f = 0; f < 3; f++) {
+            policy_set_next_use(p, f, f == 0 ? 4 : next[f]);
+            policy_insert(p, f, f == 1, f + 1);
+        }
+        policy_set_next_use(p, 0, next[0]);
+        policy_touch(p, 0, false, 4);
+        size_t n = policy_describe_state(p, buf, sizeof buf);
+        CU_ASSERT_STRING_EQUAL(buf, cases[i].want);
+        CU_ASSERT_EQUAL(n, strlen(cases[i].want));
+        char small[8];                  /* truncated, terminated, same length reported */
+        CU_ASSERT_EQUAL(policy_describe_state(p, small, sizeof small), n);
+        CU_ASSERT_EQUAL(strlen(small), sizeof small - 1);
+        policy_destroy(p);
+    }
+}
+
+/* next_victim previews victim: over a stream with ticks and writes, wherever a policy
+ * can preview, the preview asked first equals the frame victim then chooses, with
+ * and without a filter; random and wsclock say they cannot. */
+static void test_next_victim(void)
+{
+    for (int k = 0; k < POLICY_COUNT; k++) {
+        Rng rng;
+        rng_seed(&rng, 11);
+        Policy *p = policy_create((PolicyKind)k, 5, &rng, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+        pfn_t preview;
+        bool can = policy_next_victim(p, NULL, NULL, &preview);
+        CU_ASSERT_EQUAL(can, k != POLICY_RANDOM && k != POLICY_WSCLOCK);
+        for (pfn_t f = 0; f < 5; f++)
+            policy_insert(p, f, f % 2, f + 1);
+        unsigned checked = 0;
+        for (uint64_t t = 6; can && t < 200; t++) {
+            if (t % 7 == 0)
+                policy_tick(p, t);
+            PolicyFilter filter = t % 3 == 0 ? odd_frames : NULL;
+            CU_ASSERT_TRUE(policy_next_victim(p, filter, NULL, &preview));
+            pfn_t v = policy_victim(p, filter, NULL);
+            checked += preview == v;
+            CU_ASSERT_EQUAL(preview, v);
+            policy_set_next_use(p, v, (t * 7919) % 61);
+            policy_remove(p, v);
+            policy_insert(p, v, t % 4 == 0, t);
+            pfn_t u = (pfn_t)((t * 31) % 5);
+            policy_set_next_use(p, u, t + (t * 13) % 17);
+            policy_touch(p, u, t % 5 == 0, t);
+        }
+        CU_ASSERT_EQUAL(checked, can ? 194u : 0u);
+        policy_destroy(p);
+    }
+}
+
+/* The first free frame, then mru's victims (the page used last; worked by hand):
+ * 1 2 3 | 4 evicts 3 | 1 2 hit | 5 evicts 2 | 1 hit | 2 evicts 1 | 3 evicts 2 | 4 5 hit:
+ * 7 faults with 3 frames, where fifo takes 9 (scenarios/belady.ini says so). */
+static uint64_t belady_faults(const char *policy, char *err, size_t errlen)
+{
+    Scenario sc;
+    scenario_init(&sc);
+    char set[64];
+    snprintf(set, sizeof set, "memory.policy=%s", policy);
+    uint64_t faults = UINT64_MAX;
+    if (scenario_load(&sc, "scenarios/belady.ini", err, errlen) == 0 &&
+        scenario_set(&sc, set, "--set", err, errlen) == 0 && scenario_validate(&sc, err, errlen) == 0) {
+        bool none = false;
+        Sim *s = scenario_build(&sc, err, errlen);
+        TraceReader *t = s ? scenario_open_trace(&sc, NULL, TRACE_AUTO, &none, err, errlen) : NULL;
+        if (t) {
+            sim_set_trace(s, t);
+            while (sim_step(s, NULL) == STEP_OK)
+                ;
+            faults = sim_stats(s)->page_faults;
+            CU_ASSERT_STRING_EQUAL(policy_name(policy_kind(sim_policy(s))), policy);
+        }
+        sim_destroy(s);
+        trace_close(t);
+    }
+    scenario_fini(&sc);
+    return faults;
+}
+
+/* A policy registered from outside the core (tests/unit/mru_policy.h) is in the table:
+ * named, parsed, listed in the error for an unknown one, and run by the Sim. */
+static void test_registered(void)
+{
+    PolicyKind k = mru_register();
+    CU_ASSERT_TRUE(k >= POLICY_COUNT);
+    CU_ASSERT_EQUAL(policy_count(), (size_t)k + 1);
+    CU_ASSERT_STRING_EQUAL(policy_name(k), "mru");
+    CU_ASSERT_STRING_EQUAL(policy_label(k), "MRU (most recently used)");
+    PolicyKind again;
+    CU_ASSERT_FALSE(policy_register(&mru_ops, &again));          /* the name is taken */
+    PolicyOps partial = { .name = "half", .label = "half" };
+    CU_ASSERT_FALSE(policy_register(&partial, &again));          /* entries missing */
+    char names[512];
+    policy_list_names(names, sizeof names, ", ", " or ");
+    CU_ASSERT_STRING_EQUAL(names, "fifo, lru, clock, second-chance, nru, lfu, aging, wsclock, random, "
+                                  "opt or mru");
+    char err[512] = "";
+    CU_ASSERT_EQUAL(belady_faults("mru", err, sizeof err), 7);
+    CU_ASSERT_EQUAL(belady_faults("fifo", err, sizeof err), 9);
+    CU_ASSERT_EQUAL(belady_faults("nope", err, sizeof err), UINT64_MAX);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "random, opt or mru, got 'nope'"));
+}
+
 void suite_policy(void);     /* called by runner.c through suites.h */
 
 void suite_policy(void)
@@ -709,5 +837,8 @@ void suite_policy(void)
                { "opt_ties", test_opt_ties },
                { "opt_heap", test_opt_heap },
                { "filter", test_filter },
-               { "remove", test_remove });
+               { "remove", test_remove },
+               { "describe_state", test_describe_state },
+               { "next_victim", test_next_victim },
+               { "registered", test_registered });
 }

@@ -185,6 +185,18 @@ static void test_call_ret_and_stack(void)
     box_close(&b);
 }
 
+/* A record the OS side refuses is bad input: the message names the trace and its line
+ * ("FILE:LINE: what"), as the reader's own messages do. */
+static void test_refused_record_names_line(void)
+{
+    MachineConfig m = small(64);
+    Box b;
+    box_open(&b, &m, "p");
+    CU_ASSERT_EQUAL(box_run(&b, "call 16\nret\nret\n"), STEP_ERROR);
+    CU_ASSERT_STRING_EQUAL(sim_error(b.sim), "t:3: ret without a call in process 'p'");
+    box_close(&b);
+}
+
 typedef struct Notes {
     int notes;
 } Notes;
@@ -318,6 +330,7 @@ void suite_procev(void)
         { "mmap, munmap splits, mprotect read-only", test_mmap_munmap_mprotect },
         { "munmap frees tables left empty", test_munmap_frees_empty_tables },
         { "call, ret and the stack's limit", test_call_ret_and_stack },
+        { "a refused record names FILE:LINE", test_refused_record_names_line },
         { "malloc first fit, use after free, double free", test_malloc_free },
         { "strict alignment: SIGBUS", test_strict_alignment },
         { "the OOM killer in a running machine", test_oom_in_a_running_machine },

@@ -281,6 +281,36 @@ static void test_zero_entries(void)
     tlb_fini(&t);
 }
 
+/* The probe finds an entry where the set search would (set = page number % sets,
+ * the way it was filled into) and changes nothing: the LRU stamps stay, so the
+ * entry a later fill replaces is the same as without the probe. */
+static void test_probe(void)
+{
+    Tlb t;
+    Rng rng;
+    rng_seed(&rng, 1);
+    CU_ASSERT_EQUAL_FATAL(tlb_init(&t, 8, 2, TLB_LRU, &rng), 0);
+    tlb_fill(&t, 0x3000, KIB4, 30, RW, 0, NULL);      /* page 3: set 3, way 0 */
+    tlb_fill(&t, 0x7000, KIB4, 70, RW, 0, NULL);      /* page 7: set 3, way 1 */
+    long i = tlb_find(&t, 0x3abc, 0);
+    CU_ASSERT_EQUAL(i, 3 * 2 + 0);
+    CU_ASSERT_EQUAL(tlb_find(&t, 0x7000, 0), 3 * 2 + 1);
+    CU_ASSERT_EQUAL(tlb_find(&t, 0x7000, 1), -1);     /* another ASID */
+    CU_ASSERT_EQUAL(tlb_find(&t, 0xb000, 0), -1);
+    const TlbEntry *e = tlb_entry_at(&t, 3, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    CU_ASSERT_EQUAL(e->pfn, 70);
+    CU_ASSERT_PTR_NULL(tlb_entry_at(&t, 4, 0));       /* 8 entries / 2 ways: sets 0..3 */
+    CU_ASSERT_PTR_NULL(tlb_entry_at(&t, 0, 2));
+    uint64_t stamp = t.e[i].stamp;
+    tlb_find(&t, 0x3000, 0);
+    CU_ASSERT_EQUAL(t.e[i].stamp, stamp);
+    TlbEntry ev;
+    tlb_fill(&t, 0xb000, KIB4, 110, RW, 0, &ev);      /* page 11, set 3: LRU is page 3 */
+    CU_ASSERT_EQUAL(ev.pfn, 30);
+    tlb_fini(&t);
+}
+
 void suite_tlb(void);     /* called by runner.c through suites.h */
 
 void suite_tlb(void)
@@ -296,5 +326,6 @@ void suite_tlb(void)
         { "global bit", test_global },
         { "2 MiB entry", test_large_page },
         { "flush page of every size", test_flush_page },
-        { "zero entries", test_zero_entries });
+        { "zero entries", test_zero_entries },
+        { "probe", test_probe });
 }

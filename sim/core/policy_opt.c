@@ -1,0 +1,156 @@
+/* opt (Belady): the page whose next use (told by set_next_use) is farthest is the
+ * victim, never (UINT64_MAX) being farthest; ties the lowest frame. A binary max-heap
+ * with a position index: heap[0] is the frame whose page is used farthest in the
+ * future; equal next uses put the lower frame number higher, so the root is exactly
+ * opt's victim. */
+#include "policy_int.h"
+
+#include <inttypes.h>
+
+static bool heap_above(const PolicyState *p, uint32_t a, uint32_t b)
+{
+    uint64_t ka = p->s[a].counter, kb = p->s[b].counter;
+    return ka > kb || (ka == kb && a < b);
+}
+
+static void heap_put(PolicyState *p, size_t i, uint32_t f)
+{
+    p->heap[i] = f;
+    p->s[f].heap_pos = (uint32_t)i;
+}
+
+static void heap_up(PolicyState *p, size_t i)
+{
+    uint32_t f = p->heap[i];
+    while (i > 0 && heap_above(p, f, p->heap[(i - 1) / 2])) {
+        heap_put(p, i, p->heap[(i - 1) / 2]);
+        i = (i - 1) / 2;
+    }
+    heap_put(p, i, f);
+}
+
+static void heap_down(PolicyState *p, size_t i)
+{
+    uint32_t f = p->heap[i];
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= p->heap_len)
+            break;
+        if (c + 1 < p->heap_len && heap_above(p, p->heap[c + 1], p->heap[c]))
+            c++;
+        if (!heap_above(p, p->heap[c], f))
+            break;
+        heap_put(p, i, p->heap[c]);
+        i = c;
+    }
+    heap_put(p, i, f);
+}
+
+static void heap_delete(PolicyState *p, uint32_t f)
+{
+    size_t i = p->s[f].heap_pos;
+    uint32_t last = p->heap[--p->heap_len];
+    p->s[f].heap_pos = NIL;
+    if (last == f)
+        return;
+    heap_put(p, i, last);
+    heap_up(p, i);
+    heap_down(p, p->s[last].heap_pos);
+}
+
+/* Every frame's next use starts as never. */
+static void *opt_create(size_t nframes, Rng *rng, const PolicyParams *params)
+{
+    PolicyState *p = pstate_create(nframes, rng, params);
+    if (!p)
+        return NULL;
+    p->empty_counter = UINT64_MAX;
+    for (size_t f = 0; f < nframes; f++)
+        p->s[f].counter = UINT64_MAX;
+    return p;
+}
+
+static void opt_insert(void *st, pfn_t pfn, bool write, uint64_t now)
+{
+    PolicyState *p = st;
+    pstate_insert(p, pfn, write, now);
+    heap_put(p, p->heap_len++, (uint32_t)pfn);
+    heap_up(p, p->heap_len - 1);
+}
+
+static void opt_remove(void *st, pfn_t pfn)
+{
+    PolicyState *p = st;
+    if (pfn < p->n && p->s[pfn].resident && p->s[pfn].heap_pos != NIL)
+        heap_delete(p, (uint32_t)pfn);
+    pstate_remove(p, pfn);
+}
+
+static void opt_set_next_use(void *st, pfn_t pfn, uint64_t next)
+{
+    PolicyState *p = st;
+    if (pfn >= p->n)
+        return;
+    p->s[pfn].counter = next;
+    if (p->s[pfn].heap_pos != NIL) {
+        heap_up(p, p->s[pfn].heap_pos);
+        heap_down(p, p->s[pfn].heap_pos);
+    }
+}
+
+/* The heap root, or with a filter the highest eligible frame in heap order. */
+static pfn_t opt_next_victim(const void *st, PolicyFilter filter, void *ctx)
+{
+    const PolicyState *p = st;
+    if (!filter)
+        return p->heap_len ? p->heap[0] : PFN_NONE;
+    pfn_t best = PFN_NONE;
+    for (size_t f = 0; f < p->n; f++)
+        if (pstate_eligible(p, f, filter, ctx) &&
+            (best == PFN_NONE || heap_above(p, (uint32_t)f, (uint32_t)best)))
+            best = f;
+    return best;
+}
+
+static pfn_t opt_victim(void *st, PolicyFilter filter, void *ctx)
+{
+    return opt_next_victim(st, filter, ctx);
+}
+
+/* "next use 12" or "next use never" */
+static void opt_frame(const void *st, pfn_t pfn, char *buf, size_t len)
+{
+    uint64_t c = pstate_counter(st, pfn);
+    if (c == UINT64_MAX)
+        snprintf(buf, len, "next use never");
+    else
+        snprintf(buf, len, "next use %" PRIu64, c);
+}
+
+/* "next uses: 0 at 12, 1 never, 2 at 9" */
+static size_t opt_describe(const void *st, char *buf, size_t len)
+{
+    const PolicyState *p = st;
+    size_t n = 0, shown = 0;
+    pstate_appendf(buf, len, &n, "next uses");
+    for (size_t f = 0; f < p->n; f++) {
+        if (!p->s[f].resident)
+            continue;
+        if (p->s[f].counter == UINT64_MAX)
+            pstate_appendf(buf, len, &n, "%s %zu never", shown++ ? "," : ":", f);
+        else
+            pstate_appendf(buf, len, &n, "%s %zu at %" PRIu64, shown++ ? "," : ":", f, p->s[f].counter);
+    }
+    if (!shown)
+        pstate_appendf(buf, len, &n, ": no pages loaded");
+    return n;
+}
+
+const PolicyOps policy_opt_ops = {
+    .name = "opt", .label = "OPT (Belady: the farthest next use)", .counter_name = "next use",
+    .create = opt_create, PSTATE_COMMON_OPS,
+    .insert = opt_insert, .touch = pstate_touch, .remove = opt_remove,
+    .cleaned = pstate_cleaned, .tick = pstate_tick, .set_next_use = opt_set_next_use,
+    .victim = opt_victim, .next_victim = opt_next_victim, .describe_state = opt_describe,
+    .describe_frame = opt_frame, .counter = pstate_counter,
+};
