@@ -35,7 +35,7 @@ static const char step_usage[] =
     "  --set SECTION.KEY=VALUE    override a config key, e.g. --set memory.frames=8\n"
     "  --config FILE              a machine config applied over the scenario's\n"
     "  --trace FILE               step through this trace instead of the scenario's\n"
-    "  --trace-format FMT         auto|vmsim|pages|lackey|ls|addrrw (default auto)\n"
+    "  --trace-format FMT         auto|vmsim|pages|lackey|ls|addrrw|csc369|cs1550 (default auto)\n"
     "\n"
     "commands: step [N], back [N], continue, print va|pt|tlb|frames|proc|stats,\n"
     "break fault|segv|oom|step N, info break, delete [N], restart, help, quit\n"

@@ -24,7 +24,7 @@ static const char gui_usage[] =
     "  --set SECTION.KEY=VALUE    override a config key (repeatable)\n"
     "  --config FILE              a machine config applied over the scenario's\n"
     "  --trace FILE               run this trace instead of the scenario's\n"
-    "  --trace-format FMT         auto|vmsim|pages|lackey|ls|addrrw (default auto)\n"
+    "  --trace-format FMT         auto|vmsim|pages|lackey|ls|addrrw|csc369|cs1550 (default auto)\n"
     "\n"
     "The font is DejaVu Sans Mono (or another monospace font) found through\n"
     "fontconfig; VMSIM_FONT=FILE.ttf overrides it.\n"
