@@ -17,6 +17,7 @@ static const char usage[] =
     "  gui      open the window: watch and step every translation\n"
     "  generate write per-student exercises: questions, blank answers, keys\n"
     "  grade    score answers files (text, CSV, Gradescope, PrairieLearn)\n"
+    "  grade-sim run students' own simulators on traces, score what they print\n"
     "  help     this text\n"
     "\n"
     "With no verb, vmsim opens SCENARIO (or the built-in default scenario) in the\n"
@@ -33,7 +34,7 @@ static int cmd_help(int argc, char **argv)
 
 static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
     { "run", cmd_run }, { "step", cmd_step }, { "check", cmd_check }, { "gui", cmd_gui },
-    { "generate", cmd_generate }, { "grade", cmd_grade },
+    { "generate", cmd_generate }, { "grade", cmd_grade }, { "grade-sim", cmd_grade_sim },
     { "help", cmd_help },
 };
 
