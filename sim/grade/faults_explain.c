@@ -107,8 +107,8 @@ static void explain_bits(const Variant *v, size_t i, Buf *out)
     sim_destroy(sim);
 }
 
-bool grade_explain_order(PolicyKind policy, const uint64_t *pages, const size_t *key, size_t n,
-                         uint64_t victim, Buf *out)
+bool grade_explain_order(PolicyKind policy, GradePageName *pages, const size_t *key, size_t n,
+                         const char *victim, Buf *out)
 {
     const char *order, *label;
     if (policy == POLICY_FIFO)
@@ -132,12 +132,12 @@ bool grade_explain_order(PolicyKind policy, const uint64_t *pages, const size_t 
                 best = k;
         done[best] = true;
         if (key[best] == SIZE_MAX)
-            buf_printf(out, "%s %" PRIu64 " (never again)", r ? "," : "", pages[best]);
+            buf_printf(out, "%s %s (never again)", r ? "," : "", pages[best]);
         else
-            buf_printf(out, "%s %" PRIu64 " (%s %zu)", r ? "," : "", pages[best], label, key[best] + 1);
+            buf_printf(out, "%s %s (%s %zu)", r ? "," : "", pages[best], label, key[best] + 1);
     }
     free(done);
-    buf_printf(out, ".\n  %s evicts page %" PRIu64 "%s.\n", upper_name(policy), victim,
+    buf_printf(out, ".\n  %s evicts page %s%s.\n", upper_name(policy), victim,
                policy == POLICY_OPT ? " (ties go to the lowest-numbered frame)" : "");
     return true;
 }
@@ -147,11 +147,11 @@ void grade_explain_step(const Variant *v, size_t i, uint32_t victim, Buf *out)
 {
     const FaultsData *d = v->data;
     uint32_t res[FAULTS_FRAMES_MAX];
-    uint64_t pages[FAULTS_FRAMES_MAX];
+    GradePageName pages[FAULTS_FRAMES_MAX], vname;
     size_t n = resident(d, i, res);
     size_t key[FAULTS_FRAMES_MAX];
     for (size_t k = 0; k < n; k++) {
-        pages[k] = res[k];
+        snprintf(pages[k], sizeof pages[k], "%u", res[k]);
         if (d->policy == POLICY_FIFO)
             key[k] = loaded_at(d, i, res[k]);
         else if (d->policy == POLICY_LRU)
@@ -159,7 +159,8 @@ void grade_explain_step(const Variant *v, size_t i, uint32_t victim, Buf *out)
         else if (d->policy == POLICY_OPT)
             key[k] = next_use(d->refs, d->n, i, res[k]);
     }
-    if (grade_explain_order(d->policy, pages, key, n, victim, out))
+    snprintf(vname, sizeof vname, "%u", victim);
+    if (grade_explain_order(d->policy, pages, key, n, vname, out))
         return;
     explain_bits(v, i, out);
     buf_printf(out, "  %s evicts page %u.\n", upper_name(d->policy), victim);

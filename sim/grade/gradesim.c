@@ -198,8 +198,6 @@ static bool grade_test(const GsConfig *c, const GsTest *t, const GsReference *re
                        buf_str(&cmd), why);
             tail(&sr, &p->explain);
             buf_printf(&p->explain, "\n");
-        } else {
-            buf_printf(&p->explain, "%s: not graded: the run failed.\n", p->item);
         }
         if (first && p->first_wrong >= 0 && ok) {
             size_t n;
@@ -279,10 +277,12 @@ static bool grade_submission(const GsConfig *c, const GsReference *refs, const c
             ok &= grade_test(c, t, &refs[i], dir, r, i);
             continue;
         }
+        bool said = false;
         for (int k = 0; k < GS_NCOUNTERS; k++) {
             PartResult *p = t->compare[k] ? add_part(r, t, k, t->points / (double)ncompared(t)) : NULL;
-            if (p)
-                buf_printf(&p->explain, "%s: not run: the build failed.\n", p->item);
+            if (p && !said)
+                buf_printf(&p->explain, "%s: not run: the build failed.\n", t->name);
+            said |= p != NULL;
         }
     }
     return ok;

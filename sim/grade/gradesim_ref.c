@@ -24,6 +24,17 @@ uint64_t gs_student_page(const GsConfig *c, const GsTest *t, uint64_t engine_pag
     return engine_page & ((UINT64_C(1) << (32 - t->page_shift)) - 1);
 }
 
+/* An engine page as the student knows it: "7", or cs1550's "7 of process 1". */
+static void gs_page_name(const GsConfig *c, const GsTest *t, uint64_t engine_page, char *out)
+{
+    uint64_t page = gs_student_page(c, t, engine_page);
+    if (c->format == TRACE_CS1550)
+        snprintf(out, sizeof(GradePageName), "%" PRIu64 " of process %" PRIu64, page,
+                 engine_page >> (32 - t->page_shift));
+    else
+        snprintf(out, sizeof(GradePageName), "%" PRIu64, page);
+}
+
 /* One reference as the profile's format writes it. */
 static void write_student(FILE *f, TraceFormat fmt, const TraceRecord *r, unsigned shift)
 {
@@ -221,7 +232,8 @@ static void explain_state(const GsConfig *c, const GsTest *t, GsReference *ref, 
     FrameUse u = { .nframes = t->frames };
     u.loaded = calloc(t->frames, sizeof *u.loaded);
     u.used = calloc(t->frames, sizeof *u.used);
-    uint64_t *engine = calloc(t->frames, sizeof *engine), *shown = calloc(t->frames, sizeof *shown);
+    uint64_t *engine = calloc(t->frames, sizeof *engine);
+    GradePageName *shown = calloc(t->frames, sizeof *shown), victim;
     size_t *key = calloc(t->frames, sizeof *key);
     GsReference scratch = *ref;        /* the counters of this partial run are not kept */
     u.rr.ref = &scratch;
@@ -235,19 +247,19 @@ static void explain_state(const GsConfig *c, const GsTest *t, GsReference *ref, 
         if (fp->frames[f].kind != FRAME_DATA)
             continue;
         byframe[n] = fp->frames[f].va >> ENGINE_SHIFT;
-        shown[n] = gs_student_page(c, t, byframe[n]);
+        gs_page_name(c, t, byframe[n], shown[n]);
         key[n] = t->policy == POLICY_FIFO ? u.loaded[f] : u.used[f];
         n++;
     }
     if (t->policy == POLICY_OPT)
         next_uses(ref, i, byframe, key, n);
-    uint64_t victim = gs_student_page(c, t, mine->victim_vpn);
+    gs_page_name(c, t, mine->victim_vpn, victim);
     if (!grade_explain_order(t->policy, shown, key, n, victim, out)) {
         for (size_t f = 0; f < t->frames; f++)
             byframe[f] = f < fp->nframes && fp->frames[f].kind == FRAME_DATA ?
                          gs_student_page(c, t, fp->frames[f].va >> ENGINE_SHIFT) : UINT64_MAX;
         grade_explain_bits(sim, byframe, (unsigned)(t->frames < 64 ? t->frames : 64), out);
-        buf_printf(out, "  %s evicts page %" PRIu64 ".\n", policy_name(t->policy), victim);
+        buf_printf(out, "  %s evicts page %s.\n", policy_name(t->policy), victim);
     }
 done:
     sim_destroy(sim);
@@ -277,9 +289,11 @@ void gs_reflog_check(const GsConfig *c, const GsTest *t, const GsReference *ref,
         return;
     }
     reflog_format(&theirs[i], a, sizeof a);
-    buf_printf(out, "%s: your reflog first differs at reference %zu (line %zu of {trace}):\n"
+    buf_printf(out, "%s: your reflog first differs at reference %zu (line %zu of the trace):\n"
                "    yours: %s\n    vmsim: %s\n", t->name, i + 1, i + 1, a, b);
-    buf_printf(out, "  Page %" PRIu64 " is %sresident before reference %zu, so it %s.\n", mine.vpn,
+    GradePageName page;
+    gs_page_name(c, t, rr.mine.vpn, page);
+    buf_printf(out, "  Page %s is %sresident before reference %zu, so it %s.\n", page,
                mine.hit ? "" : "not ", i + 1, mine.hit ? "hits" : "faults");
     if (mine.evicted)
         explain_state(c, t, &scratch, i, &rr.mine, out);

@@ -10,7 +10,7 @@ case $vmsim in /*) ;; *) vmsim=$(pwd)/$vmsim ;; esac
 pass=0
 fail=0
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 
 ok()  { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
@@ -145,6 +145,10 @@ check "the whole run is quick (timeouts of 1 s)" '[ "$took" -le 8 ]'
 submission reflogbad 'cp vmsim.sh vmsim && chmod +x vmsim' "BIAS=2 REFLOG=1 REFLOG_FLIP=40 exec sh '$tmp/lru-sim' \"\$@\""
 expect_exit 0 "grade-sim, a wrong reflog" "$vmsim" grade-sim "$tmp/tests.ini" "$tmp/subs/reflogbad"
 check "reflog: first divergence at reference 40" 'grep -q "your reflog first differs at reference 40" "$tmp/out"'
+# vmsim's reflog line there is the awk simulator's own (unflipped) line 40.
+line40=$(REFLOG=1 sh "$tmp/lru.sh" -n 4 -a lru "$tmp/t.plain" | sed -n 40p)
+check "reflog: vmsim's record equals the awk simulator's" 'grep -q "^    vmsim: $line40\$" "$tmp/out"'
+check "reflog: the resident pages in LRU order" 'grep -q "Resident pages by last use, least recent first" "$tmp/out"'
 
 # Outputs shared with vmsim grade.
 expect_exit 0 "grade-sim --format gradescope" "$vmsim" grade-sim "$tmp/tests.ini" "$tmp/subs/offbyone" --format gradescope
