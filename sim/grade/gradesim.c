@@ -38,11 +38,12 @@ static void quoted(Buf *b, const char *s)
     buf_printf(b, "'");
 }
 
-/* The run template with {trace}, {frames}, {policy} and {pagesize} filled in. */
+/* The run template with {trace}, {frames}, {policy} and {pagesize} filled in; with
+ * ref NULL, {trace} is left as it is (for messages: the file is temporary). */
 static void expand(const GsConfig *c, const GsTest *t, const GsReference *ref, Buf *out)
 {
     for (const char *p = c->run; *p; p++) {
-        if (strncmp(p, "{trace}", 7) == 0)
+        if (strncmp(p, "{trace}", 7) == 0 && ref)
             quoted(out, ref->student_trace), p += 6;
         else if (strncmp(p, "{frames}", 8) == 0)
             buf_printf(out, "%u", t->frames), p += 7;
@@ -68,7 +69,7 @@ static void tail(const SandboxResult *r, Buf *out)
     if (p < e && *p == '\n')
         p++;
     if (p == e) {
-        buf_printf(out, "\n    (no output)");
+        buf_printf(out, "; no output");
         return;
     }
     buf_printf(out, "; its output ends:");
@@ -194,8 +195,11 @@ static bool grade_test(const GsConfig *c, const GsTest *t, const GsReference *re
         } else if (first) {
             char why[160];
             sandbox_describe(&sr, &c->run_lim, why, sizeof why);
+            Buf shown = { 0 };
+            expand(c, t, NULL, &shown);
             buf_printf(&p->explain, "%s: not graded: the run (%s) failed: %s", t->name,
-                       buf_str(&cmd), why);
+                       buf_str(&shown), why);
+            buf_free(&shown);
             tail(&sr, &p->explain);
             buf_printf(&p->explain, "\n");
         }

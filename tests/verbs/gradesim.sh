@@ -156,6 +156,54 @@ check "gradescope: score and a test per counter" \
     'grep -q "\"score\": 4," "$tmp/out" && grep -q "\"name\": \"lru-4.faults\", \"score\": 0, \"max_score\": 1" "$tmp/out"'
 expect_exit 3 "--strict with a crash" "$vmsim" grade-sim "$tmp/tests.ini" "$tmp/subs/crash" --strict
 
+# csc369: the student's FIFO simulator prints CSC369's summary (its "Total references :"
+# has a blank before the colon); custom: a regular expression on a pages trace.
+printf 'I 4005d0\nL 1ffefff5d8\nS 601040\nM 601044\nL 4005d8\nS 7ff000\nL 1ffefff5d0\nM 602000\nI 400000\nL 601000\n' >"$tmp/c.trace"
+cat >"$tmp/fifo369.sh" <<'SIM'
+#!/bin/sh
+# sim -f TRACE -m FRAMES -a fifo
+awk -v nf="$4" '
+function hex(s,   v, i) { v = 0; s = tolower(s); sub(/^0x/, "", s)
+    for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+    return v }
+{   n++; p = int(hex($2) / 4096)
+    if (p in loaded) hits++
+    else { miss++
+        if (used == nf) { v = q[head++]; if (dirty[v]) de++; else ce++; delete loaded[v]; delete dirty[v]; used-- }
+        q[tail++] = p; loaded[p] = 1; used++ }
+    if ($1 == "S" || $1 == "M") dirty[p] = 1 }
+END { printf "Hit count: %d\nMiss count: %d\nClean evictions: %d\nDirty evictions: %d\nTotal references : %d\n", hits, miss, ce, de, n }' "$2"
+SIM
+mkdir -p "$tmp/subs369/s1"
+cat >"$tmp/t369.ini" <<INI
+[grade-sim]
+profile = csc369
+run = sh '$tmp/fifo369.sh' -f {trace} -m {frames} -a {policy}
+[test fifo-2]
+trace = c.trace
+frames = 2
+policy = fifo
+INI
+expect_exit 0 "grade-sim csc369" "$vmsim" grade-sim "$tmp/t369.ini" "$tmp/subs369/s1"
+check "csc369: five counters right" 'grep -q "^s1: 1 / 1 " "$tmp/out" && [ "$(grep -c " 0.2 / 0.2" "$tmp/out")" -eq 5 ]'
+printf '3\n1\n3\n2\n1\n4\n' >"$tmp/p.trace"
+cat >"$tmp/custom.ini" <<INI
+[grade-sim]
+profile = custom
+trace_format = pages
+counter.faults = ^Faults: (\d+)
+run = echo "Faults: \$(( {pagesize} / 8192 + 4 ))"
+[test opt]
+trace = p.trace
+frames = 2
+policy = opt
+pagesize = 8192
+INI
+# OPT with 2 frames on 3 1 3 2 1 4: 3 and 1 miss, 3 hits, 2 evicts 3 (never used
+# again), 1 hits, 4 misses: 4 faults. The program prints pagesize / 8192 + 4 = 5.
+expect_exit 0 "grade-sim custom" "$vmsim" grade-sim "$tmp/custom.ini" "$tmp/subs369/s1"
+check "custom: the regular expression read, OPT's count" 'grep -q "opt.faults: your program printed 5; vmsim counts 4 (yours is 1 more)" "$tmp/out"'
+
 # Bad tests files: FILE:LINE, exit 2, nothing on stdout.
 printf '[grade-sim]\nprofile = cs1551\n' >"$tmp/bad.ini"
 expect_exit 2 "unknown profile" "$vmsim" grade-sim "$tmp/bad.ini" "$tmp/subs/good"
