@@ -760,31 +760,43 @@ static int parse_addrrw(const char *p, const char *e, unsigned page_shift,
     return set_access(rec, op, addr, 1, why);
 }
 
+/* The lead of csc369 and cs1550 lines: one of letters (ops[i] the op of letters[i]),
+ * blanks, a hex ADDR with or without 0x. 1 with *op, *addr and *pp past ADDR; 0 for a
+ * blank or comment line; -1 with *why (set to the format's grammar beforehand). */
+static int parse_op_addr(const char **pp, const char *e, const char *letters,
+                         const AccessOp *ops, AccessOp *op, uint64_t *addr, const char **why)
+{
+    const char *p = skip_blanks(*pp, e);
+    if (p == e || *p == '#')
+        return 0;
+    const char *c = strchr(letters, *p);
+    if (!*p || !c)
+        return -1;
+    *op = ops[c - letters];
+    if (++p == e || !is_blank(*p))
+        return -1;
+    p = skip_blanks(p, e);
+    NumStatus st = scan_hex_0x(&p, e, addr);
+    if (st != NUM_OK)
+        return num_fail(st, EXP_ADDR, why);
+    *pp = p;
+    return 1;
+}
+
 /* csc369: "I|L|S|M ADDR", ADDR hex with or without 0x, no size. I is an instruction
  * fetch, L a load; S and M are each one write reference (M is not split into a read
  * and a write, as the CSC369 simulator counts it). */
 static int parse_csc369(const char *p, const char *e, unsigned page_shift,
                         TraceRecord *rec, const char **why)
 {
-    (void)page_shift;
-    p = skip_blanks(p, e);
-    if (p == e || *p == '#')
-        return 0;
-    *why = EXP_CSC369;
+    static const AccessOp ops[] = { OP_EXEC, OP_READ, OP_WRITE, OP_WRITE };
     AccessOp op;
-    switch (*p) {
-    case 'I': op = OP_EXEC; break;
-    case 'L': op = OP_READ; break;
-    case 'S': case 'M': op = OP_WRITE; break;
-    default: return -1;
-    }
-    if (++p == e || !is_blank(*p))
-        return -1;
-    p = skip_blanks(p, e);
     uint64_t addr;
-    NumStatus st = scan_hex_0x(&p, e, &addr);
-    if (st != NUM_OK)
-        return num_fail(st, EXP_ADDR, why);
+    (void)page_shift;
+    *why = EXP_CSC369;
+    int r = parse_op_addr(&p, e, "ILSM", ops, &op, &addr, why);
+    if (r <= 0)
+        return r;
     if (!at_end(p, e))
         return -1;
     return set_access(rec, op, addr, 1, why);
@@ -797,24 +809,14 @@ static int parse_csc369(const char *p, const char *e, unsigned page_shift,
 static int parse_cs1550(const char *p, const char *e, unsigned page_shift,
                         TraceRecord *rec, const char **why)
 {
-    (void)page_shift;
-    p = skip_blanks(p, e);
-    if (p == e || *p == '#')
-        return 0;
-    *why = EXP_CS1550;
+    static const AccessOp ops[] = { OP_READ, OP_WRITE };
     AccessOp op;
-    switch (*p) {
-    case 'l': op = OP_READ; break;
-    case 's': op = OP_WRITE; break;
-    default: return -1;
-    }
-    if (++p == e || !is_blank(*p))
-        return -1;
-    p = skip_blanks(p, e);
     uint64_t addr, proc;
-    NumStatus st = scan_hex_0x(&p, e, &addr);
-    if (st != NUM_OK)
-        return num_fail(st, EXP_ADDR, why);
+    (void)page_shift;
+    *why = EXP_CS1550;
+    int r = parse_op_addr(&p, e, "ls", ops, &op, &addr, why);
+    if (r <= 0)
+        return r;
     if (addr > UINT32_MAX)
         return *why = EXP_CS1550_ADDR, -1;
     const char *q = skip_blanks(p, e);
