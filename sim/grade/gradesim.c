@@ -421,20 +421,22 @@ int cmd_grade_sim(int argc, char **argv)
                 o.fmt == OUT_PL ? "prairielearn" : "gradescope");
         goto done;
     }
-    static GsConfig c;
     char err[GRADE_ERR], tmp[512];
-    if (gs_config_load(&c, o.tests, err, sizeof err)) {
-        fprintf(stderr, "%s\n", err);
+    GsConfig *c = malloc(sizeof *c);          /* large: GS_TESTS_MAX tests */
+    if (!c || gs_config_load(c, o.tests, err, sizeof err)) {
+        fprintf(stderr, "%s\n", c ? err : "vmsim grade-sim: out of memory");
+        free(c);
         goto done;
     }
-    GsReference *refs = calloc(c.ntests, sizeof *refs);
-    r = refs ? references(&c, tmp, sizeof tmp, refs) : EXIT_FAILED;
+    GsReference *refs = calloc(c->ntests, sizeof *refs);
+    r = refs ? references(c, tmp, sizeof tmp, refs) : EXIT_FAILED;
     if (r == EXIT_OK) {
-        r = grade_all(&o, &c, refs);
-        cleanup(tmp, refs, c.ntests);
+        r = grade_all(&o, c, refs);
+        cleanup(tmp, refs, c->ntests);
     }
     free(refs);
-    gs_config_free(&c);
+    gs_config_free(c);
+    free(c);
 done:
     free(o.subs);
     return r;
