@@ -16,8 +16,8 @@ static const char usage[] =
     "  check    validate scenario and config files and their traces\n"
     "  gui      open the window: watch and step every translation\n"
     "  generate write per-student exercises: questions, blank answers, keys\n"
-    "  grade    score answers files (text, CSV, Gradescope, PrairieLearn)\n"
     "  grade-sim run students' own simulators on traces, score what they print\n"
+    "  grade    score answers files (text, CSV, Gradescope, PrairieLearn)\n"
     "  help     this text\n"
     "\n"
     "With no verb, vmsim opens SCENARIO (or the built-in default scenario) in the\n"
@@ -34,7 +34,8 @@ static int cmd_help(int argc, char **argv)
 
 static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
     { "run", cmd_run }, { "step", cmd_step }, { "check", cmd_check }, { "gui", cmd_gui },
-    { "generate", cmd_generate }, { "grade", cmd_grade }, { "grade-sim", cmd_grade_sim },
+    { "grade-sim", cmd_grade_sim },
+    { "generate", cmd_generate }, { "grade", cmd_grade },
     { "help", cmd_help },
 };
 

@@ -18,7 +18,8 @@ static const char run_usage[] =
     "                             (repeatable; applied after the scenario and --config)\n"
     "  --config FILE              a machine config applied over the scenario's\n"
     "  --trace FILE               run this trace instead of the scenario's\n"
-    "  --trace-format FMT         auto|vmsim|pages|lackey|ls|addrrw|csc369|cs1550 (default auto)\n"
+    "  --trace-format FMT         auto|vmsim|pages|lackey|ls|addrrw (default auto)\n"
+    "                             or csc369|cs1550, which are never detected\n"
     "  --steps N                  stop after N steps\n"
     "\n"
     "exit status: 0 done, 1 the machine ran out of memory, 2 bad usage or input\n";
