@@ -9,9 +9,14 @@
  *           ADDR is hex without 0x; lines starting with "==" are skipped.
  *   ls      "l 0xADDR" / "s 0xADDR" (load/store), optional trailing size.
  *   addrrw  "ADDR R|W" (hex address, then R or W).
+ *   csc369  "I|L|S|M ADDR" (hex, no size): I fetch, L read, S and M one write each.
+ *   cs1550  "l|s ADDR PROCESS": ADDR hex below 2^32, PROCESS 0..32767 decimal; each
+ *           process its own address space, read as address PROCESS << 32 | ADDR of
+ *           one process (see trace_cs1550_process), all sharing the frames.
  * Every format skips blank lines and '#' comments (whole-line or after a record) and
  * accepts CRLF line ends. An access never runs past 2^64 - 1 (ADDR + SIZE - 1 fits).
- * TRACE_AUTO sniffs the first meaningful lines of a file to choose one of these (the
+ * TRACE_AUTO sniffs the first meaningful lines of a file to choose one of these but
+ * csc369 and cs1550, which overlap ls and are read only when named (the others'
  * grammars are disjoint); a file with no meaningful line there reads as vmsim.
  * gzip and xz files are recognised by their magic bytes and decompressed while read.
  *
@@ -28,8 +33,17 @@ typedef enum {
     TRACE_PAGES,
     TRACE_LACKEY,
     TRACE_LS,
-    TRACE_ADDRRW
+    TRACE_ADDRRW,
+    TRACE_CSC369,
+    TRACE_CS1550
 } TraceFormat;
+
+/* cs1550: the largest process number, so that PROCESS << 32 | ADDR stays below 2^47. */
+#define TRACE_CS1550_PROC_MAX 32767u
+
+/* cs1550: the process number and the address within it of a record's addr. */
+static inline unsigned trace_cs1550_process(vaddr_t addr) { return (unsigned)(addr >> 32); }
+static inline vaddr_t trace_cs1550_addr(vaddr_t addr) { return addr & 0xffffffffu; }
 
 typedef enum {
     TREC_ACCESS,    /* op, addr, size; with named, addr is an offset into block name */
@@ -78,7 +92,8 @@ typedef struct TracePos {
     uint64_t records;              /* records returned so far */
 } TracePos;
 
-/* Parses a format name ("vmsim", "pages", "lackey", "ls", "addrrw", "auto").
+/* Parses a format name ("vmsim", "pages", "lackey", "ls", "addrrw", "csc369",
+ * "cs1550", "auto").
  * Returns false if the name is not one of them. */
 bool trace_format_parse(const char *name, TraceFormat *out);
 

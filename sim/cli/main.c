@@ -16,6 +16,7 @@ static const char usage[] =
     "  check    validate scenario and config files and their traces\n"
     "  gui      open the window: watch and step every translation\n"
     "  generate write per-student exercises: questions, blank answers, keys\n"
+    "  grade-sim run students' own simulators on traces, score what they print\n"
     "  grade    score answers files (text, CSV, Gradescope, PrairieLearn)\n"
     "  dump     print a memory image as a handout (OSTEP, entries, xv6 vmprint)\n"
     "  help     this text; 'help VERB' a verb's options, 'help keys' every --set key\n"
@@ -29,6 +30,7 @@ static int cmd_help(int argc, char **argv);
 
 static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
     { "run", cmd_run }, { "step", cmd_step }, { "check", cmd_check }, { "gui", cmd_gui },
+    { "grade-sim", cmd_grade_sim },
     { "generate", cmd_generate }, { "grade", cmd_grade },
     { "dump", cmd_dump },
     { "help", cmd_help },

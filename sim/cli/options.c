@@ -79,7 +79,7 @@ static int parse_one(Options *o, int argc, char **argv, int *i)
         if (r < 0)
             return -1;
         if (!trace_format_parse(v, &o->trace_format)) {
-            fprintf(stderr, "vmsim: --trace-format must be one of auto vmsim pages lackey ls addrrw, not '%s'\n", v);
+            fprintf(stderr, "vmsim: --trace-format must be one of auto vmsim pages lackey ls addrrw csc369 cs1550, not '%s'\n", v);
             return -1;
         }
         return 1;

@@ -26,6 +26,7 @@ static const char run_usage[] =
     "  --image FILE               a memory image (or OSTEP's dump) instead of a scenario:\n"
     "                             the walk over fixed tables, no OS (faults not repaired)\n"
     "  --trace-format FMT         auto|vmsim|pages|lackey|ls|addrrw (default auto)\n"
+    "                             or csc369|cs1550, which are never detected\n"
     "  --steps N                  stop after N steps\n"
     "  --list                     name the installed scenarios, with their titles\n"
     "\n"

@@ -39,6 +39,7 @@ static const char step_usage[] =
     "  --image FILE               a memory image (or OSTEP's dump) instead of a scenario:\n"
     "                             the walk over fixed tables, no OS (faults not repaired)\n"
     "  --trace-format FMT         auto|vmsim|pages|lackey|ls|addrrw (default auto)\n"
+    "                             or csc369|cs1550, which are never detected\n"
     "\n"
     "commands: step [N], back [N], continue, print va|pt|tlb|frames|proc|stats,\n"
     "break fault|segv|oom|step N, info break, delete [N], restart, help, quit\n"

@@ -725,7 +725,7 @@ static int trace_key(LoadCtx *c, const char *k, const char *v)
     }
     if (strcmp(k, "format") == 0) {
         if (!trace_format_parse(v, &sc->trace_format))
-            return fail(c, "expected format = vmsim, pages, lackey, ls, addrrw or auto, got '%s'", v);
+            return fail(c, "expected format = vmsim, pages, lackey, ls, addrrw, csc369, cs1550 or auto, got '%s'", v);
         return 0;
     }
     if (strcmp(k, "lines") == 0) {

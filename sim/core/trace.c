@@ -42,6 +42,12 @@ static const char exp_vmsim[] = EXP_VMSIM;
 #define EXP_LACKEY "'I|L|S|M ADDR,SIZE' (lackey)"
 #define EXP_LS     "'l|s ADDR [SIZE]'"
 #define EXP_ADDRRW "'ADDR R|W'"
+#define CS1550_PROC_MAX TRACE_CS1550_PROC_MAX
+#define CS1550_PROC_MAX_TEXT "32767"
+#define EXP_CSC369 "'I|L|S|M ADDR' (csc369)"
+#define EXP_CS1550 "'l|s ADDR PROCESS' (cs1550)"
+#define EXP_CS1550_ADDR "an address below 2^32 (cs1550)"
+#define EXP_CS1550_PROC "a process number from 0 to " CS1550_PROC_MAX_TEXT " (cs1550)"
 #define EXP_ADDR   "an address that fits in 64 bits"
 #define EXP_SIZE   "a SIZE from 1 to 2147483648"
 #define EXP_WRAP   "an access that ends below 2^64"
@@ -88,6 +94,7 @@ struct TraceReader {
 static const char *const format_names[] = {
     [TRACE_AUTO] = "auto",     [TRACE_VMSIM] = "vmsim", [TRACE_PAGES] = "pages",
     [TRACE_LACKEY] = "lackey", [TRACE_LS] = "ls",       [TRACE_ADDRRW] = "addrrw",
+    [TRACE_CSC369] = "csc369", [TRACE_CS1550] = "cs1550",
 };
 #define FORMAT_COUNT (sizeof format_names / sizeof format_names[0])
 
@@ -808,6 +815,76 @@ static int parse_addrrw(const char *p, const char *e, unsigned page_shift,
     return set_access(rec, op, addr, 1, why);
 }
 
+/* The lead of csc369 and cs1550 lines: one of letters (ops[i] the op of letters[i]),
+ * blanks, a hex ADDR with or without 0x. 1 with *op, *addr and *pp past ADDR; 0 for a
+ * blank or comment line; -1 with *why (set to the format's grammar beforehand). */
+static int parse_op_addr(const char **pp, const char *e, const char *letters,
+                         const AccessOp *ops, AccessOp *op, uint64_t *addr, const char **why)
+{
+    const char *p = skip_blanks(*pp, e);
+    if (p == e || *p == '#')
+        return 0;
+    const char *c = strchr(letters, *p);
+    if (!*p || !c)
+        return -1;
+    *op = ops[c - letters];
+    if (++p == e || !is_blank(*p))
+        return -1;
+    p = skip_blanks(p, e);
+    NumStatus st = scan_hex_0x(&p, e, addr);
+    if (st != NUM_OK)
+        return num_fail(st, EXP_ADDR, why);
+    *pp = p;
+    return 1;
+}
+
+/* csc369: "I|L|S|M ADDR", ADDR hex with or without 0x, no size. I is an instruction
+ * fetch, L a load; S and M are each one write reference (M is not split into a read
+ * and a write, as the CSC369 simulator counts it). */
+static int parse_csc369(const char *p, const char *e, unsigned page_shift,
+                        TraceRecord *rec, const char **why)
+{
+    static const AccessOp ops[] = { OP_EXEC, OP_READ, OP_WRITE, OP_WRITE };
+    AccessOp op;
+    uint64_t addr;
+    (void)page_shift;
+    *why = EXP_CSC369;
+    int r = parse_op_addr(&p, e, "ILSM", ops, &op, &addr, why);
+    if (r <= 0)
+        return r;
+    if (!at_end(p, e))
+        return -1;
+    return set_access(rec, op, addr, 1, why);
+}
+
+/* cs1550: "l|s ADDR PROCESS", ADDR hex with or without 0x below 2^32, PROCESS a
+ * decimal. Each process number is its own address space; all share the frames. The
+ * record carries the process in the address's upper half: addr = PROCESS << 32 | ADDR
+ * (trace_cs1550_process and trace_cs1550_addr take it apart). */
+static int parse_cs1550(const char *p, const char *e, unsigned page_shift,
+                        TraceRecord *rec, const char **why)
+{
+    static const AccessOp ops[] = { OP_READ, OP_WRITE };
+    AccessOp op;
+    uint64_t addr, proc;
+    (void)page_shift;
+    *why = EXP_CS1550;
+    int r = parse_op_addr(&p, e, "ls", ops, &op, &addr, why);
+    if (r <= 0)
+        return r;
+    if (addr > UINT32_MAX)
+        return *why = EXP_CS1550_ADDR, -1;
+    const char *q = skip_blanks(p, e);
+    if (q == p || q == e)
+        return -1;
+    p = q;
+    if (scan_dec(&p, e, &proc) != NUM_OK || proc > CS1550_PROC_MAX)
+        return *why = EXP_CS1550_PROC, -1;
+    if (!at_end(p, e))
+        return -1;
+    return set_access(rec, op, proc << 32 | addr, 1, why);
+}
+
 static LineParser parser_for(TraceFormat fmt)
 {
     switch (fmt) {
@@ -816,6 +893,8 @@ static LineParser parser_for(TraceFormat fmt)
     case TRACE_LACKEY: return parse_lackey;
     case TRACE_LS:     return parse_ls;
     case TRACE_ADDRRW: return parse_addrrw;
+    case TRACE_CSC369: return parse_csc369;
+    case TRACE_CS1550: return parse_cs1550;
     case TRACE_AUTO:   break;
     }
     return NULL;
@@ -1072,7 +1151,8 @@ static inline int next_line(TraceReader *t, const char **line, size_t *len,
 
 /* ---- Format detection --------------------------------------------------------- */
 
-/* Candidates in order of preference. The grammars are disjoint, so more than one fits
+/* Candidates in order of preference (csc369 and cs1550 overlap ls, so they are only
+ * read when named). The grammars are disjoint, so more than one fits
  * only when the window has no meaningful line; then the native format, vmsim. */
 static const TraceFormat sniff_order[] = {
     TRACE_LACKEY, TRACE_VMSIM, TRACE_ADDRRW, TRACE_LS, TRACE_PAGES

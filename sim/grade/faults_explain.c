@@ -7,6 +7,7 @@
  * grade_explain_step is the one place that describes a policy's state; it is to be
  * replaced by the core's describer when that lands.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +73,24 @@ static size_t resident(const FaultsData *d, size_t i, uint32_t *pages)
     return n;
 }
 
+void grade_explain_bits(const Sim *sim, const uint64_t *frame_page, unsigned nframes, Buf *out)
+{
+    const Policy *p = sim_policy(sim);
+    pfn_t hand = policy_hand(p);
+    bool first = true;
+    buf_printf(out, "  Before it:");
+    for (unsigned f = 0; f < nframes; f++)
+        if (frame_page[f] != UINT64_MAX) {
+            buf_printf(out, "%s frame %u page %" PRIu64 " R=%d", first ? "" : ",", f, frame_page[f],
+                       policy_referenced(p, f));
+            first = false;
+        }
+    if (hand != PFN_NONE)
+        buf_printf(out, "; the hand at frame %llu.\n  The hand clears each R bit it passes; the "
+                   "first frame with R clear is the victim", (unsigned long long)hand);
+    buf_printf(out, ".\n");
+}
+
 /* CLOCK and the like: the hand and R bits of the engine's policy before reference i. */
 static void explain_bits(const Variant *v, size_t i, Buf *out)
 {
@@ -81,47 +100,31 @@ static void explain_bits(const Variant *v, size_t i, Buf *out)
     /* Re-run to just before reference i and read the policy's own state. */
     if (faults_run_to(v, i, &sim, err, sizeof err))
         return;
-    const Policy *p = sim_policy(sim);
-    pfn_t hand = policy_hand(p);
-    buf_printf(out, "  Before it:");
+    uint64_t pages[FAULTS_FRAMES_MAX];
     for (unsigned f = 0; f < d->frames; f++)
-        if (d->out.state[i - 1][f] >= 0)
-            buf_printf(out, "%s frame %u page %d R=%d", f ? "," : "", f, d->out.state[i - 1][f],
-                       policy_referenced(p, f));
-    if (hand != PFN_NONE)
-        buf_printf(out, "; the hand at frame %llu.\n  The hand clears each R bit it passes; the "
-                   "first frame with R clear is the victim", (unsigned long long)hand);
-    buf_printf(out, ".\n");
+        pages[f] = d->out.state[i - 1][f] >= 0 ? (uint64_t)d->out.state[i - 1][f] : UINT64_MAX;
+    grade_explain_bits(sim, pages, d->frames, out);
     sim_destroy(sim);
 }
 
-/* The policy's state before reference i, in its own order, and its victim. */
-void grade_explain_step(const Variant *v, size_t i, uint32_t victim, Buf *out)
+bool grade_explain_order(PolicyKind policy, GradePageName *pages, const size_t *key, size_t n,
+                         const char *victim, Buf *out)
 {
-    const FaultsData *d = v->data;
-    uint32_t pages[FAULTS_FRAMES_MAX];
-    size_t n = resident(d, i, pages);
-    size_t key[FAULTS_FRAMES_MAX];
-    const char *order = NULL, *label = "";
-    for (size_t k = 0; k < n; k++) {
-        if (d->policy == POLICY_FIFO)
-            key[k] = loaded_at(d, i, pages[k]), order = "by load, oldest first", label = "loaded at reference";
-        else if (d->policy == POLICY_LRU)
-            key[k] = used_at(d->refs, i, pages[k]), order = "by last use, least recent first",
-            label = "last used at";
-        else if (d->policy == POLICY_OPT)
-            key[k] = next_use(d->refs, d->n, i, pages[k]), order = "by next use, farthest first",
-            label = "next used at";
-    }
-    if (!order) {
-        explain_bits(v, i, out);
-        buf_printf(out, "  %s evicts page %u.\n", upper_name(d->policy), victim);
-        return;
-    }
+    const char *order, *label;
+    if (policy == POLICY_FIFO)
+        order = "by load, oldest first", label = "loaded at reference";
+    else if (policy == POLICY_LRU)
+        order = "by last use, least recent first", label = "last used at";
+    else if (policy == POLICY_OPT)
+        order = "by next use, farthest first", label = "next used at";
+    else
+        return false;
+    bool *done = calloc(n ? n : 1, sizeof *done);
+    if (!done)
+        return true;
     /* A stable selection sort, so equal keys keep frame order (OPT's tie rule). */
-    bool desc = d->policy == POLICY_OPT;
+    bool desc = policy == POLICY_OPT;
     buf_printf(out, "  Resident pages %s:\n   ", order);
-    bool done[FAULTS_FRAMES_MAX] = { false };
     for (size_t r = 0; r < n; r++) {
         size_t best = SIZE_MAX;
         for (size_t k = 0; k < n; k++)
@@ -129,12 +132,38 @@ void grade_explain_step(const Variant *v, size_t i, uint32_t victim, Buf *out)
                 best = k;
         done[best] = true;
         if (key[best] == SIZE_MAX)
-            buf_printf(out, "%s %u (never again)", r ? "," : "", pages[best]);
+            buf_printf(out, "%s %s (never again)", r ? "," : "", pages[best]);
         else
-            buf_printf(out, "%s %u (%s %zu)", r ? "," : "", pages[best], label, key[best] + 1);
+            buf_printf(out, "%s %s (%s %zu)", r ? "," : "", pages[best], label, key[best] + 1);
     }
-    buf_printf(out, ".\n  %s evicts page %u%s.\n", upper_name(d->policy), victim,
-               d->policy == POLICY_OPT ? " (ties go to the lowest-numbered frame)" : "");
+    free(done);
+    buf_printf(out, ".\n  %s evicts page %s%s.\n", upper_name(policy), victim,
+               policy == POLICY_OPT ? " (ties go to the lowest-numbered frame)" : "");
+    return true;
+}
+
+/* The policy's state before reference i, in its own order, and its victim. */
+void grade_explain_step(const Variant *v, size_t i, uint32_t victim, Buf *out)
+{
+    const FaultsData *d = v->data;
+    uint32_t res[FAULTS_FRAMES_MAX];
+    GradePageName pages[FAULTS_FRAMES_MAX], vname;
+    size_t n = resident(d, i, res);
+    size_t key[FAULTS_FRAMES_MAX];
+    for (size_t k = 0; k < n; k++) {
+        snprintf(pages[k], sizeof pages[k], "%u", res[k]);
+        if (d->policy == POLICY_FIFO)
+            key[k] = loaded_at(d, i, res[k]);
+        else if (d->policy == POLICY_LRU)
+            key[k] = used_at(d->refs, i, res[k]);
+        else if (d->policy == POLICY_OPT)
+            key[k] = next_use(d->refs, d->n, i, res[k]);
+    }
+    snprintf(vname, sizeof vname, "%u", victim);
+    if (grade_explain_order(d->policy, pages, key, n, vname, out))
+        return;
+    explain_bits(v, i, out);
+    buf_printf(out, "  %s evicts page %u.\n", upper_name(d->policy), victim);
 }
 
 /* The eviction made at reference i, or -1. */

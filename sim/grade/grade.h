@@ -323,5 +323,6 @@ const char *grade_version(void);
 
 int cmd_generate(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
+int cmd_grade_sim(int argc, char **argv);     /* gradesim.c */
 
 #endif

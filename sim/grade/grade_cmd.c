@@ -31,8 +31,6 @@ static const char grade_usage[] =
     "Exit status: 0 graded (whatever the scores), 2 bad exercise or usage, 3 --strict.\n"
     "Documentation: docs/grading.md.\n";
 
-typedef enum { OUT_TEXT, OUT_CSV, OUT_GRADESCOPE, OUT_PL } OutFormat;
-
 int grade_arg(GradeArgs *ga, int argc, char **argv, int *i)
 {
     const char *v;
@@ -256,8 +254,7 @@ static int write_folder(const char *dir, OutFormat fmt, const Exercise *ex, cons
     return 0;
 }
 
-/* Writes the results where --out says (stdout without it). An exit status. */
-static int write_results(const char *out, OutFormat fmt, const Exercise *ex, const Result *rs,
+int write_results(const char *out, OutFormat fmt, const Exercise *ex, const Result *rs,
                          size_t n)
 {
     if (n > 1 && out) {

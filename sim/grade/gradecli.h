@@ -33,6 +33,12 @@ int grade_mkdirs(const char *path);
 /* Writes path whole or not at all (PATH.tmp, then rename). 0 or -1 with errno. */
 int grade_write_file(const char *path, const char *text, size_t len);
 
+typedef enum { OUT_TEXT, OUT_CSV, OUT_GRADESCOPE, OUT_PL } OutFormat;
+
+/* Writes the results where out says (stdout without it; a folder of one result per
+ * student, summary.csv and items.csv when there are several). An exit status. */
+int write_results(const char *out, OutFormat fmt, const Exercise *ex, const Result *rs, size_t n);
+
 /* Writes every student's files under out and lists them on stdout. An exit status. */
 int generate_all(const Exercise *ex, const GradeIds *ids, const char *out);
 

@@ -46,6 +46,21 @@ int faults_run_to(const Variant *v, size_t stop, struct Sim **keep, char *err, s
  * (to be replaced by the core's describer). */
 void grade_explain_step(const Variant *v, size_t i, uint32_t victim, Buf *out);
 
+/* A page as an explanation names it ("7", or "7 of process 1"). */
+typedef char GradePageName[64];
+
+/* The resident pages before a reference in the policy's order, and its victim, in
+ * words: pages[k] with key[k] (0-based: FIFO the reference that loaded it, LRU its
+ * last use, OPT its next use or SIZE_MAX for never). False, saying nothing, for a
+ * policy without such an order (other than FIFO, LRU and OPT). */
+bool grade_explain_order(PolicyKind policy, GradePageName *pages, const size_t *key,
+                         size_t n, const char *victim, Buf *out);
+
+/* The engine's policy state (the hand, each frame's R bit) of sim, before a reference:
+ * frame_page[f] is the page in frame f (UINT64_MAX empty). */
+void grade_explain_bits(const struct Sim *sim, const uint64_t *frame_page, unsigned nframes,
+                        Buf *out);
+
 /* The pages in each frame after reference ref, "7 0 -". */
 void faults_state_group(const FaultsOutcome *o, size_t ref, Buf *out);
 

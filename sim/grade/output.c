@@ -29,8 +29,10 @@ static double total(const Result *r)
 
 void output_text(FILE *out, const Exercise *ex, const Result *r)
 {
-    fprintf(out, "%s: %g / %g  (%s, seed 0x%016" PRIx64 ")%s\n", r->id, total(r), round4(r->max),
-            r->path, r->seed, r->gradable ? "" : "  not gradable");
+    fprintf(out, "%s: %g / %g  (%s", r->id, total(r), round4(r->max), r->path);
+    if (r->seed)                /* grade-sim's results have none */
+        fprintf(out, ", seed 0x%016" PRIx64, r->seed);
+    fprintf(out, ")%s\n", r->gradable ? "" : "  not gradable");
     for (size_t i = 0; i < r->nparts; i++) {
         const PartResult *p = &r->parts[i];
         fprintf(out, "  %-20s %6g / %-6g", p->item, round4(p->score), round4(p->max));

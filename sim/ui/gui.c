@@ -27,6 +27,7 @@ static const char gui_usage[] =
     "  --image FILE               a memory image (or OSTEP's dump) instead of a scenario:\n"
     "                             the walk over fixed tables, no OS (faults not repaired)\n"
     "  --trace-format FMT         auto|vmsim|pages|lackey|ls|addrrw (default auto)\n"
+    "                             or csc369|cs1550, which are never detected\n"
     "\n"
     "The font is DejaVu Sans Mono (or another monospace font) found through\n"
     "fontconfig; VMSIM_FONT=FILE.ttf overrides it.\n"
