@@ -14,6 +14,7 @@ static const char usage[] =
     "  step     step through a scenario in the terminal, forwards and back\n"
     "  check    validate scenario and config files and their traces\n"
     "  gui      open the window: watch and step every translation\n"
+    "  sweep    run over ranges of keys and traces: a table, a plot, on many cores\n"
     "  help     this text\n"
     "\n"
     "With no verb, vmsim opens SCENARIO (or the built-in default scenario) in the\n"
@@ -30,6 +31,7 @@ static int cmd_help(int argc, char **argv)
 
 static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
     { "run", cmd_run }, { "step", cmd_step }, { "check", cmd_check }, { "gui", cmd_gui },
+    { "sweep", cmd_sweep },
     { "help", cmd_help },
 };
 

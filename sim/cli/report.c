@@ -142,6 +142,11 @@ static void json_str(FILE *out, const char *s)
     fputc('"', out);
 }
 
+void report_json_string(FILE *out, const char *s)
+{
+    json_str(out, s);
+}
+
 static void json_machine(FILE *out, const MachineConfig *m)
 {
     fprintf(out, "  \"machine\": {\"arch\": \"%s\", \"page_size\": %" PRIu64 ", \"levels\": [",
@@ -200,9 +205,9 @@ void report_json_access(FILE *out, const StepInfo *st, int first)
         fprintf(out, "\"%s\"}", fault_kind_name(st->fault));
 }
 
-static void json_stats(FILE *out, const SimStats *st)
+void report_counters(const SimStats *st, ReportCounter rows[REPORT_COUNTERS])
 {
-    const struct { const char *k; uint64_t v; } rows[] = {
+    const ReportCounter all[REPORT_COUNTERS] = {
         { "steps", st->steps }, { "references", st->references }, { "tlb_hits", st->tlb_hits },
         { "tlb_misses", st->tlb_misses }, { "stlb_hits", st->stlb_hits },
         { "page_faults", st->page_faults },
@@ -214,11 +219,25 @@ static void json_stats(FILE *out, const SimStats *st)
         { "table_pages", st->table_pages }, { "skipped", st->skipped }, { "cycles", st->cycles },
         { "cow_copies", st->cow_copies }, { "bus_errors", st->bus_errors }, { "enomem", st->enomem },
     };
+    memcpy(rows, all, sizeof all);
+}
+
+void report_rates(const SimStats *st, char *hit_rate, char *eat, size_t len)
+{
+    snprintf(hit_rate, len, "%.6f", ratio(st->tlb_hits, st->references));
+    snprintf(eat, len, "%.4f", ratio(st->cycles, st->references));
+}
+
+static void json_stats(FILE *out, const SimStats *st)
+{
+    ReportCounter rows[REPORT_COUNTERS];
+    char hit_rate[32], eat[32];
+    report_counters(st, rows);
+    report_rates(st, hit_rate, eat, sizeof hit_rate);
     fputs("  \"stats\": {", out);
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-        fprintf(out, "%s\"%s\": %" PRIu64, i ? ", " : "", rows[i].k, rows[i].v);
-    fprintf(out, ", \"tlb_hit_rate\": %.6f, \"effective_access_time\": %.4f},\n",
-            ratio(st->tlb_hits, st->references), ratio(st->cycles, st->references));
+    for (size_t i = 0; i < REPORT_COUNTERS; i++)
+        fprintf(out, "%s\"%s\": %" PRIu64, i ? ", " : "", rows[i].name, rows[i].value);
+    fprintf(out, ", \"tlb_hit_rate\": %s, \"effective_access_time\": %s},\n", hit_rate, eat);
 }
 
 /* Each TLB present: its geometry, hits, misses and the bytes its valid entries map. */

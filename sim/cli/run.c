@@ -24,12 +24,19 @@ static const char run_usage[] =
     "exit status: 0 done, 1 the machine ran out of memory, 2 bad usage or input\n";
 
 /* Messages from the engine about a trace line start "line N:"; name the file. */
-static void print_step_error(const Session *s, const char *msg)
+void run_error_words(const Session *s, const char *msg, char *buf, size_t len)
 {
     if (strncmp(msg, "line ", 5) == 0)
-        fprintf(stderr, "vmsim: %s:%s\n", s->trace_file, msg + 5);
+        snprintf(buf, len, "%s:%s", s->trace_file, msg + 5);
     else
-        fprintf(stderr, "vmsim: %s\n", msg);
+        snprintf(buf, len, "%s", msg);
+}
+
+static void print_step_error(const Session *s, const char *msg)
+{
+    char buf[1200];
+    run_error_words(s, msg, buf, sizeof buf);
+    fprintf(stderr, "vmsim: %s\n", buf);
 }
 
 static bool want_row(const Options *o, const StepInfo *st)
@@ -47,8 +54,7 @@ static void copy_out(FILE *tmp)
     fflush(stdout);
 }
 
-/* Runs the steps, writing log rows to out. Returns the last status. */
-static StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows)
+StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows, Progress *pg)
 {
     StepInfo st;
     StepStatus r = STEP_OK;
@@ -57,6 +63,8 @@ static StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows)
         r = sim_step(s->sim, &st);
         if (r != STEP_OK)
             break;
+        if (pg && (st.step & PROGRESS_EVERY) == 0)
+            pg->tick(pg, s);
         if (check && sim_check(s->sim)) {
             fprintf(stderr, "vmsim: internal check failed after step %llu: %s\n",
                     (unsigned long long)st.step, sim_check(s->sim));
@@ -109,7 +117,10 @@ int cmd_run(int argc, char **argv)
     if (o.format == FMT_CSV && o.log != LOG_NONE)
         report_csv_header(out);
     int rows = 0;
-    StepStatus r = run_steps(&s, &o, out, &rows);
+    Progress pg;
+    progress_run_init(&pg, &s, o.max_steps);
+    StepStatus r = run_steps(&s, &o, out, &rows, pg.on ? &pg : NULL);
+    progress_clear(&pg);
     int status = EXIT_OK;
     if (r == STEP_ERROR) {
         print_step_error(&s, sim_error(s.sim));
