@@ -311,11 +311,29 @@ static int sweep_output(const Table *t, const Sweep *sw, const SweepArgs *a)
     return EXIT_OK;
 }
 
+/* With VMSIM_SWEEP_PLAN set, says on stderr how the cells will run (for tests and the
+ * curious: the output is the same either way). */
+static void tell_plan(const Sweep *sw, const Unit *units, long nunits)
+{
+    size_t passes = 0, stacked = 0;
+    if (!getenv("VMSIM_SWEEP_PLAN"))
+        return;
+    for (long i = 0; i < nunits; i++)
+        if (units[i].stack) {
+            passes++;
+            stacked += units[i].n;
+        }
+    fprintf(stderr, "vmsim sweep: %zu cells: %zu in %zu stack pass%s, %zu run separately\n",
+            sw->last - sw->first, stacked, passes, passes == 1 ? "" : "es",
+            sw->last - sw->first - stacked);
+}
+
 /* Runs the shard's cells and writes what they gave. */
 static int sweep_run(Sweep *sw, const SweepArgs *a)
 {
     Unit *units = NULL;
     long nunits = plan_units(sw, &units);
+    tell_plan(sw, units, nunits);
     size_t n = sw->last - sw->first, nbad, nhalt;
     CellResult *res = nunits >= 0 ? work_results(n) : NULL;
     Table t = { 0 };
