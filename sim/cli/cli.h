@@ -139,6 +139,8 @@ int cmd_gui(int argc, char **argv);
  * stdout and no report asked for (vmsim-gui still falls back if SDL's video will not
  * start). */
 bool cli_window_wanted(int argc, char **argv);   /* argv[1] "run" (no verb): run headless without a display */
+/* The path of vmsim-gui, beside this program's own file, into buf. Returns 0 or -1. */
+int launch_gui_path(char *buf, size_t len);
 int cmd_step(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 

@@ -28,8 +28,7 @@ bool cli_window_wanted(int argc, char **argv)
     return true;
 }
 
-/* The path of vmsim-gui: beside this program's own file. */
-static int gui_path(char *buf, size_t len)
+int launch_gui_path(char *buf, size_t len)
 {
     ssize_t n = readlink("/proc/self/exe", buf, len - 1);
     if (n <= 0)
@@ -49,7 +48,7 @@ int cmd_gui(int argc, char **argv)
     if (no_verb && !cli_window_wanted(argc, argv))
         return cmd_run(argc, argv);
     char path[PATH_MAX];
-    if (gui_path(path, sizeof path) != 0) {
+    if (launch_gui_path(path, sizeof path) != 0) {
         fprintf(stderr, "vmsim: cannot find vmsim-gui beside vmsim\n");
         return EXIT_USAGE;
     }

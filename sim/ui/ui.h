@@ -398,4 +398,8 @@ const char *root_register(const Geometry *g);
  * (the window where SDL's video starts, else the headless run). */
 int ui_cmd_gui(int argc, char **argv);
 
+/* vmsim-gui plot FILE.png: draws the display list of `vmsim sweep --plot` read from
+ * stdin and saves it (plotpng.c). Returns an exit status. */
+int ui_cmd_plot(int argc, char **argv);
+
 #endif
