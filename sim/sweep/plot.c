@@ -481,7 +481,7 @@ static void gp_write(FILE *out, const Plot *p)
     gp_string(out, p->ylabel);
     fprintf(out, "\nset grid\nset key outside right top title ");
     gp_string(out, p->legend);
-    fprintf(out, "\nset yrange [0:%g]\n%s", p->y1, p->logx ? "set logscale x 2\n" : "");
+    fprintf(out, "\nset yrange [%g:%g]\n%s", p->y0, p->y1, p->logx ? "set logscale x 2\n" : "");
     fputs("set label 1 ", out);
     gp_string(out, p->subtitle);
     fputs(" at graph 0.5, graph 1.03 center\n", out);
@@ -493,7 +493,7 @@ static void gp_write(FILE *out, const Plot *p)
     }
     fputs("plot", out);
     for (size_t s = 0; s < p->ns; s++) {
-        fprintf(out, "%s $s%zu with linespoints lw 2 pt 7 lc rgb \"#%s\" title ", s ? ", \\\n    " : " ",
+        fprintf(out, "%s$s%zu with linespoints lw 2 pt 7 lc rgb \"#%s\" title ", s ? ", \\\n     " : " ",
                 s, palette[s]);
         gp_string(out, p->s[s].label[0] ? p->s[s].label : p->ylabel);
     }

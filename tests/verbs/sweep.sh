@@ -66,6 +66,14 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
 head -1 "$tmp/belady.csv" | grep -q '^trace,memory.policy,memory.frames,steps,references,tlb_hits,' && ok ||
     bad "CSV header starts trace,memory.policy,memory.frames,steps,references,..."
 
+# ... pinned in docs/reports.md, and in the order of the JSON report's "stats".
+pinned=$(sed -n '/^    trace,KEY/,/^$/p' docs/reports.md | tr -d ' \n' | sed 's/^trace,KEY\.\.\.,//')
+got=$(head -1 "$tmp/belady.csv" | sed 's/^trace,memory.policy,memory.frames,//')
+[ "$got" = "$pinned" ] && ok || bad "header '$got' is not the one docs/reports.md pins: '$pinned'"
+stats=$("$vmsim" run scenarios/belady.ini --format json | grep '"stats"' |
+    sed 's/.*"stats": {//; s/}.*//; s/: [0-9.]*//g; s/"//g; s/ //g')
+[ "$got" = "$stats" ] && ok || bad "header counters '$got' are not the JSON stats keys '$stats'"
+
 # Several traces and a machine with a TLB: every cell against its run.
 traceopt="--trace"
 "$vmsim" sweep --trace tests/data/belady.pages --trace tests/data/trace/small.lackey.xz \
@@ -123,6 +131,25 @@ done
 # shellcheck disable=SC2046
 "$vmsim" sweep --merge $(for i in $(seq 1 20); do echo "$tmp/tiny$i"; done) >"$tmp/tinym.csv" && ok || bad "merge 20 tiny shards"
 same "$tmp/tiny.csv" "$tmp/tinym.csv" "20 shards of 2 rows merge"
+
+# --- plots -------------------------------------------------------------------------
+"$vmsim" sweep scenarios/belady.ini --vary memory.policy=fifo,lru --vary memory.frames=1..6 \
+    --plot "$tmp/p.svg" --plot "$tmp/p.gp" --plot "$tmp/p.png" >/dev/null 2>"$tmp/err" && ok || bad "plots: $(cat "$tmp/err")"
+grep -q '<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="800"' "$tmp/p.svg" && ok || bad "SVG 1200x800"
+for w in 'Page faults against frames' 'trace: scenarios/belady.ini' '>fifo<' '>lru<' 'page faults' 'memory.frames'; do
+    grep -q "$w" "$tmp/p.svg" && ok || bad "SVG has '$w'"
+done
+[ "$(grep -c '<polyline' "$tmp/p.svg")" -eq 2 ] && ok || bad "SVG: one line per policy"
+grep -q '^plot \$s0 with linespoints' "$tmp/p.gp" && grep -q '^1 12$' "$tmp/p.gp" && ok || bad "gnuplot script with its data"
+# PNG: signature, then the IHDR chunk's width and height (PNG spec, 11.2.2)
+[ "$(od -An -tx1 -N8 "$tmp/p.png" | tr -d ' ')" = 89504e470d0a1a0a ] && ok || bad "PNG signature"
+[ "$(od -An -tx1 -j16 -N8 "$tmp/p.png" | tr -d ' ')" = 00000004b0000003 ] || [ "$(od -An -tx1 -j16 -N8 "$tmp/p.png" | tr -d ' ')" = 000004b000000320 ] && ok || bad "PNG is 1200x800"
+# plots from merged shards are the same as from the whole sweep
+"$vmsim" sweep --merge "$tmp"/part? --plot "$tmp/m.svg" >/dev/null && "$vmsim" sweep $args --plot "$tmp/w.svg" >/dev/null
+same "$tmp/w.svg" "$tmp/m.svg" "the merged sweep's SVG equals the whole sweep's"
+"$vmsim" sweep scenarios/belady.ini --vary memory.policy=fifo,lru --plot "$tmp/no.svg" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && [ ! -e "$tmp/no.svg" ] && [ ! -s "$tmp/out" ] && grep -q 'a plot needs a varied key with numbers' "$tmp/err" && ok ||
+    bad "a plot with no numeric key: exit 2, no file, a message"
 
 # --- bad input: exit 2, a clear message, nothing on stdout ----------------------------
 # expect_bad MESSAGE-PATTERN args...
