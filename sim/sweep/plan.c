@@ -3,7 +3,8 @@
  * hierarchies", IBM Systems Journal 9(2), 1970): the pages held with n frames are
  * always among those held with n + 1, so one pass over the references, recording each
  * one's distance in the LRU stack, gives the faults for every frame count. That holds
- * for vmsim's runs only where nothing but the references decides what is resident. */
+ * for vmsim's runs only where nothing but the references decides what is resident.
+ * OPT is a stack algorithm too (same paper: its priority stack, see stack.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +31,7 @@ bool plan_stack_fits(const Sweep *sw, const Scenario *sc)
         if (sw->want[c] && !stack_counter(c))
             return false;
     const MachineConfig *m = &sc->machine;
-    return m->memory.policy == POLICY_LRU && !m->memory.local && m->memory.separate_tables &&
+    return (m->memory.policy == POLICY_LRU || m->memory.policy == POLICY_OPT) && !m->memory.local && m->memory.separate_tables &&
            m->swap.slots == SWAP_UNLIMITED && !m->memory.thp && !m->geo.ad_by_fault &&
            sc->nprocs <= 1;
 }

@@ -1,10 +1,15 @@
-/* LRU stack distances over one simulated run (Mattson et al., 1970). A reference's
+/* Stack distances over one simulated run (Mattson et al., 1970), for LRU and OPT.
+ *
+ * LRU: a reference's
  * distance is 1 + the number of distinct pages referenced since the last reference to
  * the same page; with n frames LRU faults exactly on the references whose distance is
  * above n, and on first references. The distance is counted with a Fenwick tree over
  * time: each page keeps a mark at the time of its last reference, so the distance is
  * 1 + the marks after that time. Time is renumbered when the tree fills, so memory
- * grows with the pages touched, not with the trace. */
+ * grows with the pages touched, not with the trace.
+ *
+ * OPT: the pass keeps the references (4 bytes each, as opt's own run does) and, once
+ * the trace has ended, replays them over Mattson's priority stack (opt_pass). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +29,9 @@ typedef struct Stack {
     uint32_t span, now;            /* times the tree holds; the next time */
     uint64_t *hist;                /* hist[d]: references at distance d, d <= maxd */
     uint64_t maxd, beyond, cold;   /* distances above maxd; first references */
+    bool opt;                      /* OPT: keep the sequence of page ids instead */
+    uint32_t *seq;                 /* OPT: each reference's page id (ids in Slot.last) */
+    size_t nseq, seqcap;
 } Stack;
 
 static uint32_t fen_sum(const Stack *s, uint32_t i)
@@ -104,8 +112,30 @@ static int stack_compact(Stack *s)
     return 0;
 }
 
+/* OPT: names the page with a small id and appends it to the sequence. */
+static int opt_ref(Stack *s, uint64_t vpn)
+{
+    if ((s->pages + 1) * 2 > s->cap && slots_grow(s) != 0)
+        return -1;
+    if (s->nseq == s->seqcap) {
+        uint32_t *n = realloc(s->seq, (s->seqcap = s->seqcap ? s->seqcap * 2 : 1 << 16) * sizeof *n);
+        if (!n || s->nseq >= UINT32_MAX - 1)
+            return -1;
+        s->seq = n;
+    }
+    Slot *p = slot_find(s, vpn + 1);
+    if (!p->key) {
+        p->key = vpn + 1;
+        p->last = (uint32_t)s->pages++;
+    }
+    s->seq[s->nseq++] = p->last;
+    return 0;
+}
+
 static int stack_ref(Stack *s, uint64_t vpn)
 {
+    if (s->opt)
+        return opt_ref(s, vpn);
     if (s->now > s->span && stack_compact(s) != 0)
         return -1;
     if ((s->pages + 1) * 2 > s->cap && slots_grow(s) != 0)
@@ -129,8 +159,73 @@ static int stack_ref(Stack *s, uint64_t vpn)
     return 0;
 }
 
+/* The next use of each reference's page (UINT32_MAX: never), from the end back. */
+static uint32_t *next_uses(const Stack *s)
+{
+    uint32_t *next = malloc((s->nseq ? s->nseq : 1) * sizeof *next);
+    uint32_t *seen = malloc((s->pages ? s->pages : 1) * sizeof *seen);
+    if (next && seen) {
+        memset(seen, 0xff, (s->pages ? s->pages : 1) * sizeof *seen);
+        for (size_t t = s->nseq; t-- > 0; ) {
+            next[t] = seen[s->seq[t]];
+            seen[s->seq[t]] = (uint32_t)t;
+        }
+    }
+    free(seen);
+    if (!seen) {
+        free(next);
+        return NULL;
+    }
+    return next;
+}
+
+/* Mattson's priority stack for OPT: the top n pages are what OPT holds with n frames.
+ * A reference to the page at depth p moves it to the top; at each depth i < p the page
+ * OPT with i frames would evict (the one used again last) is carried down, the other
+ * stays; the carried page lands at depth p. Only the top maxd depths are kept: a page
+ * below them misses at every frame count asked for. */
+static int opt_pass(Stack *s)
+{
+    uint32_t *next = next_uses(s), *prio = calloc(s->pages + 1, sizeof *prio);
+    uint32_t *pos = calloc(s->pages + 1, sizeof *pos), *st = calloc(s->maxd + 2, sizeof *st);
+    uint64_t depth = 0;
+    int ok = next && prio && pos && st;
+    for (size_t t = 0; ok && t < s->nseq; t++) {
+        uint32_t x = s->seq[t], p = pos[x];
+        if (p)
+            s->hist[p]++;
+        else if (s->beyond++, depth < s->maxd)
+            p = (uint32_t)++depth;
+        else
+            p = (uint32_t)s->maxd + 1;        /* the page carried past maxd drops out */
+        prio[x] = next[t];
+        uint32_t carry = p > 1 ? st[1] : x;
+        st[1] = x;
+        pos[x] = 1;
+        for (uint32_t i = 2; i < p; i++)
+            if (prio[carry] < prio[st[i]]) {  /* used sooner: stays at depth i */
+                uint32_t y = st[i];
+                st[i] = carry;
+                pos[carry] = i;
+                carry = y;
+            }
+        if (p > 1 && p <= s->maxd) {
+            st[p] = carry;
+            pos[carry] = p;
+        } else if (p > 1) {
+            pos[carry] = 0;
+        }
+    }
+    free(next);
+    free(prio);
+    free(pos);
+    free(st);
+    return ok ? 0 : -1;
+}
+
 static void stack_fini(Stack *s)
 {
+    free(s->seq);
     free(s->slots);
     free(s->tree);
     free(s->hist);
@@ -207,8 +302,13 @@ int stack_run(const Sweep *sw, const Unit *u, CellResult *res, Progress *pg)
     k.hist = calloc(k.maxd + 1, sizeof *k.hist);
     cell_options(sw, top, &o, buf);
     int r = !k.hist ? (snprintf(err, sizeof err, "out of memory"), -1)
-          : session_open(&s, &o, err, sizeof err) != 0 ? -1
-          : feed(&s, &o, &k, pg, err, sizeof err);
+          : session_open(&s, &o, err, sizeof err) != 0 ? -1 : 1;
+    if (r == 1) {
+        k.opt = sim_machine(s.sim)->memory.policy == POLICY_OPT;
+        r = feed(&s, &o, &k, pg, err, sizeof err);
+    }
+    if (r == 1 && k.opt && opt_pass(&k) != 0)
+        r = (snprintf(err, sizeof err, "out of memory"), -1);
     if (r == 1)
         stack_results(sw, u, &k, sim_stats(s.sim)->references, res);
     for (size_t i = 0; r < 0 && i < u->n; i++) {

@@ -4,7 +4,7 @@
  *
  *   spec.c    SPEC parsing (A..B, A..B:STEP, comma lists) and cells by index
  *   plan.c    which cells one stack pass answers, and which run separately
- *   stack.c   LRU stack distances (Mattson et al., 1970) over one run's references
+ *   stack.c   LRU and OPT stack distances (Mattson et al., 1970) over one run's references
  *   work.c    running the units: forked workers sharing a results array
  *   table.c   rows as text; CSV, JSON, shard files and --merge
  *   plot.c    the plot's layout, written as SVG or a gnuplot script, or drawn to PNG
@@ -84,14 +84,14 @@ long plan_units(const Sweep *sw, Unit **units);
 void plan_free(Unit *units, long n);
 
 /* Whether cells differing only in memory.frames under machine m may share one stack
- * pass: LRU, global, page tables separate, unlimited swap, no huge pages, A/D by
+ * pass: LRU or OPT, global, page tables separate, unlimited swap, no huge pages, A/D by
  * hardware, one process, and only references, page_faults and evictions asked for. */
 bool plan_stack_fits(const Sweep *sw, const Scenario *sc);
 
 /* ---- stack.c --------------------------------------------------------------- */
 
 /* Runs the cells of u (differing only in memory.frames) with one simulation and LRU
- * stack distances, filling res[cell]. Returns 1 done, 0 if the run turned out not to
+ * or OPT stack distances, filling res[cell]. Returns 1 done, 0 if the run turned out not to
  * fit (another process, a process event, a fault other than minor or major: run the
  * cells separately), -1 bad input or host trouble (the cells' results say why).
  * res holds the shard's cells: cell c at res[c - sw->first]. */

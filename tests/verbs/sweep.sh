@@ -99,6 +99,16 @@ head -1 "$tmp/stack.csv" | grep -qx 'trace,memory.frames,references,page_faults,
     bad "--counters keeps the columns asked for"
 traceopt="--trace tests/data/uniform_1k_s1.pages"
 check_rows "$tmp/stack.csv" --set memory.policy=lru --set memory.page_tables=separate
+# OPT's priority stack, the same way
+VMSIM_SWEEP_PLAN=1 "$vmsim" sweep --trace tests/data/uniform_1k_s1.pages --set memory.policy=opt \
+    --set memory.page_tables=separate --vary memory.frames=1..55 \
+    --counters references,page_faults,evictions >"$tmp/opt.csv" 2>"$tmp/err" && ok || bad "opt stack sweep exits 0"
+grep -q '55 cells: 55 in 1 stack pass, 0 run separately' "$tmp/err" && ok || bad "one OPT stack pass: $(cat "$tmp/err")"
+check_rows "$tmp/opt.csv" --set memory.policy=opt --set memory.page_tables=separate
+# OPT with 3 frames on 1 2 3 4 1 2 5 1 2 3 4 5, by hand: 1 2 3 fault; 4 evicts 3 (next
+# used last); 1 2 hit; 5 evicts 4; 1 2 hit; 3 evicts 1; 4 evicts 2 or 3; 5 hits: 7.
+"$vmsim" sweep scenarios/belady.ini --set memory.policy=opt --vary memory.frames=3 --counters page_faults |
+    tail -1 | grep -qx 'scenarios/belady.ini,3,7' && ok || bad "OPT, 3 frames, Belady's string: 7 faults"
 # the same sweep on a machine a stack pass does not fit (page tables in RAM) runs separately
 VMSIM_SWEEP_PLAN=1 "$vmsim" sweep --trace tests/data/uniform_1k_s1.pages --set memory.policy=lru \
     --vary memory.frames=4..40:9 --counters references,page_faults,evictions >"$tmp/ram.csv" 2>"$tmp/err" && ok || bad "ram sweep"
