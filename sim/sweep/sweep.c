@@ -348,9 +348,9 @@ static int sweep_run(Sweep *sw, const SweepArgs *a)
         else if (table_from_results(&t, sw, res) != 0)
             fprintf(stderr, "vmsim sweep: out of memory\n");
         else if ((status = sweep_output(&t, sw, a)) == EXIT_OK && halt) {
-            fprintf(stderr, "vmsim sweep: %zu run%s stopped early (their rows count up to the "
+            fprintf(stderr, "vmsim sweep: %zu run%s stopped early (%s counts up to the "
                     "stop); row %zu: %s\n", nhalt, nhalt == 1 ? "" : "s",
-                    (size_t)(halt - res) + 1, halt->msg);
+                    nhalt == 1 ? "its row" : "their rows", (size_t)(halt - res) + 1, halt->msg);
             status = EXIT_FAILED;
         }
     }

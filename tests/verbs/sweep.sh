@@ -161,6 +161,16 @@ same "$tmp/w.svg" "$tmp/m.svg" "the merged sweep's SVG equals the whole sweep's"
 [ $? -eq 2 ] && [ ! -e "$tmp/no.svg" ] && [ ! -s "$tmp/out" ] && grep -q 'a plot needs a varied key with numbers' "$tmp/err" && ok ||
     bad "a plot with no numeric key: exit 2, no file, a message"
 
+# --- a run that stops (out of memory with panic_on_oom): its row, exit 1 -------------
+"$vmsim" sweep scenarios/swap-writeback.ini --vary swap.slots=0,8 --set oom.panic_on_oom=yes \
+    --counters page_faults,swap_outs >"$tmp/out" 2>"$tmp/err"
+st=$?
+[ $st -eq 1 ] && [ "$(wc -l <"$tmp/out")" -eq 3 ] && grep -q 'row 1: Kernel panic' "$tmp/err" && ok ||
+    bad "a stopped run: exit $st (wanted 1), all rows, the reason: $(cat "$tmp/err")"
+"$vmsim" run scenarios/swap-writeback.ini --set swap.slots=0 --set oom.panic_on_oom=yes --format json 2>/dev/null |
+    grep -o '"page_faults": [0-9]*' | head -1 | grep -qx "\"page_faults\": $(sed -n 2p "$tmp/out" | cut -d, -f3)" &&
+    ok || bad "the stopped row equals the stopped run"
+
 # --- bad input: exit 2, a clear message, nothing on stdout ----------------------------
 # expect_bad MESSAGE-PATTERN args...
 expect_bad() {
