@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -542,6 +543,7 @@ static int png_write(const char *path, const Plot *p, char *err, size_t errlen)
     }
     close(fd[0]);
     FILE *out = pid > 0 ? fdopen(fd[1], "w") : NULL;
+    void (*was)(int) = signal(SIGPIPE, SIG_IGN);   /* vmsim-gui may stop early: it says why */
     if (out) {
         Canvas c = { out, list_line, list_poly, list_dot, list_text };
         fprintf(out, "S %d %d\n", W, H);
@@ -549,6 +551,7 @@ static int png_write(const char *path, const Plot *p, char *err, size_t errlen)
         fclose(out);
     } else
         close(fd[1]);
+    signal(SIGPIPE, was);
     int status = 0;
     if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         snprintf(err, errlen, "%s: vmsim-gui could not draw the PNG", path);
