@@ -106,10 +106,12 @@ struct Progress {
     bool on;                       /* stderr is a terminal */
     void (*tick)(Progress *pg, const Session *s);   /* every PROGRESS_EVERY+1 steps */
     void *ctx;                     /* the tick's own (a sweep's shared counters) */
-    const char *file;              /* run: the trace file, if its size tells the end */
-    uint64_t size;                 /* its bytes (0: unknown, e.g. compressed) */
+    const char *file;              /* the trace file whose size is known */
+    uint64_t size;                 /* its bytes (0: unknown, e.g. compressed or inline) */
     uint64_t max_steps;            /* --steps N (0: none) */
     uint64_t seen;                 /* references already told (sweep workers) */
+    int worker;                    /* sweep: the worker's slot in the shared counters */
+    size_t unit_cells;             /* sweep: cells the current piece of work answers */
     double start, last;            /* monotonic seconds: started, last drawn */
     bool drawn;                    /* a bar is on the terminal line */
 };
@@ -117,6 +119,9 @@ struct Progress {
 
 /* Sets pg up for `vmsim run` on s: on if stderr is a terminal. */
 void progress_run_init(Progress *pg, const Session *s, uint64_t max_steps);
+/* How far s's run is, 0 to 1: by --steps, else by the trace file's bytes read; -1 when
+ * that cannot be known (a compressed or inline trace). */
+double progress_fraction(Progress *pg, const Session *s);
 /* Draws "[####....] 42%  2.1 M refs  8.3 M refs/s  0:03 left" at most 5 times a second
  * once half a second has passed; fraction < 0 leaves out the bar and time left. */
 void progress_draw(Progress *pg, uint64_t refs, double fraction);

@@ -36,26 +36,33 @@ static uint64_t plain_size(const char *path)
     return (uint64_t)sb.st_size;
 }
 
-static void run_tick(Progress *pg, const Session *s)
+double progress_fraction(Progress *pg, const Session *s)
 {
-    const SimStats *st = sim_stats(s->sim);
+    if (pg->file != s->trace_file) {          /* a new run: its trace's size */
+        pg->file = s->trace_file;
+        pg->size = s->trace && strcmp(s->trace_label, "inline") != 0 ? plain_size(s->trace_file) : 0;
+    }
     double f = -1;
     if (pg->max_steps)
-        f = (double)st->steps / (double)pg->max_steps;
-    else if (pg->size && s->trace)
+        f = (double)sim_stats(s->sim)->steps / (double)pg->max_steps;
+    else if (pg->size)
         f = (double)trace_tell(s->trace).offset / (double)pg->size;
-    progress_draw(pg, st->references, f > 1 ? 1 : f);
+    return f > 1 ? 1 : f;
+}
+
+static void run_tick(Progress *pg, const Session *s)
+{
+    progress_draw(pg, sim_stats(s->sim)->references, progress_fraction(pg, s));
 }
 
 void progress_run_init(Progress *pg, const Session *s, uint64_t max_steps)
 {
+    (void)s;
     memset(pg, 0, sizeof *pg);
     pg->on = isatty(STDERR_FILENO);
     pg->tick = run_tick;
     pg->max_steps = max_steps;
     pg->start = progress_now();
-    if (pg->on && s->trace && strcmp(s->trace_label, "inline") != 0)
-        pg->size = plain_size(s->trace_file);
 }
 
 /* "1:05" or "12.3 s"-free: minutes and seconds, hours when needed. */

@@ -12,10 +12,13 @@
 
 #include "sweep.h"
 
+enum { MAX_WORKERS = 1024 };
+
 typedef struct Shared {
     atomic_long next;              /* the next unit to take */
     atomic_ullong refs;            /* references simulated so far, for the bar */
     atomic_ulong cells;            /* cells done */
+    atomic_ulong part[MAX_WORKERS];   /* each worker's current work done, in 1/1000 cells */
     size_t total;                  /* cells in the shard */
 } Shared;
 
@@ -58,16 +61,35 @@ void work_cell(const Sweep *sw, size_t cell, CellResult *r, Progress *pg)
     session_close(&s);
 }
 
+/* Cells done, with the workers' current ones in part. */
+static double done_fraction(Shared *sh)
+{
+    double milli = 1000.0 * (double)atomic_load(&sh->cells);
+    for (int i = 0; i < MAX_WORKERS; i++)
+        milli += (double)atomic_load(&sh->part[i]);
+    return milli / 1000.0 / (double)sh->total;
+}
+
+/* Marks n more cells done and the worker's current work as none. */
+static void done_cells(Shared *sh, Progress *pg, size_t n)
+{
+    atomic_store(&sh->part[pg->worker], 0);
+    atomic_fetch_add(&sh->cells, n);
+}
+
 /* A worker's tick: adds the references since the last one to the shared count (and
  * draws the bar when the sweep runs in this process). */
 static void work_tick(Progress *pg, const Session *s)
 {
     Shared *sh = pg->ctx;
     uint64_t refs = sim_stats(s->sim)->references;
+    double f = progress_fraction(pg, s);
     atomic_fetch_add(&sh->refs, refs - pg->seen);
     pg->seen = refs;
+    if (f >= 0)
+        atomic_store(&sh->part[pg->worker], (unsigned long)(f * (double)pg->unit_cells * 1000));
     if (pg->on)
-        progress_draw(pg, atomic_load(&sh->refs), (double)atomic_load(&sh->cells) / (double)sh->total);
+        progress_draw(pg, atomic_load(&sh->refs), done_fraction(sh));
 }
 
 static void work_loop(const Sweep *sw, Unit *units, long n, CellResult *res, Shared *sh,
@@ -76,10 +98,16 @@ static void work_loop(const Sweep *sw, Unit *units, long n, CellResult *res, Sha
     long i;
     while ((i = atomic_fetch_add(&sh->next, 1)) < n) {
         const Unit *u = &units[i];
-        if (!u->stack || stack_run(sw, u, res, pg) == 0)
-            for (size_t c = 0; c < u->n; c++)
-                work_cell(sw, u->cells[c], &res[u->cells[c] - sw->first], pg);
-        atomic_fetch_add(&sh->cells, u->n);
+        pg->unit_cells = u->n;
+        if (u->stack && stack_run(sw, u, res, pg) != 0) {
+            done_cells(sh, pg, u->n);
+            continue;
+        }
+        pg->unit_cells = 1;
+        for (size_t c = 0; c < u->n; c++) {
+            work_cell(sw, u->cells[c], &res[u->cells[c] - sw->first], pg);
+            done_cells(sh, pg, 1);
+        }
     }
 }
 
@@ -100,7 +128,7 @@ static int wait_workers(int nkids, Progress *pg, Shared *sh)
         if (pid == 0) {
             struct timespec ts = { 0, 100 * 1000 * 1000 };
             nanosleep(&ts, NULL);
-            progress_draw(pg, atomic_load(&sh->refs), (double)atomic_load(&sh->cells) / (double)sh->total);
+            progress_draw(pg, atomic_load(&sh->refs), done_fraction(sh));
         }
     }
     return bad ? -1 : 0;
@@ -116,6 +144,8 @@ int work_all(const Sweep *sw, Unit *units, long nunits, CellResult *res)
     atomic_init(&sh->next, 0);
     atomic_init(&sh->refs, 0);
     atomic_init(&sh->cells, 0);
+    for (int i = 0; i < MAX_WORKERS; i++)
+        atomic_init(&sh->part[i], 0);
     sh->total = sw->last - sw->first;
     Progress pg;
     memset(&pg, 0, sizeof pg);
@@ -132,6 +162,7 @@ int work_all(const Sweep *sw, Unit *units, long nunits, CellResult *res)
         for (; kids < jobs; kids++) {
             pid_t pid = fork();
             if (pid == 0) {
+                quiet.worker = kids;
                 work_loop(sw, units, nunits, res, sh, &quiet);
                 _exit(0);
             }
