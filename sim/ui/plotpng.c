@@ -154,69 +154,85 @@ static void shrink(SDL_Surface *big, SDL_Surface *small)
         }
 }
 
-/* Draws the list on stdin at w x h and saves it. Returns an exit status. */
-static int plot_render(Pen *p, int w, int h, const char *path, char *line)
+/* Draws the items of in on p's renderer. Returns 0, or -1 with err naming the line. */
+static int draw_items(Pen *p, FILE *in, char *line, char *err, size_t errlen)
 {
-    char err[1024];
+    for (unsigned long ln = 2; fgets(line, MAX_LINE, in); ln++) {
+        line[strcspn(line, "\n")] = '\0';
+        if (draw_item(p, line) != 0) {
+            snprintf(err, errlen, "plot stdin:%lu: expected L, P, C or T and their numbers", ln);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Draws w x h at SS times the size into a surface averaged down. NULL with err set. */
+static SDL_Surface *plot_draw(Pen *p, FILE *in, int w, int h, char *line, char *err, size_t errlen)
+{
     SDL_Surface *big = SDL_CreateRGBSurfaceWithFormat(0, w * SS, h * SS, 32, SDL_PIXELFORMAT_ARGB8888);
     SDL_Surface *small = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     p->r = big ? SDL_CreateSoftwareRenderer(big) : NULL;
-    int status = EXIT_OK;
+    int bad = 0;
     if (!p->r || !small) {
-        fprintf(stderr, "vmsim-gui plot: cannot draw offscreen: %s\n", SDL_GetError());
-        status = EXIT_FAILED;
+        snprintf(err, errlen, "cannot draw offscreen: %s", SDL_GetError());
+        bad = 1;
     } else {
         SDL_SetRenderDrawColor(p->r, 255, 255, 255, 255);
         SDL_RenderClear(p->r);
         SDL_SetRenderDrawBlendMode(p->r, SDL_BLENDMODE_BLEND);
-        for (unsigned long ln = 2; status == EXIT_OK && fgets(line, MAX_LINE, stdin); ln++)
-            if ((line[strcspn(line, "\n")] = '\0', draw_item(p, line)) != 0) {
-                fprintf(stderr, "vmsim-gui plot: stdin:%lu: expected L, P, C or T and their numbers\n", ln);
-                status = EXIT_USAGE;
-            }
+        bad = draw_items(p, in, line, err, errlen) != 0;
         SDL_RenderFlush(p->r);
         shrink(big, small);
-        if (status == EXIT_OK && ui_save_png(small, path, err, sizeof err) != 0) {
-            fprintf(stderr, "vmsim: %s\n", err);
-            status = EXIT_FAILED;
-        }
     }
     if (p->r)
         SDL_DestroyRenderer(p->r);
     SDL_FreeSurface(big);
-    SDL_FreeSurface(small);
-    return status;
+    if (bad) {
+        SDL_FreeSurface(small);
+        return NULL;
+    }
+    return small;
+}
+
+SDL_Surface *ui_plot_render(FILE *in, char *err, size_t errlen)
+{
+    static char line[MAX_LINE];
+    char mono[1024];
+    int w, h;
+    if (!fgets(line, sizeof line, in) || sscanf(line, "S %d %d", &w, &h) != 2 || w < 16 || h < 16 ||
+        w > 8192 || h > 8192) {
+        snprintf(err, errlen, "plot stdin:1: expected 'S WIDTH HEIGHT'");
+        return NULL;
+    }
+    if (fonts_find(mono, sizeof mono, err, errlen) != 0)
+        return NULL;
+    Pen p = { 0 };
+    sans_beside(mono, "", p.regular, sizeof p.regular);
+    sans_beside(mono, "-Bold", p.bold, sizeof p.bold);
+    SDL_Surface *img = plot_draw(&p, in, w, h, line, err, errlen);
+    for (int i = 0; i < p.nfonts; i++)
+        TTF_CloseFont(p.fonts[i].f);
+    return img;
 }
 
 int ui_cmd_plot(int argc, char **argv)
 {
-    static char line[MAX_LINE];
-    char mono[1024], err[1024];
-    int w, h, status;
+    char err[1024];
     if (argc != 3) {
         fputs("usage: vmsim-gui plot FILE.png < DISPLAY-LIST (vmsim sweep --plot FILE.png runs it)\n", stderr);
         return EXIT_USAGE;
     }
-    if (!fgets(line, sizeof line, stdin) || sscanf(line, "S %d %d", &w, &h) != 2 || w < 16 || h < 16 ||
-        w > 8192 || h > 8192) {
-        fputs("vmsim-gui plot: stdin:1: expected 'S WIDTH HEIGHT'\n", stderr);
-        return EXIT_USAGE;
-    }
-    if (fonts_find(mono, sizeof mono, err, sizeof err) != 0) {
-        fprintf(stderr, "vmsim: %s\n", err);
-        return EXIT_USAGE;
-    }
-    Pen p = { 0 };
-    sans_beside(mono, "", p.regular, sizeof p.regular);
-    sans_beside(mono, "-Bold", p.bold, sizeof p.bold);
     if (TTF_Init() != 0) {
         fprintf(stderr, "vmsim: cannot start SDL_ttf: %s\n", TTF_GetError());
         return EXIT_FAILED;
     }
     IMG_Init(IMG_INIT_PNG);
-    status = plot_render(&p, w, h, argv[2], line);
-    for (int i = 0; i < p.nfonts; i++)
-        TTF_CloseFont(p.fonts[i].f);
+    SDL_Surface *img = ui_plot_render(stdin, err, sizeof err);
+    int status = !img ? EXIT_USAGE : ui_save_png(img, argv[2], err, sizeof err) != 0 ? EXIT_FAILED : EXIT_OK;
+    if (status != EXIT_OK)
+        fprintf(stderr, "vmsim: %s\n", err);
+    SDL_FreeSurface(img);
     IMG_Quit();
     TTF_Quit();
     SDL_Quit();

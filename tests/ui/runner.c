@@ -10,10 +10,12 @@
 
 void suite_render(void);
 void suite_layout(void);
+void suite_plot(void);
 
 static const TestSuiteEntry suites[] = {
     { "layout", suite_layout },
     { "render", suite_render },
+    { "plot", suite_plot },
 };
 
 int main(int argc, char **argv)
