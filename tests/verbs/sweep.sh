@@ -109,6 +109,16 @@ check_rows "$tmp/opt.csv" --set memory.policy=opt --set memory.page_tables=separ
 # used last); 1 2 hit; 5 evicts 4; 1 2 hit; 3 evicts 1; 4 evicts 2 or 3; 5 hits: 7.
 "$vmsim" sweep scenarios/belady.ini --set memory.policy=opt --vary memory.frames=3 --counters page_faults |
     tail -1 | grep -qx 'scenarios/belady.ini,3,7' && ok || bad "OPT, 3 frames, Belady's string: 7 faults"
+# a pass that turns out not to fit (default.ini's process is killed by a segfault at
+# step 17) falls back to separate runs; --steps stops the pass where it stops a run
+traceopt=""
+"$vmsim" sweep scenarios/default.ini --set memory.page_tables=separate --set memory.policy=lru \
+    --vary memory.frames=1..6 --counters references,page_faults,evictions >"$tmp/fall.csv" && ok || bad "fallback sweep"
+check_rows "$tmp/fall.csv" scenarios/default.ini --set memory.page_tables=separate --set memory.policy=lru
+traceopt="--trace tests/data/uniform_1k_s1.pages"
+"$vmsim" sweep --trace tests/data/uniform_1k_s1.pages --set memory.policy=lru --set memory.page_tables=separate \
+    --vary memory.frames=1..30:7 --steps 333 --counters references,page_faults,evictions >"$tmp/steps.csv" && ok || bad "--steps sweep"
+check_rows "$tmp/steps.csv" --set memory.policy=lru --set memory.page_tables=separate --steps 333
 # the same sweep on a machine a stack pass does not fit (page tables in RAM) runs separately
 VMSIM_SWEEP_PLAN=1 "$vmsim" sweep --trace tests/data/uniform_1k_s1.pages --set memory.policy=lru \
     --vary memory.frames=4..40:9 --counters references,page_faults,evictions >"$tmp/ram.csv" 2>"$tmp/err" && ok || bad "ram sweep"
