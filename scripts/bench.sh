@@ -90,6 +90,30 @@ done
 run "pages, textbook machine (no TLB), lru, 256 frames" --trace "$out/stream.pages" \
     --trace-format pages --set memory.frames=256 --set memory.policy=lru
 
+# vmsim sweep: LRU over every frame count 1..4096 of the page stream in one stack pass,
+# against one run at 4,096 frames (target: at most 3 times as long), and its counts
+# against separate runs at sampled frame counts.
+lru="--trace $out/stream.pages --trace-format pages --set memory.page_tables=separate --set memory.policy=lru"
+t0=$(date +%s%N)
+# shellcheck disable=SC2086
+"$vmsim" run $lru --set memory.frames=4096 --format csv >/dev/null
+t1=$(date +%s%N)
+# shellcheck disable=SC2086
+"$vmsim" sweep $lru --vary memory.frames=1..4096 --counters references,page_faults,evictions >"$out/sweep.csv"
+t2=$(date +%s%N)
+echo
+awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { r = (b - a) / 1e9; s = (c - b) / 1e9
+    printf "sweep, lru, frames 1..4096 (4,096 rows)          %7.2f s; one run %.2f s: %.2f times (target <= 3) %s\n",
+        s, r, s / r, s / r <= 3 ? "met" : "NOT MET" }'
+for frames in 1 7 64 300 2048 4096; do
+    # shellcheck disable=SC2086
+    want=$("$vmsim" run $lru --set memory.frames=$frames --format csv |
+        awk -F, 'NR==1 { for (i = 1; i <= NF; i++) c[$i] = i } NR==2 { print $c["references"] "," $c["page_faults"] "," $c["evictions"] }')
+    got=$(awk -F, -v f=$frames '$2 == f { print $3 "," $4 "," $5 }' "$out/sweep.csv")
+    [ "$got" = "$want" ] && echo "  $frames frames: $got (references, faults, evictions) as a separate run" ||
+        echo "  $frames frames: sweep $got, separate run $want: DIFFERENT"
+done
+
 # Heap allocations on the TLB-hit path: the same page read 20,000 and 200,000 times
 # must cost the same number of allocations (those of start-up), i.e. none per access.
 if command -v valgrind >/dev/null 2>&1; then

@@ -101,6 +101,22 @@ void report_csv_stats(FILE *out, const Session *s);
 void report_csv_header(FILE *out);
 void report_csv_access(FILE *out, const StepInfo *st);
 
+
+/* The report's integer counters by their JSON names, in the order "stats" lists them. */
+enum { REPORT_COUNTERS = 23 };
+typedef struct ReportCounter {
+    const char *name;              /* the JSON key, e.g. "page_faults" (static) */
+    uint64_t value;
+} ReportCounter;
+void report_counter_rows(const SimStats *st, ReportCounter rows[REPORT_COUNTERS]);
+/* Whether the counter named name is a TLB's (none, not zero, on a machine without one). */
+bool report_counter_is_tlb(const char *name);
+
+/* The two figures "stats" ends with, as the JSON report writes them: tlb_hit_rate
+ * (hits per reference, 6 decimals) and effective_access_time (cycles per reference, 4
+ * decimals), each into a buffer of len bytes; 0 with no references. */
+void report_rates(const SimStats *st, char *hit_rate, char *eat, size_t len);
+
 /* Words for a step's outcome, e.g. "minor fault" or "TLB hit". */
 const char *step_fault_words(FaultKind f);
 
@@ -128,7 +144,43 @@ int datadir_list_scenarios(FILE *out);
  * else PREFIX/libexec/vmsim/. Returns 0, or -1 when none is there. */
 int datadir_gui_path(char *buf, size_t len);
 
+/* A progress bar on stderr (progress.c): references done, rate, time left. It is on
+ * only when stderr is a terminal, and shows only once a run has taken half a second. */
+typedef struct Progress Progress;
+struct Progress {
+    bool on;                       /* stderr is a terminal */
+    void (*tick)(Progress *pg, const Session *s);   /* every PROGRESS_EVERY+1 steps */
+    void *ctx;                     /* the tick's own (a sweep's shared counters) */
+    const char *file;              /* the trace file whose size is known */
+    uint64_t size;                 /* its bytes (0: unknown, e.g. compressed or inline) */
+    uint64_t max_steps;            /* --steps N (0: none) */
+    uint64_t seen;                 /* references already told (sweep workers) */
+    int worker;                    /* sweep: the worker's slot in the shared counters */
+    size_t unit_cells;             /* sweep: cells the current piece of work answers */
+    double start, last;            /* monotonic seconds: started, last drawn */
+    bool drawn;                    /* a bar is on the terminal line */
+};
+#define PROGRESS_EVERY 0xffffu
+
+/* Sets pg up for `vmsim run` on s: on if stderr is a terminal. */
+void progress_run_init(Progress *pg, const Session *s, uint64_t max_steps);
+/* How far s's run is, 0 to 1: by --steps, else by the trace file's bytes read; -1 when
+ * that cannot be known (a compressed or inline trace). */
+double progress_fraction(Progress *pg, const Session *s);
+/* Draws "[####....] 42%  2.1 M refs  8.3 M refs/s  0:03 left" at most 5 times a second
+ * once half a second has passed; fraction < 0 leaves out the bar and time left. */
+void progress_draw(Progress *pg, uint64_t refs, double fraction);
+/* Erases the bar if one was drawn. */
+void progress_clear(Progress *pg);
+/* Monotonic seconds. */
+double progress_now(void);
+
+/* Runs s's steps to the end (or --steps), writing log rows to out (o->log) and
+ * ticking pg (NULL: none). Returns STEP_END, STEP_HALT or STEP_ERROR. */
+StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows, Progress *pg);
+
 int cmd_run(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 int cmd_gui(int argc, char **argv);
 /* Whether the no-verb path (argv[1] "run") may open a window: a display, a terminal on
  * stdout and no report asked for (vmsim-gui still falls back if SDL's video will not

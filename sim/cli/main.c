@@ -18,6 +18,7 @@ static const char usage[] =
     "  generate write per-student exercises: questions, blank answers, keys\n"
     "  grade-sim run students' own simulators on traces, score what they print\n"
     "  grade    score answers files (text, CSV, Gradescope, PrairieLearn)\n"
+    "  sweep    run over ranges of keys and traces: a table, a plot, on many cores\n"
     "  dump     print a memory image as a handout (OSTEP, entries, xv6 vmprint)\n"
     "  help     this text; 'help VERB' a verb's options, 'help keys' every --set key\n"
     "\n"
@@ -33,6 +34,7 @@ static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
     { "grade-sim", cmd_grade_sim },
     { "generate", cmd_generate }, { "grade", cmd_grade },
     { "dump", cmd_dump },
+    { "sweep", cmd_sweep },
     { "help", cmd_help },
 };
 

@@ -197,9 +197,9 @@ void report_json_access(FILE *out, const StepInfo *st, int first)
         fprintf(out, "\"%s\"}", fault_kind_name(st->fault));
 }
 
-static void json_stats(FILE *out, const SimStats *st, bool tlb)
+void report_counter_rows(const SimStats *st, ReportCounter rows[REPORT_COUNTERS])
 {
-    const struct { const char *k; uint64_t v; } rows[] = {
+    const ReportCounter all[REPORT_COUNTERS] = {
         { "steps", st->steps }, { "references", st->references }, { "tlb_hits", st->tlb_hits },
         { "tlb_misses", st->tlb_misses }, { "stlb_hits", st->stlb_hits },
         { "page_faults", st->page_faults },
@@ -211,19 +211,34 @@ static void json_stats(FILE *out, const SimStats *st, bool tlb)
         { "table_pages", st->table_pages }, { "skipped", st->skipped }, { "cycles", st->cycles },
         { "cow_copies", st->cow_copies }, { "bus_errors", st->bus_errors }, { "enomem", st->enomem },
     };
+    memcpy(rows, all, sizeof all);
+}
+
+void report_rates(const SimStats *st, char *hit_rate, char *eat, size_t len)
+{
+    snprintf(hit_rate, len, "%.6f", ratio(st->tlb_hits, st->references));
+    snprintf(eat, len, "%.4f", ratio(st->cycles, st->references));
+}
+
+bool report_counter_is_tlb(const char *name)
+{
+    return strncmp(name, "tlb_", 4) == 0 || strncmp(name, "stlb_", 5) == 0;
+}
+
+static void json_stats(FILE *out, const SimStats *st, bool tlb)
+{
+    ReportCounter rows[REPORT_COUNTERS];
+    char hit_rate[32], eat[32];
+    report_counter_rows(st, rows);
+    report_rates(st, hit_rate, eat, sizeof hit_rate);
     fputs("  \"stats\": {", out);
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        bool tlb_row = strncmp(rows[i].k, "tlb_", 4) == 0 || strncmp(rows[i].k, "stlb_", 5) == 0;
-        if (!tlb && tlb_row)                /* no TLB: its counters are not zero, they are none */
-            fprintf(out, "%s\"%s\": null", i ? ", " : "", rows[i].k);
+    for (size_t i = 0; i < REPORT_COUNTERS; i++) {
+        if (!tlb && report_counter_is_tlb(rows[i].name))   /* no TLB: its counters are none, not zero */
+            fprintf(out, "%s\"%s\": null", i ? ", " : "", rows[i].name);
         else
-            fprintf(out, "%s\"%s\": %" PRIu64, i ? ", " : "", rows[i].k, rows[i].v);
+            fprintf(out, "%s\"%s\": %" PRIu64, i ? ", " : "", rows[i].name, rows[i].value);
     }
-    if (tlb)
-        fprintf(out, ", \"tlb_hit_rate\": %.6f", ratio(st->tlb_hits, st->references));
-    else
-        fputs(", \"tlb_hit_rate\": null", out);
-    fprintf(out, ", \"effective_access_time\": %.4f},\n", ratio(st->cycles, st->references));
+    fprintf(out, ", \"tlb_hit_rate\": %s, \"effective_access_time\": %s},\n", tlb ? hit_rate : "null", eat);
 }
 
 /* Each TLB present: its geometry, hits, misses and the bytes its valid entries map. */

@@ -47,8 +47,7 @@ static void copy_out(FILE *tmp)
     fflush(stdout);
 }
 
-/* Runs the steps, writing log rows to out. Returns the last status. */
-static StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows)
+StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows, Progress *pg)
 {
     StepInfo st;
     StepStatus r = STEP_OK;
@@ -57,6 +56,8 @@ static StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows)
         r = sim_step(s->sim, &st);
         if (r != STEP_OK)
             break;
+        if (pg && (st.step & PROGRESS_EVERY) == 0)
+            pg->tick(pg, s);
         if (check && sim_check(s->sim)) {
             fprintf(stderr, "vmsim: internal check failed after step %llu: %s\n",
                     (unsigned long long)st.step, sim_check(s->sim));
@@ -110,7 +111,10 @@ int cmd_run(int argc, char **argv)
     if (o.format == FMT_CSV && o.log != LOG_NONE)
         report_csv_header(out);
     int rows = 0;
-    StepStatus r = run_steps(&s, &o, out, &rows);
+    Progress pg;
+    progress_run_init(&pg, &s, o.max_steps);
+    StepStatus r = run_steps(&s, &o, out, &rows, pg.on ? &pg : NULL);
+    progress_clear(&pg);
     int status = EXIT_OK;
     if (r == STEP_ERROR) {
         fprintf(stderr, "vmsim: %s\n", sim_error(s.sim));

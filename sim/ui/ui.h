@@ -388,4 +388,12 @@ bool hover_walk(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t l
  * (the window where SDL's video starts, else the headless run). */
 int ui_cmd_gui(int argc, char **argv);
 
+/* vmsim-gui plot FILE.png: draws the display list of `vmsim sweep --plot` read from
+ * stdin and saves it (plotpng.c). Returns an exit status. */
+int ui_cmd_plot(int argc, char **argv);
+/* Draws the display list read from in ("S W H", then L, P, C and T lines: see
+ * sim/sweep/plot.c) into a new W x H surface, antialiased. Needs TTF_Init. Returns NULL
+ * with err set ("plot stdin:LINE: what was expected", or no font). */
+SDL_Surface *ui_plot_render(FILE *in, char *err, size_t errlen);
+
 #endif

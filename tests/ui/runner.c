@@ -11,11 +11,13 @@
 void suite_render(void);
 void suite_layout(void);
 void suite_extra_policy(void);
+void suite_plot(void);
 
 static const TestSuiteEntry suites[] = {
     { "layout", suite_layout },
     { "render", suite_render },
     { "extra_policy", suite_extra_policy },
+    { "plot", suite_plot },
 };
 
 int main(int argc, char **argv)
