@@ -93,6 +93,12 @@ n=$(($(wc -l <"$tmp/words.txt") - 1))
 "$vmsim" grade "$tmp/ex.ini" "$tmp/words.txt" --format csv >"$tmp/g" 2>"$tmp/err"
 check "OSTEP's pde/pte name the faulting level ($n right)" "grep -q '^jdoe,0x[0-9a-f]*,$n,96,' '$tmp/g'"
 
+# Items the variant does not have (address 25 of 24; no value asked by a question
+# without it) are format errors with FILE:LINE.
+printf 'student = jdoe\nwalk.25 = 0x1\n' >"$tmp/unknown.txt"
+"$vmsim" grade "$tmp/ex.ini" "$tmp/unknown.txt" >"$tmp/g" 2>"$tmp/err"
+check "walk.25 is an unknown item" "grep -q 'unknown.txt:2: unknown item .walk.25.' '$tmp/g'"
+
 # Bad exercises: FILE:LINE, exit 2, nothing on stdout.
 printf '[exercise]\n[question w]\nkind = translate\nmapped = lots\n' >"$tmp/bad.ini"
 "$vmsim" generate "$tmp/bad.ini" --student x --out "$tmp/bad" >"$tmp/o" 2>"$tmp/err"
