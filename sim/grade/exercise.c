@@ -391,6 +391,14 @@ const Question *exercise_question(const Exercise *ex, const char *name)
 
 /* ---- variants ---------------------------------------------------------------- */
 
+int question_asks(const Question *q, const KeyPart *kp)
+{
+    for (size_t i = 0; i < q->nask; i++)
+        if (strcmp(q->ask[i], kp->ask) == 0)
+            return (int)i;
+    return -1;
+}
+
 int variant_make(const Exercise *ex, const Question *q, const char *id, Variant *v,
                  char *err, size_t n)
 {
@@ -403,7 +411,8 @@ int variant_make(const Exercise *ex, const Question *q, const char *id, Variant 
     v->seed = grade_seed(ex, v->id, q->name);
     Rng rng;
     rng_seed(&rng, v->seed);
-    if (q->kind->vary(q, v, &rng, err, n) || q->kind->key(q, v, err, n)) {
+    if (q->kind->vary(q, v, &rng, err, n) || q->kind->key(q, v, err, n) ||
+        (v->key.oom && snprintf(err, n, "out of memory"))) {
         variant_free(q, v);
         return -1;
     }
@@ -418,21 +427,42 @@ void variant_free(const Question *q, Variant *v)
     key_free(&v->key);
 }
 
+static void key_part_free(KeyPart *p)
+{
+    tokens_free(&p->right);
+    for (size_t a = 0; a < p->nalt; a++)
+        tokens_free(&p->alt[a]);
+}
+
 void key_free(Key *k)
 {
-    for (size_t i = 0; i < k->nparts; i++) {
-        tokens_free(&k->parts[i].right);
-        for (size_t a = 0; a < k->parts[i].nalt; a++)
-            tokens_free(&k->parts[i].alt[a]);
-    }
-    k->nparts = 0;
+    for (size_t i = 0; i < k->nparts; i++)
+        key_part_free(&k->parts[i]);
+    key_part_free(&k->spill);
+    free(k->parts);
+    memset(k, 0, sizeof *k);
 }
 
 KeyPart *key_add(Key *k, const char *name, bool seq, bool group)
 {
-    KeyPart *p = &k->parts[k->nparts++];
+    KeyPart *p = &k->spill;
+    if (k->nparts == k->cap) {
+        size_t cap = k->cap ? 2 * k->cap : 8;
+        KeyPart *np = realloc(k->parts, cap * sizeof *np);
+        if (np) {
+            k->parts = np;
+            k->cap = cap;
+        }
+    }
+    if (k->nparts < k->cap) {
+        p = &k->parts[k->nparts++];
+    } else {
+        k->oom = true;
+        key_part_free(p);                  /* the spill's last contents */
+    }
     memset(p, 0, sizeof *p);
     snprintf(p->name, sizeof p->name, "%s", name);
+    snprintf(p->ask, sizeof p->ask, "%s", name);
     p->seq = seq;
     p->group = group;
     return p;

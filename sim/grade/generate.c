@@ -63,13 +63,66 @@ int grade_write_file(const char *path, const char *text, size_t len)
     return 0;
 }
 
+/* A file beside questions.txt: a question's scenario, image, trace... */
+typedef struct GradeFile {
+    char name[GRADE_NAME_MAX + 16];   /* QUESTION.EXT */
+    char *text;
+    size_t len;
+} GradeFile;
+
 /* A student's files, in memory until every variant is made. */
 typedef struct StudentFiles {
     char *text[3];                 /* questions.txt, answers.txt, key.txt */
     size_t len[3];
-    char **scen;                   /* per question, NULL where the kind has none */
-    size_t *scen_len;
+    GradeFile *files;
+    size_t nfiles;
 } StudentFiles;
+
+/* Adds a file named QUESTION.EXT (text is taken over; NULL: out of memory). */
+static int student_file(StudentFiles *sf, const Question *q, const char *ext, char *text,
+                        size_t len)
+{
+    GradeFile *nf = text ? realloc(sf->files, (sf->nfiles + 1) * sizeof *nf) : NULL;
+    if (!nf) {
+        free(text);
+        return -1;
+    }
+    sf->files = nf;
+    GradeFile *f = &nf[sf->nfiles++];
+    snprintf(f->name, sizeof f->name, "%s.%s", q->name, ext);
+    f->text = text;
+    f->len = len;
+    return 0;
+}
+
+/* The question's scenario (QUESTION.ini) and the kind's other files. */
+static int question_files(const Exercise *ex, const Question *q, const Variant *v,
+                          StudentFiles *sf)
+{
+    if (q->kind->scenario) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *s = open_memstream(&text, &len);
+        if (!s)
+            return -1;
+        fprintf(s, "; %s's variant of question %s of %s (vmsim generate).\n", v->id, q->name,
+                ex->path);
+        for (size_t k = 0; k < ex->nsets; k++)
+            fprintf(s, "; made with --set '%s': give it to vmsim step too\n", ex->sets[k]);
+        q->kind->scenario(q, v, s);
+        fclose(s);
+        if (student_file(sf, q, "ini", text, len))
+            return -1;
+    }
+    char exts[64];
+    snprintf(exts, sizeof exts, "%s", q->kind->files ? q->kind->files : "");
+    for (char *save, *e = strtok_r(exts, " ", &save); e; e = strtok_r(NULL, " ", &save)) {
+        char *text = q->kind->file_text(q, v, e);
+        if (student_file(sf, q, e, text, text ? strlen(text) : 0))
+            return -1;
+    }
+    return 0;
+}
 
 static void describe_question(FILE *out, const Question *q, const Variant *v)
 {
@@ -77,12 +130,21 @@ static void describe_question(FILE *out, const Question *q, const Variant *v)
     q->kind->describe(q, v, out);
     fprintf(out, "\nAnswer in answers.txt:\n");
     for (size_t i = 0; i < q->nask; i++) {
-        bool per_pos = false;
-        for (size_t k = 0; k < v->key.nparts; k++)
-            per_pos |= strcmp(v->key.parts[k].name, q->ask[i]) == 0 && v->key.parts[k].seq;
-        fprintf(out, "  %s.%s: %s; %g point%s%s\n", q->name, q->ask[i],
-                q->kind->part_words(q->ask[i]), q->points[i], q->points[i] == 1 ? "" : "s",
-                per_pos ? " each" : "");
+        bool per_pos = false, named = false, any = false;
+        for (size_t k = 0; k < v->key.nparts; k++) {
+            const KeyPart *kp = &v->key.parts[k];
+            named |= strcmp(kp->name, q->ask[i]) == 0;
+            per_pos |= strcmp(kp->name, q->ask[i]) == 0 && kp->seq;
+            any |= question_asks(q, kp) == (int)i;
+        }
+        if (!any)
+            continue;                   /* its items are asked by another word */
+        if (named)
+            fprintf(out, "  %s.%s: ", q->name, q->ask[i]);
+        else
+            fprintf(out, "  %s: ", q->ask[i]);
+        fprintf(out, "%s; %g point%s%s\n", q->kind->part_words(q->ask[i]), q->points[i],
+                q->points[i] == 1 ? "" : "s", per_pos || !named ? " each" : "");
     }
     if (q->kind->scenario)
         fprintf(out, "Open your variant in vmsim: vmsim step %s.ini (or vmsim gui %s.ini).\n",
@@ -94,8 +156,6 @@ static int student_make(const Exercise *ex, const char *id, StudentFiles *sf, ch
     FILE *f[3];
     for (int i = 0; i < 3; i++)
         f[i] = open_memstream(&sf->text[i], &sf->len[i]);
-    sf->scen = calloc(ex->nq, sizeof *sf->scen);
-    sf->scen_len = calloc(ex->nq, sizeof *sf->scen_len);
     fprintf(f[0], "%s\nStudent: %s\n", ex->title[0] ? ex->title : ex->path, id);
     fprintf(f[1], "# Answers: QUESTION.PART = ANSWER (see questions.txt)\nstudent = %s\n", id);
     key_header(f[2], ex, id);
@@ -110,14 +170,9 @@ static int student_make(const Exercise *ex, const char *id, StudentFiles *sf, ch
         describe_question(f[0], q, &v);
         template_write(f[1], q, &v);
         key_write(f[2], ex, q, &v);
-        if (q->kind->scenario) {
-            FILE *s = open_memstream(&sf->scen[qi], &sf->scen_len[qi]);
-            fprintf(s, "; %s's variant of question %s of %s (vmsim generate).\n", v.id, q->name,
-                    ex->path);
-            for (size_t k = 0; k < ex->nsets; k++)
-                fprintf(s, "; made with --set '%s': give it to vmsim step too\n", ex->sets[k]);
-            q->kind->scenario(q, &v, s);
-            fclose(s);
+        if (question_files(ex, q, &v, sf)) {
+            snprintf(err, n, "out of memory");
+            r = -1;
         }
         variant_free(q, &v);
     }
@@ -128,18 +183,19 @@ static int student_make(const Exercise *ex, const char *id, StudentFiles *sf, ch
 
 static void student_free(const Exercise *ex, StudentFiles *sf)
 {
+    (void)ex;
     for (int i = 0; i < 3; i++)
         free(sf->text[i]);
-    for (size_t i = 0; sf->scen && i < ex->nq; i++)
-        free(sf->scen[i]);
-    free(sf->scen);
-    free(sf->scen_len);
+    for (size_t i = 0; i < sf->nfiles; i++)
+        free(sf->files[i].text);
+    free(sf->files);
 }
 
 static int student_write(const Exercise *ex, const StudentFiles *sf, const char *dir)
 {
     static const char *const names[3] = { "questions.txt", "answers.txt", "key.txt" };
     char path[1024];
+    (void)ex;
     if (grade_mkdirs(dir))
         return -1;
     for (int i = 0; i < 3; i++) {
@@ -147,9 +203,9 @@ static int student_write(const Exercise *ex, const StudentFiles *sf, const char 
         if (grade_write_file(path, sf->text[i], sf->len[i]))
             return -1;
     }
-    for (size_t qi = 0; qi < ex->nq; qi++) {
-        snprintf(path, sizeof path, "%.900s/%s.ini", dir, ex->q[qi].name);
-        if (sf->scen[qi] && grade_write_file(path, sf->scen[qi], sf->scen_len[qi]))
+    for (size_t i = 0; i < sf->nfiles; i++) {
+        snprintf(path, sizeof path, "%.900s/%s", dir, sf->files[i].name);
+        if (grade_write_file(path, sf->files[i].text, sf->files[i].len))
             return -1;
     }
     return 0;

@@ -21,7 +21,7 @@
 #include "vmsim/rng.h"
 
 #define GRADE_NAME_MAX 48      /* question and part names, student ids */
-#define GRADE_PARTS_MAX 8      /* parts one question may ask */
+#define GRADE_PARTS_MAX 8      /* parts one question may ask (a key may have more items) */
 #define GRADE_ERR 512
 
 /* A growable string (for explanations and outputs). */
@@ -58,7 +58,8 @@ typedef enum { CREDIT_PER_ITEM, CREDIT_PREFIX, CREDIT_FOLLOW, CREDIT_EXACT } Cre
 #define GRADE_ALTS_MAX 4
 
 typedef struct KeyPart {
-    char name[16];
+    char name[16];             /* the item after "QUESTION." ("seq"; "3.pde") */
+    char ask[16];              /* the ask word that asks for it (by default, name) */
     bool seq;                  /* points per position */
     bool group;                /* positions are '|'-separated groups (state) */
     Tokens right;
@@ -66,15 +67,18 @@ typedef struct KeyPart {
     size_t nalt;
 } KeyPart;
 
+/* The key's items, in the order key.txt and the grading list them. A kind adds a few
+ * (faults, tlb) or one per address and part (translate: 64 addresses x 6 items). */
 typedef struct Key {
-    KeyPart parts[GRADE_PARTS_MAX];
-    size_t nparts;
+    KeyPart *parts;
+    size_t nparts, cap;
+    KeyPart spill;             /* where key_add puts a part memory refused ... */
+    bool oom;                  /* ... and says so: variant_make fails then */
 } Key;
 
 void key_free(Key *k);
+KeyPart *key_add(Key *k, const char *name, bool seq, bool group);   /* an empty part */
 KeyPart *key_part(Key *k, const char *name);          /* NULL if absent */
-/* Appends an empty part (at most GRADE_PARTS_MAX: kinds add a fixed few). */
-KeyPart *key_add(Key *k, const char *name, bool seq, bool group);
 
 struct Question;
 struct Variant;
@@ -103,7 +107,8 @@ typedef struct QuestionKind {
     void (*scenario)(const struct Question *q, const struct Variant *v, FILE *out);
     /* The inputs as key annotations ("@lru4.string = ..."), one per line. */
     void (*inputs)(const struct Question *q, const struct Variant *v, FILE *out);
-    /* Why position pos (0-based; the part's only value for a scalar) of part is right. */
+    /* Why position pos (0-based; the part's only value for a scalar) of part is right.
+     * May be NULL when grade_raw is given. */
     void (*explain)(const struct Question *q, const struct Variant *v, const KeyPart *part,
                     const Tokens *given, size_t pos, Buf *out);
     /* Follow-through credit for part: right[i] (one per key position) set for each
@@ -113,6 +118,16 @@ typedef struct QuestionKind {
     bool (*follow)(const struct Question *q, const struct Variant *v, const KeyPart *part,
                    const Tokens *given, bool *right);
     void (*free_data)(void *data);
+    /* Optional: grades part from the answer as written (raw, "" when not answered),
+     * where the token normaliser would lose what matters (0x1108 against 1108): true
+     * when right, else why (its first wrong step) appended to why. Replaces the
+     * per-position comparison and explain for this kind. */
+    bool (*grade_raw)(const struct Question *q, const struct Variant *v, const KeyPart *part,
+                      const char *raw, Buf *why);
+    /* Optional: more files beside questions.txt, named QUESTION.EXT for each EXT of
+     * files ("image trace"); file_text gives one's text (caller frees; NULL: no memory). */
+    const char *files;
+    char *(*file_text)(const struct Question *q, const struct Variant *v, const char *ext);
 } QuestionKind;
 
 extern const QuestionKind *const grade_kinds[];
@@ -198,6 +213,9 @@ uint64_t grade_fnv1a(const char *s);
  * with characters other than letters, digits, '_', '-', '.' and '@'. */
 bool grade_id(const char *id, char *out);
 uint64_t grade_seed(const Exercise *ex, const char *id, const char *question);
+
+/* The index in q->ask of the word asking for kp, or -1 when kp is not asked. */
+int question_asks(const Question *q, const KeyPart *kp);
 
 /* Draws the variant of q for id and computes its key. 0 or -1 with err. */
 int variant_make(const Exercise *ex, const Question *q, const char *id, Variant *v,

@@ -204,14 +204,13 @@ void key_write(FILE *out, const Exercise *ex, const Question *q, const Variant *
         fprintf(out, " %s:%g", q->ask[i], q->points[i]);
     fputc('\n', out);
     q->kind->inputs(q, v, out);
-    for (size_t i = 0; i < q->nask; i++)
-        for (size_t k = 0; k < v->key.nparts; k++)
-            if (strcmp(v->key.parts[k].name, q->ask[i]) == 0) {
-                Buf b = { 0 };
-                tokens_join(&v->key.parts[k].right, v->key.parts[k].group ? " | " : " ", &b);
-                fprintf(out, "%s.%s = %s\n", q->name, q->ask[i], buf_str(&b));
-                buf_free(&b);
-            }
+    for (size_t k = 0; k < v->key.nparts; k++)
+        if (question_asks(q, &v->key.parts[k]) >= 0) {
+            Buf b = { 0 };
+            tokens_join(&v->key.parts[k].right, v->key.parts[k].group ? " | " : " ", &b);
+            fprintf(out, "%s.%s = %s\n", q->name, v->key.parts[k].name, buf_str(&b));
+            buf_free(&b);
+        }
     (void)ex;
 }
 
@@ -225,9 +224,9 @@ void key_header(FILE *out, const Exercise *ex, const char *id)
 
 void template_write(FILE *out, const Question *q, const Variant *v)
 {
-    (void)v;
-    for (size_t i = 0; i < q->nask; i++)
-        fprintf(out, "%s.%s = \n", q->name, q->ask[i]);
+    for (size_t k = 0; k < v->key.nparts; k++)
+        if (question_asks(q, &v->key.parts[k]) >= 0)
+            fprintf(out, "%s.%s = \n", q->name, v->key.parts[k].name);
 }
 
 const char *grade_version(void) { return VMSIM_VERSION; }

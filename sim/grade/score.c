@@ -72,19 +72,33 @@ static void shorten(const Tokens *t, bool group, char *out, size_t n)
     buf_free(&b);
 }
 
-/* Grades part ask[i] of q; appends its PartResult to r. */
-static void grade_part(const Question *q, size_t i, const Variant *v, const Tokens *all,
-                       ExplainMode em, Result *r)
+/* A part graded by the kind from the answer as written (QuestionKind.grade_raw):
+ * all or nothing. */
+static void grade_raw_part(const Question *q, const Variant *v, const KeyPart *kp,
+                           const Tokens *given, const char *raw, ExplainMode em, PartResult *pr)
 {
-    const KeyPart *kp = NULL;
-    size_t idx = 0;
-    for (; idx < v->key.nparts; idx++)
-        if (strcmp(v->key.parts[idx].name, q->ask[i]) == 0) {
-            kp = &v->key.parts[idx];
-            break;
-        }
+    Buf why = { 0 };
+    bool right = tokens_equal(&kp->right, given);    /* a saved key's answer (--keys) */
+    for (size_t a = 0; a < kp->nalt; a++)
+        right |= tokens_equal(&kp->alt[a], given);
+    if (!right)
+        right = q->kind->grade_raw(q, v, kp, raw ? raw : "", &why);
+    pr->score = right ? pr->max : 0;
+    pr->first_wrong = right ? -1 : 0;
+    if (!right && em != EXPLAIN_NONE)
+        buf_printf(&pr->explain, "%s.%s: %s\n", q->name, kp->name, buf_str(&why));
+    buf_free(&why);
+    snprintf(pr->given, sizeof pr->given, "%s", raw ? raw : "");
+}
+
+/* Grades key part idx of v, asked by q->ask[i]; appends its PartResult to r. raw is
+ * the student's answer as written (NULL if none). */
+static void grade_part(const Question *q, size_t i, size_t idx, const Variant *v,
+                       const Tokens *all, const char *raw, ExplainMode em, Result *r)
+{
+    const KeyPart *kp = &v->key.parts[idx];
     PartResult *nr = realloc(r->parts, (r->nparts + 1) * sizeof *nr);
-    if (!kp || !nr)
+    if (!nr)
         return;
     r->parts = nr;
     PartResult *pr = &r->parts[r->nparts++];
@@ -93,12 +107,17 @@ static void grade_part(const Question *q, size_t i, const Variant *v, const Toke
     snprintf(pr->visibility, sizeof pr->visibility, "%s", q->visibility);
     pr->seq = kp->seq;
     size_t n = kp->right.n;
+    double per = kp->seq ? q->points[i] : q->points[i] / (double)(n ? n : 1);
+    pr->max = per * (double)n;
+    shorten(&kp->right, kp->group, pr->right, sizeof pr->right);
+    if (q->kind->grade_raw) {
+        grade_raw_part(q, v, kp, &all[idx], raw, em, pr);
+        return;
+    }
     bool *right = calloc(n ? n : 1, sizeof *right);
     if (!right)
         return;
     judge(q, v, kp, &all[idx], all, right);
-    double per = kp->seq ? q->points[i] : q->points[i] / (double)(n ? n : 1);
-    pr->max = per * (double)n;
     bool alt = false;
     for (size_t a = 0; a < kp->nalt; a++)
         alt |= tokens_equal(&kp->alt[a], &all[idx]);
@@ -117,47 +136,65 @@ static void grade_part(const Question *q, size_t i, const Variant *v, const Toke
         q->kind->explain(q, v, kp, &all[idx], k, &pr->explain);
     }
     shorten(&all[idx], kp->group, pr->given, sizeof pr->given);
-    shorten(&kp->right, kp->group, pr->right, sizeof pr->right);
     free(right);
 }
 
-static bool asked(const Question *q, const char *part)
+static void unknown_item(const Exercise *ex, const Answers *a, const AnswerItem *it, Result *r)
 {
-    for (size_t i = 0; i < q->nask; i++)
-        if (strcmp(q->ask[i], part) == 0)
-            return true;
-    return false;
+    char msg[800];
+    snprintf(msg, sizeof msg, "%s:%lu: unknown item '%s' (not a part asked by %s)", a->path,
+             it->line, it->item, ex->path);
+    add_msg(&r->errors, &r->nerrors, msg);
 }
 
-/* Items that name no asked part: format errors. */
+/* Items of a that name no question: format errors. */
 static void check_items(const Exercise *ex, const Answers *a, Result *r)
 {
     for (size_t i = 0; i < a->nitems; i++) {
         const AnswerItem *it = &a->items[i];
         char qname[2 * GRADE_NAME_MAX];
         snprintf(qname, sizeof qname, "%s", it->item);
-        char *dot = strchr(qname, '.');
-        *dot = '\0';
-        const Question *q = exercise_question(ex, qname);
-        if (q && asked(q, dot + 1))
-            continue;
-        char msg[800];
-        snprintf(msg, sizeof msg, "%s:%lu: unknown item '%s' (not a part asked by %s)", a->path,
-                 it->line, it->item, ex->path);
-        add_msg(&r->errors, &r->nerrors, msg);
+        *strchr(qname, '.') = '\0';
+        if (!exercise_question(ex, qname))
+            unknown_item(ex, a, it, r);
     }
 }
 
-/* The student's tokens for every part of v's key (empty where not answered). */
-static Tokens *given_tokens(const Question *q, const Variant *v, const Answers *a)
+/* Items of a for question q that name no part of v's key that q asks: format errors. */
+static void check_question_items(const Exercise *ex, const Question *q, const Variant *v,
+                                 const Answers *a, Result *r)
 {
-    Tokens *all = calloc(v->key.nparts ? v->key.nparts : 1, sizeof *all);
+    size_t len = strlen(q->name);
+    for (size_t i = 0; i < a->nitems; i++) {
+        const AnswerItem *it = &a->items[i];
+        if (strncmp(it->item, q->name, len) != 0 || it->item[len] != '.')
+            continue;
+        const KeyPart *kp = key_part((Key *)&v->key, it->item + len + 1);
+        if (!kp || question_asks(q, kp) < 0)
+            unknown_item(ex, a, it, r);
+    }
+}
+
+/* The student's tokens for every part of v's key (empty where not answered), and the
+ * answers as written (raw[k], NULL where not answered). */
+static Tokens *given_tokens(const Question *q, const Variant *v, const Answers *a,
+                            const char ***raw)
+{
+    size_t n = v->key.nparts ? v->key.nparts : 1;
+    Tokens *all = calloc(n, sizeof *all);
+    *raw = calloc(n, sizeof **raw);
+    if (!*raw) {
+        free(all);
+        return NULL;
+    }
     for (size_t k = 0; all && k < v->key.nparts; k++) {
         char item[2 * GRADE_NAME_MAX + 16];
         snprintf(item, sizeof item, "%s.%s", q->name, v->key.parts[k].name);
         const AnswerItem *it = answers_find(a, item);
-        if (it)
+        if (it) {
             answer_tokens(it->raw, v->key.parts[k].group, &all[k]);
+            (*raw)[k] = it->raw;
+        }
     }
     return all;
 }
@@ -247,9 +284,16 @@ int grade_answers(const Exercise *ex, const Answers *a, const char *keys_dir,
             replay_command(ex, a, q, &v);
         if (keys_dir)
             saved_key(keys_dir, q, &v, r);
-        Tokens *all = given_tokens(q, &v, a);
-        for (size_t i = 0; all && i < q->nask; i++) {
-            grade_part(q, i, &v, all, em, r);
+        check_question_items(ex, q, &v, a, r);
+        const char **raw = NULL;
+        Tokens *all = given_tokens(q, &v, a, &raw);
+        for (size_t k = 0; all && k < v.key.nparts; k++) {
+            int i = question_asks(q, &v.key.parts[k]);
+            size_t before = r->nparts;
+            if (i >= 0)
+                grade_part(q, (size_t)i, k, &v, all, raw[k], em, r);
+            if (r->nparts == before)
+                continue;
             PartResult *pr = &r->parts[r->nparts - 1];
             if (r->per_question)
                 r->per_question[qi] += pr->score;
@@ -259,6 +303,7 @@ int grade_answers(const Exercise *ex, const Answers *a, const char *keys_dir,
         for (size_t k = 0; all && k < v.key.nparts; k++)
             tokens_free(&all[k]);
         free(all);
+        free(raw);
         variant_free(q, &v);
     }
     return grade_sets_used(ex, err, n);

@@ -225,7 +225,8 @@ static int compute_key(TranslateVariant *v)
         a->status = mmu_walk(g, &fp, v->img.root, a->va, OP_READ, true, &w);
         a->level = w.level;
         a->nread = w.nread;
-        memcpy(a->pte, w.pte, sizeof a->pte);
+        for (unsigned l = 0; l < w.nread; l++)   /* as the handout shows them (before A/D) */
+            a->pte[l] = image_read_mem(&v->img, w.pte_pa[l], g->pte_size);
         a->pa = w.pa;
         a->value = a->status == WALK_OK ? (uint8_t)image_read_mem(&v->img, w.pa, 1) : 0;
     }
