@@ -91,5 +91,7 @@ int cmd_gui(int argc, char **argv);
 bool cli_window_wanted(int argc, char **argv);   /* argv[1] "run" (no verb): run headless without a display */
 int cmd_step(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+/* vmsim ostep PROGRAM [flags]: OSTEP's paging homework programs (sim/ostep). */
+int cmd_ostep(int argc, char **argv);
 
 #endif

@@ -14,6 +14,7 @@ static const char usage[] =
     "  step     step through a scenario in the terminal, forwards and back\n"
     "  check    validate scenario and config files and their traces\n"
     "  gui      open the window: watch and step every translation\n"
+    "  ostep    OSTEP's paging homework programs, byte for byte (docs/ostep.md)\n"
     "  help     this text\n"
     "\n"
     "With no verb, vmsim opens SCENARIO (or the built-in default scenario) in the\n"
@@ -31,6 +32,7 @@ static int cmd_help(int argc, char **argv)
 static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
     { "run", cmd_run }, { "step", cmd_step }, { "check", cmd_check }, { "gui", cmd_gui },
     { "help", cmd_help },
+    { "ostep", cmd_ostep },
 };
 
 int main(int argc, char **argv)
