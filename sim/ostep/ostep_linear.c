@@ -31,6 +31,8 @@ typedef struct Linear {
     int64_t asize, psize, pagesize, pages, vpages;
     int pagebits;
     int32_t *pt;               /* the PFN of each VPN, -1 where invalid */
+    int64_t *vas;              /* the addresses asked, for --scenario */
+    size_t nvas, capvas;
 } Linear;
 
 /* convert(): "16k" is 16 * 1024 (k, m, g either case), else int(). False after the
@@ -40,12 +42,12 @@ static bool convert(const char *s, double *out, bool *ovf)
 {
     size_t len = strlen(s);
     if (len == 0)
-        return !ostep_die(PROG, "IndexError: string index out of range");
+        return ostep_die(PROG, "IndexError: string index out of range") == 0;  /* false: it returns 1 */
     char last = (char)(s[len - 1] | 0x20);
     double m = last == 'k' ? 1024.0 : last == 'm' ? 1048576.0 : last == 'g' ? 1073741824.0 : 1;
     char *num = strdup(s);
     if (!num)
-        return !ostep_die(PROG, "MemoryError");
+        return ostep_die(PROG, "MemoryError") == 0;  /* false: it returns 1 */
     if (m != 1)
         num[len - 1] = '\0';
     bool ok = pyint_parse_double(num, out, ovf);
@@ -62,9 +64,9 @@ static bool convert(const char *s, double *out, bool *ovf)
 static int multiple_of(FILE *out, double a, double b, bool b_ovf, const char *msg)
 {
     if (b_ovf)
-        return -!ostep_die(PROG, "OverflowError: int too large to convert to float");
+        return -ostep_die(PROG, "OverflowError: int too large to convert to float");
     if (b == 0)
-        return -!ostep_die(PROG, "ZeroDivisionError: float division by zero");
+        return -ostep_die(PROG, "ZeroDivisionError: float division by zero");
     double q = a / b;
     if (trunc(q) != q) {
         fprintf(out, "Error in argument: %s\n", msg);
@@ -174,6 +176,13 @@ static void print_va(FILE *out, int64_t va)
 /* One address of the trace; -1 after an error. */
 static int translate(Linear *l, int64_t va, bool solve)
 {
+    if (l->nvas == l->capvas) {
+        int64_t *n = realloc(l->vas, (l->capvas = l->capvas * 2 + 16) * sizeof *n);
+        if (!n)
+            return -ostep_die(PROG, "MemoryError");
+        l->vas = n;
+    }
+    l->vas[l->nvas++] = va;
     if (!solve) {
         print_va(l->out, va);
         fputs(" PA or invalid address?\n", l->out);
@@ -182,7 +191,7 @@ static int translate(Linear *l, int64_t va, bool solve)
     uint64_t mask = 0xFFFFFFFFULL & ~(((uint64_t)1 << l->pagebits) - 1);
     int64_t vpn = (int64_t)(((uint64_t)va & mask) >> l->pagebits);
     if (vpn >= l->vpages)
-        return -!ostep_die(PROG, "IndexError: array index out of range");
+        return -ostep_die(PROG, "IndexError: array index out of range");
     print_va(l->out, va);
     if (l->pt[vpn] < 0) {
         fprintf(l->out, "  Invalid (VPN %lld not valid)\n", (long long)vpn);
@@ -259,19 +268,105 @@ static int linear_run(Linear *l, const PyOptValue *v)
     return rc;
 }
 
+/* ---- --scenario: the table as an image of a custom one-level machine --------------- */
+
+/* Why the problem has no vmsim image (a message for stderr), or NULL when it has. */
+static const char *image_gap(const Linear *l, int vpnbits)
+{
+    if (vpnbits < 1)
+        return "a one-page address space has no table level";
+    if (l->pagesize < 16)
+        return "vmsim's pages are 16 bytes at least";
+    if (l->vpages * 4 > l->pagesize)
+        return "the table is larger than one page, and vmsim's tables must fit in one page";
+    if (l->pages > 67108864)
+        return "more frames than a vmsim machine has";
+    for (size_t i = 0; i < l->nvas; i++)
+        if (l->vas[i] < 0 || l->vas[i] >= l->asize)
+            return "an address lies outside the address space";
+    return NULL;
+}
+
+/* The machine: arch custom, one level of vpnbits, 4-byte entries with the valid bit at
+ * 31 and the PFN from bit 0, no permission bits (style plain), no TLB. */
+static void print_machine(FILE *f, const Linear *l, int vpnbits, int pabits)
+{
+    fprintf(f, "; OSTEP paging-linear-translate's machine: a linear table of 4-byte entries,\n"
+               "; the valid bit 31 and the PFN below it; no permission bits, no TLB.\n"
+               "[machine]\narch = custom\nstyle = plain\nlevels = %d\npage_size = %lld\n"
+               "pa_bits = %d\npte_size = 4\nsign_extend = no\nvalid_bit = 31\n", vpnbits,
+            (long long)l->pagesize, pabits);
+    static const char *const none[] = { "read_bit", "write_bit", "exec_bit", "nx_bit", "user_bit",
+                                        "accessed_bit", "dirty_bit", "huge_bit", "global_bit",
+                                        "huge_levels" };
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++)
+        fprintf(f, "%s = none\n", none[i]);
+    fprintf(f, "pfn_shift = 0\npfn_bits = %d\n\n[tlb]\nentries = 0\n\n[memory]\nframes = %lld\n",
+            pabits - l->pagebits, (long long)l->pages);
+}
+
+/* FILE (the image: the table, little-endian, in the lowest frame no page uses),
+ * FILE.ini (its machine) and FILE.trace (the addresses). 0, 2 refused, -1 failed. */
+static int write_linear(const Linear *l, const OstepOut *o)
+{
+    int vpnbits = 0, pabits = 0;
+    while ((INT64_C(1) << (vpnbits + l->pagebits)) < l->asize)
+        vpnbits++;
+    while ((INT64_C(1) << pabits) < l->psize)
+        pabits++;
+    const char *gap = image_gap(l, vpnbits);
+    if (gap) {
+        fprintf(stderr, "vmsim ostep: --scenario: no vmsim image of this table: %s\n", gap);
+        return 2;
+    }
+    char *text[3] = { NULL, NULL, NULL };
+    size_t len[3] = { 0, 0, 0 };
+    FILE *f[3];
+    for (int i = 0; i < 3; i++)
+        if (!(f[i] = open_memstream(&text[i], &len[i])))
+            return -1;
+    int64_t root = 0;
+    for (bool clash = true; clash; root += clash)
+        for (int64_t v = clash = 0; v < l->vpages && !clash; v++)
+            clash = l->pt[v] == root;
+    const char *base = strrchr(o->scenario, '/');
+    base = base ? base + 1 : o->scenario;
+    fprintf(f[0], "# vmsim memory image\n# Written by: %s\n# Its addresses: %s.trace\n"
+                  "machine = %s.ini\nroot = %lld\nframe %lld:", o->command, base, base,
+            (long long)root, (long long)root);
+    for (int64_t v = 0; v < l->vpages; v++) {
+        uint32_t e = l->pt[v] < 0 ? 0 : 0x80000000U | (uint32_t)l->pt[v];
+        fprintf(f[0], " %02x%02x%02x%02x", e & 0xff, (e >> 8) & 0xff, (e >> 16) & 0xff, e >> 24);
+    }
+    fputc('\n', f[0]);
+    print_machine(f[1], l, vpnbits, pabits);
+    fprintf(f[2], "# The addresses of: %s\n", o->command);
+    for (size_t i = 0; i < l->nvas; i++)
+        fprintf(f[2], "R 0x%llx 1\n", (unsigned long long)l->vas[i]);
+    static const char *const ext[3] = { "", ".ini", ".trace" };
+    int rc = 0;
+    for (int i = 0; i < 3; i++) {
+        fclose(f[i]);
+        char path[4096];
+        snprintf(path, sizeof path, "%s%s", o->scenario, ext[i]);
+        if (!rc && (!text[i] || ostep_write_file(path, text[i], len[i]) < 0))
+            rc = -1;
+        free(text[i]);
+    }
+    return rc;
+}
+
 int ostep_linear(int argc, char **argv, const OstepOut *o)
 {
     PyOptParser p = { PROG, specs, sizeof specs / sizeof specs[0], NULL };
     int rc = pyopt_parse(&p, argc, argv);
-    if (rc < 0 && o->scenario) {
-        fputs("vmsim ostep: --scenario: paging-linear-translate's table has no vmsim form yet "
-              "(see docs/ostep.md)\n", stderr);
-        rc = 2;
-    }
     if (rc < 0) {
         Linear l = { .out = o->out };
         rc = linear_run(&l, p.values);
+        if (!rc && o->scenario && write_linear(&l, o))
+            rc = 2;
         free(l.pt);
+        free(l.vas);
     }
     pyopt_free(&p);
     return rc;

@@ -161,8 +161,9 @@ static int write_image(const Os *os, const OstepOut *o, const int *va, int64_t n
     FILE *f = open_memstream(&text, &len);
     if (!f)
         return -1;
+    const char *base = strrchr(o->scenario, '/');
     fprintf(f, "# vmsim memory image\n# Written by: %s\n# Its addresses: %s.trace\n"
-               "machine = ostep\nroot = %d\n", o->command, o->scenario, os->pdbr);
+               "machine = ostep\nroot = %d\n", o->command, base ? base + 1 : o->scenario, os->pdbr);
     for (int i = 0; i < PHYS_PAGES; i++) {
         int last = PAGE_SIZE;
         while (last > 0 && os->mem[i * PAGE_SIZE + last - 1] == 0)
