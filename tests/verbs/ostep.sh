@@ -250,11 +250,12 @@ vmsim_answers() {
                  /^[0-9]/ { print ($f != "" && $f != "none") ? "fault" : $p }'
 }
 if "$vmsim" run --help 2>&1 | grep -q -- --image; then
-    for c in "paging-multilevel-translate|-s 0 -c|m" "paging-multilevel-translate|-s 77 -a 100 -n 40 -c|m" \
+    for c in "paging-multilevel-translate|-s 0 -c|m" "paging-multilevel-translate|-s 77 -a 80 -n 40 -c|m" \
              "paging-linear-translate|-s 5 -a 32k -P 1k -p 512k -n 30 -c|l" \
              "paging-linear-translate|-s 8 -a 8k -p 64k -P 256 -n 30 -u 75 -c|l"; do
         prog=${c%%|*} rest=${c#*|} flags=${rest%|*}
-        run_case - "$prog" "$flags" --scenario "$tmp/r.image"
+        rm -f "$tmp/r.image"
+        run_case - "$prog" "$flags" --scenario "$tmp/r.image" || bad "'$prog $flags' exits $?"
         ostep_answers "$tmp/out" >"$tmp/want"
         vmsim_answers "$tmp/r.image" >"$tmp/got" 2>"$tmp/err"
         if [ -s "$tmp/want" ] && cmp -s "$tmp/want" "$tmp/got"; then ok; else
