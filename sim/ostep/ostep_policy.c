@@ -235,6 +235,28 @@ static long pick_victim(Run *r, size_t at)
     return (i < 0 || (size_t)i >= r->count) ? -1 : i;
 }
 
+/* The trace line: 'Access: %d  %s %s -> %12s <- %s Replaced:%s [Hits:%d Misses:%d]',
+ * with the policy's names for the two ends of its list. */
+static void print_access(Run *r, int64_t n, bool hit, int64_t victim, int64_t hits, int64_t miss)
+{
+    const char *p = r->policy, *left = "Left ", *right = "Right";
+    if (strcmp(p, "FIFO") == 0) {
+        left = "FirstIn";
+        right = "Lastin ";
+    } else if (strcmp(p, "LRU") == 0 || strcmp(p, "MRU") == 0) {
+        left = "LRU";
+        right = "MRU";
+    }
+    fprintf(r->out, "Access: %lld  %s %s -> ", (long long)n, hit ? "HIT " : "MISS", left);
+    print_mem(r);
+    fprintf(r->out, " <- %s Replaced:", right);
+    if (victim == -1)  /* vfunc(): '-' for no victim, and for page -1 too */
+        fputc('-', r->out);
+    else
+        fprintf(r->out, "%lld", (long long)victim);
+    fprintf(r->out, " [Hits:%lld Misses:%lld]\n", (long long)hits, (long long)miss);
+}
+
 /* One reference: lookup, replacement, reference bits, the trace line. */
 static int access_one(Run *r, size_t at, int64_t n, int64_t *hits, int64_t *miss)
 {
@@ -271,19 +293,8 @@ static int access_one(Run *r, size_t at, int64_t n, int64_t *hits, int64_t *miss
     }
     /* ref[n] = 1 for a page not in ref, else += 1 capped at clockbits */
     r->ref[idx] = hit ? (bits + 1 > r->clockbits ? r->clockbits : bits + 1) : 1;
-    if (!r->notrace) {
-        fprintf(r->out, "Access: %lld  %s ", (long long)n, hit ? "HIT " : "MISS");
-        const char *p = r->policy;
-        fputs(strcmp(p, "FIFO") == 0 ? "FirstIn" : strcmp(p, "LRU") == 0 || strcmp(p, "MRU") == 0 ? "LRU" : "Left ", r->out);
-        fputs(" -> ", r->out);
-        print_mem(r);
-        fprintf(r->out, " <- %s Replaced:", strcmp(p, "FIFO") == 0 ? "Lastin " : strcmp(p, "LRU") == 0 || strcmp(p, "MRU") == 0 ? "MRU" : "Right");
-        if (victim == -1)
-            fputc('-', r->out);
-        else
-            fprintf(r->out, "%lld", (long long)victim);
-        fprintf(r->out, " [Hits:%lld Misses:%lld]\n", (long long)*hits, (long long)*miss);
-    }
+    if (!r->notrace)
+        print_access(r, n, hit, victim, *hits, *miss);
     return 0;
 }
 
