@@ -55,6 +55,16 @@ while IFS="$tab" read -r name e prog status flags; do
     fi
 done <cases.tsv
 
+# --- the verb itself --------------------------------------------------------------------------
+"$vmsim" ostep >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && [ ! -s "$tmp/out" ] && grep -q '^usage: vmsim ostep' "$tmp/err" && ok || bad "vmsim ostep alone: usage, exit 2"
+"$vmsim" ostep --help >"$tmp/out" 2>&1
+[ $? -eq 0 ] && grep -q 'paging-multilevel-translate' "$tmp/out" && ok || bad "vmsim ostep --help"
+"$vmsim" ostep paging-tlb -s 1 >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && [ ! -s "$tmp/out" ] && grep -q "unknown program 'paging-tlb'" "$tmp/err" && ok || bad "an unknown program"
+"$vmsim" ostep vm-beyondphys-policy/paging-policy.py -c >"$tmp/out" 2>&1
+cmp -s "$tmp/out" "$tmp/ref/x117.out" && ok || bad "PROGRAM given as a path to the .py"
+
 # --- paging-policy --scenario: the same hits and misses under vmsim run -------------------
 # The HIT/MISS column of OSTEP's trace, one word a line.
 ostep_hits() { sed -n 's/^Access: [-0-9]*  \(HIT\|MISS\) .*/\1/p' "$1"; }
