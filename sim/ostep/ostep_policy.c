@@ -98,7 +98,10 @@ static int read_file_refs(Run *r, const char *path)
         }
         r->filebuf[len++] = (char)c;
     }
+    bool failed = ferror(f);
     fclose(f);
+    if (failed)
+        return ostep_die(PROG, "OSError: cannot read '%s'", path);
     char *p = r->filebuf, *end = p + len;
     while (p && p < end) {
         char *e = p;
