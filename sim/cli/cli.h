@@ -189,5 +189,7 @@ bool cli_window_wanted(int argc, char **argv);   /* argv[1] "run" (no verb): run
 int cmd_step(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+/* vmsim ostep PROGRAM [flags]: OSTEP's paging homework programs (sim/ostep). */
+int cmd_ostep(int argc, char **argv);
 
 #endif

@@ -19,6 +19,7 @@ static const char usage[] =
     "  grade-sim run students' own simulators on traces, score what they print\n"
     "  grade    score answers files (text, CSV, Gradescope, PrairieLearn)\n"
     "  sweep    run over ranges of keys and traces: a table, a plot, on many cores\n"
+    "  ostep    OSTEP's paging homework programs, byte for byte (docs/ostep.md)\n"
     "  dump     print a memory image as a handout (OSTEP, entries, xv6 vmprint)\n"
     "  help     this text; 'help VERB' a verb's options, 'help keys' every --set key\n"
     "\n"
@@ -36,6 +37,7 @@ static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
     { "dump", cmd_dump },
     { "sweep", cmd_sweep },
     { "help", cmd_help },
+    { "ostep", cmd_ostep },
 };
 
 enum { NVERBS = sizeof verbs / sizeof verbs[0] };
