@@ -658,7 +658,7 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
         return STEP_OK;
     for (int attempt = 0; attempt < 4; attempt++) {
         Walk w;
-        mmu_walk(&s->geo, &s->fp, p->root, va, op, true, &w);
+        mmu_walk_cached(&s->geo, &s->fp, p->root, va, op, true, &s->walk_cache, &w);
         s->stats.walks++;
         s->stats.walk_reads += w.nread;
         s->stats.cycles += s->m.timing.memory * w.nread;
