@@ -162,9 +162,11 @@ static unsigned cache_replay(const Geometry *g, const FramePool *mem, const Walk
     for (unsigned l = 0; l < d; l++)
         if (mem_read(mem, c->pte_pa[l], g->pte_size) != c->pte[l])
             return 0;
-    memcpy(w->table_pa, c->table_pa, d * sizeof *w->table_pa);
-    memcpy(w->pte_pa, c->pte_pa, d * sizeof *w->pte_pa);
-    memcpy(w->pte, c->pte, d * sizeof *w->pte);
+    for (unsigned l = 0; l < d; l++) {
+        w->table_pa[l] = c->table_pa[l];
+        w->pte_pa[l] = c->pte_pa[l];
+        w->pte[l] = c->pte[l];
+    }
     w->level = d - 1;
     w->nread = d;
     *table = c->next_table;

@@ -34,7 +34,8 @@ static int tlbs_init(Sim *s)
 void tlbs_flush_page(Sim *s, vaddr_t va, uint32_t asid)
 {
     for (int i = 0; i < SIM_TLBS; i++)
-        tlb_flush_page(&s->tlb[i], va, asid);
+        if (s->tlb[i].entries)             /* no call per fault for an absent TLB */
+            tlb_flush_page(&s->tlb[i], va, asid);
 }
 
 void tlbs_flush_asid(Sim *s, uint32_t asid)
