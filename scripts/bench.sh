@@ -38,6 +38,17 @@ if [ ! -s "$out/local.pages" ]; then
         >"$out/local.pages"
 fi
 
+# The pinned baseline: the commit before the work of issue 20, built side by side in
+# bench-out/base from `git archive` (nothing in the repository changes).
+base_commit=f13cb25
+base=$out/base/build/vmsim
+if [ ! -x "$base" ] && git cat-file -e "$base_commit" 2>/dev/null; then
+    echo "building the baseline $base_commit in $out/base (once)..." >&2
+    rm -rf "$out/base" && mkdir -p "$out/base"
+    git archive "$base_commit" | tar -x -C "$out/base"
+    make -C "$out/base" -j2 build/vmsim >/dev/null 2>&1 || true
+fi
+
 lines=$(grep -c '^[ I]' "$out/sort.lackey" || true)
 # wc -l's time, averaged over 10 runs (one run is below time(1)'s 10 ms resolution).
 t0=$(date +%s%N)
@@ -128,3 +139,83 @@ if command -v valgrind >/dev/null 2>&1; then
     echo
     echo "heap allocations: $a for 20,000 TLB hits, $b for 200,000 ($(( (b - a) )) more)"
 fi
+
+# ---- against issue 20's targets: the pinned baseline and this build side by side ----
+# cg_per N VMSIM ARGS...: instructions (callgrind's Ir, independent of the machine's
+# load) per record of a run over N records.
+cg_per() {
+    n=$1
+    shift
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+        sed -n 's/.*refs: *//p' | tr -d , | awk -v n="$n" '{ printf "%.0f", $1 / n }'
+}
+# best_of5 CMD...: the shortest wall-clock time of five runs, in seconds.
+best_of5() {
+    best=
+    for i in 1 2 3 4 5; do
+        t0=$(date +%s%N)
+        "$@" >/dev/null 2>&1
+        t1=$(date +%s%N)
+        best=$(awk -v a="$t0" -v b="$t1" -v c="$best" 'BEGIN { v = (b - a) / 1e9;
+            printf "%.4f", (c == "" || v < c) ? v : c }')
+    done
+    echo "$best"
+}
+row() { printf '%-58s %12s %12s   %s\n' "$1" "$2" "$3" "$4"; }
+# verdict NOW OP LIMIT WHY: "met", or "not met: WHY" (OP is le, lt or ge; the numbers may
+# end in x).
+verdict() {
+    awk -v v="${1%x}" -v op="$2" -v t="$3" -v why="$4" 'BEGIN {
+        if (v == "-" || v == "") { print "-"; exit }
+        ok = (op == "le") ? v + 0 <= t + 0 : (op == "lt") ? v + 0 < t + 0 : v + 0 >= t + 0
+        print ok ? "met" : "not met: " why }'
+}
+head -n 600000 "$out/sort.lackey" >"$out/lackey600k"
+head -n 200000 "$out/stream.pages" >"$out/stream200k.pages"
+echo
+echo "issue 20's targets: baseline $base_commit against this build"
+row "measure" "baseline" "now" "target"
+have_base=false
+[ -x "$base" ] && have_base=true
+if command -v valgrind >/dev/null 2>&1; then
+    nl=$(grep -c '^[ I]' "$out/lackey600k" || true)
+    larg="run --trace $out/lackey600k --trace-format lackey --format csv"
+    b=-; $have_base && b=$(cg_per "$nl" "$base" $larg)
+    n=$(cg_per "$nl" "$vmsim" $larg)
+    row "instructions per lackey record (default machine)" "$b" "$n" "<= 250, $(verdict "$n" le 250 \
+        "reading ~190, translate+TLB ~190, sim_step ~95 (docs/performance.md)")"
+    sarg="run --trace $out/stream200k.pages --trace-format pages --set memory.frames=64 --set memory.policy=lru --format csv"
+    b=-; $have_base && b=$(cg_per 200000 "$base" $sarg)
+    n=$(cg_per 200000 "$vmsim" $sarg)
+    row "instructions per reference, stream, 64 frames, lru, textbook" "$b" "$n" "<= 300, $(verdict "$n" le 300 \
+        "74% faults: 2 walks ~1,250 + handler ~1,560 per fault (docs/performance.md)")"
+fi
+sargs="--trace $out/stream.pages --trace-format pages --set memory.frames=64 --set memory.policy=lru --format csv"
+tn=$(best_of5 "$vmsim" run $sargs)
+tb=-; $have_base && tb=$(best_of5 "$base" run $sargs)
+if command -v python3 >/dev/null 2>&1; then
+    tp=$(best_of5 python3 scripts/lru.py 64 "$out/stream.pages")
+    ratio() { awk -v p="$tp" -v v="$1" 'BEGIN { if (v == "-" || v <= 0) print "-"; else printf "%.1fx", p / v }'; }
+    r=$(ratio "$tn")
+    row "stream vs Python OrderedDict LRU (${tp} s), times faster" "$(ratio "$tb")" "$r" ">= 20x, $(verdict "$r" ge 20 \
+        "the fault path, as the row above")"
+else
+    row "stream vs Python OrderedDict LRU" "-" "-" "skipped: no python3 on this machine"
+fi
+largs="--trace $out/sort.lackey --trace-format lackey --format csv"
+tw=$(best_of5 wc -l "$out/sort.lackey")
+wratio() { awk -v w="$tw" -v v="$1" 'BEGIN { if (v == "-" || w <= 0) print "-"; else printf "%.1fx", v / w }'; }
+ln=$(best_of5 "$vmsim" run $largs)
+lb=-; $have_base && lb=$(best_of5 "$base" run $largs)
+r=$(wratio "$ln")
+row "lackey -> report, times wc -l (${tw} s)" "$(wratio "$lb")" "$r" "<= 7x, $(verdict "$r" le 7 \
+    "instructions per record, as the first row")"
+oargs="--trace $out/stream.pages --trace-format pages --set memory.frames=64 --set memory.policy=opt --format csv"
+ob=-; $have_base && ob=$(best_of5 "$base" run $oargs)
+r=$(best_of5 "$vmsim" run $oargs)
+row "opt on 5 M references, 64 frames (s)" "$ob" "$r" "< 0.5, $(verdict "$r" lt 0.5 \
+    "the fault path; opt's policy code not changed here")"
+peak() { $TIME -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p' |
+    awk '{ printf "%.1f MiB", $1 / 1024 }'; }
+pb=-; $have_base && pb=$(peak "$base" run $largs)
+row "peak memory, lackey run" "$pb" "$(peak "$vmsim" run $largs)" "unchanged"

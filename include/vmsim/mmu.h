@@ -35,6 +35,27 @@ typedef struct Walk {
     unsigned flags;                        /* effective PTE_R W X U, leaf's D and G */
 } Walk;
 
+/* The host's memory of the table entries above the last leaf walked (upper levels,
+ * which every walk in the same region reads again): where they are and what they held
+ * after the walk's accessed-bit updates. Only a shortcut: each use reads every entry
+ * again and falls back to the full walk unless all still hold the remembered values,
+ * so a change to any entry on the path (or a copy of the machine) needs no hook. */
+typedef struct WalkCache {
+    pfn_t root;                            /* the root the path starts at */
+    vaddr_t key;                           /* va >> shift[depth - 1] */
+    unsigned depth;                        /* levels remembered (0: none) */
+    unsigned flags;                        /* permissions combined over them */
+    paddr_t table_pa[GEO_MAX_LEVELS];
+    paddr_t pte_pa[GEO_MAX_LEVELS];
+    pte_t pte[GEO_MAX_LEVELS];
+    paddr_t next_table;                    /* the table the last one points to */
+} WalkCache;
+
+/* mmu_walk, using and refreshing the path remembered in *c (zeroed before first use).
+ * Fills *w exactly as mmu_walk does: the same entries read, the same A/D updates. */
+WalkStatus mmu_walk_cached(const Geometry *g, FramePool *mem, pfn_t root, vaddr_t va,
+                           AccessOp op, bool user, WalkCache *c, Walk *w);
+
 /* Translates va for op (OP_READ, OP_WRITE or OP_EXEC) from the root table in frame
  * root, as user (true) or supervisor code. Fills *w; returns w->status. */
 WalkStatus mmu_walk(const Geometry *g, FramePool *mem, pfn_t root, vaddr_t va,

@@ -197,6 +197,12 @@ int mem_write(FramePool *fp, paddr_t pa, unsigned size, uint64_t value)
     uint8_t *b = frame_bytes(fp, pfn);
     if (!b)
         return -1;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (size == 8) {                       /* a page-table entry: one store */
+        memcpy(b + off, &value, 8);
+        return 0;
+    }
+#endif
     for (unsigned i = 0; i < size; i++)
         b[off + i] = (uint8_t)(value >> (8 * i));
     return 0;

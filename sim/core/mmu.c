@@ -106,16 +106,13 @@ static inline bool is_leaf(const Geometry *g, unsigned fl, unsigned l)
     return g->style == PT_STYLE_RISCV && (fl & (PTE_R | PTE_W | PTE_X));
 }
 
-WalkStatus mmu_walk(const Geometry *g, FramePool *mem, pfn_t root, vaddr_t va,
-                    AccessOp op, bool user, Walk *w)
+/* The walk from level l0, whose table is at table and the permissions combined above
+ * it are flags (levels before l0 already read into w). */
+static WalkStatus walk_from(const Geometry *g, FramePool *mem, unsigned l0, paddr_t table,
+                            unsigned flags, vaddr_t va, AccessOp op, bool user, Walk *w)
 {
-    walk_start(w);
-    if (!geo_va_ok(g, va))
-        return fail(w, WALK_NONCANONICAL);
     bool write = op == OP_WRITE || op == OP_MODIFY;
-    paddr_t table = root << g->page_shift;
-    unsigned flags = 0;
-    for (unsigned l = 0; l < g->levels; l++) {
+    for (unsigned l = l0; l < g->levels; l++) {
         pte_t pte = read_level(g, mem, w, l, table, va);
         unsigned fl = pte_flags(g, pte);
         if (!(fl & PTE_V))
@@ -142,6 +139,75 @@ WalkStatus mmu_walk(const Geometry *g, FramePool *mem, pfn_t root, vaddr_t va,
         return fail(w, WALK_OK);
     }
     return fail(w, WALK_NOT_PRESENT);   /* not reached: the last level is a leaf */
+}
+
+WalkStatus mmu_walk(const Geometry *g, FramePool *mem, pfn_t root, vaddr_t va,
+                    AccessOp op, bool user, Walk *w)
+{
+    walk_start(w);
+    if (!geo_va_ok(g, va))
+        return fail(w, WALK_NONCANONICAL);
+    return walk_from(g, mem, 0, root << g->page_shift, 0, va, op, user, w);
+}
+
+/* Replays the remembered levels into w when they cover va and every entry still holds
+ * its value (then the checks and A updates the full walk would make are all no-ops).
+ * Returns the level to go on from (0: none replayed); sets *table and *flags for it. */
+static unsigned cache_replay(const Geometry *g, const FramePool *mem, const WalkCache *c,
+                             pfn_t root, vaddr_t va, Walk *w, paddr_t *table, unsigned *flags)
+{
+    unsigned d = c->depth;
+    if (d == 0 || c->root != root || c->key != va >> g->shift[d - 1])
+        return 0;
+    for (unsigned l = 0; l < d; l++)
+        if (mem_read(mem, c->pte_pa[l], g->pte_size) != c->pte[l])
+            return 0;
+    for (unsigned l = 0; l < d; l++) {
+        w->table_pa[l] = c->table_pa[l];
+        w->pte_pa[l] = c->pte_pa[l];
+        w->pte[l] = c->pte[l];
+    }
+    w->level = d - 1;
+    w->nread = d;
+    *table = c->next_table;
+    *flags = c->flags;
+    return d;
+}
+
+/* Remembers the levels a walk passed through (those above where it ended). */
+static void cache_store(const Geometry *g, WalkCache *c, pfn_t root, vaddr_t va, const Walk *w)
+{
+    unsigned d = w->nread ? w->level : 0;
+    c->depth = 0;
+    if (d == 0)
+        return;
+    unsigned flags = 0;
+    for (unsigned l = 0; l < d; l++) {
+        c->table_pa[l] = w->table_pa[l];
+        c->pte_pa[l] = w->pte_pa[l];
+        c->pte[l] = w->pte[l];
+        flags = combine(g, flags, pte_flags(g, w->pte[l]), l == 0);
+    }
+    c->next_table = pte_pfn(g, w->pte[d - 1]) << g->page_shift;
+    c->root = root;
+    c->key = va >> g->shift[d - 1];
+    c->flags = flags;
+    c->depth = d;
+}
+
+WalkStatus mmu_walk_cached(const Geometry *g, FramePool *mem, pfn_t root, vaddr_t va,
+                           AccessOp op, bool user, WalkCache *c, Walk *w)
+{
+    walk_start(w);
+    if (!geo_va_ok(g, va))
+        return fail(w, WALK_NONCANONICAL);
+    paddr_t table = root << g->page_shift;
+    unsigned flags = 0;
+    unsigned l0 = cache_replay(g, mem, c, root, va, w, &table, &flags);
+    WalkStatus st = walk_from(g, mem, l0, table, flags, va, op, user, w);
+    if (w->nread && w->level != l0)
+        cache_store(g, c, root, va, w);
+    return st;
 }
 
 WalkStatus mmu_lookup(const Geometry *g, const FramePool *mem, pfn_t root, vaddr_t va,

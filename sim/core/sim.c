@@ -45,7 +45,8 @@ static int tlbs_init(Sim *s)
 void tlbs_flush_page(Sim *s, vaddr_t va, uint32_t asid)
 {
     for (int i = 0; i < SIM_TLBS; i++)
-        tlb_flush_page(&s->tlb[i], va, asid);
+        if (s->tlb[i].entries)             /* no call per fault for an absent TLB */
+            tlb_flush_page(&s->tlb[i], va, asid);
 }
 
 void tlbs_flush_asid(Sim *s, uint32_t asid)
@@ -701,7 +702,7 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
         return STEP_OK;
     for (int attempt = 0; attempt < 4; attempt++) {
         Walk w;
-        mmu_walk(&s->geo, &s->fp, p->root, va, op, true, &w);
+        mmu_walk_cached(&s->geo, &s->fp, p->root, va, op, true, &s->walk_cache, &w);
         s->stats.walks++;
         s->stats.walk_reads += w.nread;
         s->stats.cycles += s->m.timing.memory * w.nread;

@@ -60,6 +60,7 @@ struct Sim {
     Future *future;           /* next uses, for opt; shared by clones (refs) */
     uint64_t committed;       /* pages charged to every process (Committed_AS) */
     bool no_os;               /* a memory image: faults are reported, never handled */
+    WalkCache walk_cache;     /* the upper levels of the last walk (mmu_walk_cached) */
     char err[512];
 };
 

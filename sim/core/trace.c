@@ -704,6 +704,35 @@ static int parse_lackey(const char *p, const char *e, unsigned page_shift,
     return set_access(rec, op, addr, size, why);
 }
 
+/* Up to eight lowercase hex digits at p (e - p >= 8) in one go (SWAR): how many lead
+ * the eight bytes (0..8) in *n, their value returned. Each byte is checked to lie in
+ * '0'..'9' or 'a'..'f' by adding offsets that carry into its top bit (no byte is
+ * 0x80 or above, so no carry crosses into the next), then the digit values are
+ * packed pairwise into nibbles, bytes, halves and the word. Other characters (capital
+ * digits among them) end the run: the caller's loop takes them as before. */
+static inline uint64_t hex8(const char *p, unsigned *n)
+{
+    const uint64_t ones = 0x0101010101010101ull, top = 0x8080808080808080ull;
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);              /* the first character in the low byte */
+#endif
+    uint64_t digit = (v + 0x50 * ones) & ~(v + 0x46 * ones);    /* 0x30..0x39 */
+    uint64_t alpha = (v + 0x1f * ones) & ~(v + 0x19 * ones);    /* 0x61..0x66 */
+    uint64_t bad = ~(digit | alpha) & top;
+    bad |= v & top;
+    unsigned k = bad ? (unsigned)__builtin_ctzll(bad) / 8 : 8;
+    *n = k;
+    if (k == 0)
+        return 0;
+    uint64_t x = (v & 0x0f * ones) + 9 * ((v >> 6) & ones);    /* 'a' -> 1 + 9 */
+    x <<= 8 * (8 - k);                     /* drop what follows; leading zeros */
+    x = ((x << 4) | (x >> 8)) & 0x00ff00ff00ff00ffull;
+    x = ((x << 8) | (x >> 16)) & 0x0000ffff0000ffffull;
+    return ((x << 16) | (x >> 32)) & 0xffffffffull;
+}
+
 /* The usual lackey line ("I  0401ab70,3", " L 1fff000d18,8") in one pass, for speed.
  * Returns 1 with rec filled, or 0 to leave the line to parse_lackey, which accepts
  * the same records and words the errors. */
@@ -726,6 +755,10 @@ static inline int lackey_fast(const char *p, const char *e, TraceRecord *rec)
     const char *s = p;
     uint64_t addr = 0, size = 0;
     unsigned d;
+    if (e - p >= 8) {
+        addr = hex8(p, &d);
+        p += d;
+    }
     while (p < e && (d = hex_value[(unsigned char)*p]) != 0) {
         addr = addr << 4 | (d - 1);
         p++;

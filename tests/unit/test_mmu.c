@@ -55,6 +55,70 @@ static void x64_chain(Mach *m, pte_t pml4e, pte_t pdpte, pte_t pde, pte_t pte)
 /* Upper entries pointing at the next table with P|R/W|U/S (0x7). */
 #define X64_UP(pfn) (((pte_t)(pfn) << 12) | 0x7)
 
+/* Walks the same address on two identical machines, one with mmu_walk, one with
+ * mmu_walk_cached, and checks they read, report and write the same. */
+static void same_walk(Mach *a, Mach *b, WalkCache *c, vaddr_t va, AccessOp op)
+{
+    Walk wa, wb;
+    WalkStatus sa = mmu_walk(&a->g, &a->mem, 1, va, op, true, &wa);
+    WalkStatus sb = mmu_walk_cached(&b->g, &b->mem, 1, va, op, true, c, &wb);
+    CU_ASSERT_EQUAL(sa, sb);
+    CU_ASSERT_EQUAL(wa.nread, wb.nread);
+    CU_ASSERT_EQUAL(wa.level, wb.level);
+    CU_ASSERT_EQUAL(wa.pa, wb.pa);
+    CU_ASSERT_EQUAL(wa.flags, wb.flags);
+    for (unsigned l = 0; l < wa.nread && l < wb.nread; l++) {
+        CU_ASSERT_EQUAL(wa.table_pa[l], wb.table_pa[l]);
+        CU_ASSERT_EQUAL(wa.pte_pa[l], wb.pte_pa[l]);
+        CU_ASSERT_EQUAL(wa.pte[l], wb.pte[l]);
+    }
+    for (pfn_t t = 1; t <= 5; t++)
+        for (unsigned i = 0; i < 512; i++)
+            if (get_pte(a, t, i) != get_pte(b, t, i)) {
+                CU_FAIL("the cached walk left memory different");
+                return;
+            }
+}
+
+/* The host-side path cache changes nothing: after each change to an entry on the
+ * path (valid bit, frame, R/W, the A bit the walk set), the cached walk reads the
+ * same entries, ends in the same state and sets the same A/D bits as the plain one. */
+static void test_x64_cached_walk(void)
+{
+    Mach a, b;
+    mach_init(&a, ARCH_X86_64, 8);
+    mach_init(&b, ARCH_X86_64, 8);
+    WalkCache c;
+    memset(&c, 0, sizeof c);
+    struct { pfn_t t; unsigned i; pte_t v; } changes[] = {
+        { 0, 0, 0 },                            /* none: the first walk fills the cache */
+        { 0, 0, 0 },                            /* none: replayed */
+        { 4, X64_I3, 0 },                       /* the leaf goes: not present at level 3 */
+        { 4, X64_I3, 0x2345007 },               /* another frame */
+        { 3, X64_I2, 0 },                       /* the PD entry goes */
+        { 3, X64_I2, X64_UP(5) },               /* a different page table, empty */
+        { 5, X64_I3, 0x3456007 },
+        { 2, X64_I1, X64_UP(3) & ~2ull },       /* PDPT read-only: writes fault */
+        { 1, X64_I0, X64_UP(2) },               /* A cleared in the PML4 entry */
+        { 2, X64_I1, X64_UP(3) | (1ull << 51) },/* a reserved bit */
+        { 2, X64_I1, X64_UP(3) },
+    };
+    x64_chain(&a, X64_UP(2), X64_UP(3), X64_UP(4), 0x1234007);
+    x64_chain(&b, X64_UP(2), X64_UP(3), X64_UP(4), 0x1234007);
+    for (size_t k = 0; k < sizeof changes / sizeof changes[0]; k++) {
+        if (changes[k].t) {
+            set_pte(&a, changes[k].t, changes[k].i, changes[k].v);
+            set_pte(&b, changes[k].t, changes[k].i, changes[k].v);
+        }
+        same_walk(&a, &b, &c, X64_VA, OP_READ);
+        same_walk(&a, &b, &c, X64_VA, OP_WRITE);
+        same_walk(&a, &b, &c, X64_VA + 0x1000, OP_READ);   /* next PT entry, absent */
+        same_walk(&a, &b, &c, X64_VA ^ (1ull << 30), OP_READ);   /* another PDPT slot */
+    }
+    frames_fini(&a.mem);
+    frames_fini(&b.mem);
+}
+
 static void test_x64_4k(void)
 {
     Mach m;
@@ -829,6 +893,7 @@ void suite_mmu(void)
         { "sv39 sign extension", test_sv39_sign_extension },
         { "sv39 Svade and Svadu", test_sv39_svade },
         { "sv48", test_sv48 },
+        { "x86_64 cached walk as the plain one", test_x64_cached_walk },
         { "custom 16-bit entries", test_custom },
         { "ostep multilevel seed 0", test_ostep_multilevel });
 }

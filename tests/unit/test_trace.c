@@ -945,6 +945,54 @@ static void test_rewind(void)
  *   xz -dc tests/data/wc.lackey.xz | grep -n -v '^==' | sed -n '1p;$p'
  *       -> 6:I  0401ab70,3  and  196855:I  0491c407,2
  *   xz -dc tests/data/wc.lackey.xz | wc -l                               -> 196874 */
+/* Lackey addresses of every length from 1 to 16 digits, lower and upper case and mixed,
+ * read by the reader (one-pass parser, eight digits at a time) and by
+ * trace_parse_line (the general parser, a digit at a time), whose answers must agree
+ * with each other and with strtoull; a 17th significant digit or a stray character is refused. */
+static void test_lackey_hex_lengths(void)
+{
+    static const char digits[] = "0123456789abcdefABCDEF";
+    char text[4096], line[64];
+    size_t len = 0;
+    uint64_t want[48];
+    unsigned n = 0;
+    for (unsigned k = 1; k <= 16; k++)
+        for (unsigned v = 0; v < 3; v++) {
+            char a[17];
+            for (unsigned i = 0; i < k; i++)
+                a[i] = digits[(i * 7 + k * 3 + v * 5) % (v == 2 ? 22 : 16)];
+            a[k] = '\0';
+            want[n++] = strtoull(a, NULL, 16);
+            len += (size_t)snprintf(text + len, sizeof text - len, "%s %s,4\n",
+                                    v ? " L" : "I ", a);
+        }
+    char msg[256];
+    TraceReader *t = trace_open_mem(text, len, "m", 1, TRACE_LACKEY, 12, msg, sizeof msg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    TraceRecord r, q;
+    const char *p = text;
+    for (unsigned i = 0; i < n; i++) {
+        CU_ASSERT_EQUAL_FATAL(trace_next(t, &r, msg, sizeof msg), 1);
+        CU_ASSERT_EQUAL(r.addr, want[i]);
+        size_t l = (size_t)(strchr(p, '\n') - p);
+        CU_ASSERT_EQUAL(trace_parse_line(TRACE_LACKEY, p, l, 12, &q, msg, sizeof msg), 1);
+        CU_ASSERT_EQUAL(q.addr, r.addr);
+        CU_ASSERT_EQUAL(q.op, r.op);
+        p += l + 1;
+    }
+    CU_ASSERT_EQUAL(trace_next(t, &r, msg, sizeof msg), 0);
+    trace_close(t);
+    static const char *const bad[] = { " L 1123456789abcdef0,4", " L 01234g67,4",
+                                       " L 0123456789ab\x80" "d,4" };
+    for (unsigned i = 0; i < 3; i++) {
+        snprintf(line, sizeof line, "%s\n", bad[i]);
+        t = trace_open_mem(line, strlen(line), "m", 1, TRACE_LACKEY, 12, msg, sizeof msg);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+        CU_ASSERT_EQUAL(trace_next(t, &r, msg, sizeof msg), -1);
+        trace_close(t);
+    }
+}
+
 static void test_wc_lackey(void)
 {
     TraceReader *t = trace_open(TEST_DATA "/wc.lackey.xz", TRACE_AUTO, 12, err, sizeof err);
@@ -1012,5 +1060,6 @@ void suite_trace(void)
         { "seek in memory", test_seek_mem },
         { "seek past the end", test_seek_past_end },
         { "rewind", test_rewind },
-        { "wc.lackey.xz", test_wc_lackey });
+        { "wc.lackey.xz", test_wc_lackey },
+        { "lackey addresses of 1 to 16 digits", test_lackey_hex_lengths });
 }
