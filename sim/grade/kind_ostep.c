@@ -132,7 +132,7 @@ static int os_check_flags(const OstepSpec *s, char *err, size_t n)
     return 0;
 }
 
-/* Runs the program for seed; its output into *text. 0, or -1 with err (its first line). */
+/* Runs the program for seed; its output into *text. 0, or -1 with err (its last line). */
 static int os_run(const OstepSpec *s, unsigned long long seed, bool solve, const char *scenario,
                   char **text, char *err, size_t n)
 {
@@ -144,9 +144,16 @@ static int os_run(const OstepSpec *s, unsigned long long seed, bool solve, const
     int rc = ostep_capture(s->program, argc, argv, scenario, cmd, text);
     if (rc == 0 && *text)
         return 0;
-    snprintf(err, n, "`%s%s` %s: %.*s", cmd, solve ? " -c" : "",
-             *text ? "failed" : "ran out of memory", *text ? (int)strcspn(*text, "\n") : 0,
-             *text ? *text : "");
+    /* What it said last (Python's "Error in argument", "Policy LFU is not ..."). */
+    const char *last = *text ? *text + strlen(*text) : "";
+    while (last > *text && last[-1] == '\n')
+        last--;
+    const char *end = last;
+    while (last > *text && last[-1] != '\n')
+        last--;
+    snprintf(err, n, "`%s%s` %s%.*s", cmd, solve ? " -c" : "",
+             !*text ? "ran out of memory" : end > last ? "says: " : "fails (see above)",
+             (int)(end - last), last);
     free(*text);
     *text = NULL;
     return -1;
