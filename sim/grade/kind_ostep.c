@@ -17,6 +17,7 @@
  * The replay files are --scenario's: QUESTION.ini (paging-policy FIFO, LRU, OPT),
  * QUESTION.image and .image.trace (multilevel; linear also .image.ini).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,13 +404,15 @@ static void os_make_files(const Question *q, OstepData *d)
     if (os_replays(s, d) && mkdtemp(dir)) {
         snprintf(path, sizeof path, "%s/%s.%s", dir, q->name, s->program[7] == 'p' ? "ini" : "image");
         fflush(stderr);
-        int saved = dup(2);
-        FILE *null = freopen("/dev/null", "w", stderr);
+        int saved = dup(2), null = open("/dev/null", O_WRONLY);
+        if (saved >= 0 && null >= 0)
+            dup2(null, 2);
         os_run(s, d->seed, true, path, &text, err, sizeof err);
         fflush(stderr);
         if (saved >= 0)
             dup2(saved, 2), close(saved);
-        (void)null;
+        if (null >= 0)
+            close(null);
         free(text);
         for (int i = 0; i < 4; i++) {
             snprintf(path, sizeof path, "%s/%s.%s", dir, q->name, file_ext[i]);
@@ -442,8 +445,12 @@ static void os_describe(const Question *q, const Variant *v, FILE *out)
                  "(python3 %s.py with the same flags prints the same):\n\n%s",
             s->program, d->seed, s->program, *s->flags ? " " : "", s->flags, d->seed, s->program,
             d->questions);
+    if (!d->files[0])
+        os_make_files(q, v->data);
     if (!os_replays(s, d))
         fprintf(out, "(Policy not in vmsim: no replay.)\n");
+    else if (!*d->files[1] && !*d->files[0])
+        fprintf(out, "(This table is larger than a page: vmsim cannot replay it.)\n");
     else if (s->program[7] == 'p')
         fprintf(out, "Open your variant in vmsim: vmsim step %s.ini (or vmsim gui %s.ini).\n",
                 q->name, q->name);
