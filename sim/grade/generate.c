@@ -118,6 +118,10 @@ static int question_files(const Exercise *ex, const Question *q, const Variant *
     snprintf(exts, sizeof exts, "%s", q->kind->files ? q->kind->files : "");
     for (char *save, *e = strtok_r(exts, " ", &save); e; e = strtok_r(NULL, " ", &save)) {
         char *text = q->kind->file_text(q, v, e);
+        if (text && !*text) {      /* "": this variant has no such file */
+            free(text);
+            continue;
+        }
         if (student_file(sf, q, e, text, text ? strlen(text) : 0))
             return -1;
     }

@@ -125,7 +125,8 @@ typedef struct QuestionKind {
     bool (*grade_raw)(const struct Question *q, const struct Variant *v, const KeyPart *part,
                       const char *raw, Buf *why);
     /* Optional: more files beside questions.txt, named QUESTION.EXT for each EXT of
-     * files ("image trace"); file_text gives one's text (caller frees; NULL: no memory). */
+     * files ("image trace"); file_text gives one's text (caller frees; NULL: no memory;
+     * "": this variant has no such file). */
     const char *files;
     char *(*file_text)(const struct Question *q, const struct Variant *v, const char *ext);
 } QuestionKind;

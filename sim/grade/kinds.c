@@ -4,13 +4,14 @@
 #include "grade.h"
 #include "kind_faults.h"
 
-extern const QuestionKind tlb_kind, oom_kind, translate_kind;
+extern const QuestionKind tlb_kind, oom_kind, translate_kind, ostep_kind;
 
 const QuestionKind *const grade_kinds[] = {
     &faults_kind,
     &tlb_kind,
     &oom_kind,
     &translate_kind,
+    &ostep_kind,
 };
 const size_t grade_nkinds = sizeof grade_kinds / sizeof grade_kinds[0];
 

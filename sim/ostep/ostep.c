@@ -139,6 +139,24 @@ static int run_program(int idx, int argc, char **argv, const char *scenario)
     return rc;
 }
 
+int ostep_capture(const char *program, int argc, char **argv, const char *scenario,
+                  const char *command, char **text)
+{
+    size_t len = 0;
+    *text = NULL;
+    for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
+        if (strcmp(programs[i].name, program) != 0)
+            continue;
+        OstepOut o = { open_memstream(text, &len), scenario, command };
+        if (!o.out)
+            return EXIT_FAILED;
+        int rc = programs[i].run(argc, argv, &o);
+        fclose(o.out);
+        return rc;
+    }
+    return -1;
+}
+
 int cmd_ostep(int argc, char **argv)
 {
     if (argc < 3 || strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) {

@@ -127,6 +127,14 @@ int ostep_linear(int argc, char **argv, const OstepOut *o);
 int ostep_multilevel(int argc, char **argv, const OstepOut *o);
 int ostep_policy(int argc, char **argv, const OstepOut *o);
 
+/* Runs program (a name of `vmsim ostep`, no ".py") with the program's own flags argv,
+ * its stdout into *text (NUL-terminated, caller frees; NULL when memory ran out), as
+ * `vmsim ostep` would print it. scenario (or NULL) is --scenario's FILE, command the
+ * command line its files name. Returns the program's exit status, or -1 for an unknown
+ * program. For vmsim generate's kind = ostep questions. */
+int ostep_capture(const char *program, int argc, char **argv, const char *scenario,
+                  const char *command, char **text);
+
 /* Writes text to path through a temporary file renamed into place, so a failed
  * write leaves nothing behind. Returns 0 or -1 with a message on stderr. */
 int ostep_write_file(const char *path, const char *text, size_t len);
