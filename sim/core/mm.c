@@ -262,6 +262,10 @@ pfn_t mm_new_table(Sim *s, Process *p, unsigned level, vaddr_t va, paddr_t paren
     pfn_t pfn = mm_get_frame(s, true);
     if (pfn == PFN_NONE)
         return PFN_NONE;
+    if (p->state != PROC_RUNNING) {        /* the OOM killer chose p to make room */
+        frames_free(&s->fp, pfn);
+        return PFN_NONE;
+    }
     Frame *f = &s->fp.frames[pfn];
     f->pid = p->pid;
     f->level = (uint8_t)level;

@@ -2,6 +2,7 @@
  * mprotect) and the C library (malloc, free, the stack frames of call and ret) carry
  * them out. Each is one step; its result is what the call would return. */
 #include "sim_int.h"
+#include "vmsim/oom.h"
 
 #define ENOMEM 12
 #define EINVAL 22
@@ -109,6 +110,48 @@ static int share_leaf(Sim *s, Process *parent, Process *child, const Leaf *lf)
     return 0;
 }
 
+/* The child inherits everything of the parent's but its identity and its memory,
+ * which share_leaf builds: a whole copy, so a field added to Process is inherited. */
+static int inherit(Process *c, const Process *p)
+{
+    Process tmp;
+    if (proc_copy(&tmp, p) != 0)
+        return -1;
+    proc_fini(c);
+    tmp.pid = c->pid;
+    memcpy(tmp.name, c->name, sizeof tmp.name);
+    tmp.asid = c->asid;
+    tmp.root = c->root;
+    tmp.state = PROC_RUNNING;
+    tmp.exit_reason[0] = '\0';
+    tmp.rss = tmp.swap = tmp.committed = 0;
+    tmp.pt_pages = c->pt_pages;
+    tmp.parent = p->pid;
+    memset(&tmp.stats, 0, sizeof tmp.stats);
+    *c = tmp;
+    return 0;
+}
+
+/* Shares each of p's leaves with c. Returns 0, or -1 when memory ran out (p may have
+ * been killed for it: see do_fork). The child is not yet a task the OOM killer sees
+ * (copy_process adds it to the task list only once its mm is built). */
+static int copy_leaves(Sim *s, Process *p, Process *c)
+{
+    LeafList leaves = { 0 };
+    mm_for_each_leaf(s, p, 0, UINT64_MAX, collect_leaf, &leaves);
+    int adj = c->oom_score_adj, bad = leaves.oom;
+    c->oom_score_adj = OOM_SCORE_ADJ_MIN;
+    for (size_t i = 0; i < leaves.n && !bad; i++)
+        bad = share_leaf(s, p, c, &leaves.v[i]) != 0 || p->state != PROC_RUNNING;
+    c->oom_score_adj = adj;
+    free(leaves.v);
+    tlbs_flush_asid(s, p->asid);           /* its writable entries are read-only now */
+    return bad ? -1 : 0;
+}
+
+/* Fork, by the rules of copy_process: (a) refused (overcommit, no memory): -ENOMEM and
+ * no child; (b) the parent OOM-killed while its tables are copied: the child goes with
+ * it and the call never returns; (c) another process killed to make room: it completes. */
 static StepStatus do_fork(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
 {
     char why[256];
@@ -117,36 +160,29 @@ static StepStatus do_fork(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
                     rec->line, rec->name);
         return STEP_ERROR;
     }
-    if (!vm_enough_memory(s, p->committed))
+    if (!vm_enough_memory(s, p->committed)) {
+        sim_note_unborn(s, rec->name);
         return done(s, info, -ENOMEM, "fork() = -ENOMEM (cannot commit %llu more pages)",
                     (unsigned long long)p->committed);
+    }
     Process *c = sim_add_process(s, 0, rec->name, why, sizeof why);
-    if (!c)
-        return done(s, info, -ENOMEM, "fork() = -ENOMEM (%s)", why);
-    Process tmp;
-    if (proc_copy(&tmp, p) != 0)
-        return done(s, info, -ENOMEM, "fork() = -ENOMEM (out of host memory)");
-    proc_fini(c);
-    c->vmas = tmp.vmas, c->nvmas = tmp.nvmas, c->capvmas = tmp.capvmas;
-    c->calls = tmp.calls, c->ncalls = tmp.ncalls, c->capcalls = tmp.capcalls;
-    c->blocks = tmp.blocks, c->nblocks = tmp.nblocks, c->capblocks = tmp.capblocks;
-    c->brk_start = p->brk_start, c->brk = p->brk, c->sp = p->sp;
-    c->stack_limit = p->stack_limit;
-    c->oom_score_adj = p->oom_score_adj;
-    c->parent = p->pid;
+    if (!c || inherit(c, p) != 0) {
+        if (c)
+            sim_forget_process(s, c);
+        sim_note_unborn(s, rec->name);
+        return done(s, info, -ENOMEM, "fork() = -ENOMEM (%s)", c ? "out of host memory" : why);
+    }
     vm_charge(s, c, (int64_t)p->committed);
-    LeafList leaves = { 0 };
-    mm_for_each_leaf(s, p, 0, UINT64_MAX, collect_leaf, &leaves);
-    int bad = leaves.oom;
-    for (size_t i = 0; i < leaves.n && !bad; i++)
-        bad = share_leaf(s, p, c, &leaves.v[i]) != 0 || p->state != PROC_RUNNING ||
-              c->state != PROC_RUNNING;
-    free(leaves.v);
-    tlbs_flush_asid(s, p->asid);           /* its writable entries are read-only now */
-    if (bad && p->state == PROC_RUNNING && c->state == PROC_RUNNING && !leaves.oom)
-        return STEP_HALT;                  /* no memory at all: s->err says why */
-    if (bad)
+    s->err[0] = '\0';
+    if (copy_leaves(s, p, c) != 0) {
+        sim_forget_process(s, c);
+        sim_note_unborn(s, rec->name);
+        if (strncmp(s->err, "Kernel panic", 12) == 0)
+            return STEP_HALT;              /* panic_on_oom: the machine stops */
+        if (p->state != PROC_RUNNING)
+            return STEP_OK;                /* (b): killed; its kill is this step's news */
         return done(s, info, -ENOMEM, "fork() = -ENOMEM (memory ran out while copying)");
+    }
     return done(s, info, c->pid, "fork() = %d: child '%s' shares %llu pages copy-on-write",
                 c->pid, c->name, (unsigned long long)c->rss);
 }

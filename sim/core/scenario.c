@@ -1083,6 +1083,8 @@ Sim *scenario_build(const Scenario *sc, char *err, size_t errlen)
         return NULL;
     for (size_t i = 0; i < sc->nprocs; i++) {
         if (build_process(sim, sc, &sc->procs[i], err, errlen) != 0) {
+            if (sim_halted(sim))
+                return sim;                /* out of memory: a run-time outcome */
             sim_destroy(sim);
             return NULL;
         }

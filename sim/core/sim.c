@@ -1,6 +1,7 @@
 /* The simulation engine: steps, translation through the TLB and the page walk, and the
  * operating system's side of a page fault (tables, frames, eviction, swap, SIGSEGV). */
 #include "sim_int.h"
+#include "vmsim/oom.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -107,6 +108,7 @@ void sim_destroy(Sim *s)
         tlb_fini(&s->tlb[i]);
     swap_fini(&s->swap);
     release_future(s);
+    free(s->unborn);
     free(s);
 }
 
@@ -119,6 +121,7 @@ void sim_set_trace(Sim *s, TraceReader *t)
 void sim_set_observer(Sim *s, SimObserver fn, void *ctx) { s->observer = fn; s->obs_ctx = ctx; }
 void sim_get_observer(const Sim *s, SimObserver *fn, void **ctx) { *fn = s->observer; *ctx = s->obs_ctx; }
 const char *sim_error(const Sim *s) { return s->err; }
+bool sim_halted(const Sim *s) { return s->halted; }
 const SimStats *sim_stats(const Sim *s) { return &s->stats; }
 const MachineConfig *sim_machine(const Sim *s) { return &s->m; }
 const FramePool *sim_frames(const Sim *s) { return &s->fp; }
@@ -129,6 +132,14 @@ const Policy *sim_policy(const Sim *s) { return s->policy; }
 size_t sim_nprocs(const Sim *s) { return s->nprocs; }
 const Process *sim_proc(const Sim *s, size_t i) { return i < s->nprocs ? s->procs[i] : NULL; }
 const Process *sim_current(const Sim *s) { return s->cur; }
+
+static bool is_unborn(const Sim *s, const char *name)
+{
+    for (size_t i = 0; i < s->nunborn; i++)
+        if (strcmp(s->unborn[i], name) == 0)
+            return true;
+    return false;
+}
 
 Process *proc_by_pid(const Sim *s, int pid)
 {
@@ -634,9 +645,52 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
 
 /* ---- steps --------------------------------------------------------------- */
 
+void sim_forget_process(Sim *s, Process *p)
+{
+    SimObserver obs = s->observer;
+    s->observer = NULL;                    /* it never ran: no kill to report */
+    mm_release(s, p);
+    s->observer = obs;
+    size_t i = 0;
+    while (i < s->nprocs && s->procs[i] != p)
+        i++;
+    memmove(&s->procs[i], &s->procs[i + 1], (s->nprocs - i - 1) * sizeof *s->procs);
+    s->nprocs--;
+    proc_fini(p);
+    free(p);
+}
+
+void sim_note_unborn(Sim *s, const char *name)
+{
+    if (is_unborn(s, name))
+        return;
+    char (*nu)[TRACE_NAME_MAX] = realloc(s->unborn, (s->nunborn + 1) * sizeof *nu);
+    if (!nu)
+        return;                            /* a later switch to it is then an error */
+    s->unborn = nu;
+    snprintf(s->unborn[s->nunborn++], TRACE_NAME_MAX, "%s", name);
+}
+
+/* A switch to a child whose fork failed: the steps until the next switch are skipped,
+ * as the program that would have run them never started. */
+static StepStatus switch_unborn(Sim *s, const TraceRecord *rec, StepInfo *info)
+{
+    char why[TRACE_NAME_MAX + 64];
+    snprintf(why, sizeof why, "'%s' does not exist: its fork failed", rec->name);
+    s->nobody = true;
+    info->kind = STEP_SKIP;
+    info->pid = s->cur ? s->cur->pid : 0;
+    s->stats.skipped++;
+    EMIT(s, .kind = EV_SKIP, .pid = info->pid, .detail = why);
+    return STEP_OK;
+}
+
 static StepStatus do_switch(Sim *s, const TraceRecord *rec, StepInfo *info)
 {
     Process *p = proc_by_name(s, rec->name);
+    if (!p && is_unborn(s, rec->name))
+        return switch_unborn(s, rec, info);
+    s->nobody = false;
     if (!p) {
         sim_fmt_err(s->err, sizeof s->err, "line %lu: no process named '%s'", rec->line, rec->name);
         return STEP_ERROR;
@@ -764,6 +818,17 @@ oom:
     return STEP_HALT;
 }
 
+/* Whether the steps of the trace now belong to a live process. */
+static inline bool cur_runs(const Sim *s)
+{
+    return !s->nobody && s->cur->state == PROC_RUNNING;
+}
+
+static const char *skip_reason(const Sim *s)
+{
+    return s->nobody ? "its fork failed" : s->cur->exit_reason;
+}
+
 /* The next translation of the pending record; advances it. */
 static StepStatus next_translation(Sim *s, StepInfo *info)
 {
@@ -784,7 +849,7 @@ static StepStatus next_translation(Sim *s, StepInfo *info)
     }
     next_queued(s);
     Process *p = s->cur;
-    if (p->state != PROC_RUNNING) {
+    if (!cur_runs(s)) {
         info->kind = STEP_SKIP;
         info->pid = p->pid;
         info->va = va;
@@ -793,7 +858,7 @@ static StepStatus next_translation(Sim *s, StepInfo *info)
         pd->active = 0;
         pd->nq = pd->qi = 0;
         s->stats.skipped++;
-        EMIT(s, .kind = EV_SKIP, .pid = p->pid, .va = va, .detail = p->exit_reason);
+        EMIT(s, .kind = EV_SKIP, .pid = p->pid, .va = va, .detail = skip_reason(s));
         return STEP_OK;
     }
     return translate(s, p, va, op, info);
@@ -805,7 +870,7 @@ static inline bool one_page(const Sim *s, const TraceRecord *rec)
 {
     unsigned sh = s->geo.page_shift;
     return !rec->named && rec->op != OP_MODIFY && !s->m.strict_alignment &&
-           s->cur->state == PROC_RUNNING && rec->size &&
+           cur_runs(s) && rec->size &&
            (rec->addr >> sh) == ((rec->addr + rec->size - 1) >> sh);
 }
 
@@ -813,11 +878,13 @@ static inline bool one_page(const Sim *s, const TraceRecord *rec)
 static StepStatus event_step(Sim *s, const TraceRecord *rec, StepInfo *info)
 {
     s->stats.steps++;
-    if (s->cur->state != PROC_RUNNING) {
+    if (!cur_runs(s)) {
+        if (rec->kind == TREC_FORK)
+            sim_note_unborn(s, rec->name);  /* a switch to it is a skip too */
         info->kind = STEP_SKIP;
         info->pid = s->cur->pid;
         s->stats.skipped++;
-        EMIT(s, .kind = EV_SKIP, .pid = s->cur->pid, .detail = s->cur->exit_reason);
+        EMIT(s, .kind = EV_SKIP, .pid = s->cur->pid, .detail = skip_reason(s));
         return STEP_OK;
     }
     return procev_step(s, rec, info);
@@ -827,7 +894,7 @@ static StepStatus event_step(Sim *s, const TraceRecord *rec, StepInfo *info)
 static bool misaligned(const Sim *s, const TraceRecord *rec)
 {
     uint32_t n = rec->size;
-    return s->m.strict_alignment && s->cur->state == PROC_RUNNING &&
+    return s->m.strict_alignment && cur_runs(s) &&
            (n == 2 || n == 4 || n == 8 || n == 16) && (rec->addr & (n - 1));
 }
 
@@ -860,6 +927,8 @@ StepStatus sim_step(Sim *s, StepInfo *info)
     if (!info)
         info = &local;
     *info = (StepInfo){ .pa = PADDR_NONE };
+    if (s->halted)
+        return STEP_HALT;
     if (!s->pend.active) {
         TraceRecord rec;
         if (!s->trace)
@@ -894,7 +963,7 @@ StepStatus sim_step(Sim *s, StepInfo *info)
             return translate(s, s->cur, rec.addr, rec.op, info);
         }
         bool named = rec.named;
-        if (named && s->cur->state == PROC_RUNNING && procev_named(s, &rec) != 0)
+        if (named && cur_runs(s) && procev_named(s, &rec) != 0)
             return STEP_ERROR;
         s->pend.nq = s->pend.qi = 0;
         begin_access(s, &rec, !named);     /* opt's first pass skips named accesses */
@@ -935,9 +1004,13 @@ Process *sim_add_process(Sim *s, int pid, const char *name, char *err, size_t er
     s->procs[s->nprocs++] = p;
     if (pid >= s->next_pid)
         s->next_pid = pid + 1;
+    p->oom_score_adj = OOM_SCORE_ADJ_MIN;   /* not a task the OOM killer sees yet */
     p->root = mm_new_table(s, p, 0, 0, PADDR_NONE);
-    if (p->root == PFN_NONE) {
+    p->oom_score_adj = 0;
+    if (p->root == PFN_NONE) {             /* no frame, and the OOM killer found none */
         sim_fmt_err(err, errlen, "%s", s->err);
+        sim_forget_process(s, p);
+        s->halted = true;
         return NULL;
     }
     if (!s->cur)
@@ -1104,6 +1177,10 @@ Sim *sim_clone(const Sim *s)
     memset(&c->fp, 0, sizeof c->fp);
     memset(&c->swap, 0, sizeof c->swap);
     memset(c->tlb, 0, sizeof c->tlb);
+    c->unborn = NULL;
+    c->nunborn = 0;
+    for (size_t i = 0; i < s->nunborn; i++)
+        sim_note_unborn(c, s->unborn[i]);
     if (c->future)
         c->future->refs++;
     int bad = frames_copy(&c->fp, &s->fp) || swap_copy(&c->swap, &s->swap) ||
