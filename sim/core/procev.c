@@ -166,6 +166,12 @@ static StepStatus do_fork(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
                     (unsigned long long)p->committed);
     }
     Process *c = sim_add_process(s, 0, rec->name, why, sizeof why);
+    if (c && p->state != PROC_RUNNING) {   /* (b): its root table cost the parent's life */
+        sim_forget_process(s, c);
+        sim_note_unborn(s, rec->name);
+        return STEP_OK;
+    }
+    s->halted = false;                     /* a refused fork is the caller's news */
     if (!c || inherit(c, p) != 0) {
         if (c)
             sim_forget_process(s, c);

@@ -1,0 +1,73 @@
+#!/bin/sh
+# Robustness: every shipped scenario on every small machine keeps its bookkeeping
+# (VMSIM_CHECK=1: sim_check after every step, with run and with the stepper forward and
+# back), and the regression cases of the fuzzing campaign (docs/testing.md) behave.
+# Usage: tests/verbs/robust.sh path/to/vmsim
+set -u
+vmsim=${1:?usage: robust.sh VMSIM}
+dir=$(dirname "$0")/../data/robust
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+# expect STATUSES WHAT command...: the exit status is one of STATUSES ("0 1").
+expect() {
+    want=$1 what=$2
+    shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    case " $want " in
+    *" $got "*) ok ;;
+    *) bad "$what: exit $got, wanted $want"; sed 's/^/  /' "$tmp/err" | tail -2 ;;
+    esac
+}
+
+# --- every scenario, 1..8 frames, tables in RAM and separate (findings 1-2) ---------
+# A run may stop (1: out of memory with nothing killable) but never abort on a failed
+# check (134) nor call a run-time outcome bad input (2).
+export VMSIM_CHECK=1
+for s in scenarios/*.ini; do
+    for f in 1 2 3 4 5 6 7 8; do
+        for pt in ram separate; do
+            expect "0 1" "run $s frames=$f tables=$pt" \
+                "$vmsim" run "$s" --set memory.frames=$f --set memory.page_tables=$pt
+        done
+    done
+done
+# The stepper to the end, back, forward again, from the start: each step checked.
+for s in scenarios/*.ini; do
+    for f in 1 3 5 8; do
+        printf 'step 100000\nback 3\nstep 2\nback 100000\nstep 7\nback 2\nstep 100000\nquit\n' \
+            >"$tmp/cmds"
+        expect "0 1" "step $s frames=$f" sh -c "\"$vmsim\" step \"$s\" --set memory.frames=$f <\"$tmp/cmds\""
+    done
+done
+unset VMSIM_CHECK
+
+# --- finding 1: the OOM killer picks the faulting process during its page walk ------
+expect "0 1" "default at 3 frames" env VMSIM_CHECK=1 "$vmsim" run scenarios/default.ini --set memory.frames=3
+grep -q 'Killed process' "$tmp/out" || "$vmsim" run scenarios/default.ini --set memory.frames=3 --log all |
+    grep -q 'Killed process' && ok || bad "default at 3 frames: an OOM kill is reported"
+
+# --- finding 2: fork under memory pressure ------------------------------------------
+# (a) refused: the parent sees -ENOMEM, no child exists, a switch to it is a skip.
+expect 0 "fork refused by overcommit" env VMSIM_CHECK=1 "$vmsim" run "$dir/fork-refused.ini" --log all
+grep -q 'fork() = -ENOMEM' "$tmp/out" && ok || bad "(a) fork returns -ENOMEM"
+grep -q "skipped: 'kid' does not exist: its fork failed" "$tmp/out" && ok || bad "(a) switch to the unborn child is a logged skip"
+grep -q ' kid ' "$tmp/out" && bad "(a) no child in the process table" || ok
+# (b) the parent is the OOM killer's choice while its tables are copied: no child.
+expect "0 1" "fork: parent killed" env VMSIM_CHECK=1 "$vmsim" run "$dir/fork-parent-killed.ini" --log all
+grep -q 'Killed process 1 (big)' "$tmp/out" && ok || bad "(b) the parent is killed"
+grep -q 'fork() =' "$tmp/out" && bad "(b) the fork never returns" || ok
+grep -Eq '^ +[0-9]+ +kid ' "$tmp/out" && bad "(b) no child in the process table" || ok
+# (c) another process is killed to make room: the fork completes.
+expect 0 "fork: another killed" env VMSIM_CHECK=1 "$vmsim" run "$dir/fork-other-killed.ini" --log all
+grep -q 'Killed process 1 (hog)' "$tmp/out" && ok || bad "(c) the other process is killed"
+grep -q "fork() = 3: child 'kid'" "$tmp/out" && ok || bad "(c) the fork completes"
+
+echo "robust: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
