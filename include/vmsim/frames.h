@@ -45,6 +45,8 @@ typedef struct FramePool {
     pfn_t *tfree;        /* free frames of the separate table region */
     size_t ntfree, tcap;
     bool separate_tables;
+    size_t limit;        /* frame numbers the entries can hold: the separate region
+                            stops below it (0: no bound) */
     unsigned page_shift;
     size_t in_use[3];    /* RAM frames per FrameKind */
 } FramePool;
@@ -62,8 +64,8 @@ int frames_copy(FramePool *dst, const FramePool *src);
 pfn_t frames_alloc(FramePool *fp);
 
 /* Takes a frame for a page table: from RAM (PFN_NONE when full) or, with separate
- * tables, from the unlimited region (PFN_NONE only when host memory runs out). Its
- * contents read as zeros. */
+ * tables, from the region above RAM (PFN_NONE when its numbers reach limit or host
+ * memory runs out). Its contents read as zeros. */
 pfn_t frames_alloc_table(FramePool *fp);
 
 /* Takes n free RAM frames in a run starting at a multiple of n (n a power of two), for

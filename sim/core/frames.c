@@ -104,6 +104,8 @@ pfn_t frames_alloc(FramePool *fp)
 /* Grows the separate table region by one frame. */
 static pfn_t grow_table_region(FramePool *fp)
 {
+    if (fp->limit && fp->total >= fp->limit)
+        return PFN_NONE;                    /* an entry could not point at it */
     if (fp->total == fp->cap) {
         size_t cap = fp->cap * 2 + 16;
         Frame *nf = realloc(fp->frames, cap * sizeof *nf);

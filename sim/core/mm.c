@@ -237,7 +237,13 @@ pfn_t mm_get_frame(Sim *s, bool table)
         if (pfn != PFN_NONE)
             return pfn;
         if (table && s->fp.separate_tables) {
-            sim_fmt_err(s->err, sizeof s->err, "out of host memory for page tables");
+            if (s->fp.limit && s->fp.total >= s->fp.limit)
+                sim_fmt_err(s->err, sizeof s->err, "no frame number left for a page table: "
+                            "separate tables start at frame %zu, and an entry can point at "
+                            "frames up to %zu",
+                            s->fp.nframes, s->fp.limit - 1);
+            else
+                sim_fmt_err(s->err, sizeof s->err, "out of host memory for page tables");
             return PFN_NONE;
         }
         pfn_t victim = choose_victim(s);
@@ -396,6 +402,20 @@ static void free_empty_tables(Sim *s, Process *p)
             frames_free(&s->fp, pfn);
         }
     }
+}
+
+static void unmap_present(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, void *ctx)
+{
+    if (pte_flags(&s->geo, pte) & PTE_V)
+        unmap_leaf(s, p, va, pa, pte, ctx);
+}
+
+uint64_t mm_unmap_present(Sim *s, Process *p, vaddr_t lo, vaddr_t hi)
+{
+    uint64_t pages = 0;
+    mm_for_each_leaf(s, p, lo, hi, unmap_present, &pages);
+    free_empty_tables(s, p);
+    return pages;
 }
 
 uint64_t mm_unmap(Sim *s, Process *p, vaddr_t lo, vaddr_t hi)

@@ -395,7 +395,13 @@ static StepStatus do_mprotect(Sim *s, Process *p, const TraceRecord *rec, StepIn
     }
     vm_charge(s, p, charge);
     Reprotect rp = { perms };
-    mm_for_each_leaf(s, p, lo, hi, reprotect, &rp);
+    /* PROT_NONE: Linux makes the entries non-present (_PAGE_PROTNONE), which no
+     * hardware format here can say apart from a swap entry or (RISC-V: V with R, W and
+     * X clear) a pointer to a table; the resident pages leave memory instead. */
+    if (!(perms & (PTE_R | PTE_W | PTE_X)))
+        mm_unmap_present(s, p, lo, hi);
+    else
+        mm_for_each_leaf(s, p, lo, hi, reprotect, &rp);
     tlbs_flush_asid(s, p->asid);
     return done(s, info, 0, "mprotect(0x%llx, %llu, %c%c%c) = 0", (unsigned long long)lo,
                 (unsigned long long)rec->length, (perms & PTE_R) ? 'r' : '-',

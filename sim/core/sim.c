@@ -81,6 +81,12 @@ Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
     /* A swap entry keeps slot + 1 in the entry's frame field: that bounds the slots. */
     uint64_t field = m->geo.fmt.pfn_bits >= 64 ? UINT64_MAX : (1ull << m->geo.fmt.pfn_bits) - 1;
     swap_init(&s->swap, m->swap.slots < field ? m->swap.slots : field);
+    /* Separate table frames are numbered from frames up: no further than the entries'
+     * frame field reaches, or a table would alias a data frame. */
+    uint64_t pfns = field < UINT64_MAX ? field + 1 : UINT64_MAX;
+    if (m->geo.pa_bits < 64 && (m->geo.pa_bits - m->geo.page_shift) < 64 &&
+        (1ull << (m->geo.pa_bits - m->geo.page_shift)) < pfns)
+        pfns = 1ull << (m->geo.pa_bits - m->geo.page_shift);
     if (frames_init(&s->fp, m->memory.frames, m->geo.page_shift, m->memory.separate_tables) ||
         !(s->policy = policy_create(m->memory.policy, m->memory.frames, &s->rng,
                                     &(PolicyParams){ .tau = m->memory.tau })) ||
@@ -90,6 +96,7 @@ Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
                 (unsigned long long)m->memory.frames);
         return NULL;
     }
+    s->fp.limit = pfns < SIZE_MAX ? (size_t)pfns : 0;
     return s;
 }
 

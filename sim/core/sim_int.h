@@ -112,6 +112,8 @@ void mm_drop_frame(Sim *s, Process *p, pfn_t pfn);
 /* Unmaps p's pages and swap entries in [lo, hi) and frees tables left empty. Returns
  * the pages that were resident. */
 uint64_t mm_unmap(Sim *s, Process *p, vaddr_t lo, vaddr_t hi);
+/* Unmaps p's resident pages in [lo, hi), keeping its swap entries. Returns them. */
+uint64_t mm_unmap_present(Sim *s, Process *p, vaddr_t lo, vaddr_t hi);
 
 /* Removes p, never run, as if it had not been (a fork that failed): its memory is
  * freed without a kill event. */

@@ -69,5 +69,22 @@ expect 0 "fork: another killed" env VMSIM_CHECK=1 "$vmsim" run "$dir/fork-other-
 grep -q 'Killed process 1 (hog)' "$tmp/out" && ok || bad "(c) the other process is killed"
 grep -q "fork() = 3: child 'kid'" "$tmp/out" && ok || bad "(c) the fork completes"
 
+# --- finding 3: separate table frames stop where the entry's frame field does ----------
+# ostep's entries hold a 7-bit frame number (frames 0..127): with 128 frames of RAM no
+# separate table frame is expressible, with 125 three are.
+expect 1 "ostep, 128 frames, separate tables" \
+    "$vmsim" run scenarios/ostep-smalltables.ini --set memory.frames=128 --set memory.page_tables=separate
+grep -q 'an entry can point at frames up to 127' "$tmp/err" && ok || bad "the separate region's bound is named"
+expect 0 "ostep, 120 frames, separate tables" env VMSIM_CHECK=1 \
+    "$vmsim" run scenarios/ostep-smalltables.ini --set memory.frames=120 --set memory.page_tables=separate
+
+# --- finding 4: RISC-V PROT_NONE then fork, then eviction -----------------------------
+expect 0 "sv39 mprotect --- and fork" env VMSIM_CHECK=1 "$vmsim" run "$dir/riscv-protnone-fork.ini"
+for arch in x86_64 x86_32 sv39 sv48; do
+    expect 0 "$arch: a read after mprotect ---" env VMSIM_CHECK=1 \
+        "$vmsim" run "$dir/protnone-read.ini" --set machine.arch=$arch --log all
+    sed -n '/^step 3:/,/^$/p' "$tmp/out" | grep -q 'Segmentation fault' && ok || bad "$arch: a read of a PROT_NONE page faults"
+done
+
 echo "robust: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
