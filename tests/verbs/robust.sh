@@ -86,5 +86,54 @@ for arch in x86_64 x86_32 sv39 sv48; do
     sed -n '/^step 3:/,/^$/p' "$tmp/out" | grep -q 'Segmentation fault' && ok || bad "$arch: a read of a PROT_NONE page faults"
 done
 
+# --- findings 7-11: INI input, read by inih alone ------------------------------------
+# bad_input WHAT WANT command...: exit 2, WANT on stderr, nothing on stdout, in time.
+bad_input() {
+    what=$1 want=$2
+    shift 2
+    timeout 5 "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    [ "$got" -eq 2 ] && ok || bad "$what: exit $got, wanted 2"
+    grep -qF -- "$want" "$tmp/err" && ok || { bad "$what: stderr lacks '$want'"; sed 's/^/  got: /' "$tmp/err" | head -2; }
+    [ -s "$tmp/out" ] && bad "$what: stdout not empty" || ok
+}
+printf '[scenario]\ninclude = /dev/zero\n' >"$tmp/inc-zero.ini"
+bad_input "check /dev/zero" "/dev/zero: not a regular file" "$vmsim" check /dev/zero
+bad_input "--config /dev/zero" "/dev/zero: not a regular file" "$vmsim" run --config /dev/zero
+bad_input "include = /dev/zero" "inc-zero.ini:2: in include: /dev/zero: not a regular file" "$vmsim" check "$tmp/inc-zero.ini"
+head -c 1048576 /dev/zero >"$tmp/zeros.ini"
+bad_input "a file of NULs" "zeros.ini:1: unexpected NUL byte" "$vmsim" check "$tmp/zeros.ini"
+printf '[memory]\nframes = 4\0junk\n' >"$tmp/nul-short.ini"
+bad_input "a NUL in a short line" "nul-short.ini:2: unexpected NUL byte" "$vmsim" check "$tmp/nul-short.ini"
+{ printf '[memory]\nframes = 4\0'; printf '%0300d' 0; printf '\n[bogus]\n'; } >"$tmp/nul-padded.ini"
+bad_input "a NUL with padding" "nul-padded.ini:2: unexpected NUL byte" "$vmsim" check "$tmp/nul-padded.ini"
+mkdir "$tmp/dir.ini"
+printf '[scenario]\ninclude = dir.ini\n' >"$tmp/inc-dir.ini"
+bad_input "a directory as scenario" "dir.ini: not a regular file" "$vmsim" check "$tmp/dir.ini"
+bad_input "a directory as include" "inc-dir.ini:2: in include:" "$vmsim" run "$tmp/inc-dir.ini"
+bad_input "a directory as config" "dir.ini: not a regular file" "$vmsim" run --config "$tmp/dir.ini"
+# A byte-order mark: inih strips it, and its first section is read like any other.
+printf '\357\273\277[bogus]\nframes = 4\n' >"$tmp/bom-bogus.ini"
+bad_input "BOM, unknown first section" "bom-bogus.ini:1: unknown section [bogus]" "$vmsim" check "$tmp/bom-bogus.ini"
+printf '\357\273\277[memory]\nframes = 5\n' >"$tmp/bom-frames.ini"
+expect 0 "BOM, [memory] first" "$vmsim" run "$tmp/bom-frames.ini" --trace tests/data/belady.pages
+grep -q '^memory    5 frames' "$tmp/out" && ok || bad "BOM: the first section's keys are applied"
+# \v and \f are white space to inih: an indented line after a key continues it, and
+# only description and lines continue; at the start of a section it is a header.
+printf '[memory]\nframes = 4\n\v[bogus]\n' >"$tmp/vt.ini"
+bad_input "VT before a header after a key" "vt.ini:3: expected 'key = value'; only description and lines continue" "$vmsim" check "$tmp/vt.ini"
+printf '[memory]\n\f[bogus]\n' >"$tmp/ff.ini"
+bad_input "FF before a header" "ff.ini:2: unknown section [bogus]" "$vmsim" check "$tmp/ff.ini"
+# A megabyte of any of these is turned away (or accepted) within a second.
+awk 'BEGIN { for (i = 0; i < 70000; i++) printf "[process p%d]\n", i }' >"$tmp/procs.ini"
+awk 'BEGIN { print "[trace]\nformat = vmsim\nlines ="; for (i = 0; i < 80000; i++) printf "    R 0x%x\n", i * 64 }' >"$tmp/lines.ini"
+awk 'BEGIN { print "[scenario]\ndescription = a"; for (i = 0; i < 35000; i++) print "    more words of a description" }' >"$tmp/desc.ini"
+for f in procs lines desc; do
+    start=$(date +%s%N)
+    timeout 5 "$vmsim" check "$tmp/$f.ini" >/dev/null 2>&1
+    ms=$((($(date +%s%N) - start) / 1000000))
+    [ "$ms" -lt 1000 ] && ok || bad "check of a megabyte ($f.ini) took $ms ms"
+done
+
 echo "robust: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
