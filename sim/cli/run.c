@@ -144,19 +144,63 @@ static const char check_usage[] =
     "without running them. Prints FILE: ok for each good file.\n"
     "exit status: 0 all good, 2 a file has an error (named FILE:LINE:)\n";
 
-#define CHECK_FORKS 256
+/* The names of the processes a trace may switch to: the scenario's, and those its fork
+ * records create so far (a growing list: a trace may fork any number). */
+typedef struct Names {
+    char (*v)[TRACE_NAME_MAX];
+    size_t n, cap;
+} Names;
 
-/* A process of the scenario, or one that an earlier fork record creates. */
-static bool known_process(const Session *s, const char *name, char (*forks)[TRACE_NAME_MAX],
-                          int nforks)
+static bool names_has(const Session *s, const Names *nm, const char *name)
 {
     for (size_t i = 0; i < sim_nprocs(s->sim); i++)
         if (strcmp(sim_proc(s->sim, i)->name, name) == 0)
             return true;
-    for (int i = 0; i < nforks; i++)
-        if (strcmp(forks[i], name) == 0)
+    for (size_t i = 0; i < nm->n; i++)
+        if (strcmp(nm->v[i], name) == 0)
             return true;
     return false;
+}
+
+static int names_add(Names *nm, const char *name)
+{
+    if (nm->n == nm->cap) {
+        size_t cap = nm->cap * 2 + 16;
+        char (*nv)[TRACE_NAME_MAX] = realloc(nm->v, cap * sizeof *nv);
+        if (!nv)
+            return -1;
+        nm->v = nv;
+        nm->cap = cap;
+    }
+    snprintf(nm->v[nm->n++], TRACE_NAME_MAX, "%s", name);
+    return 0;
+}
+
+/* Reads every record of the trace, checking the names run would refuse: a fork of a
+ * name taken, a switch to one nobody has. Returns 0, or -1 with err set. */
+static int check_trace(Session *s, char *err, size_t errlen)
+{
+    TraceRecord rec;
+    Names nm = { 0 };
+    int r;
+    while ((r = trace_next(s->trace, &rec, err, errlen)) > 0) {
+        const char *bad = NULL;
+        if (rec.kind == TREC_FORK && names_has(s, &nm, rec.name))
+            bad = FORK_TAKEN;
+        else if (rec.kind == TREC_FORK && names_add(&nm, rec.name) != 0)
+            bad = "out of memory for the name '%s'";
+        else if (rec.kind == TREC_SWITCH && !names_has(s, &nm, rec.name))
+            bad = "no process named '%s'";
+        if (bad) {
+            int n = snprintf(err, errlen, "%s:%lu: ", s->trace_file, rec.line);
+            if (n > 0 && (size_t)n < errlen)
+                snprintf(err + n, errlen - (size_t)n, bad, rec.name);
+            r = -1;
+            break;
+        }
+    }
+    free(nm.v);
+    return r < 0 ? -1 : 0;
 }
 
 static int check_one(const char *path, const Options *base)
@@ -166,22 +210,8 @@ static int check_one(const char *path, const Options *base)
     Session s;
     char err[1024];
     int bad = session_open(&s, &o, err, sizeof err) != 0;
-    static char forks[CHECK_FORKS][TRACE_NAME_MAX];
-    int nforks = 0;
-    if (!bad && s.trace) {
-        TraceRecord rec;
-        int r;
-        while ((r = trace_next(s.trace, &rec, err, sizeof err)) > 0) {
-            if (rec.kind == TREC_FORK && nforks < CHECK_FORKS)
-                memcpy(forks[nforks++], rec.name, TRACE_NAME_MAX);
-            if (rec.kind == TREC_SWITCH && !known_process(&s, rec.name, forks, nforks)) {
-                snprintf(err, sizeof err, "%s:%lu: no process named '%s'", s.trace_file, rec.line, rec.name);
-                r = -1;
-                break;
-            }
-        }
-        bad = r < 0;
-    }
+    if (!bad && s.trace)
+        bad = check_trace(&s, err, sizeof err) != 0;
     if (bad)
         fprintf(stderr, "vmsim: %s\n", err);
     else

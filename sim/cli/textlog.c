@@ -104,8 +104,8 @@ static void log_event(TextLog *l, const SimEvent *ev)
                            ev->detail); l->faulted = 1; break;
     case EV_KILL:      add(l, "  %s's memory released: %" PRIu64 " pages and %u page-table pages",
                            proc_name(sim, ev->pid), ev->count, ev->level); break;
-    case EV_SKIP:      if (sim_proc_by_pid(sim, ev->pid) && sim_proc_by_pid(sim, ev->pid)->state == PROC_RUNNING)
-                           add(l, "  skipped: %s", ev->detail);   /* a child that was never born */
+    case EV_SKIP:      if (ev->count)   /* a child that was never born */
+                           add(l, "  skipped: %s", ev->detail);
                        else
                            add(l, "  skipped: %s is dead (%s)", proc_name(sim, ev->pid), ev->detail);
                        break;

@@ -155,9 +155,8 @@ static int copy_leaves(Sim *s, Process *p, Process *c)
 static StepStatus do_fork(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
 {
     char why[256];
-    if (proc_by_name(s, rec->name)) {
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: fork: a process named '%s' exists already",
-                    rec->line, rec->name);
+    if (proc_by_name(s, rec->name) || sim_is_unborn(s, rec->name)) {
+        sim_fmt_err(s->err, sizeof s->err, "line %lu: " FORK_TAKEN, rec->line, rec->name);
         return STEP_ERROR;
     }
     if (!vm_enough_memory(s, p->committed)) {
@@ -412,10 +411,20 @@ static StepStatus do_mprotect(Sim *s, Process *p, const TraceRecord *rec, StepIn
 
 static StepStatus do_call(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
 {
-    if (!p->sp || rec->length > p->sp || rec->length > UINT32_MAX) {
-        sim_fmt_err(s->err, sizeof s->err, "line %lu: call: process '%s' has no stack for %llu bytes",
-                    rec->line, p->name, (unsigned long long)rec->length);
+    if (!p->sp) {
+        sim_fmt_err(s->err, sizeof s->err, "line %lu: call: process '%s' has no stack",
+                    rec->line, p->name);
         return STEP_ERROR;
+    }
+    if (rec->length > p->sp || rec->length > UINT32_MAX) {
+        /* Larger than an access can be: its push would fault below the limit anyway. */
+        char why[160];
+        snprintf(why, sizeof why, "stack overflow: a %llu-byte frame goes below stack_limit (0x%llx)",
+                 (unsigned long long)rec->length, (unsigned long long)p->stack_limit);
+        info->fault = FAULT_SEGV_MAPERR;
+        done(s, info, 0, "call: push a %llu-byte frame", (unsigned long long)rec->length);
+        kill_segv(s, p, p->sp - (rec->length > p->sp ? p->sp : rec->length), FAULT_SEGV_MAPERR, why);
+        return STEP_OK;
     }
     if (p->ncalls == p->capcalls) {
         size_t cap = p->capcalls * 2 + 16;
@@ -503,10 +512,27 @@ static int64_t grow_heap(Sim *s, Process *p, uint64_t need)
     return 0;
 }
 
+/* malloc returned NULL: the name now holds NULL, so an access through it is an access
+ * to NULL + offset (a run's event, normally SIGSEGV), and free(NULL) does nothing. */
+static StepStatus malloc_null(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
+{
+    Block b = { .used = true, .null = true };
+    snprintf(b.name, sizeof b.name, "%s", rec->name);
+    if (!insert_block(p, 0, b))            /* below every chunk: address order holds */
+        return done(s, info, 0, "malloc: out of host memory");
+    return done(s, info, 0, "malloc(%llu) = NULL: the heap cannot grow (ENOMEM)",
+                (unsigned long long)rec->length);
+}
+
 static StepStatus do_malloc(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
 {
     bool stale;
     Block *named = find_block(p, rec->name, &stale);
+    if (named && named->null) {            /* it held NULL: drop that record */
+        memmove(named, named + 1, (size_t)(&p->blocks[p->nblocks] - (named + 1)) * sizeof *named);
+        p->nblocks--;
+        named = NULL;
+    }
     if (named && stale)
         named->old[0] = '\0';             /* the name is given anew */
     else if (named && named->used) {
@@ -524,8 +550,7 @@ static StepStatus do_malloc(Sim *s, Process *p, const TraceRecord *rec, StepInfo
         i++;
     if (i == p->nblocks) {
         if (grow_heap(s, p, need) != 0)
-            return done(s, info, 0, "malloc(%llu) = NULL: the heap cannot grow (ENOMEM)",
-                        (unsigned long long)rec->length);
+            return malloc_null(s, p, rec, info);
         i = p->nblocks - 1;
     }
     Block *b = &p->blocks[i];
@@ -555,6 +580,8 @@ static StepStatus do_free(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
         sim_fmt_err(s->err, sizeof s->err, "line %lu: free: no block named '%s'", rec->line, rec->name);
         return STEP_ERROR;
     }
+    if (b->null)
+        return done(s, info, 0, "free(%s): it is NULL (its malloc failed): nothing to do", rec->name);
     if (stale && b->used) {
         char note[256];
         snprintf(note, sizeof note, "free(%.60s) is a stale pointer: it frees '%.60s', which a "
@@ -584,6 +611,13 @@ int procev_named(Sim *s, TraceRecord *rec)
         return -1;
     }
     char note[200];
+    if (b->null) {
+        snprintf(note, sizeof note, "'%s' is NULL (its malloc failed): the access is at NULL + %llu",
+                 rec->name, (unsigned long long)rec->addr);
+        EMIT(s, .kind = EV_NOTE, .pid = p->pid, .detail = note);
+        rec->named = false;
+        return 0;
+    }
     uint64_t payload = b->size - CHUNK_HDR;
     if (!b->used || stale) {
         snprintf(note, sizeof note, "use after free: '%s' was freed, but its page is still "

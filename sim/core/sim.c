@@ -140,7 +140,7 @@ size_t sim_nprocs(const Sim *s) { return s->nprocs; }
 const Process *sim_proc(const Sim *s, size_t i) { return i < s->nprocs ? s->procs[i] : NULL; }
 const Process *sim_current(const Sim *s) { return s->cur; }
 
-static bool is_unborn(const Sim *s, const char *name)
+bool sim_is_unborn(const Sim *s, const char *name)
 {
     for (size_t i = 0; i < s->nunborn; i++)
         if (strcmp(s->unborn[i], name) == 0)
@@ -669,7 +669,7 @@ void sim_forget_process(Sim *s, Process *p)
 
 void sim_note_unborn(Sim *s, const char *name)
 {
-    if (is_unborn(s, name))
+    if (sim_is_unborn(s, name))
         return;
     char (*nu)[TRACE_NAME_MAX] = realloc(s->unborn, (s->nunborn + 1) * sizeof *nu);
     if (!nu)
@@ -685,17 +685,18 @@ static StepStatus switch_unborn(Sim *s, const TraceRecord *rec, StepInfo *info)
     char why[TRACE_NAME_MAX + 64];
     snprintf(why, sizeof why, "'%s' does not exist: its fork failed", rec->name);
     s->nobody = true;
+    snprintf(s->nobody_why, sizeof s->nobody_why, "a step of '%s', whose fork failed", rec->name);
     info->kind = STEP_SKIP;
     info->pid = s->cur ? s->cur->pid : 0;
     s->stats.skipped++;
-    EMIT(s, .kind = EV_SKIP, .pid = info->pid, .detail = why);
+    EMIT(s, .kind = EV_SKIP, .pid = info->pid, .detail = why, .count = 1);
     return STEP_OK;
 }
 
 static StepStatus do_switch(Sim *s, const TraceRecord *rec, StepInfo *info)
 {
     Process *p = proc_by_name(s, rec->name);
-    if (!p && is_unborn(s, rec->name))
+    if (!p && sim_is_unborn(s, rec->name))
         return switch_unborn(s, rec, info);
     s->nobody = false;
     if (!p) {
@@ -833,7 +834,7 @@ static inline bool cur_runs(const Sim *s)
 
 static const char *skip_reason(const Sim *s)
 {
-    return s->nobody ? "its fork failed" : s->cur->exit_reason;
+    return s->nobody ? s->nobody_why : s->cur->exit_reason;
 }
 
 /* The next translation of the pending record; advances it. */
@@ -865,7 +866,8 @@ static StepStatus next_translation(Sim *s, StepInfo *info)
         pd->active = 0;
         pd->nq = pd->qi = 0;
         s->stats.skipped++;
-        EMIT(s, .kind = EV_SKIP, .pid = p->pid, .va = va, .detail = skip_reason(s));
+        EMIT(s, .kind = EV_SKIP, .pid = p->pid, .va = va, .detail = skip_reason(s),
+             .count = s->nobody);
         return STEP_OK;
     }
     return translate(s, p, va, op, info);
@@ -891,7 +893,7 @@ static StepStatus event_step(Sim *s, const TraceRecord *rec, StepInfo *info)
         info->kind = STEP_SKIP;
         info->pid = s->cur->pid;
         s->stats.skipped++;
-        EMIT(s, .kind = EV_SKIP, .pid = s->cur->pid, .detail = skip_reason(s));
+        EMIT(s, .kind = EV_SKIP, .pid = s->cur->pid, .detail = skip_reason(s), .count = s->nobody);
         return STEP_OK;
     }
     return procev_step(s, rec, info);

@@ -62,6 +62,7 @@ struct Sim {
     size_t nunborn;
     bool halted;              /* memory ran out while processes were added: no step runs */
     bool nobody;              /* the last switch named an unborn child: skip until the next */
+    char nobody_why[TRACE_NAME_MAX + 48];   /* says so, for the skipped steps */
     char err[512];
 };
 
@@ -118,6 +119,8 @@ uint64_t mm_unmap_present(Sim *s, Process *p, vaddr_t lo, vaddr_t hi);
 /* Removes p, never run, as if it had not been (a fork that failed): its memory is
  * freed without a kill event. */
 void sim_forget_process(Sim *s, Process *p);
+/* Whether a fork of name failed (or was skipped). */
+bool sim_is_unborn(const Sim *s, const char *name);
 /* Remembers that name's fork failed, so a switch to it is a skip, not an error. */
 void sim_note_unborn(Sim *s, const char *name);
 

@@ -135,5 +135,30 @@ for f in procs lines desc; do
     [ "$ms" -lt 1000 ] && ok || bad "check of a megabyte ($f.ini) took $ms ms"
 done
 
+# --- findings 12-14: check and run agree; run-time outcomes are not bad input ---------
+# 12: a trace may fork any number of children (check kept only 256 names).
+awk 'BEGIN { print "[process p]\nheap = 0x600000 4K\n[trace]\nformat = vmsim\nlines =";
+             for (i = 0; i < 300; i++) printf "    fork c%d\n", i; print "    switch c299" }' >"$tmp/forks.ini"
+expect 0 "check: 300 forks, then a switch to the last" "$vmsim" check "$tmp/forks.ini"
+expect 0 "run: 300 forks, then a switch to the last" "$vmsim" run "$tmp/forks.ini"
+# 13: a fork of a name that is taken is refused by both, in the same words.
+printf '[process p]\nheap = 0x600000 4K\n[process q]\n[trace]\nformat = vmsim\nlines =\n    fork q\n' >"$tmp/fork-taken.ini"
+for verb in check run; do
+    bad_input "$verb: fork of a taken name" "fork-taken.ini:7: fork: the name 'q' is taken" "$vmsim" $verb "$tmp/fork-taken.ini"
+done
+printf '[process p]\nheap = 0x600000 4K\n[trace]\nformat = vmsim\nlines =\n    fork c\n    fork c\n' >"$tmp/fork-twice.ini"
+for verb in check run; do
+    bad_input "$verb: a name forked twice" "fork-twice.ini:7: fork: the name 'c' is taken" "$vmsim" $verb "$tmp/fork-twice.ini"
+done
+# 14: an access through a NULL from a refused malloc, a switch to a child whose fork was
+# skipped (its parent was dead), a call too large for any stack: events, exit 0.
+expect 0 "access through a refused malloc" "$vmsim" run "$dir/malloc-null.ini" --log all
+grep -q "W 0x8$" "$tmp/out" && grep -q 'Segmentation fault' "$tmp/out" && ok || bad "NULL + 8 is accessed and faults"
+printf '[process p]\nheap = 0x600000 4K\n[trace]\nformat = vmsim\nlines =\n    W 0x900000\n    fork c\n    switch c\n    W 0x600000\n' >"$tmp/fork-skipped.ini"
+expect 0 "switch to a child whose fork was skipped" "$vmsim" run "$tmp/fork-skipped.ini" --log all
+grep -q "skipped: 'c' does not exist: its fork failed" "$tmp/out" && ok || bad "the switch is a logged skip"
+expect 0 "call 5G" "$vmsim" run "$dir/call-huge.ini" --log all
+grep -q 'stack overflow: a 5368709120-byte frame goes below stack_limit' "$tmp/out" && ok || bad "call 5G: SIGSEGV naming stack_limit"
+
 echo "robust: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
