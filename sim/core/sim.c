@@ -372,12 +372,30 @@ static void free_run(Sim *s, pfn_t pfn, uint32_t n)
 
 /* The writer's own copy of the page (a base page, or a large page's run) in old,
  * mapped at pte_pa. *pfn is the copy, or PFN_NONE when the retry must start over. */
-static FixResult cow_copy(Sim *s, Process *p, paddr_t pte_pa, pfn_t old, pfn_t *pfn,
-                          FaultKind *fk)
+/* A transparent huge page the writer cannot copy whole: it stops mapping it, and the
+ * retried access faults in base pages (Linux splits the huge PMD, do_huge_pmd_wp_page;
+ * vmsim, which keeps no page contents, lets each base page fault in again). */
+static FixResult thp_fall_back(Sim *s, Process *p, vaddr_t va, paddr_t pte_pa, pfn_t old)
+{
+    p->rss -= mm_span(s, old);
+    mem_write(&s->fp, pte_pa, s->geo.pte_size, 0);
+    mm_table_of(s, pte_pa)->used--;
+    mm_drop_frame(s, p, old);
+    tlbs_flush_page(s, va, p->asid);
+    EMIT(s, .kind = EV_NOTE, .pid = p->pid, .va = va,
+         .detail = "copy-on-write of a transparent huge page with no free run for the copy: "
+                   "it falls back to base pages");
+    return FIX_RETRY;
+}
+
+static FixResult cow_copy(Sim *s, Process *p, const Vma *v, vaddr_t va, paddr_t pte_pa,
+                          pfn_t old, pfn_t *pfn, FaultKind *fk)
 {
     const Geometry *g = &s->geo;
     uint32_t n = mm_span(s, old);
     *pfn = n == 1 ? mm_get_frame(s, false) : mm_get_run(s, n);
+    if (*pfn == PFN_NONE && n > 1 && p->state == PROC_RUNNING && !v->huge_shift)
+        return thp_fall_back(s, p, va, pte_pa, old);
     if (*pfn == PFN_NONE && n > 1 && p->state == PROC_RUNNING) {
         *fk = FAULT_SIGBUS;                /* as hugetlbfs: no large page for the copy */
         s->stats.bus_errors++;
@@ -427,7 +445,7 @@ static FixResult cow_fault(Sim *s, Process *p, const Vma *v, vaddr_t va, const W
     pfn_t old = pte_pfn(g, w->pte[l]);
     pfn_t pfn = old;
     if (s->fp.frames[old].refs > 1) {
-        FixResult r = cow_copy(s, p, pte_pa, old, &pfn, fk);
+        FixResult r = cow_copy(s, p, v, va, pte_pa, old, &pfn, fk);
         if (r != FIX_RETRY || pfn == PFN_NONE)
             return r;
     }

@@ -160,5 +160,10 @@ grep -q "skipped: 'c' does not exist: its fork failed" "$tmp/out" && ok || bad "
 expect 0 "call 5G" "$vmsim" run "$dir/call-huge.ini" --log all
 grep -q 'stack overflow: a 5368709120-byte frame goes below stack_limit' "$tmp/out" && ok || bad "call 5G: SIGSEGV naming stack_limit"
 
+# --- finding 15: THP copy-on-write with no free run falls back to base pages -----------
+expect 0 "THP copy-on-write without a run" env VMSIM_CHECK=1 "$vmsim" run "$dir/thp-cow.ini" --log all
+grep -q 'SIGBUS' "$tmp/out" && bad "THP copy-on-write: no SIGBUS" || ok
+grep -q 'it falls back to base pages' "$tmp/out" && ok || bad "THP copy-on-write: the fallback is told"
+
 echo "robust: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
