@@ -1,4 +1,5 @@
 /* Options shared by the verbs, and opening a session from them. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,8 +87,9 @@ static int parse_one(Options *o, int argc, char **argv, int *i)
         char *end;
         if (r < 0)
             return -1;
+        errno = 0;
         o->max_steps = strtoull(v, &end, 10);
-        if (*end || !*v || v[0] == '-') {
+        if (*end || !*v || v[0] == '-' || errno == ERANGE) {
             fprintf(stderr, "vmsim: --steps needs a number of steps, not '%s'\n", v);
             return -1;
         }

@@ -73,6 +73,18 @@ static StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows)
     return r == STEP_OK ? STEP_END : r;
 }
 
+/* Kills while the scenario was built (the OOM killer making room for a process's
+ * tables) happened before any observer: the log tells them before step 1. */
+static void log_setup_kills(FILE *out, const Session *s)
+{
+    for (size_t i = 0; i < sim_nprocs(s->sim); i++) {
+        const Process *p = sim_proc(s->sim, i);
+        if (p->state != PROC_RUNNING)
+            fprintf(out, "before step 1: %s (pid %d) was killed while the machine was set up\n"
+                    "  %s\n", p->name, p->pid, p->exit_reason);
+    }
+}
+
 int cmd_run(int argc, char **argv)
 {
     Options o;
@@ -102,8 +114,10 @@ int cmd_run(int argc, char **argv)
     }
     TextLog log;
     textlog_init(&log, out, s.sim, o.log);
-    if (o.format == FMT_TEXT && o.log != LOG_NONE)
+    if (o.format == FMT_TEXT && o.log != LOG_NONE) {
         sim_set_observer(s.sim, textlog_event, &log);
+        log_setup_kills(out, &s);
+    }
     if (o.format == FMT_JSON)
         report_json_begin(out, &s);
     if (o.format == FMT_CSV && o.log != LOG_NONE)

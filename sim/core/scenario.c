@@ -174,7 +174,10 @@ static void note_origin_as(LoadCtx *c, const char *name)
         sc->norigins++;
         snprintf(sc->origins[i].key, sizeof sc->origins[i].key, "%s", name);
     }
-    snprintf(sc->origins[i].where, sizeof sc->origins[i].where, "%s:%lu", c->path, c->line);
+    if (c->line)
+        snprintf(sc->origins[i].where, sizeof sc->origins[i].where, "%s:%lu", c->path, c->line);
+    else                                   /* --set has no lines */
+        snprintf(sc->origins[i].where, sizeof sc->origins[i].where, "%s", c->path);
 }
 
 /* ---- [machine] ------------------------------------------------------------ */

@@ -165,5 +165,44 @@ expect 0 "THP copy-on-write without a run" env VMSIM_CHECK=1 "$vmsim" run "$dir/
 grep -q 'SIGBUS' "$tmp/out" && bad "THP copy-on-write: no SIGBUS" || ok
 grep -q 'it falls back to base pages' "$tmp/out" && ok || bad "THP copy-on-write: the fallback is told"
 
+# --- findings 16-17: a trace from a pipe cannot be read twice: say so, lose no line ----
+awk 'BEGIN { for (i = 0; i < 40000; i++) printf "R 0x%x\n", (i * 4096) % 16777216; print "BOGUS LINE" }' >"$tmp/big.trace"
+mkfifo "$tmp/fifo"
+cat "$tmp/big.trace" >"$tmp/fifo" &
+printf 'step 30000\nback 20000\nstep 20000\nquit\n' |
+    "$vmsim" step --trace "$tmp/fifo" --trace-format vmsim >"$tmp/out" 2>&1
+wait
+grep -q 'cannot go back to byte 0 of a pipe: reading a trace again' "$tmp/out" && ok || bad "back on a FIFO says a regular file is needed"
+grep -q 'fifo:40001: expected' "$tmp/out" && ok || { bad "after a failed back, errors name the right line"; grep 'BOGUS' "$tmp/out" | head -2; }
+head -n 40000 "$tmp/big.trace" >"$tmp/ok.trace"
+cat "$tmp/ok.trace" >"$tmp/fifo" &
+bad_input "opt on a FIFO" "cannot go back to byte 0 of a pipe" "$vmsim" run --trace "$tmp/fifo" --trace-format vmsim --set memory.policy=opt
+wait
+# Standard input and FIFOs are traces; a directory is not.
+expect 0 "--trace - (stdin)" sh -c "\"$vmsim\" run --trace - <\"$tmp/ok.trace\""
+grep -q '^references  *40000$' "$tmp/out" && ok || bad "--trace - reads standard input"
+bad_input "a directory as trace" "is a directory, not a trace" "$vmsim" run --trace "$tmp"
+
+# --- finding 19 ------------------------------------------------------------------------
+bad_input "--steps past 2^64-1" "--steps needs a number of steps" "$vmsim" run --steps 18446744073709551616
+bad_input "--set error without :0:" "vmsim: --set tlb.ways=3: tlb.ways: must divide" "$vmsim" run --set tlb.ways=3
+grep -q ':0:' "$tmp/err" && bad "--set errors have no line" || ok
+printf '\357\273\277R 0x1000\nW 0x2000\n' >"$tmp/bom.trace"
+expect 0 "a trace starting with a BOM" "$vmsim" run --trace "$tmp/bom.trace"
+grep -q '^references  *2$' "$tmp/out" && ok || bad "BOM trace: both lines read"
+printf 'R 0x1000\nW 0x2000\n' >"$tmp/t.trace"
+gzip -c "$tmp/t.trace" >"$tmp/t.gz"
+xz -c "$tmp/t.trace" >"$tmp/t.xz"
+for z in gz xz; do
+    cat "$tmp/t.$z" "$tmp/t.$z" >"$tmp/two.$z"
+    expect 0 "$z: two members" "$vmsim" run --trace "$tmp/two.$z"
+    grep -q '^references  *4$' "$tmp/out" && ok || bad "$z: both members read"
+    { cat "$tmp/t.$z"; printf 'garbage!'; } >"$tmp/junk.$z"
+    name=$z; [ $z = gz ] && name=gzip
+    bad_input "$z: trailing garbage" "bytes after the end of the $name data" "$vmsim" run --trace "$tmp/junk.$z"
+done
+expect 1 "a kill while the scenario is built" "$vmsim" run scenarios/oom-killer.ini --set memory.frames=2 --log all
+head -1 "$tmp/out" | grep -q '^before step 1: database (pid 2) was killed' && ok || bad "a kill before step 1 is shown"
+
 echo "robust: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
