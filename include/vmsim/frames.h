@@ -40,8 +40,11 @@ typedef struct FramePool {
     size_t nframes;      /* RAM frames */
     size_t total;        /* RAM + separate table frames created so far */
     size_t cap;
-    pfn_t *free;         /* stack of free RAM frames; the top is used next */
+    pfn_t *free;         /* stack of freed RAM frames; the top is used next */
     size_t nfree;
+    size_t fresh;        /* RAM frames from here up were never handed out: free, their
+                            records still the zeros calloc gave (memory and time grow
+                            with the frames used, not the frames that exist) */
     pfn_t *tfree;        /* free frames of the separate table region */
     size_t ntfree, tcap;
     bool separate_tables;
@@ -76,6 +79,15 @@ pfn_t frames_alloc_run(FramePool *fp, size_t n);
 void frames_free(FramePool *fp, pfn_t pfn);
 
 static inline Frame *frames_get(FramePool *fp, pfn_t pfn) { return &fp->frames[pfn]; }
+/* Free RAM frames: freed ones and never-used ones. */
+static inline size_t frames_nfree(const FramePool *fp) { return fp->nfree + fp->nframes - fp->fresh; }
+/* pfn, or past the never-used RAM frames when it is the first of them: a loop over
+ * every frame that may be in use is for (pfn = 0; (pfn = frames_skip_fresh(fp, pfn))
+ * < fp->total; pfn++). */
+static inline pfn_t frames_skip_fresh(const FramePool *fp, pfn_t pfn)
+{
+    return pfn == fp->fresh && pfn < fp->nframes ? fp->nframes : pfn;
+}
 static inline bool frames_is_ram(const FramePool *fp, pfn_t pfn) { return pfn < fp->nframes; }
 static inline bool frames_valid(const FramePool *fp, pfn_t pfn) { return pfn < fp->total; }
 

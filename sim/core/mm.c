@@ -392,7 +392,7 @@ static void unmap_leaf(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, vo
 static void free_empty_tables(Sim *s, Process *p)
 {
     for (unsigned level = s->geo.levels - 1; level > 0; level--) {
-        for (pfn_t pfn = 0; pfn < s->fp.total; pfn++) {
+        for (pfn_t pfn = 0; (pfn = frames_skip_fresh(&s->fp, pfn)) < s->fp.total; pfn++) {
             Frame *f = &s->fp.frames[pfn];
             if (f->kind != FRAME_TABLE || f->pid != p->pid || f->level != level || f->used)
                 continue;
@@ -430,7 +430,7 @@ void mm_release(Sim *s, Process *p)
 {
     uint64_t pages = 0, tables = p->pt_pages;
     mm_for_each_leaf(s, p, 0, UINT64_MAX, unmap_leaf, &pages);
-    for (pfn_t pfn = 0; pfn < s->fp.total; pfn++) {
+    for (pfn_t pfn = 0; (pfn = frames_skip_fresh(&s->fp, pfn)) < s->fp.total; pfn++) {
         Frame *f = &s->fp.frames[pfn];
         if (f->kind == FRAME_TABLE && f->pid == p->pid)
             frames_free(&s->fp, pfn);

@@ -92,11 +92,20 @@ Policy *policy_create(PolicyKind kind, size_t nframes, Rng *rng, const PolicyPar
         policy_destroy(p);
         return NULL;
     }
-    for (size_t f = 0; f < nframes; f++) {
-        p->s[f].heap_pos = p->s[f].wb_prev = p->s[f].wb_next = NIL;
-        p->s[f].counter = kind == POLICY_OPT ? UINT64_MAX : 0;
+    return p;               /* slots are set up as they are first used: slot_ready */
+}
+
+/* A slot as policy_remove leaves it. Slots come zeroed from calloc (untouched pages cost
+ * nothing, so memory grows with the frames used); a zeroed, non-resident slot has
+ * heap_pos 0, which a slot ever set up never has while out of memory. */
+static Slot *slot_ready(Policy *p, uint32_t f)
+{
+    Slot *s = &p->s[f];
+    if (!s->resident && s->heap_pos != NIL) {
+        s->heap_pos = s->wb_prev = s->wb_next = NIL;
+        s->counter = p->kind == POLICY_OPT ? UINT64_MAX : 0;
     }
-    return p;
+    return s;
 }
 
 Policy *policy_clone(const Policy *p, Rng *rng)
@@ -256,7 +265,7 @@ void policy_insert(Policy *p, pfn_t pfn, bool write, uint64_t now)
 {
     assert(pfn < p->n && !p->s[pfn].resident);
     uint32_t f = (uint32_t)pfn;
-    Slot *s = &p->s[f];
+    Slot *s = slot_ready(p, f);
     s->resident = 1;
     s->ref = 1;
     s->dirty = write;
@@ -344,7 +353,7 @@ void policy_set_next_use(Policy *p, pfn_t pfn, uint64_t next)
     if (p->kind != POLICY_OPT || pfn >= p->n)
         return;
     uint32_t f = (uint32_t)pfn;
-    p->s[f].counter = next;
+    slot_ready(p, f)->counter = next;
     if (p->s[f].heap_pos != NIL) {
         heap_up(p, p->s[f].heap_pos);
         heap_down(p, p->s[f].heap_pos);

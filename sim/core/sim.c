@@ -1131,7 +1131,8 @@ const char *sim_check(const Sim *s)
 {
     size_t counted[3] = { 0, 0, 0 };
     uint64_t refs = 0;
-    for (pfn_t pfn = 0; pfn < s->fp.nframes; pfn++) {
+    counted[FRAME_FREE] += s->fp.nframes - s->fp.fresh;   /* never used: free */
+    for (pfn_t pfn = 0; pfn < s->fp.fresh; pfn++) {
         const Frame *f = &s->fp.frames[pfn];
         counted[f->kind]++;
         refs += f->kind == FRAME_DATA ? (uint64_t)f->refs * f->span : 0;
@@ -1141,13 +1142,13 @@ const char *sim_check(const Sim *s)
     for (int k = 0; k < 3; k++)
         if (counted[k] != s->fp.in_use[k])
             return "frame counts by kind disagree with the pool's counters";
-    if (counted[FRAME_FREE] != s->fp.nfree)
+    if (counted[FRAME_FREE] != frames_nfree(&s->fp))
         return "free frames disagree with the free list";
     uint64_t mapped = 0;
     for (size_t i = 0; i < s->nprocs; i++) {
         Process *p = s->procs[i];
         Tally t = { 0, 0, 0, 0 };
-        for (pfn_t pfn = 0; pfn < s->fp.total; pfn++) {
+        for (pfn_t pfn = 0; (pfn = frames_skip_fresh(&s->fp, pfn)) < s->fp.total; pfn++) {
             const Frame *f = &s->fp.frames[pfn];
             t.tables += f->kind == FRAME_TABLE && f->pid == p->pid;
         }
