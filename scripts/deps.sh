@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages vmsim needs to build and test, if any are missing.
-# Usage: scripts/deps.sh [build|test|gui|bench]...   (no argument: everything)
+# Usage: scripts/deps.sh [build|test|gui|bench|fuzz]...   (no argument: everything)
 # Runs apt-get through sudo when not root. Prints nothing when all is present.
 set -eu
 
@@ -8,16 +8,18 @@ build="build-essential pkg-config libinih-dev zlib1g-dev liblzma-dev libreadline
 test="libcunit1-dev"
 gui="libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core fontconfig libfontconfig-dev xvfb xauth xdotool"
 bench="valgrind time xz-utils"
+fuzz="clang libclang-rt-14-dev llvm xz-utils gzip"
 
 want=""
-[ $# -eq 0 ] && set -- build test gui bench
+[ $# -eq 0 ] && set -- build test gui bench fuzz
 for group in "$@"; do
     case "$group" in
     build) want="$want $build" ;;
     test)  want="$want $build $test" ;;
     gui)   want="$want $build $gui" ;;
     bench) want="$want $build $bench" ;;
-    *) echo "deps.sh: unknown group '$group' (build, test, gui, bench)" >&2; exit 2 ;;
+    fuzz)  want="$want $build $fuzz" ;;
+    *) echo "deps.sh: unknown group '$group' (build, test, gui, bench, fuzz)" >&2; exit 2 ;;
     esac
 done
 
