@@ -18,7 +18,9 @@ static const char usage[] =
     "\n"
     "With no verb, vmsim opens SCENARIO (or the built-in default scenario) in the\n"
     "window where a display is usable, and runs it headless otherwise.\n"
-    "'vmsim VERB --help' describes a verb's options. Documentation: README.md, docs/.\n";
+    "'vmsim VERB --help' describes a verb's options. Documentation: README.md, docs/.\n"
+    "\n"
+    EXIT_STATUS_HELP;
 
 static int cmd_help(int argc, char **argv)
 {

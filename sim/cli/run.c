@@ -1,4 +1,5 @@
 /* vmsim run and vmsim check. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +22,7 @@ static const char run_usage[] =
     "  --trace-format FMT         auto|vmsim|pages|lackey|ls|addrrw (default auto)\n"
     "  --steps N                  stop after N steps\n"
     "\n"
-    "exit status: 0 done, 1 the machine ran out of memory, 2 bad usage or input\n";
+    EXIT_STATUS_HELP;
 
 /* Messages from the engine about a trace line start "line N:"; name the file. */
 static void print_step_error(const Session *s, const char *msg)
@@ -47,13 +48,22 @@ static void copy_out(FILE *tmp)
     fflush(stdout);
 }
 
+/* Ctrl-C during a run: the steps stop, the report covers those taken. */
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
 /* Runs the steps, writing log rows to out. Returns the last status. */
 static StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows)
 {
     StepInfo st;
     StepStatus r = STEP_OK;
     bool check = getenv("VMSIM_CHECK") != NULL;
-    while (!o->max_steps || sim_stats(s->sim)->steps < o->max_steps) {
+    while ((!o->max_steps || sim_stats(s->sim)->steps < o->max_steps) && !interrupted) {
         r = sim_step(s->sim, &st);
         if (r != STEP_OK)
             break;
@@ -123,8 +133,12 @@ int cmd_run(int argc, char **argv)
     if (o.format == FMT_CSV && o.log != LOG_NONE)
         report_csv_header(out);
     int rows = 0;
+    struct sigaction sa = { .sa_handler = on_sigint }, old_sa;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_sa);
     StepStatus r = run_steps(&s, &o, out, &rows);
-    int status = EXIT_OK;
+    sigaction(SIGINT, &old_sa, NULL);
+    int status = interrupted ? EXIT_INTERRUPTED : EXIT_OK;
     if (r == STEP_ERROR) {
         print_step_error(&s, sim_error(s.sim));
         status = EXIT_USAGE;
@@ -134,12 +148,19 @@ int cmd_run(int argc, char **argv)
             if (o.log != LOG_NONE)
                 fputc('\n', out);
             report_text(out, &s);
+            if (interrupted)
+                fprintf(out, "\ninterrupted (Ctrl-C) after step %llu: the report covers the "
+                        "steps taken\n", (unsigned long long)sim_stats(s.sim)->steps);
         } else if (o.format == FMT_JSON) {
-            report_json_end(out, &s, rows > 0, r == STEP_HALT ? sim_error(s.sim) : NULL);
+            report_json_end(out, &s, rows > 0, r == STEP_HALT ? sim_error(s.sim)
+                                               : interrupted ? "interrupted" : NULL);
         } else if (o.log == LOG_NONE) {
             report_csv_stats(out, &s);
         }
         copy_out(out);
+        if (interrupted)
+            fprintf(stderr, "vmsim: interrupted after step %llu\n",
+                    (unsigned long long)sim_stats(s.sim)->steps);
         if (r == STEP_HALT) {
             fprintf(stderr, "vmsim: run stopped: %s\n", sim_error(s.sim));
             status = EXIT_FAILED;
@@ -156,7 +177,8 @@ static const char check_usage[] =
     "\n"
     "Checks scenario and machine-config files, and every line of their traces,\n"
     "without running them. Prints FILE: ok for each good file.\n"
-    "exit status: 0 all good, 2 a file has an error (named FILE:LINE:)\n";
+    "\n"
+    EXIT_STATUS_HELP;
 
 /* The names of the processes a trace may switch to: the scenario's, and those its fork
  * records create so far (a growing list: a trace may fork any number). */

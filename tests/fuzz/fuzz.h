@@ -11,7 +11,7 @@
 #include "vmsim/scenario.h"
 #include "vmsim/sim.h"
 
-#define FUZZ_MAX_STEPS 4000        /* enough to reach the interesting states, fast */
+#define FUZZ_MAX_STEPS 2000        /* enough to reach the interesting states, fast */
 
 /* Writes len bytes to this run's scratch file (in a scratch folder holding a link to
  * the repository's configs/, so that include = ../configs/x86_64.ini resolves) and

@@ -47,7 +47,7 @@ status=0
 for name in "$@"; do
     seed "$name"
     echo "== fuzz_$name: ${seconds}s"
-    "$build/fuzz_$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    "$build/fuzz_$name" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2048 \
         -artifact_prefix="$build/findings/$name-" -print_final_stats=1 \
         "$build/corpus/$name" "$build/seeds/$name" >"$build/fuzz_$name.log" 2>&1
     rc=$?
