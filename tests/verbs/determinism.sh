@@ -5,13 +5,7 @@
 # Usage: tests/verbs/determinism.sh path/to/vmsim
 set -u
 vmsim=${1:?usage: determinism.sh VMSIM}
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/../lib.sh"
 
 # The figures both reports print, as NAME VALUE lines.
 stats_of() {
@@ -58,5 +52,4 @@ for fmt in json text; do
     fi
 done
 
-echo "determinism: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish determinism

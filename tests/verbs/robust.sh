@@ -6,25 +6,7 @@
 set -u
 vmsim=${1:?usage: robust.sh VMSIM}
 dir=$(dirname "$0")/../data/robust
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-
-# expect STATUSES WHAT command...: the exit status is one of STATUSES ("0 1").
-expect() {
-    want=$1 what=$2
-    shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    got=$?
-    case " $want " in
-    *" $got "*) ok ;;
-    *) bad "$what: exit $got, wanted $want"; sed 's/^/  /' "$tmp/err" | tail -2 ;;
-    esac
-}
+. "$(dirname "$0")/../lib.sh"
 
 # --- every scenario, 1..8 frames, tables in RAM and separate (findings 1-2) ---------
 # A run may stop (1: out of memory with nothing killable) but never abort on a failed
@@ -124,15 +106,15 @@ printf '[memory]\nframes = 4\n\v[bogus]\n' >"$tmp/vt.ini"
 bad_input "VT before a header after a key" "vt.ini:3: expected 'key = value'; only description and lines continue" "$vmsim" check "$tmp/vt.ini"
 printf '[memory]\n\f[bogus]\n' >"$tmp/ff.ini"
 bad_input "FF before a header" "ff.ini:2: unknown section [bogus]" "$vmsim" check "$tmp/ff.ini"
-# A megabyte of any of these is turned away (or accepted) within a second.
+# A megabyte of any of these is turned away (or accepted) within a second of CPU time
+# (ulimit -t: a shared, busy machine does not make the test fail).
 awk 'BEGIN { for (i = 0; i < 70000; i++) printf "[process p%d]\n", i }' >"$tmp/procs.ini"
 awk 'BEGIN { print "[trace]\nformat = vmsim\nlines ="; for (i = 0; i < 80000; i++) printf "    R 0x%x\n", i * 64 }' >"$tmp/lines.ini"
 awk 'BEGIN { print "[scenario]\ndescription = a"; for (i = 0; i < 35000; i++) print "    more words of a description" }' >"$tmp/desc.ini"
 for f in procs lines desc; do
-    start=$(date +%s%N)
-    timeout 5 "$vmsim" check "$tmp/$f.ini" >/dev/null 2>&1
-    ms=$((($(date +%s%N) - start) / 1000000))
-    [ "$ms" -lt 1000 ] && ok || bad "check of a megabyte ($f.ini) took $ms ms"
+    (ulimit -t 1; exec "$vmsim" check "$tmp/$f.ini") >/dev/null 2>&1
+    got=$?
+    [ "$got" -le 2 ] && ok || bad "check of a megabyte ($f.ini) took more than a second (exit $got)"
 done
 
 # --- findings 12-14: check and run agree; run-time outcomes are not bad input ---------
@@ -204,5 +186,4 @@ done
 expect 1 "a kill while the scenario is built" "$vmsim" run scenarios/oom-killer.ini --set memory.frames=2 --log all
 head -1 "$tmp/out" | grep -q '^before step 1: database (pid 2) was killed' && ok || bad "a kill before step 1 is shown"
 
-echo "robust: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish robust
