@@ -45,6 +45,8 @@ typedef struct FramePool {
     size_t fresh;        /* RAM frames from here up were never handed out: free, their
                             records still the zeros calloc gave (memory and time grow
                             with the frames used, not the frames that exist) */
+    size_t touched;      /* RAM frames from here up have neither a record nor contents
+                            (>= fresh; contents may be written to a free frame) */
     pfn_t *tfree;        /* free frames of the separate table region */
     size_t ntfree, tcap;
     bool separate_tables;
@@ -86,7 +88,8 @@ static inline size_t frames_nfree(const FramePool *fp) { return fp->nfree + fp->
  * < fp->total; pfn++). */
 static inline pfn_t frames_skip_fresh(const FramePool *fp, pfn_t pfn)
 {
-    return pfn == fp->fresh && pfn < fp->nframes ? fp->nframes : pfn;
+    size_t end = fp->touched > fp->fresh ? fp->touched : fp->fresh;
+    return pfn == end && pfn < fp->nframes ? fp->nframes : pfn;
 }
 static inline bool frames_is_ram(const FramePool *fp, pfn_t pfn) { return pfn < fp->nframes; }
 static inline bool frames_valid(const FramePool *fp, pfn_t pfn) { return pfn < fp->total; }

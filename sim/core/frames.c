@@ -14,6 +14,16 @@ static void frame_clear(Frame *f)
     f->swap_slot = -1;
 }
 
+/* A never-used frame's record as frames_free leaves one (contents written to it while
+ * free, as a test may, stay). */
+static void fresh_init(Frame *f)
+{
+    uint8_t *b = f->bytes;
+    f->bytes = NULL;
+    frame_clear(f);
+    f->bytes = b;
+}
+
 int frames_init(FramePool *fp, size_t nframes, unsigned page_shift, bool separate_tables)
 {
     memset(fp, 0, sizeof *fp);
@@ -66,7 +76,8 @@ int frames_copy(FramePool *dst, const FramePool *src)
         return -1;
     }
     /* The records in use and the free stack; never-used frames stay calloc's zeros. */
-    memcpy(dst->frames, src->frames, src->fresh * sizeof *src->frames);
+    size_t used = src->touched > src->fresh ? src->touched : src->fresh;
+    memcpy(dst->frames, src->frames, used * sizeof *src->frames);
     memcpy(dst->frames + src->nframes, src->frames + src->nframes,
            (src->total - src->nframes) * sizeof *src->frames);
     memcpy(dst->free, src->free, src->nfree * sizeof *src->free);
@@ -102,7 +113,7 @@ static pfn_t pop_free(FramePool *fp)
     if (fp->fresh == fp->nframes)
         return PFN_NONE;
     pfn_t pfn = fp->fresh++;
-    frame_clear(&fp->frames[pfn]);
+    fresh_init(&fp->frames[pfn]);
     return pfn;
 }
 
@@ -116,7 +127,7 @@ static void use_fresh(FramePool *fp, size_t upto)
     memmove(fp->free + k, fp->free, fp->nfree * sizeof *fp->free);
     for (size_t i = 0; i < k; i++) {
         fp->free[i] = upto - 1 - i;
-        frame_clear(&fp->frames[upto - 1 - i]);
+        fresh_init(&fp->frames[upto - 1 - i]);
     }
     fp->nfree += k;
     fp->fresh = upto;
@@ -219,6 +230,8 @@ static uint8_t *frame_bytes(FramePool *fp, pfn_t pfn)
     Frame *f = &fp->frames[pfn];
     if (!f->bytes)
         f->bytes = calloc(1, (size_t)1 << fp->page_shift);
+    if (f->bytes && pfn < fp->nframes && pfn >= fp->touched)
+        fp->touched = pfn + 1;              /* frames_fini must see it */
     return f->bytes;
 }
 
