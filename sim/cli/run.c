@@ -95,6 +95,32 @@ static void log_setup_kills(FILE *out, const Session *s)
     }
 }
 
+/* Writes the report after the steps (r: how they ended) to stdout by way of out, says
+ * on stderr why the run ended early, and returns the exit status. */
+static int finish_run(const Session *s, const Options *o, FILE *out, StepStatus r, int rows)
+{
+    unsigned long long steps = sim_stats(s->sim)->steps;
+    if (o->format == FMT_TEXT) {
+        if (o->log != LOG_NONE)
+            fputc('\n', out);
+        report_text(out, s);
+        if (interrupted)
+            fprintf(out, "\ninterrupted (Ctrl-C) after step %llu: the report covers the "
+                    "steps taken\n", steps);
+    } else if (o->format == FMT_JSON) {
+        report_json_end(out, s, rows > 0, r == STEP_HALT ? sim_error(s->sim)
+                                          : interrupted ? "interrupted" : NULL);
+    } else if (o->log == LOG_NONE) {
+        report_csv_stats(out, s);
+    }
+    copy_out(out);
+    if (interrupted)
+        fprintf(stderr, "vmsim: interrupted after step %llu\n", steps);
+    if (r == STEP_HALT)
+        fprintf(stderr, "vmsim: run stopped: %s\n", sim_error(s->sim));
+    return r == STEP_HALT ? EXIT_FAILED : interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
     Options o;
@@ -138,34 +164,11 @@ int cmd_run(int argc, char **argv)
     sigaction(SIGINT, &sa, &old_sa);
     StepStatus r = run_steps(&s, &o, out, &rows);
     sigaction(SIGINT, &old_sa, NULL);
-    int status = interrupted ? EXIT_INTERRUPTED : EXIT_OK;
-    if (r == STEP_ERROR) {
-        print_step_error(&s, sim_error(s.sim));
-        status = EXIT_USAGE;
-    } else {
+    if (r != STEP_ERROR)
         textlog_flush(&log);
-        if (o.format == FMT_TEXT) {
-            if (o.log != LOG_NONE)
-                fputc('\n', out);
-            report_text(out, &s);
-            if (interrupted)
-                fprintf(out, "\ninterrupted (Ctrl-C) after step %llu: the report covers the "
-                        "steps taken\n", (unsigned long long)sim_stats(s.sim)->steps);
-        } else if (o.format == FMT_JSON) {
-            report_json_end(out, &s, rows > 0, r == STEP_HALT ? sim_error(s.sim)
-                                               : interrupted ? "interrupted" : NULL);
-        } else if (o.log == LOG_NONE) {
-            report_csv_stats(out, &s);
-        }
-        copy_out(out);
-        if (interrupted)
-            fprintf(stderr, "vmsim: interrupted after step %llu\n",
-                    (unsigned long long)sim_stats(s.sim)->steps);
-        if (r == STEP_HALT) {
-            fprintf(stderr, "vmsim: run stopped: %s\n", sim_error(s.sim));
-            status = EXIT_FAILED;
-        }
-    }
+    else
+        print_step_error(&s, sim_error(s.sim));
+    int status = r == STEP_ERROR ? EXIT_USAGE : finish_run(&s, &o, out, r, rows);
     fclose(out);
     textlog_fini(&log);
     session_close(&s);
