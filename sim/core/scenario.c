@@ -629,12 +629,24 @@ static bool continuation(const LoadCtx *c)
     return c->continued;
 }
 
+/* The allocation for a value of n bytes: a power of two, so that appending line after
+ * line copies the value a logarithmic number of times. */
+static size_t cap_for(size_t n)
+{
+    size_t c = 64;
+    while (c < n)
+        c *= 2;
+    return c;
+}
+
 /* Appends s as a new line of *buf (NULL-safe), whose length *len keeps: a long value
- * is not measured again for every line. */
+ * is not measured again, nor moved, for every line. *buf holds cap_for(*len + 1). */
 static int append_line(char **buf, size_t *len, const char *s)
 {
     size_t old = *buf ? *len : 0, n = strlen(s);
-    char *nb = realloc(*buf, old + n + 2);
+    char *nb = *buf;
+    if (!nb || cap_for(old + n + 2) > cap_for(old + 1))
+        nb = realloc(*buf, cap_for(old + n + 2));
     if (!nb)
         return -1;
     if (old || *buf)
