@@ -6,6 +6,7 @@
 #   make WERROR=1 treat warnings as errors
 #   make install  [PREFIX=/usr/local] [DESTDIR=...]; make uninstall the same way
 #   make deb      a Debian package in build/deb/ (make test-deb installs it in a chroot)
+#   make fuzz     run every fuzz harness (FUZZ_SECONDS=N each; docs/testing.md)
 
 CC      ?= cc
 BUILD   ?= build
@@ -136,12 +137,50 @@ test: $(VMSIM) $(UNIT) $(if $(UITEST_SRC),$(UITEST))
 	$(if $(UITEST_SRC),SDL_VIDEODRIVER=dummy $(UITEST))
 	for t in $(wildcard tests/e2e/*.sh tests/verbs/*.sh); do sh $$t $(VMSIM) || exit 1; done
 
+# ---- fuzzing (tests/fuzz/, clang's libFuzzer; docs/testing.md) ----------------------
+# make fuzz [FUZZ_SECONDS=N] [FUZZ=ini trace ...]: builds each harness and runs it for N
+# seconds from its seed corpus; a finding (a crash, a sanitizer report, a failed
+# bookkeeping check) fails the target and leaves its input in build-fuzz/findings/.
+FUZZ_CC      ?= clang
+FUZZ_BUILD   := build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ         ?= ini trace set step gen
+FUZZ_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Iinclude -Isim/cli -Itests/fuzz \
+                -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -MMD -MP
+FUZZ_OBJ     := $(CORE_SRC:%.c=$(FUZZ_BUILD)/%.o) \
+                $(filter-out $(FUZZ_BUILD)/sim/cli/main.o,$(CLI_SRC:%.c=$(FUZZ_BUILD)/%.o)) \
+                $(FUZZ_BUILD)/gen/default_scenario.o $(FUZZ_BUILD)/tests/fuzz/fuzz_common.o
+FUZZ_BINS    := $(FUZZ:%=$(FUZZ_BUILD)/fuzz_%)
+
+.PHONY: fuzz fuzz-build
+.SECONDARY: $(FUZZ_OBJ) $(FUZZ:%=$(FUZZ_BUILD)/tests/fuzz/fuzz_%.o)
+fuzz-build: $(FUZZ_BINS)
+fuzz: $(FUZZ_BINS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ)
+
+$(FUZZ_BUILD)/.deps-ok: scripts/deps.sh
+	@sh scripts/deps.sh fuzz
+	@mkdir -p $(@D) && touch $@
+
+$(FUZZ_BUILD)/%.o: %.c | $(FUZZ_BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI)) -c $< -o $@
+
+$(FUZZ_BUILD)/gen/default_scenario.o: $(BUILD)/gen/default_scenario.c | $(FUZZ_BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_OBJ)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(CLI_LIBS)
+
+-include $(wildcard $(FUZZ_BUILD)/*/*/*.d $(FUZZ_BUILD)/*/*.d)
+
 bench: $(VMSIM)
 	@sh scripts/deps.sh bench
 	sh scripts/bench.sh $(VMSIM)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 include mk/install.mk
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages vmsim needs to build and test, if any are missing.
-# Usage: scripts/deps.sh [build|test|gui|bench|deb]...   (no argument: everything)
+# Usage: scripts/deps.sh [build|test|gui|bench|deb|fuzz]...   (no argument: everything)
 # Runs apt-get through sudo when not root. Prints nothing when all is present.
 set -eu
 
@@ -9,9 +9,10 @@ test="libcunit1-dev mandoc man-db"
 gui="libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core fontconfig libfontconfig-dev xvfb xauth xdotool"
 bench="valgrind time xz-utils"
 deb="debhelper devscripts dpkg-dev fakeroot lintian debootstrap"
+fuzz="clang libclang-rt-14-dev llvm xz-utils gzip"
 
 want=""
-[ $# -eq 0 ] && set -- build test gui bench deb
+[ $# -eq 0 ] && set -- build test gui bench deb fuzz
 for group in "$@"; do
     case "$group" in
     build) want="$want $build" ;;
@@ -19,7 +20,8 @@ for group in "$@"; do
     gui)   want="$want $build $gui" ;;
     bench) want="$want $build $bench" ;;
     deb)   want="$want $build $gui $deb" ;;
-    *) echo "deps.sh: unknown group '$group' (build, test, gui, bench, deb)" >&2; exit 2 ;;
+    fuzz)  want="$want $build $fuzz" ;;
+    *) echo "deps.sh: unknown group '$group' (build, test, gui, bench, deb, fuzz)" >&2; exit 2 ;;
     esac
 done
 

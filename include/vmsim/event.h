@@ -23,7 +23,8 @@ typedef enum {
     EV_TLB_FLUSH,    /* count entries dropped (pid) */
     EV_TRANSLATED,   /* pa */
     EV_SEGV,         /* the process is killed: detail says why */
-    EV_SKIP,         /* an event of a dead or unknown process is skipped */
+    EV_SKIP,         /* an event of a dead or unknown process is skipped (count 1: a
+                        process that never existed, its fork having failed) */
     EV_SWITCH,       /* pid becomes the running process */
     EV_KILL,         /* process pid released its memory: count pages, level table pages */
     EV_OOM,          /* out of memory: detail is one line of the kernel's report */

@@ -40,11 +40,18 @@ typedef struct FramePool {
     size_t nframes;      /* RAM frames */
     size_t total;        /* RAM + separate table frames created so far */
     size_t cap;
-    pfn_t *free;         /* stack of free RAM frames; the top is used next */
+    pfn_t *free;         /* stack of freed RAM frames; the top is used next */
     size_t nfree;
+    size_t fresh;        /* RAM frames from here up were never handed out: free, their
+                            records still the zeros calloc gave (memory and time grow
+                            with the frames used, not the frames that exist) */
+    size_t touched;      /* RAM frames from here up have neither a record nor contents
+                            (>= fresh; contents may be written to a free frame) */
     pfn_t *tfree;        /* free frames of the separate table region */
     size_t ntfree, tcap;
     bool separate_tables;
+    size_t limit;        /* frame numbers the entries can hold: the separate region
+                            stops below it (0: no bound) */
     unsigned page_shift;
     size_t in_use[3];    /* RAM frames per FrameKind */
 } FramePool;
@@ -62,8 +69,8 @@ int frames_copy(FramePool *dst, const FramePool *src);
 pfn_t frames_alloc(FramePool *fp);
 
 /* Takes a frame for a page table: from RAM (PFN_NONE when full) or, with separate
- * tables, from the unlimited region (PFN_NONE only when host memory runs out). Its
- * contents read as zeros. */
+ * tables, from the region above RAM (PFN_NONE when its numbers reach limit or host
+ * memory runs out). Its contents read as zeros. */
 pfn_t frames_alloc_table(FramePool *fp);
 
 /* Takes n free RAM frames in a run starting at a multiple of n (n a power of two), for
@@ -78,6 +85,16 @@ int frames_claim(FramePool *fp, pfn_t pfn, FrameKind kind);
 void frames_free(FramePool *fp, pfn_t pfn);
 
 static inline Frame *frames_get(FramePool *fp, pfn_t pfn) { return &fp->frames[pfn]; }
+/* Free RAM frames: freed ones and never-used ones. */
+static inline size_t frames_nfree(const FramePool *fp) { return fp->nfree + fp->nframes - fp->fresh; }
+/* pfn, or past the never-used RAM frames when it is the first of them: a loop over
+ * every frame that may be in use is for (pfn = 0; (pfn = frames_skip_fresh(fp, pfn))
+ * < fp->total; pfn++). */
+static inline pfn_t frames_skip_fresh(const FramePool *fp, pfn_t pfn)
+{
+    size_t end = fp->touched > fp->fresh ? fp->touched : fp->fresh;
+    return pfn == end && pfn < fp->nframes ? fp->nframes : pfn;
+}
 static inline bool frames_is_ram(const FramePool *fp, pfn_t pfn) { return pfn < fp->nframes; }
 static inline bool frames_valid(const FramePool *fp, pfn_t pfn) { return pfn < fp->total; }
 

@@ -47,6 +47,7 @@ typedef struct Block {
     vaddr_t addr;          /* the chunk's header; the payload starts 16 bytes later */
     uint64_t size;         /* the whole chunk, header included, a multiple of 16 */
     bool used;
+    bool null;             /* a name malloc gave NULL to (ENOMEM): no chunk, kept first */
 } Block;
 
 typedef struct ProcStats {

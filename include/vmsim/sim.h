@@ -100,6 +100,10 @@ void sim_get_observer(const Sim *s, SimObserver *fn, void **ctx);
 /* Takes one step. info (may be NULL) describes it when STEP_OK is returned. */
 StepStatus sim_step(Sim *s, StepInfo *info);
 
+/* Whether the machine stopped while it was set up (a process's root table found no
+ * frame and nothing could be killed): every step returns STEP_HALT. */
+bool sim_halted(const Sim *s);
+
 /* The message for the last STEP_ERROR or STEP_HALT. */
 const char *sim_error(const Sim *s);
 

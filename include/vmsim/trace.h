@@ -67,6 +67,9 @@ enum { TRACE_PROT_R = 1, TRACE_PROT_W = 2, TRACE_PROT_X = 4 };
 enum { TRACE_MAP_SHARED = 1, TRACE_MAP_FILE = 2 };
 
 #define TRACE_NAME_MAX 64
+/* A fork's name must be new: no process, and no earlier fork, has it (run and check
+ * say so in these words, with the name). */
+#define FORK_TAKEN "fork: the name '%s' is taken (by a process, or by an earlier fork)"
 
 typedef struct TraceRecord {
     TraceKind kind;

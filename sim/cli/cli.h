@@ -7,7 +7,14 @@
 #include "vmsim/scenario.h"
 #include "vmsim/sim.h"
 
-enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+/* Exit statuses, as docs/reports.md and --help state them. */
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_STRICT = 3, EXIT_INTERRUPTED = 130 };
+
+/* The exit statuses in words, for every verb's --help. */
+#define EXIT_STATUS_HELP \
+    "exit status: 0 done; 1 the run stopped (out of memory with nothing killable, swap\n" \
+    "full, an internal check); 2 bad usage or input; 3 a grader's --strict found an\n" \
+    "ungradable submission; 130 interrupted (Ctrl-C: the report covers the steps taken)\n"
 
 typedef enum { FMT_TEXT, FMT_JSON, FMT_CSV } ReportFormat;
 typedef enum { LOG_NONE, LOG_FAULTS, LOG_ALL } LogLevel;

@@ -26,7 +26,9 @@ static const char usage[] =
     "With no verb, vmsim opens SCENARIO (or the built-in default scenario) in the\n"
     "window where a display is usable, and runs it headless otherwise.\n"
     "SCENARIO is a file, or the name of an installed one ('vmsim run --list').\n"
-    "'vmsim VERB --help' describes a verb's options; 'man vmsim', README.md, docs/.\n";
+    "'vmsim VERB --help' describes a verb's options; 'man vmsim', README.md, docs/.\n"
+    "\n"
+    EXIT_STATUS_HELP;
 
 static int cmd_help(int argc, char **argv);
 

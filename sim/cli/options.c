@@ -1,6 +1,8 @@
 /* Options shared by the verbs, and opening a session from them. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -88,8 +90,9 @@ static int parse_one(Options *o, int argc, char **argv, int *i)
         char *end;
         if (r < 0)
             return -1;
+        errno = 0;
         o->max_steps = strtoull(v, &end, 10);
-        if (*end || !*v || v[0] == '-') {
+        if (*end || !*v || v[0] == '-' || errno == ERANGE) {
             fprintf(stderr, "vmsim: --steps needs a number of steps, not '%s'\n", v);
             return -1;
         }
@@ -126,11 +129,16 @@ int options_parse(Options *o, int argc, char **argv, int first, const char *verb
     return 0;
 }
 
-/* Whether --trace names a stream of page numbers (--trace-format pages, or detected). */
+/* Whether --trace names a stream of page numbers (--trace-format pages, or detected).
+ * Only a regular file is looked into: a pipe or standard input read here would lose
+ * what was read, so there it takes --trace-format pages. */
 static bool page_stream(const Options *o)
 {
     if (o->trace_format != TRACE_AUTO)
         return o->trace_format == TRACE_PAGES;
+    struct stat st;
+    if (strcmp(o->trace, "-") == 0 || stat(o->trace, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
     char err[256];
     TraceReader *t = trace_open(o->trace, TRACE_AUTO, 12, err, sizeof err);
     bool pages = t && trace_format(t) == TRACE_PAGES;

@@ -1,4 +1,5 @@
 /* vmsim run and vmsim check. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,8 @@ static const char run_usage[] =
     "  --set SECTION.KEY=VALUE    override a config key, e.g. --set memory.frames=64\n"
     "                             (repeatable; applied after the scenario and --config)\n"
     "  --config FILE              a machine config applied over the scenario's\n"
-    "  --trace FILE               run this trace instead of the scenario's\n"
+    "  --trace FILE               run this trace instead of the scenario's (- reads\n"
+    "                             standard input; gzip and xz are read as they come)\n"
     "  --image FILE               a memory image (or OSTEP's dump) instead of a scenario:\n"
     "                             the walk over fixed tables, no OS (faults not repaired)\n"
     "  --trace-format FMT         auto|vmsim|pages|lackey|ls|addrrw (default auto)\n"
@@ -30,7 +32,7 @@ static const char run_usage[] =
     "  --steps N                  stop after N steps\n"
     "  --list                     name the installed scenarios, with their titles\n"
     "\n"
-    "exit status: 0 done, 1 the machine ran out of memory, 2 bad usage or input\n";
+    EXIT_STATUS_HELP;
 
 static bool want_row(const Options *o, const StepInfo *st)
 {
@@ -47,12 +49,21 @@ static void copy_out(FILE *tmp)
     fflush(stdout);
 }
 
+/* Ctrl-C during a run: the steps stop, the report covers those taken. */
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
 StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows, Progress *pg)
 {
     StepInfo st;
     StepStatus r = STEP_OK;
     bool check = getenv("VMSIM_CHECK") != NULL;
-    while (!o->max_steps || sim_stats(s->sim)->steps < o->max_steps) {
+    while ((!o->max_steps || sim_stats(s->sim)->steps < o->max_steps) && !interrupted) {
         r = sim_step(s->sim, &st);
         if (r != STEP_OK)
             break;
@@ -72,6 +83,44 @@ StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows, Progres
         }
     }
     return r == STEP_OK ? STEP_END : r;
+}
+
+/* Kills while the scenario was built (the OOM killer making room for a process's
+ * tables) happened before any observer: the log tells them before step 1. */
+static void log_setup_kills(FILE *out, const Session *s)
+{
+    for (size_t i = 0; i < sim_nprocs(s->sim); i++) {
+        const Process *p = sim_proc(s->sim, i);
+        if (p->state != PROC_RUNNING)
+            fprintf(out, "before step 1: %s (pid %d) was killed while the machine was set up\n"
+                    "  %s\n", p->name, p->pid, p->exit_reason);
+    }
+}
+
+/* Writes the report after the steps (r: how they ended) to stdout by way of out, says
+ * on stderr why the run ended early, and returns the exit status. */
+static int finish_run(const Session *s, const Options *o, FILE *out, StepStatus r, int rows)
+{
+    unsigned long long steps = sim_stats(s->sim)->steps;
+    if (o->format == FMT_TEXT) {
+        if (o->log != LOG_NONE)
+            fputc('\n', out);
+        report_text(out, s);
+        if (interrupted)
+            fprintf(out, "\ninterrupted (Ctrl-C) after step %llu: the report covers the "
+                    "steps taken\n", steps);
+    } else if (o->format == FMT_JSON) {
+        report_json_end(out, s, rows > 0, r == STEP_HALT ? sim_error(s->sim)
+                                          : interrupted ? "interrupted" : NULL);
+    } else if (o->log == LOG_NONE) {
+        report_csv_stats(out, s);
+    }
+    copy_out(out);
+    if (interrupted)
+        fprintf(stderr, "vmsim: interrupted after step %llu\n", steps);
+    if (r == STEP_HALT)
+        fprintf(stderr, "vmsim: run stopped: %s\n", sim_error(s->sim));
+    return r == STEP_HALT ? EXIT_FAILED : interrupted ? EXIT_INTERRUPTED : EXIT_OK;
 }
 
 int cmd_run(int argc, char **argv)
@@ -104,8 +153,10 @@ int cmd_run(int argc, char **argv)
     }
     TextLog log;
     textlog_init(&log, out, s.sim, o.log);
-    if (o.format == FMT_TEXT && o.log != LOG_NONE)
+    if (o.format == FMT_TEXT && o.log != LOG_NONE) {
         sim_set_observer(s.sim, textlog_event, &log);
+        log_setup_kills(out, &s);
+    }
     if (o.format == FMT_JSON)
         report_json_begin(out, &s);
     if (o.format == FMT_CSV && o.log != LOG_NONE)
@@ -113,29 +164,17 @@ int cmd_run(int argc, char **argv)
     int rows = 0;
     Progress pg;
     progress_run_init(&pg, &s, o.max_steps);
+    struct sigaction sa = { .sa_handler = on_sigint }, old_sa;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_sa);
     StepStatus r = run_steps(&s, &o, out, &rows, pg.on ? &pg : NULL);
+    sigaction(SIGINT, &old_sa, NULL);
     progress_clear(&pg);
-    int status = EXIT_OK;
-    if (r == STEP_ERROR) {
-        fprintf(stderr, "vmsim: %s\n", sim_error(s.sim));
-        status = EXIT_USAGE;
-    } else {
+    if (r != STEP_ERROR)
         textlog_flush(&log);
-        if (o.format == FMT_TEXT) {
-            if (o.log != LOG_NONE)
-                fputc('\n', out);
-            report_text(out, &s);
-        } else if (o.format == FMT_JSON) {
-            report_json_end(out, &s, rows > 0, r == STEP_HALT ? sim_error(s.sim) : NULL);
-        } else if (o.log == LOG_NONE) {
-            report_csv_stats(out, &s);
-        }
-        copy_out(out);
-        if (r == STEP_HALT) {
-            fprintf(stderr, "vmsim: run stopped: %s\n", sim_error(s.sim));
-            status = EXIT_FAILED;
-        }
-    }
+    else
+        fprintf(stderr, "vmsim: %s\n", sim_error(s.sim));
+    int status = r == STEP_ERROR ? EXIT_USAGE : finish_run(&s, &o, out, r, rows);
     fclose(out);
     textlog_fini(&log);
     session_close(&s);
@@ -148,21 +187,66 @@ static const char check_usage[] =
     "Checks scenario and machine-config files, and every line of their traces,\n"
     "and memory images (FILE.image), without running them. Prints FILE: ok for each\n"
     "good file.\n"
-    "exit status: 0 all good, 2 a file has an error (named FILE:LINE:)\n";
+    "\n"
+    EXIT_STATUS_HELP;
 
-#define CHECK_FORKS 256
+/* The names of the processes a trace may switch to: the scenario's, and those its fork
+ * records create so far (a growing list: a trace may fork any number). */
+typedef struct Names {
+    char (*v)[TRACE_NAME_MAX];
+    size_t n, cap;
+} Names;
 
-/* A process of the scenario, or one that an earlier fork record creates. */
-static bool known_process(const Session *s, const char *name, char (*forks)[TRACE_NAME_MAX],
-                          int nforks)
+static bool names_has(const Session *s, const Names *nm, const char *name)
 {
     for (size_t i = 0; i < sim_nprocs(s->sim); i++)
         if (strcmp(sim_proc(s->sim, i)->name, name) == 0)
             return true;
-    for (int i = 0; i < nforks; i++)
-        if (strcmp(forks[i], name) == 0)
+    for (size_t i = 0; i < nm->n; i++)
+        if (strcmp(nm->v[i], name) == 0)
             return true;
     return false;
+}
+
+static int names_add(Names *nm, const char *name)
+{
+    if (nm->n == nm->cap) {
+        size_t cap = nm->cap * 2 + 16;
+        char (*nv)[TRACE_NAME_MAX] = realloc(nm->v, cap * sizeof *nv);
+        if (!nv)
+            return -1;
+        nm->v = nv;
+        nm->cap = cap;
+    }
+    snprintf(nm->v[nm->n++], TRACE_NAME_MAX, "%s", name);
+    return 0;
+}
+
+/* Reads every record of the trace, checking the names run would refuse: a fork of a
+ * name taken, a switch to one nobody has. Returns 0, or -1 with err set. */
+static int check_trace(Session *s, char *err, size_t errlen)
+{
+    TraceRecord rec;
+    Names nm = { 0 };
+    int r;
+    while ((r = trace_next(s->trace, &rec, err, errlen)) > 0) {
+        const char *bad = NULL;
+        if (rec.kind == TREC_FORK && names_has(s, &nm, rec.name))
+            bad = FORK_TAKEN;
+        else if (rec.kind == TREC_FORK && names_add(&nm, rec.name) != 0)
+            bad = "out of memory for the name '%s'";
+        else if (rec.kind == TREC_SWITCH && !names_has(s, &nm, rec.name))
+            bad = "no process named '%s'";
+        if (bad) {
+            int n = snprintf(err, errlen, "%s:%lu: ", s->trace_file, rec.line);
+            if (n > 0 && (size_t)n < errlen)
+                snprintf(err + n, errlen - (size_t)n, bad, rec.name);
+            r = -1;
+            break;
+        }
+    }
+    free(nm.v);
+    return r < 0 ? -1 : 0;
 }
 
 static int check_one(const char *path, const Options *base)
@@ -175,22 +259,8 @@ static int check_one(const char *path, const Options *base)
     Session s;
     char err[1024];
     int bad = session_open(&s, &o, err, sizeof err) != 0;
-    static char forks[CHECK_FORKS][TRACE_NAME_MAX];
-    int nforks = 0;
-    if (!bad && s.trace) {
-        TraceRecord rec;
-        int r;
-        while ((r = trace_next(s.trace, &rec, err, sizeof err)) > 0) {
-            if (rec.kind == TREC_FORK && nforks < CHECK_FORKS)
-                memcpy(forks[nforks++], rec.name, TRACE_NAME_MAX);
-            if (rec.kind == TREC_SWITCH && !known_process(&s, rec.name, forks, nforks)) {
-                snprintf(err, sizeof err, "%s:%lu: no process named '%s'", trace_name(s.trace), rec.line, rec.name);
-                r = -1;
-                break;
-            }
-        }
-        bad = r < 0;
-    }
+    if (!bad && s.trace)
+        bad = check_trace(&s, err, sizeof err) != 0;
     if (bad)
         fprintf(stderr, "vmsim: %s\n", err);
     else

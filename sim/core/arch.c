@@ -176,6 +176,16 @@ static const char *fmt_validate(const Geometry *g, const char **key)
                             f->accessed, f->dirty, f->huge, f->global };
     if (f->valid < 0)
         return invalid(key, "machine.valid_bit", "an entry needs a valid bit");
+    /* How the walker tells a leaf from a pointer (pte_is_leaf) needs these bits. */
+    if (g->style == PT_STYLE_RISCV && (f->read < 0 || f->write < 0 || f->exec < 0))
+        return invalid(key, "machine.read_bit", "style = riscv tells a leaf from a pointer by its R, W "
+                       "and X bits: read_bit, write_bit and exec_bit are needed");
+    uint32_t upper = g->leaf_levels & ~(1u << (g->levels - 1));
+    if (g->style == PT_STYLE_PLAIN && upper)
+        return invalid(key, "machine.huge_levels", "style = plain has leaves at the last level only");
+    if (g->style == PT_STYLE_X86 && upper && f->huge < 0)
+        return invalid(key, "machine.huge_bit", "style = x86 marks a large page by its huge bit: "
+                       "huge_levels needs one");
     if (f->pfn_bits == 0 || f->pfn_shift + f->pfn_bits > width)
         return invalid(key, "machine.pfn_bits", "the frame-number field (pfn_shift, pfn_bits) must fit in the entry");
     for (unsigned i = 0; i < sizeof bits; i++) {

@@ -105,7 +105,11 @@ void describe_event(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
     case EV_TLB_FLUSH: snprintf(buf, len, "TLB flushed: %" PRIu64 " entries (no ASIDs)", ev->count); break;
     case EV_TRANSLATED: snprintf(buf, len, "-> physical 0x%" PRIx64, ev->pa); break;
     case EV_SEGV:      snprintf(buf, len, "%s: %s killed: %s", describe_signal(ev->fault), pname(sim, ev->pid), d); break;
-    case EV_SKIP:      snprintf(buf, len, "skipped: %s is dead (%s)", pname(sim, ev->pid), d); break;
+    case EV_SKIP:      if (ev->count)   /* a child that was never born */
+                           snprintf(buf, len, "skipped: %s", d);
+                       else
+                           snprintf(buf, len, "skipped: %s is dead (%s)", pname(sim, ev->pid), d);
+                       break;
     case EV_SWITCH:    snprintf(buf, len, "switch to %s (pid %d)", pname(sim, ev->pid), ev->pid); break;
     case EV_KILL:      snprintf(buf, len, "%s's memory released: %" PRIu64 " pages and %u page-table pages",
                                 pname(sim, ev->pid), ev->count, ev->level); break;

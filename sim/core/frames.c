@@ -14,9 +14,21 @@ static void frame_clear(Frame *f)
     f->swap_slot = -1;
 }
 
+/* A never-used frame's record as frames_free leaves one (contents written to it while
+ * free, as a test may, stay). */
+static void fresh_init(Frame *f)
+{
+    uint8_t *b = f->bytes;
+    f->bytes = NULL;
+    frame_clear(f);
+    f->bytes = b;
+}
+
 int frames_init(FramePool *fp, size_t nframes, unsigned page_shift, bool separate_tables)
 {
     memset(fp, 0, sizeof *fp);
+    /* calloc: the kernel hands out zeroed pages as they are touched, so frames never
+     * used cost no memory and no time (see fresh). */
     fp->frames = calloc(nframes ? nframes : 1, sizeof *fp->frames);
     fp->free = malloc((nframes ? nframes : 1) * sizeof *fp->free);
     if (!fp->frames || !fp->free) {
@@ -26,12 +38,6 @@ int frames_init(FramePool *fp, size_t nframes, unsigned page_shift, bool separat
     fp->nframes = fp->total = fp->cap = nframes;
     fp->page_shift = page_shift;
     fp->separate_tables = separate_tables;
-    for (size_t i = 0; i < nframes; i++) {
-        fp->frames[i].bytes = NULL;
-        frame_clear(&fp->frames[i]);
-        fp->free[i] = nframes - 1 - i;   /* frame 0 on top */
-    }
-    fp->nfree = nframes;
     fp->in_use[FRAME_FREE] = nframes;
     return 0;
 }
@@ -39,7 +45,7 @@ int frames_init(FramePool *fp, size_t nframes, unsigned page_shift, bool separat
 void frames_fini(FramePool *fp)
 {
     if (fp->frames)
-        for (size_t i = 0; i < fp->total; i++)
+        for (pfn_t i = 0; (i = frames_skip_fresh(fp, i)) < fp->total; i++)
             free(fp->frames[i].bytes);
     free(fp->frames);
     free(fp->free);
@@ -59,8 +65,8 @@ int frames_copy(FramePool *dst, const FramePool *src)
 {
     size_t page = (size_t)1 << src->page_shift;
     *dst = *src;
-    dst->frames = dup_mem(src->frames, src->cap * sizeof *src->frames);
-    dst->free = dup_mem(src->free, (src->nframes ? src->nframes : 1) * sizeof *src->free);
+    dst->frames = calloc(src->cap ? src->cap : 1, sizeof *src->frames);
+    dst->free = malloc((src->nframes ? src->nframes : 1) * sizeof *src->free);
     dst->tfree = src->tcap ? dup_mem(src->tfree, src->tcap * sizeof *src->tfree) : NULL;
     if (!dst->frames || !dst->free || (src->tcap && !dst->tfree)) {
         free(dst->frames);
@@ -69,8 +75,14 @@ int frames_copy(FramePool *dst, const FramePool *src)
         memset(dst, 0, sizeof *dst);
         return -1;
     }
+    /* The records in use and the free stack; never-used frames stay calloc's zeros. */
+    size_t used = src->touched > src->fresh ? src->touched : src->fresh;
+    memcpy(dst->frames, src->frames, used * sizeof *src->frames);
+    memcpy(dst->frames + src->nframes, src->frames + src->nframes,
+           (src->total - src->nframes) * sizeof *src->frames);
+    memcpy(dst->free, src->free, src->nfree * sizeof *src->free);
     int bad = 0;
-    for (size_t i = 0; i < dst->total; i++) {
+    for (pfn_t i = 0; (i = frames_skip_fresh(dst, i)) < dst->total; i++) {
         if (src->frames[i].bytes) {
             dst->frames[i].bytes = dup_mem(src->frames[i].bytes, page);
             bad |= !dst->frames[i].bytes;
@@ -92,18 +104,48 @@ static void take(FramePool *fp, pfn_t pfn, FrameKind kind)
     }
 }
 
+/* The next free RAM frame: the last freed, else the lowest never used (the order a
+ * stack filled with every frame, frame 0 on top, gives). PFN_NONE when none is free. */
+static pfn_t pop_free(FramePool *fp)
+{
+    if (fp->nfree)
+        return fp->free[--fp->nfree];
+    if (fp->fresh == fp->nframes)
+        return PFN_NONE;
+    pfn_t pfn = fp->fresh++;
+    fresh_init(&fp->frames[pfn]);
+    return pfn;
+}
+
+/* Makes the never-used frames below upto ordinary free frames, below the freed ones
+ * on the stack (where a stack filled at the start would hold them). */
+static void use_fresh(FramePool *fp, size_t upto)
+{
+    if (upto <= fp->fresh)
+        return;
+    size_t k = upto - fp->fresh;
+    memmove(fp->free + k, fp->free, fp->nfree * sizeof *fp->free);
+    for (size_t i = 0; i < k; i++) {
+        fp->free[i] = upto - 1 - i;
+        fresh_init(&fp->frames[upto - 1 - i]);
+    }
+    fp->nfree += k;
+    fp->fresh = upto;
+}
+
 pfn_t frames_alloc(FramePool *fp)
 {
-    if (fp->nfree == 0)
-        return PFN_NONE;
-    pfn_t pfn = fp->free[--fp->nfree];
-    take(fp, pfn, FRAME_DATA);
+    pfn_t pfn = pop_free(fp);
+    if (pfn != PFN_NONE)
+        take(fp, pfn, FRAME_DATA);
     return pfn;
 }
 
 /* Grows the separate table region by one frame. */
 static pfn_t grow_table_region(FramePool *fp)
 {
+    if (fp->limit && fp->total >= fp->limit)
+        return PFN_NONE;                    /* an entry could not point at it */
     if (fp->total == fp->cap) {
         size_t cap = fp->cap * 2 + 16;
         Frame *nf = realloc(fp->frames, cap * sizeof *nf);
@@ -122,9 +164,9 @@ pfn_t frames_alloc_table(FramePool *fp)
 {
     pfn_t pfn;
     if (!fp->separate_tables) {
-        if (fp->nfree == 0)
+        pfn = pop_free(fp);
+        if (pfn == PFN_NONE)
             return PFN_NONE;
-        pfn = fp->free[--fp->nfree];
     } else if (fp->ntfree) {
         pfn = fp->tfree[--fp->ntfree];
     } else {
@@ -138,7 +180,10 @@ pfn_t frames_alloc_table(FramePool *fp)
 
 pfn_t frames_alloc_run(FramePool *fp, size_t n)
 {
-    for (pfn_t start = 0; start + n <= fp->nframes; start += n) {
+    /* Past the first aligned run among the never-used frames, all are alike. */
+    size_t stop = (fp->fresh + n - 1) / n * n + n;
+    for (pfn_t start = 0; start + n <= fp->nframes && start + n <= stop; start += n) {
+        use_fresh(fp, start + n);
         size_t i = 0;
         while (i < n && fp->frames[start + i].kind == FRAME_FREE)
             i++;
@@ -185,6 +230,8 @@ static uint8_t *frame_bytes(FramePool *fp, pfn_t pfn)
     Frame *f = &fp->frames[pfn];
     if (!f->bytes)
         f->bytes = calloc(1, (size_t)1 << fp->page_shift);
+    if (f->bytes && pfn < fp->nframes && pfn >= fp->touched)
+        fp->touched = pfn + 1;              /* frames_fini must see it */
     return f->bytes;
 }
 
@@ -218,7 +265,10 @@ int mem_load(FramePool *fp, paddr_t pa, const uint8_t *src, size_t len)
 
 int frames_claim(FramePool *fp, pfn_t pfn, FrameKind kind)
 {
-    if (pfn >= fp->nframes || fp->frames[pfn].kind != FRAME_FREE)
+    if (pfn >= fp->nframes)
+        return -1;
+    use_fresh(fp, pfn + 1);                 /* a never-used frame joins the free stack */
+    if (fp->frames[pfn].kind != FRAME_FREE)
         return -1;
     for (size_t i = fp->nfree; i-- > 0;) {
         if (fp->free[i] == pfn) {

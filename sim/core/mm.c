@@ -250,7 +250,13 @@ pfn_t mm_get_frame(Sim *s, bool table)
         if (pfn != PFN_NONE)
             return pfn;
         if (table && s->fp.separate_tables) {
-            sim_fmt_err(s->err, sizeof s->err, "out of host memory for page tables");
+            if (s->fp.limit && s->fp.total >= s->fp.limit)
+                sim_fmt_err(s->err, sizeof s->err, "no frame number left for a page table: "
+                            "separate tables start at frame %zu, and an entry can point at "
+                            "frames up to %zu",
+                            s->fp.nframes, s->fp.limit - 1);
+            else
+                sim_fmt_err(s->err, sizeof s->err, "out of host memory for page tables");
             return PFN_NONE;
         }
         pfn_t victim = choose_victim(s);
@@ -275,6 +281,10 @@ pfn_t mm_new_table(Sim *s, Process *p, unsigned level, vaddr_t va, paddr_t paren
     pfn_t pfn = mm_get_frame(s, true);
     if (pfn == PFN_NONE)
         return PFN_NONE;
+    if (p->state != PROC_RUNNING) {        /* the OOM killer chose p to make room */
+        frames_free(&s->fp, pfn);
+        return PFN_NONE;
+    }
     Frame *f = &s->fp.frames[pfn];
     f->pid = p->pid;
     f->level = (uint8_t)level;
@@ -398,7 +408,7 @@ static void unmap_leaf(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, vo
 static void free_empty_tables(Sim *s, Process *p)
 {
     for (unsigned level = s->geo.levels - 1; level > 0; level--) {
-        for (pfn_t pfn = 0; pfn < s->fp.total; pfn++) {
+        for (pfn_t pfn = 0; (pfn = frames_skip_fresh(&s->fp, pfn)) < s->fp.total; pfn++) {
             Frame *f = &s->fp.frames[pfn];
             if (f->kind != FRAME_TABLE || f->pid != p->pid || f->level != level || f->used)
                 continue;
@@ -408,6 +418,20 @@ static void free_empty_tables(Sim *s, Process *p)
             frames_free(&s->fp, pfn);
         }
     }
+}
+
+static void unmap_present(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, void *ctx)
+{
+    if (pte_flags(&s->geo, pte) & PTE_V)
+        unmap_leaf(s, p, va, pa, pte, ctx);
+}
+
+uint64_t mm_unmap_present(Sim *s, Process *p, vaddr_t lo, vaddr_t hi)
+{
+    uint64_t pages = 0;
+    mm_for_each_leaf(s, p, lo, hi, unmap_present, &pages);
+    free_empty_tables(s, p);
+    return pages;
 }
 
 uint64_t mm_unmap(Sim *s, Process *p, vaddr_t lo, vaddr_t hi)
@@ -422,7 +446,7 @@ void mm_release(Sim *s, Process *p)
 {
     uint64_t pages = 0, tables = p->pt_pages;
     mm_for_each_leaf(s, p, 0, UINT64_MAX, unmap_leaf, &pages);
-    for (pfn_t pfn = 0; pfn < s->fp.total; pfn++) {
+    for (pfn_t pfn = 0; (pfn = frames_skip_fresh(&s->fp, pfn)) < s->fp.total; pfn++) {
         Frame *f = &s->fp.frames[pfn];
         if (f->kind == FRAME_TABLE && f->pid == p->pid)
             frames_free(&s->fp, pfn);

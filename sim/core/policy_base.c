@@ -32,9 +32,18 @@ void *pstate_create(size_t nframes, Rng *rng, const PolicyParams *params)
         pstate_destroy(p);
         return NULL;
     }
-    for (size_t f = 0; f < nframes; f++)
-        p->s[f].heap_pos = p->s[f].wb_prev = p->s[f].wb_next = NIL;
-    return p;
+    return p;               /* slots are set up as they are first used: pstate_slot */
+}
+
+Slot *pstate_slot(PolicyState *p, pfn_t f)
+{
+    Slot *s = &p->s[f];
+    if (!s->ready) {
+        s->ready = 1;
+        s->heap_pos = s->wb_prev = s->wb_next = NIL;
+        s->counter = p->empty_counter;
+    }
+    return s;
 }
 
 void *pstate_clone(const void *st, Rng *rng)
@@ -71,7 +80,7 @@ void pstate_insert(void *st, pfn_t pfn, bool write, uint64_t now)
 {
     PolicyState *p = st;
     assert(pfn < p->n && !p->s[pfn].resident);
-    Slot *s = &p->s[pfn];
+    Slot *s = pstate_slot(p, pfn);
     s->resident = 1;
     s->ref = 1;
     s->dirty = write;

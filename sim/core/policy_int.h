@@ -31,6 +31,7 @@ typedef struct Slot {
     uint8_t ref;            /* R: set by every reference */
     uint8_t dirty;          /* M: set by a write, cleared by cleaned */
     uint8_t wb_pending;     /* wsclock: write-back scheduled and not yet cleaned */
+    uint8_t ready;          /* set up (pstate_slot): slots start zeroed, by calloc */
     uint64_t counter;       /* aging counter / lfu count / opt next use / wsclock last use */
     uint64_t loaded;        /* the time the page was loaded (for descriptions) */
 } Slot;
@@ -62,6 +63,11 @@ void pstate_destroy(void *st);
 
 /* A copy of st drawing from rng; NULL when out of memory. */
 void *pstate_clone(const void *st, Rng *rng);
+
+/* The slot of frame f, set up on its first use (links NIL, counter empty_counter):
+ * slots come zeroed from calloc, so untouched pages cost nothing and memory grows with
+ * the frames used, not the frames that exist. */
+Slot *pstate_slot(PolicyState *p, pfn_t f);
 
 /* Marks empty frame pfn resident (R set, M = write, loaded at now) and appends it to
  * the order list. The policies' insert operations start with it. */

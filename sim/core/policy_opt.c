@@ -64,9 +64,7 @@ static void *opt_create(size_t nframes, Rng *rng, const PolicyParams *params)
     PolicyState *p = pstate_create(nframes, rng, params);
     if (!p)
         return NULL;
-    p->empty_counter = UINT64_MAX;
-    for (size_t f = 0; f < nframes; f++)
-        p->s[f].counter = UINT64_MAX;
+    p->empty_counter = UINT64_MAX;      /* pstate_slot gives each slot this */
     return p;
 }
 
@@ -91,7 +89,7 @@ static void opt_set_next_use(void *st, pfn_t pfn, uint64_t next)
     PolicyState *p = st;
     if (pfn >= p->n)
         return;
-    p->s[pfn].counter = next;
+    pstate_slot(p, pfn)->counter = next;
     if (p->s[pfn].heap_pos != NIL) {
         heap_up(p, p->s[pfn].heap_pos);
         heap_down(p, p->s[pfn].heap_pos);

@@ -38,7 +38,7 @@ static void wb_append(PolicyState *p, uint32_t f)
 static void wb_drop(PolicyState *p, pfn_t pfn)
 {
     uint32_t f = (uint32_t)pfn;
-    if (pfn < p->n && (p->s[f].wb_prev != NIL || p->wb.head == f))
+    if (pfn < p->n && p->s[f].ready && (p->s[f].wb_prev != NIL || p->wb.head == f))
         wb_unlink(p, f);
 }
 

@@ -2,6 +2,7 @@
  * mprotect) and the C library (malloc, free, the stack frames of call and ret) carry
  * them out. Each is one step; its result is what the call would return. */
 #include "sim_int.h"
+#include "vmsim/oom.h"
 
 #define ENOMEM 12
 #define EINVAL 22
@@ -116,48 +117,88 @@ static uint64_t private_charge(const Sim *s, const Process *p)
     return pages;
 }
 
+/* The child inherits everything of the parent's but its identity and its memory,
+ * which share_leaf builds: a whole copy, so a field added to Process is inherited. */
+static int inherit(Process *c, const Process *p)
+{
+    Process tmp;
+    if (proc_copy(&tmp, p) != 0)
+        return -1;
+    proc_fini(c);
+    tmp.pid = c->pid;
+    memcpy(tmp.name, c->name, sizeof tmp.name);
+    tmp.asid = c->asid;
+    tmp.root = c->root;
+    tmp.state = PROC_RUNNING;
+    tmp.exit_reason[0] = '\0';
+    tmp.rss = tmp.swap = tmp.committed = tmp.hugetlb = 0;   /* share_leaf counts them */
+    tmp.pt_pages = c->pt_pages;
+    tmp.parent = p->pid;
+    memset(&tmp.stats, 0, sizeof tmp.stats);
+    for (size_t i = 0; i < tmp.nvmas; i++)
+        tmp.vmas[i].shm_charged = false;   /* the parent's shmem charge stays the parent's */
+    *c = tmp;
+    return 0;
+}
+
+/* Shares each of p's leaves with c. Returns 0, or -1 when memory ran out (p may have
+ * been killed for it: see do_fork). The child is not yet a task the OOM killer sees
+ * (copy_process adds it to the task list only once its mm is built). */
+static int copy_leaves(Sim *s, Process *p, Process *c)
+{
+    LeafList leaves = { 0 };
+    mm_for_each_leaf(s, p, 0, UINT64_MAX, collect_leaf, &leaves);
+    int adj = c->oom_score_adj, bad = leaves.oom;
+    c->oom_score_adj = OOM_SCORE_ADJ_MIN;
+    for (size_t i = 0; i < leaves.n && !bad; i++)
+        bad = share_leaf(s, p, c, &leaves.v[i]) != 0 || p->state != PROC_RUNNING;
+    c->oom_score_adj = adj;
+    free(leaves.v);
+    tlbs_flush_asid(s, p->asid);           /* its writable entries are read-only now */
+    return bad ? -1 : 0;
+}
+
+/* Fork, by the rules of copy_process: (a) refused (overcommit, no memory): -ENOMEM and
+ * no child; (b) the parent OOM-killed while its tables are copied: the child goes with
+ * it and the call never returns; (c) another process killed to make room: it completes. */
 static StepStatus do_fork(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
 {
     char why[256];
-    if (proc_by_name(s, rec->name)) {
-        sim_line_err(s, rec->line, "fork: a process named '%s' exists already",
-                     rec->name);
+    if (proc_by_name(s, rec->name) || sim_is_unborn(s, rec->name)) {
+        sim_line_err(s, rec->line, FORK_TAKEN, rec->name);
         return STEP_ERROR;
     }
     /* dup_mmap() charges the VM_ACCOUNT mappings again; shared ones are not copied. */
     uint64_t charge = private_charge(s, p);
-    if (!vm_enough_memory(s, p, charge))
+    if (!vm_enough_memory(s, p, charge)) {
+        sim_note_unborn(s, rec->name);
         return done(s, info, -ENOMEM, "fork() = -ENOMEM (cannot commit %llu more pages)",
                     (unsigned long long)charge);
+    }
     Process *c = sim_add_process(s, 0, rec->name, why, sizeof why);
-    if (!c)
-        return done(s, info, -ENOMEM, "fork() = -ENOMEM (%s)", why);
-    Process tmp;
-    if (proc_copy(&tmp, p) != 0)
-        return done(s, info, -ENOMEM, "fork() = -ENOMEM (out of host memory)");
-    proc_fini(c);
-    c->vmas = tmp.vmas, c->nvmas = tmp.nvmas, c->capvmas = tmp.capvmas;
-    c->calls = tmp.calls, c->ncalls = tmp.ncalls, c->capcalls = tmp.capcalls;
-    c->blocks = tmp.blocks, c->nblocks = tmp.nblocks, c->capblocks = tmp.capblocks;
-    c->brk_start = p->brk_start, c->brk = p->brk, c->sp = p->sp;
-    c->stack_limit = p->stack_limit;
-    c->oom_score_adj = p->oom_score_adj;
-    c->parent = p->pid;
-    for (size_t i = 0; i < c->nvmas; i++)
-        c->vmas[i].shm_charged = false;    /* the parent's shmem charge stays the parent's */
+    if (c && p->state != PROC_RUNNING) {   /* (b): its root table cost the parent's life */
+        sim_forget_process(s, c);
+        sim_note_unborn(s, rec->name);
+        return STEP_OK;
+    }
+    s->halted = false;                     /* a refused fork is the caller's news */
+    if (!c || inherit(c, p) != 0) {
+        if (c)
+            sim_forget_process(s, c);
+        sim_note_unborn(s, rec->name);
+        return done(s, info, -ENOMEM, "fork() = -ENOMEM (%s)", c ? "out of host memory" : why);
+    }
     vm_charge(s, c, (int64_t)charge);
-    LeafList leaves = { 0 };
-    mm_for_each_leaf(s, p, 0, UINT64_MAX, collect_leaf, &leaves);
-    int bad = leaves.oom;
-    for (size_t i = 0; i < leaves.n && !bad; i++)
-        bad = share_leaf(s, p, c, &leaves.v[i]) != 0 || p->state != PROC_RUNNING ||
-              c->state != PROC_RUNNING;
-    free(leaves.v);
-    tlbs_flush_asid(s, p->asid);           /* its writable entries are read-only now */
-    if (bad && p->state == PROC_RUNNING && c->state == PROC_RUNNING && !leaves.oom)
-        return STEP_HALT;                  /* no memory at all: s->err says why */
-    if (bad)
+    s->err[0] = '\0';
+    if (copy_leaves(s, p, c) != 0) {
+        sim_forget_process(s, c);
+        sim_note_unborn(s, rec->name);
+        if (strncmp(s->err, "Kernel panic", 12) == 0)
+            return STEP_HALT;              /* panic_on_oom: the machine stops */
+        if (p->state != PROC_RUNNING)
+            return STEP_OK;                /* (b): killed; its kill is this step's news */
         return done(s, info, -ENOMEM, "fork() = -ENOMEM (memory ran out while copying)");
+    }
     return done(s, info, c->pid, "fork() = %d: child '%s' shares %llu pages copy-on-write",
                 c->pid, c->name, (unsigned long long)c->rss);
 }
@@ -366,7 +407,13 @@ static StepStatus do_mprotect(Sim *s, Process *p, const TraceRecord *rec, StepIn
     }
     vm_charge(s, p, charge);
     Reprotect rp = { perms };
-    mm_for_each_leaf(s, p, lo, hi, reprotect, &rp);
+    /* PROT_NONE: Linux makes the entries non-present (_PAGE_PROTNONE), which no
+     * hardware format here can say apart from a swap entry or (RISC-V: V with R, W and
+     * X clear) a pointer to a table; the resident pages leave memory instead. */
+    if (!(perms & (PTE_R | PTE_W | PTE_X)))
+        mm_unmap_present(s, p, lo, hi);
+    else
+        mm_for_each_leaf(s, p, lo, hi, reprotect, &rp);
     tlbs_flush_asid(s, p->asid);
     return done(s, info, 0, "mprotect(0x%llx, %llu, %c%c%c) = 0", (unsigned long long)lo,
                 (unsigned long long)rec->length, (perms & PTE_R) ? 'r' : '-',
@@ -377,10 +424,19 @@ static StepStatus do_mprotect(Sim *s, Process *p, const TraceRecord *rec, StepIn
 
 static StepStatus do_call(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
 {
-    if (!p->sp || rec->length > p->sp || rec->length > UINT32_MAX) {
-        sim_line_err(s, rec->line, "call: process '%s' has no stack for %llu bytes",
-                     p->name, (unsigned long long)rec->length);
+    if (!p->sp) {
+        sim_line_err(s, rec->line, "call: process '%s' has no stack", p->name);
         return STEP_ERROR;
+    }
+    if (rec->length > p->sp || rec->length > UINT32_MAX) {
+        /* Larger than an access can be: its push would fault below the limit anyway. */
+        char why[160];
+        snprintf(why, sizeof why, "stack overflow: a %llu-byte frame goes below stack_limit (0x%llx)",
+                 (unsigned long long)rec->length, (unsigned long long)p->stack_limit);
+        info->fault = FAULT_SEGV_MAPERR;
+        done(s, info, 0, "call: push a %llu-byte frame", (unsigned long long)rec->length);
+        kill_segv(s, p, p->sp - (rec->length > p->sp ? p->sp : rec->length), FAULT_SEGV_MAPERR, why);
+        return STEP_OK;
     }
     if (p->ncalls == p->capcalls) {
         size_t cap = p->capcalls * 2 + 16;
@@ -477,10 +533,27 @@ static int64_t grow_heap(Sim *s, Process *p, uint64_t need)
     return 0;
 }
 
+/* malloc returned NULL: the name now holds NULL, so an access through it is an access
+ * to NULL + offset (a run's event, normally SIGSEGV), and free(NULL) does nothing. */
+static StepStatus malloc_null(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
+{
+    Block b = { .used = true, .null = true };
+    snprintf(b.name, sizeof b.name, "%s", rec->name);
+    if (!insert_block(p, 0, b))            /* below every chunk: address order holds */
+        return done(s, info, 0, "malloc: out of host memory");
+    return done(s, info, 0, "malloc(%llu) = NULL: the heap cannot grow (ENOMEM)",
+                (unsigned long long)rec->length);
+}
+
 static StepStatus do_malloc(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
 {
     bool stale;
     Block *named = find_block(p, rec->name, &stale);
+    if (named && named->null) {            /* it held NULL: drop that record */
+        memmove(named, named + 1, (size_t)(&p->blocks[p->nblocks] - (named + 1)) * sizeof *named);
+        p->nblocks--;
+        named = NULL;
+    }
     if (named && stale)
         named->old[0] = '\0';             /* the name is given anew */
     else if (named && named->used) {
@@ -498,8 +571,7 @@ static StepStatus do_malloc(Sim *s, Process *p, const TraceRecord *rec, StepInfo
         i++;
     if (i == p->nblocks) {
         if (grow_heap(s, p, need) != 0)
-            return done(s, info, 0, "malloc(%llu) = NULL: the heap cannot grow (ENOMEM)",
-                        (unsigned long long)rec->length);
+            return malloc_null(s, p, rec, info);
         i = p->nblocks - 1;
     }
     Block *b = &p->blocks[i];
@@ -529,6 +601,8 @@ static StepStatus do_free(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
         sim_line_err(s, rec->line, "free: no block named '%s'", rec->name);
         return STEP_ERROR;
     }
+    if (b->null)
+        return done(s, info, 0, "free(%s): it is NULL (its malloc failed): nothing to do", rec->name);
     if (stale && b->used) {
         char note[256];
         snprintf(note, sizeof note, "free(%.60s) is a stale pointer: it frees '%.60s', which a "
@@ -558,6 +632,13 @@ int procev_named(Sim *s, TraceRecord *rec)
         return -1;
     }
     char note[200];
+    if (b->null) {
+        snprintf(note, sizeof note, "'%s' is NULL (its malloc failed): the access is at NULL + %llu",
+                 rec->name, (unsigned long long)rec->addr);
+        EMIT(s, .kind = EV_NOTE, .pid = p->pid, .detail = note);
+        rec->named = false;
+        return 0;
+    }
     uint64_t payload = b->size - CHUNK_HDR;
     if (!b->used || stale) {
         snprintf(note, sizeof note, "use after free: '%s' was freed, but its page is still "

@@ -9,16 +9,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_INCLUDE_DEPTH 8
+#define MAX_PROCESSES 1024       /* [process] sections: bounds the time a file can take */
 
 typedef struct LoadCtx {
     Scenario *sc;
     const char *path;           /* the file being read ("--set" for overrides) */
     unsigned long line;         /* lines read so far = the line being handled */
     FILE *f;
-    char raw[512];              /* the line as read, to tell continuation lines */
-    bool too_long;
+    char raw[512];              /* the line as read */
+    bool called;                /* inih called the handler for the line */
+    bool keyed;                 /* a key since the last header: inih's prev_name */
+    bool continued;             /* the line being handled is a continuation */
+    size_t desc_len;            /* strlen of the description being continued */
     char *err;
     size_t errlen;
     bool failed;
@@ -169,7 +174,10 @@ static void note_origin_as(LoadCtx *c, const char *name)
         sc->norigins++;
         snprintf(sc->origins[i].key, sizeof sc->origins[i].key, "%s", name);
     }
-    snprintf(sc->origins[i].where, sizeof sc->origins[i].where, "%s:%lu", c->path, c->line);
+    if (c->line)
+        snprintf(sc->origins[i].where, sizeof sc->origins[i].where, "%s:%lu", c->path, c->line);
+    else                                   /* --set has no lines */
+        snprintf(sc->origins[i].where, sizeof sc->origins[i].where, "%s", c->path);
 }
 
 /* ---- [machine] ------------------------------------------------------------ */
@@ -618,22 +626,38 @@ static int process_key(LoadCtx *c, const char *k, const char *v)
 
 /* ---- [scenario] [trace] --------------------------------------------------- */
 
+/* Whether the line being handled continues the previous key's value: inih's rule
+ * (INI_ALLOW_MULTILINE), an indented line after a key of the same section. */
 static bool continuation(const LoadCtx *c)
 {
-    return c->raw[0] == ' ' || c->raw[0] == '\t';
+    return c->continued;
 }
 
-/* Appends s as a new line of *buf (NULL-safe). */
-static int append_line(char **buf, const char *s)
+/* The allocation for a value of n bytes: a power of two, so that appending line after
+ * line copies the value a logarithmic number of times. */
+static size_t cap_for(size_t n)
 {
-    size_t old = *buf ? strlen(*buf) : 0, n = strlen(s);
-    char *nb = realloc(*buf, old + n + 2);
+    size_t c = 64;
+    while (c < n)
+        c *= 2;
+    return c;
+}
+
+/* Appends s as a new line of *buf (NULL-safe), whose length *len keeps: a long value
+ * is not measured again, nor moved, for every line. *buf holds cap_for(*len + 1). */
+static int append_line(char **buf, size_t *len, const char *s)
+{
+    size_t old = *buf ? *len : 0, n = strlen(s);
+    char *nb = *buf;
+    if (!nb || cap_for(old + n + 2) > cap_for(old + 1))
+        nb = realloc(*buf, cap_for(old + n + 2));
     if (!nb)
         return -1;
-    if (old)
+    if (old || *buf)
         nb[old++] = '\n';
     memcpy(nb + old, s, n + 1);
     *buf = nb;
+    *len = old + n;
     return 0;
 }
 
@@ -669,7 +693,9 @@ static int scenario_key(LoadCtx *c, const char *k, const char *v)
         }
         if (!v[0] && !sc->description)
             return 0;
-        return append_line(&sc->description, v) ? fail(c, "out of memory") : 0;
+        if (!continuation(c) || !sc->description)
+            c->desc_len = sc->description ? strlen(sc->description) : 0;
+        return append_line(&sc->description, &c->desc_len, v) ? fail(c, "out of memory") : 0;
     }
     if (strcmp(k, "include") == 0) {
         if (c->depth >= MAX_INCLUDE_DEPTH)
@@ -699,6 +725,7 @@ static int inline_line(LoadCtx *c, const char *v)
         free(sc->inline_trace);
         free(sc->inline_name);
         sc->inline_trace = NULL;
+        sc->inline_len = 0;
         sc->inline_first = c->line;
         sc->inline_last = c->line - 1;
         sc->inline_name = dup_str(c->path);
@@ -706,12 +733,11 @@ static int inline_line(LoadCtx *c, const char *v)
             return fail(c, "out of memory");
     }
     for (; sc->inline_last + 1 < c->line; sc->inline_last++)
-        if (append_line(&sc->inline_trace, ""))
+        if (append_line(&sc->inline_trace, &sc->inline_len, ""))
             return fail(c, "out of memory");
-    if (append_line(&sc->inline_trace, v))
+    if (append_line(&sc->inline_trace, &sc->inline_len, v))
         return fail(c, "out of memory");
     sc->inline_last = c->line;
-    sc->inline_len = strlen(sc->inline_trace);
     return 0;
 }
 
@@ -794,6 +820,8 @@ static int begin_process(LoadCtx *c, const char *name)
     if (!valid_name(name))
         return fail(c, "expected [process NAME] with NAME of letters, digits, '_', '.' or '-' "
                     "(at most %d), got '%s'", PROC_NAME_MAX - 1, name);
+    if (sc->nprocs >= MAX_PROCESSES)
+        return fail(c, "too many processes (at most %d [process] sections)", MAX_PROCESSES);
     for (size_t i = 0; i < sc->nprocs; i++)
         if (strcmp(sc->procs[i].name, name) == 0)
             return fail(c, "process '%s' is defined twice (first at %s)", name, sc->procs[i].origin);
@@ -825,36 +853,91 @@ static int begin_section(LoadCtx *c, const char *name)
     return 0;
 }
 
-/* Looks at each raw line before inih does: counts it, and spots section headers. */
+/* The name of the section a line opens, as inih reads it: the line is parsed on its
+ * own, followed by a key whose handler call carries the section. Returns 1 with name
+ * set for a header, 0 for a blank or comment line, -1 for a line inih rejects. Only
+ * lines that made no handler call in the stream come here: not keys, not continuations,
+ * so on their own they read as they did there. */
+typedef struct Probe {
+    char name[128];
+} Probe;
+
+static int probe_handler(void *user, const char *section, const char *name, const char *value)
+{
+    (void)name, (void)value;
+    snprintf(((Probe *)user)->name, sizeof ((Probe *)user)->name, "%s", section);
+    return 1;
+}
+
+static int line_section(const char *line, bool first, char *name, size_t len)
+{
+    char text[600];                        /* a line (at most 512) and the probe */
+    Probe pr = { "" };
+    /* A BOM is stripped only at the start of a file: keep its place for line 1. */
+    snprintf(text, sizeof text, "%s%s\n\001=\n", first ? "" : "\n", line);
+    if (ini_parse_string(text, probe_handler, &pr) != 0)
+        return -1;
+    snprintf(name, len, "%s", pr.name);
+    return pr.name[0] != '\0';
+}
+
+/* What inih made of the line handed to it last, told by the handler calls it made
+ * (keys and continuations) or, when it made none, by line_section. */
+static void after_line(LoadCtx *c)
+{
+    if (!c->line || c->failed || c->called)
+        return;
+    c->called = true;                      /* told once */
+    char name[128];
+    const char *start = c->raw;
+    while (isspace((unsigned char)*start))
+        start++;
+    switch (line_section(c->raw, c->line == 1, name, sizeof name)) {
+    case 1:
+        c->keyed = false;                  /* inih forgets the previous key at a header */
+        begin_section(c, name);
+        break;
+    case -1:
+        fail(c, *start == '[' ? "expected ']' to close the section name"
+                              : "expected [section] or key = value");
+        break;
+    default:
+        break;
+    }
+}
+
+/* Hands inih one line at a time, counting them, so that each handler call knows its
+ * FILE:LINE. A NUL byte or an over-long line is an error; reading stops at the first. */
 static char *reader(char *str, int num, void *stream)
 {
     LoadCtx *c = stream;
-    if (!fgets(str, num, c->f))
+    after_line(c);
+    if (c->failed)
         return NULL;
-    size_t n = strlen(str);
-    c->line++;
-    if (n && str[n - 1] != '\n' && !feof(c->f)) {
-        fail(c, "line is too long (at most %d characters)", num - 2);
-        int ch;
-        while ((ch = fgetc(c->f)) != EOF && ch != '\n')
-            ;
-        str[0] = '\0';
+    int ch = 0, n = 0;
+    bool nul = false, long_line = false;
+    while ((ch = getc(c->f)) != EOF && ch != '\n') {
+        nul = ch == '\0';
+        long_line = n >= num - 2;
+        if (nul || long_line)
+            break;                         /* an error: no need to read on */
+        str[n++] = (char)ch;
     }
+    if (ch == EOF && n == 0 && !nul && !long_line)
+        return NULL;
+    c->line++;
+    c->called = false;
+    str[n] = '\0';
+    if (nul)
+        fail(c, "unexpected NUL byte (is this a text file?)");
+    else if (long_line)
+        fail(c, "line is too long (at most %d characters)", num - 2);
+    if (c->failed)
+        return NULL;
     snprintf(c->raw, sizeof c->raw, "%s", str);
-    const char *p = str;
-    while (*p == ' ' || *p == '\t')
-        p++;
-    const char *close = *p == '[' ? strchr(p, ']') : NULL;
-    if (*p == '[' && !close)
-        fail(c, "expected ']' to close the section name");
-    if (close && !c->failed) {
-        char name[128];
-        size_t len = (size_t)(close - p - 1);
-        if (len >= sizeof name)
-            len = sizeof name - 1;
-        memcpy(name, p + 1, len);
-        name[len] = '\0';
-        begin_section(c, name);
+    if (ch == '\n' && n < num - 1) {
+        str[n++] = '\n';
+        str[n] = '\0';
     }
     return str;
 }
@@ -862,6 +945,10 @@ static char *reader(char *str, int num, void *stream)
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     LoadCtx *c = user;
+    c->called = true;
+    bool cont = c->keyed && isspace((unsigned char)c->raw[0]);
+    c->keyed = true;
+    c->continued = cont;
     if (c->failed)
         return 1;
     if (!section[0]) {
@@ -886,6 +973,7 @@ static int load_stream(Scenario *sc, FILE *f, const char *path, int depth, char 
 {
     LoadCtx c = { .sc = sc, .path = path, .err = err, .errlen = errlen, .depth = depth, .f = f };
     int r = ini_parse_stream(reader, &c, handler, &c);
+    after_line(&c);                        /* the last line, when inih asked for no more */
     if (c.failed)
         return -1;
     if (r != 0) {
@@ -901,6 +989,12 @@ static int load_file(Scenario *sc, const char *path, int depth, char *err, size_
     FILE *f = fopen(path, "r");
     if (!f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file (scenarios and configs are files)", path);
+        fclose(f);
         return -1;
     }
     int r = load_stream(sc, f, path, depth, err, errlen);
@@ -1121,6 +1215,8 @@ Sim *scenario_build(const Scenario *sc, char *err, size_t errlen)
         return NULL;
     for (size_t i = 0; i < sc->nprocs; i++) {
         if (build_process(sim, sc, &sc->procs[i], err, errlen) != 0) {
+            if (sim_halted(sim))
+                return sim;                /* out of memory: a run-time outcome */
             sim_destroy(sim);
             return NULL;
         }

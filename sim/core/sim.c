@@ -1,6 +1,7 @@
 /* The simulation engine: steps, translation through the TLB and the page walk, and the
  * operating system's side of a page fault (tables, frames, eviction, swap, SIGSEGV). */
 #include "sim_int.h"
+#include "vmsim/oom.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -94,6 +95,12 @@ Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
     uint64_t field = m->geo.fmt.pfn_bits >= 64 ? UINT64_MAX : (1ull << m->geo.fmt.pfn_bits) - 1;
     swap_init(&s->swap, m->swap.slots < field ? m->swap.slots : field);
     s->needs_future = policy_needs_future(m->memory.policy);
+    /* Separate table frames are numbered from frames up: no further than the entries'
+     * frame field reaches, or a table would alias a data frame. */
+    uint64_t pfns = field < UINT64_MAX ? field + 1 : UINT64_MAX;
+    if (m->geo.pa_bits < 64 && (m->geo.pa_bits - m->geo.page_shift) < 64 &&
+        (1ull << (m->geo.pa_bits - m->geo.page_shift)) < pfns)
+        pfns = 1ull << (m->geo.pa_bits - m->geo.page_shift);
     if (frames_init(&s->fp, m->memory.frames, m->geo.page_shift, m->memory.separate_tables) ||
         !(s->policy = policy_create(m->memory.policy, m->memory.frames, &s->rng,
                                     &(PolicyParams){ .tau = m->memory.tau })) ||
@@ -103,6 +110,7 @@ Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
                 (unsigned long long)m->memory.frames);
         return NULL;
     }
+    s->fp.limit = pfns < SIZE_MAX ? (size_t)pfns : 0;
     return s;
 }
 
@@ -121,6 +129,7 @@ void sim_destroy(Sim *s)
         tlb_fini(&s->tlb[i]);
     swap_fini(&s->swap);
     release_future(s);
+    free(s->unborn);
     free(s);
 }
 
@@ -133,6 +142,7 @@ void sim_set_trace(Sim *s, TraceReader *t)
 void sim_set_observer(Sim *s, SimObserver fn, void *ctx) { s->observer = fn; s->obs_ctx = ctx; }
 void sim_get_observer(const Sim *s, SimObserver *fn, void **ctx) { *fn = s->observer; *ctx = s->obs_ctx; }
 const char *sim_error(const Sim *s) { return s->err; }
+bool sim_halted(const Sim *s) { return s->halted; }
 const SimStats *sim_stats(const Sim *s) { return &s->stats; }
 const MachineConfig *sim_machine(const Sim *s) { return &s->m; }
 const FramePool *sim_frames(const Sim *s) { return &s->fp; }
@@ -143,6 +153,14 @@ const Policy *sim_policy(const Sim *s) { return s->policy; }
 size_t sim_nprocs(const Sim *s) { return s->nprocs; }
 const Process *sim_proc(const Sim *s, size_t i) { return i < s->nprocs ? s->procs[i] : NULL; }
 const Process *sim_current(const Sim *s) { return s->cur; }
+
+bool sim_is_unborn(const Sim *s, const char *name)
+{
+    for (size_t i = 0; i < s->nunborn; i++)
+        if (strcmp(s->unborn[i], name) == 0)
+            return true;
+    return false;
+}
 
 Process *proc_by_pid(const Sim *s, int pid)
 {
@@ -381,12 +399,30 @@ static void free_run(Sim *s, pfn_t pfn, uint32_t n)
 
 /* The writer's own copy of the page (a base page, or a large page's run) in old,
  * mapped at pte_pa. *pfn is the copy, or PFN_NONE when the retry must start over. */
-static FixResult cow_copy(Sim *s, Process *p, paddr_t pte_pa, pfn_t old, pfn_t *pfn,
-                          FaultKind *fk)
+/* A transparent huge page the writer cannot copy whole: it stops mapping it, and the
+ * retried access faults in base pages (Linux splits the huge PMD, do_huge_pmd_wp_page;
+ * vmsim, which keeps no page contents, lets each base page fault in again). */
+static FixResult thp_fall_back(Sim *s, Process *p, vaddr_t va, paddr_t pte_pa, pfn_t old)
+{
+    p->rss -= mm_span(s, old);
+    mem_write(&s->fp, pte_pa, s->geo.pte_size, 0);
+    mm_table_of(s, pte_pa)->used--;
+    mm_drop_frame(s, p, old);
+    tlbs_flush_page(s, va, p->asid);
+    EMIT(s, .kind = EV_NOTE, .pid = p->pid, .va = va,
+         .detail = "copy-on-write of a transparent huge page with no free run for the copy: "
+                   "it falls back to base pages");
+    return FIX_RETRY;
+}
+
+static FixResult cow_copy(Sim *s, Process *p, const Vma *v, vaddr_t va, paddr_t pte_pa,
+                          pfn_t old, pfn_t *pfn, FaultKind *fk)
 {
     const Geometry *g = &s->geo;
     uint32_t n = mm_span(s, old);
     *pfn = n == 1 ? mm_get_frame(s, false) : mm_get_run(s, n);
+    if (*pfn == PFN_NONE && n > 1 && p->state == PROC_RUNNING && !v->huge_shift)
+        return thp_fall_back(s, p, va, pte_pa, old);
     if (*pfn == PFN_NONE && n > 1 && p->state == PROC_RUNNING) {
         *fk = FAULT_SIGBUS;                /* as hugetlbfs: no large page for the copy */
         s->stats.bus_errors++;
@@ -436,7 +472,7 @@ static FixResult cow_fault(Sim *s, Process *p, const Vma *v, vaddr_t va, const W
     pfn_t old = pte_pfn(g, w->pte[l]);
     pfn_t pfn = old;
     if (s->fp.frames[old].refs > 1) {
-        FixResult r = cow_copy(s, p, pte_pa, old, &pfn, fk);
+        FixResult r = cow_copy(s, p, v, va, pte_pa, old, &pfn, fk);
         if (r != FIX_RETRY || pfn == PFN_NONE)
             return r;
     }
@@ -735,9 +771,53 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
 
 /* ---- steps --------------------------------------------------------------- */
 
+void sim_forget_process(Sim *s, Process *p)
+{
+    SimObserver obs = s->observer;
+    s->observer = NULL;                    /* it never ran: no kill to report */
+    mm_release(s, p);
+    s->observer = obs;
+    size_t i = 0;
+    while (i < s->nprocs && s->procs[i] != p)
+        i++;
+    memmove(&s->procs[i], &s->procs[i + 1], (s->nprocs - i - 1) * sizeof *s->procs);
+    s->nprocs--;
+    proc_fini(p);
+    free(p);
+}
+
+void sim_note_unborn(Sim *s, const char *name)
+{
+    if (sim_is_unborn(s, name))
+        return;
+    char (*nu)[TRACE_NAME_MAX] = realloc(s->unborn, (s->nunborn + 1) * sizeof *nu);
+    if (!nu)
+        return;                            /* a later switch to it is then an error */
+    s->unborn = nu;
+    snprintf(s->unborn[s->nunborn++], TRACE_NAME_MAX, "%s", name);
+}
+
+/* A switch to a child whose fork failed: the steps until the next switch are skipped,
+ * as the program that would have run them never started. */
+static StepStatus switch_unborn(Sim *s, const TraceRecord *rec, StepInfo *info)
+{
+    char why[TRACE_NAME_MAX + 64];
+    snprintf(why, sizeof why, "'%s' does not exist: its fork failed", rec->name);
+    s->nobody = true;
+    snprintf(s->nobody_why, sizeof s->nobody_why, "a step of '%s', whose fork failed", rec->name);
+    info->kind = STEP_SKIP;
+    info->pid = s->cur ? s->cur->pid : 0;
+    s->stats.skipped++;
+    EMIT(s, .kind = EV_SKIP, .pid = info->pid, .detail = why, .count = 1);
+    return STEP_OK;
+}
+
 static StepStatus do_switch(Sim *s, const TraceRecord *rec, StepInfo *info)
 {
     Process *p = proc_by_name(s, rec->name);
+    if (!p && sim_is_unborn(s, rec->name))
+        return switch_unborn(s, rec, info);
+    s->nobody = false;
     if (!p) {
         sim_line_err(s, rec->line, "no process named '%s'", rec->name);
         return STEP_ERROR;
@@ -865,6 +945,17 @@ oom:
     return STEP_HALT;
 }
 
+/* Whether the steps of the trace now belong to a live process. */
+static inline bool cur_runs(const Sim *s)
+{
+    return !s->nobody && s->cur->state == PROC_RUNNING;
+}
+
+static const char *skip_reason(const Sim *s)
+{
+    return s->nobody ? s->nobody_why : s->cur->exit_reason;
+}
+
 /* The next translation of the pending record; advances it. */
 static StepStatus next_translation(Sim *s, StepInfo *info)
 {
@@ -885,7 +976,7 @@ static StepStatus next_translation(Sim *s, StepInfo *info)
     }
     next_queued(s);
     Process *p = s->cur;
-    if (p->state != PROC_RUNNING) {
+    if (!cur_runs(s)) {
         info->kind = STEP_SKIP;
         info->pid = p->pid;
         info->va = va;
@@ -894,7 +985,8 @@ static StepStatus next_translation(Sim *s, StepInfo *info)
         pd->active = 0;
         pd->nq = pd->qi = 0;
         s->stats.skipped++;
-        EMIT(s, .kind = EV_SKIP, .pid = p->pid, .va = va, .detail = p->exit_reason);
+        EMIT(s, .kind = EV_SKIP, .pid = p->pid, .va = va, .detail = skip_reason(s),
+             .count = s->nobody);
         return STEP_OK;
     }
     return translate(s, p, va, op, info);
@@ -906,7 +998,7 @@ static inline bool one_page(const Sim *s, const TraceRecord *rec)
 {
     unsigned sh = s->geo.page_shift;
     return !rec->named && rec->op != OP_MODIFY && !s->m.strict_alignment &&
-           s->cur->state == PROC_RUNNING && rec->size &&
+           cur_runs(s) && rec->size &&
            (rec->addr >> sh) == ((rec->addr + rec->size - 1) >> sh);
 }
 
@@ -914,11 +1006,13 @@ static inline bool one_page(const Sim *s, const TraceRecord *rec)
 static StepStatus event_step(Sim *s, const TraceRecord *rec, StepInfo *info)
 {
     s->stats.steps++;
-    if (s->cur->state != PROC_RUNNING) {
+    if (!cur_runs(s)) {
+        if (rec->kind == TREC_FORK)
+            sim_note_unborn(s, rec->name);  /* a switch to it is a skip too */
         info->kind = STEP_SKIP;
         info->pid = s->cur->pid;
         s->stats.skipped++;
-        EMIT(s, .kind = EV_SKIP, .pid = s->cur->pid, .detail = s->cur->exit_reason);
+        EMIT(s, .kind = EV_SKIP, .pid = s->cur->pid, .detail = skip_reason(s), .count = s->nobody);
         return STEP_OK;
     }
     return procev_step(s, rec, info);
@@ -928,7 +1022,7 @@ static StepStatus event_step(Sim *s, const TraceRecord *rec, StepInfo *info)
 static bool misaligned(const Sim *s, const TraceRecord *rec)
 {
     uint32_t n = rec->size;
-    return s->m.strict_alignment && s->cur->state == PROC_RUNNING &&
+    return s->m.strict_alignment && cur_runs(s) &&
            (n == 2 || n == 4 || n == 8 || n == 16) && (rec->addr & (n - 1));
 }
 
@@ -961,6 +1055,8 @@ StepStatus sim_step(Sim *s, StepInfo *info)
     if (!info)
         info = &local;
     *info = (StepInfo){ .pa = PADDR_NONE };
+    if (s->halted)
+        return STEP_HALT;
     if (!s->pend.active) {
         TraceRecord rec;
         if (!s->trace)
@@ -1000,7 +1096,7 @@ StepStatus sim_step(Sim *s, StepInfo *info)
             return translate(s, s->cur, rec.addr, rec.op, info);
         }
         bool named = rec.named;
-        if (named && s->cur->state == PROC_RUNNING && procev_named(s, &rec) != 0)
+        if (named && cur_runs(s) && procev_named(s, &rec) != 0)
             return STEP_ERROR;
         s->pend.nq = s->pend.qi = 0;
         begin_access(s, &rec, !named);     /* opt's first pass skips named accesses */
@@ -1041,9 +1137,13 @@ Process *sim_add_process(Sim *s, int pid, const char *name, char *err, size_t er
     s->procs[s->nprocs++] = p;
     if (pid >= s->next_pid)
         s->next_pid = pid + 1;
+    p->oom_score_adj = OOM_SCORE_ADJ_MIN;   /* not a task the OOM killer sees yet */
     p->root = mm_new_table(s, p, 0, 0, PADDR_NONE);
-    if (p->root == PFN_NONE) {
+    p->oom_score_adj = 0;
+    if (p->root == PFN_NONE) {             /* no frame, and the OOM killer found none */
         sim_fmt_err(err, errlen, "%s", s->err);
+        sim_forget_process(s, p);
+        s->halted = true;
         return NULL;
     }
     if (!s->cur)
@@ -1154,7 +1254,8 @@ const char *sim_check(const Sim *s)
 {
     size_t counted[3] = { 0, 0, 0 };
     uint64_t refs = 0;
-    for (pfn_t pfn = 0; pfn < s->fp.nframes; pfn++) {
+    counted[FRAME_FREE] += s->fp.nframes - s->fp.fresh;   /* never used: free */
+    for (pfn_t pfn = 0; pfn < s->fp.fresh; pfn++) {
         const Frame *f = &s->fp.frames[pfn];
         counted[f->kind]++;
         refs += f->kind == FRAME_DATA ? (uint64_t)f->refs * f->span : 0;
@@ -1164,7 +1265,7 @@ const char *sim_check(const Sim *s)
     for (int k = 0; k < 3; k++)
         if (counted[k] != s->fp.in_use[k])
             return "frame counts by kind disagree with the pool's counters";
-    if (counted[FRAME_FREE] != s->fp.nfree)
+    if (counted[FRAME_FREE] != frames_nfree(&s->fp))
         return "free frames disagree with the free list";
     if (s->no_os)
         return NULL;      /* an image's tables keep no OS bookkeeping (OSTEP's 0x7f entries) */
@@ -1172,7 +1273,7 @@ const char *sim_check(const Sim *s)
     for (size_t i = 0; i < s->nprocs; i++) {
         Process *p = s->procs[i];
         Tally t = { 0, 0, 0, 0, 0 };
-        for (pfn_t pfn = 0; pfn < s->fp.total; pfn++) {
+        for (pfn_t pfn = 0; (pfn = frames_skip_fresh(&s->fp, pfn)) < s->fp.total; pfn++) {
             const Frame *f = &s->fp.frames[pfn];
             t.tables += f->kind == FRAME_TABLE && f->pid == p->pid;
         }
@@ -1231,6 +1332,10 @@ Sim *sim_clone(const Sim *s)
     memset(&c->fp, 0, sizeof c->fp);
     memset(&c->swap, 0, sizeof c->swap);
     memset(c->tlb, 0, sizeof c->tlb);
+    c->unborn = NULL;
+    c->nunborn = 0;
+    for (size_t i = 0; i < s->nunborn; i++)
+        sim_note_unborn(c, s->unborn[i]);
     if (c->future)
         c->future->refs++;
     int bad = frames_copy(&c->fp, &s->fp) || swap_copy(&c->swap, &s->swap) ||

@@ -61,6 +61,11 @@ struct Sim {
     uint64_t committed;       /* pages charged to every process (Committed_AS) */
     bool no_os;               /* a memory image: faults are reported, never handled */
     WalkCache walk_cache;     /* the upper levels of the last walk (mmu_walk_cached) */
+    char (*unborn)[TRACE_NAME_MAX];  /* children whose fork failed: a switch skips */
+    size_t nunborn;
+    bool halted;              /* memory ran out while processes were added: no step runs */
+    bool nobody;              /* the last switch named an unborn child: skip until the next */
+    char nobody_why[TRACE_NAME_MAX + 48];   /* says so, for the skipped steps */
     char err[512];
 };
 
@@ -115,6 +120,16 @@ void mm_drop_frame(Sim *s, Process *p, pfn_t pfn);
 /* Unmaps p's pages and swap entries in [lo, hi) and frees tables left empty. Returns
  * the pages that were resident. */
 uint64_t mm_unmap(Sim *s, Process *p, vaddr_t lo, vaddr_t hi);
+/* Unmaps p's resident pages in [lo, hi), keeping its swap entries. Returns them. */
+uint64_t mm_unmap_present(Sim *s, Process *p, vaddr_t lo, vaddr_t hi);
+
+/* Removes p, never run, as if it had not been (a fork that failed): its memory is
+ * freed without a kill event. */
+void sim_forget_process(Sim *s, Process *p);
+/* Whether a fork of name failed (or was skipped). */
+bool sim_is_unborn(const Sim *s, const char *name);
+/* Remembers that name's fork failed, so a switch to it is a skip, not an error. */
+void sim_note_unborn(Sim *s, const char *name);
 
 /* The OOM killer: kills the process with the largest badness. Returns 1 when one was
  * killed, 0 when none can be (s->err set), -1 on panic_on_oom (s->err set). */

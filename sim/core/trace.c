@@ -966,16 +966,43 @@ static int in_fill(TraceReader *t, size_t need)
     return 0;
 }
 
-/* After one gzip member: another follows if the next bytes are the gzip magic; other
- * trailing bytes are ignored, as zlib's gzread does. */
+/* After one gzip member: another follows if the next bytes are the gzip magic; any
+ * other bytes are an error (gzip(1) warns of "trailing garbage"; a trace with them is
+ * not what was compressed), as they are after xz data. */
 static int gz_next_member(TraceReader *t)
 {
     if (in_fill(t, 2) < 0)
         return -1;
     if (t->in_avail >= 2 && t->in_next[0] == 0x1f && t->in_next[1] == 0x8b)
         inflateReset(&t->z);
+    else if (t->in_avail > 0)
+        return src_fail(t, "bytes after the end of the gzip data");
     else
         t->dec_end = true;
+    return 0;
+}
+
+/* After one xz stream: stream padding (zero bytes, xz file format 2.2), then the end
+ * or another stream; any other bytes are an error, as after gzip data. */
+static int xz_next_stream(TraceReader *t)
+{
+    static const uint8_t xz_magic[6] = { 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00 };
+    for (;;) {
+        if (in_fill(t, 6) < 0)
+            return -1;
+        if (t->in_avail == 0 || t->in_next[0] != 0)
+            break;
+        t->in_next++;                      /* padding */
+        t->in_avail--;
+    }
+    if (t->in_avail == 0) {
+        t->dec_end = true;
+        return 0;
+    }
+    if (t->in_avail < 6 || memcmp(t->in_next, xz_magic, 6) != 0)
+        return src_fail(t, "bytes after the end of the xz data");
+    if (lzma_stream_decoder(&t->x, UINT64_MAX, 0) != LZMA_OK)
+        return src_fail(t, "cannot restart the xz decoder");
     return 0;
 }
 
@@ -1040,9 +1067,10 @@ static ssize_t xz_read(TraceReader *t, char *dst, size_t cap)
         lzma_ret rc = lzma_code(x, t->in_eof ? LZMA_FINISH : LZMA_RUN);
         t->in_next = x->next_in;
         t->in_avail = x->avail_in;
-        if (rc == LZMA_STREAM_END)
-            t->dec_end = true;
-        else if (rc != LZMA_OK)
+        if (rc == LZMA_STREAM_END) {
+            if (xz_next_stream(t) < 0)
+                return -1;
+        } else if (rc != LZMA_OK)
             return src_fail(t, xz_reason(rc));
     }
     return (ssize_t)(cap - x->avail_out);
@@ -1072,8 +1100,7 @@ static int decoder_start(TraceReader *t)
     if (t->src == SRC_GZ)
         return inflateReset(&t->z) == Z_OK ? 0 : -1;
     if (t->src == SRC_XZ)
-        return lzma_stream_decoder(&t->x, UINT64_MAX, LZMA_CONCATENATED) == LZMA_OK
-                   ? 0 : -1;
+        return lzma_stream_decoder(&t->x, UINT64_MAX, 0) == LZMA_OK ? 0 : -1;
     return 0;
 }
 
@@ -1150,11 +1177,19 @@ static int skip_rest(TraceReader *t, char *err, size_t errlen)
 
 /* The next line without its newline: 1 with *line and *len set, 0 at the end, -1 on
  * error. */
+/* A UTF-8 byte-order mark at the start of the text is not part of its first line. */
+static inline void skip_bom(TraceReader *t)
+{
+    if (t->buf_off + t->start == 0 && t->end >= 3 && memcmp(t->text, "\xef\xbb\xbf", 3) == 0)
+        t->start = t->scan = 3;
+}
+
 static inline int next_line(TraceReader *t, const char **line, size_t *len,
                             char *err, size_t errlen)
 {
     if (t->skip && skip_rest(t, err, errlen) < 0)
         return -1;
+    skip_bom(t);
     for (;;) {
         const char *s = t->text + t->start;
         const char *nl = memchr(t->text + t->scan, '\n', t->end - t->scan);
@@ -1237,6 +1272,7 @@ static int sniff(TraceReader *t, char *err, size_t errlen)
         }
     }
     unsigned long bad[SNIFF_COUNT] = { 0 }, worst = 0;
+    skip_bom(t);
     if (sniff_lines(t, bad) == 0) {
         t->fmt = TRACE_VMSIM;
         return 0;
@@ -1319,7 +1355,14 @@ static int src_open(TraceReader *t, const char *path, char *err, size_t errlen)
     static const uint8_t xz_magic[6] = { 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00 };
     uint8_t head[6];
     ssize_t n;
-    t->fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    /* "-" is standard input; a trace may be a file, a FIFO or a pipe, not a folder. */
+    t->fd = strcmp(path, "-") == 0 ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)
+                                   : open(path, O_RDONLY | O_CLOEXEC);
+    if (t->fd >= 0 && fstat(t->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        set_err(err, errlen, "%s: is a directory, not a trace", path);
+        return -1;
+    }
     if (t->fd < 0 || (n = read_head(t->fd, head, sizeof head)) < 0) {
         set_err(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
@@ -1498,7 +1541,13 @@ static int raw_seek(TraceReader *t, uint64_t offset, char *err, size_t errlen)
     if (fstat(t->fd, &st) == 0 && S_ISREG(st.st_mode) && offset > (uint64_t)st.st_size)
         return seek_past_end(t, offset, err, errlen);
     if (offset > (uint64_t)INT64_MAX || lseek(t->fd, (off_t)offset, SEEK_SET) < 0) {
-        set_err(err, errlen, "%s: cannot seek: %s", t->name, strerror(errno));
+        if (errno == ESPIPE)
+            set_err(err, errlen, "%s: cannot go back to byte %llu of a pipe: reading a trace "
+                    "again (opt's look ahead, stepping back) needs a regular file, or a trace "
+                    "of at most %u KiB", t->name, (unsigned long long)offset,
+                    TRACE_BUF_SIZE >> 10);
+        else
+            set_err(err, errlen, "%s: cannot seek: %s", t->name, strerror(errno));
         return -1;
     }
     t->ioerr[0] = '\0';
@@ -1530,6 +1579,8 @@ static int dec_seek(TraceReader *t, uint64_t offset, char *err, size_t errlen)
 int trace_seek(TraceReader *t, TracePos pos, char *err, size_t errlen)
 {
     int rc = 0;
+    unsigned long line = t->line;
+    bool skip = t->skip;
     t->line = pos.line;
     t->skip = false;
     if (pos.offset >= t->buf_off && pos.offset - t->buf_off <= t->end)
@@ -1540,8 +1591,12 @@ int trace_seek(TraceReader *t, TracePos pos, char *err, size_t errlen)
         rc = dec_seek(t, pos.offset, err, errlen);
     else
         rc = seek_past_end(t, pos.offset, err, errlen);
-    if (rc == 0)
+    if (rc == 0) {
         t->records = pos.records;
+    } else {                               /* still where it was: its lines count on */
+        t->line = line;
+        t->skip = skip;
+    }
     return rc;
 }
 

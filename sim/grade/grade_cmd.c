@@ -9,7 +9,6 @@
 #include "cli.h"
 #include "gradecli.h"
 
-enum { EXIT_STRICT = 3 };
 
 static const char grade_usage[] =
     "usage: vmsim grade EXERCISE.ini SUBMISSION... [options]\n"

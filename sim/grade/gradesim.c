@@ -12,7 +12,7 @@
 #include "gradecli.h"
 #include "gradesim.h"
 
-enum { EXIT_STRICT = 3, TAIL_LINES = 6 };
+enum { TAIL_LINES = 6 };
 
 static const char gradesim_usage[] =
     "usage: vmsim grade-sim TESTS.ini SUBMISSION_DIR... [options]\n"

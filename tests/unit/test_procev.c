@@ -109,7 +109,7 @@ static void test_exit_frees_only_what_is_not_shared(void)
                                 "W 0x600000 8\nexit\n"), STEP_END);
     CU_ASSERT_EQUAL(parent->state, PROC_EXITED);
     CU_ASSERT_EQUAL(by_name(&b, "kid")->state, PROC_EXITED);
-    CU_ASSERT_EQUAL(sim_frames(b.sim)->nfree, 64);          /* everything came back */
+    CU_ASSERT_EQUAL(frames_nfree(sim_frames(b.sim)), 64);          /* everything came back */
     CU_ASSERT_EQUAL(sim_stats(b.sim)->cow_copies, 0);       /* the last sharer reused it */
     box_close(&b);
 }

@@ -1,6 +1,9 @@
 /* The engine: demand paging, faults, eviction and swap, segfaults, the TLB across
  * switches, straddling accesses, events and the bookkeeping check. */
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #include "testutil.h"
 #include "vmsim/sim.h"
@@ -58,6 +61,47 @@ static void world_fini(World *w)
     trace_close(w->trace);
 }
 
+/* Peak resident memory of this program, in KiB (getrusage: ru_maxrss is in KiB on Linux). */
+static long peak_kib(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+}
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* memory.frames = 2^26, the documented maximum, for a few references: memory and time
+ * grow with the frames used (a few), not with the frames that exist (64 Mi records of
+ * frames and policy slots would be gigabytes and seconds to clear). Every policy. */
+static void test_memory_grows_with_frames_used(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    return;                 /* ASan's shadow of a 4 GB calloc is itself half a gigabyte */
+#endif
+    const char *preload = getenv("LD_PRELOAD");
+    if (preload && strstr(preload, "vgpreload"))
+        return;             /* valgrind tracks every byte of it */
+    for (int k = 0; k < POLICY_COUNT; k++) {
+        MachineConfig m = machine(ARCH_X86_64, 1ull << 26);
+        m.memory.policy = (PolicyKind)k;
+        long before = peak_kib();
+        double t0 = seconds_now();
+        World w;
+        world_init(&w, &m);
+        world_trace(&w, "R 0x600000\nW 0x601000\nX 0x400000\nR 0x600000\nW 0x63f000\nR 0x602000\n");
+        CU_ASSERT_EQUAL(world_run(&w), STEP_END);
+        CU_ASSERT_EQUAL(sim_stats(w.sim)->references, 6);
+        world_fini(&w);
+        CU_ASSERT(seconds_now() - t0 < 0.5);
+        CU_ASSERT(peak_kib() - before < 32 * 1024);
+    }
+}
+
 static pte_t leaf_pte(World *w, vaddr_t va)
 {
     Walk wk;
@@ -103,7 +147,7 @@ static void test_text_is_file_backed_and_read_only(void)
     CU_ASSERT_EQUAL(w.p->state, PROC_KILLED);
     CU_ASSERT_EQUAL(w.p->rss, 0);
     CU_ASSERT_EQUAL(w.p->pt_pages, 0);
-    CU_ASSERT_EQUAL(sim_frames(w.sim)->nfree, 16);   /* every frame came back */
+    CU_ASSERT_EQUAL(frames_nfree(sim_frames(w.sim)), 16);   /* every frame came back */
     CU_ASSERT_EQUAL(sim_step(w.sim, &info), STEP_OK);
     CU_ASSERT_EQUAL(info.kind, STEP_SKIP);           /* a dead process's access */
     CU_ASSERT_EQUAL(sim_stats(w.sim)->segfaults, 1);
@@ -565,5 +609,6 @@ void suite_sim(void)
         { "switch to a dead process", test_switch_to_dead_process },
         { "opt sees the future", test_opt_sees_the_future },
         { "local replacement", test_local_scope },
-        { "cycles follow the effective-access-time formula", test_cycles_are_the_eat_formula });
+        { "cycles follow the effective-access-time formula", test_cycles_are_the_eat_formula },
+        { "memory grows with the frames used", test_memory_grows_with_frames_used });
 }

@@ -650,7 +650,7 @@ static void test_open_errors(void)
     CU_ASSERT_PTR_NULL(trace_open(DIR "no-such-file", TRACE_AUTO, 12, err, sizeof err));
     CU_ASSERT_STRING_EQUAL(err, DIR "no-such-file: No such file or directory");
     CU_ASSERT_PTR_NULL(trace_open(TEST_DATA "/trace", TRACE_VMSIM, 12, err, sizeof err));
-    CU_ASSERT_STRING_EQUAL(err, TEST_DATA "/trace: Is a directory");
+    CU_ASSERT_STRING_EQUAL(err, TEST_DATA "/trace: is a directory, not a trace");
     CU_ASSERT_PTR_NULL(trace_open(DIR "basic.pages", TRACE_PAGES, 64, err, sizeof err));
     CU_ASSERT_STRING_EQUAL(err, DIR "basic.pages: page shift 64 is not in 0..63");
     CU_ASSERT_PTR_NULL(trace_open(DIR "basic.pages", (TraceFormat)17, 12, err, sizeof err));
