@@ -694,14 +694,14 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
     info->pa = PADDR_NONE;
     s->stats.references++;
     p->stats.references++;
-    info->no_tlb = !first_level(s, op)->entries && !s->tlb[SIM_STLB].entries;
+    info->no_tlb = s->kernel || (!first_level(s, op)->entries && !s->tlb[SIM_STLB].entries);
     if (s->m.memory.tick && ++s->since_tick >= s->m.memory.tick) {
         s->since_tick = 0;
         policy_tick(s->policy, s->stats.references);    /* the timer interrupt */
     }
     EMIT(s, .kind = EV_ACCESS, .pid = p->pid, .va = va, .op = op,
          .detail = s->kernel ? "in supervisor mode" : NULL);
-    if (!s->kernel && tlb_step(s, p, va, op, info))   /* kernel accesses always walk */
+    if (tlb_step(s, p, va, op, info))
         return STEP_OK;
     for (int attempt = 0; attempt < 4; attempt++) {
         Walk w;
