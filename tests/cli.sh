@@ -51,7 +51,7 @@ expect_exit 2 "bad trace line" "$vmsim" run --trace tests/data/bad/bad-trace.tra
 grep -qF 'bad-trace.trace:3: expected' "$tmp/err" && ok || bad "bad trace line names file:3"
 [ -s "$tmp/out" ] && bad "half-written output on a bad trace" || ok
 expect_exit 2 "binary garbage as a trace" "$vmsim" run --trace /bin/sh --trace-format vmsim
-expect_exit 0 "check every shipped file" "$vmsim" check scenarios/*.ini configs/*.ini
+expect_exit 0 "check every shipped file" "$vmsim" check scenarios/*.ini scenarios/isa/*.ini configs/*.ini
 
 # --- Belady's anomaly and the expected fault counts -------------------------
 faults() {   # trace format frames policy -> page_faults,references

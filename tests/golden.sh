@@ -29,10 +29,12 @@ check() {   # name, expected file, command...
     fi
 }
 
-for s in scenarios/*.ini; do
+for s in scenarios/*.ini scenarios/isa/*.ini; do
     n=$(basename "$s" .ini)
-    check "$n.log" "$dir/$n.log" "$vmsim" run "$s" --log all
-    check "$n.json" "$dir/$n.json" "$vmsim" run "$s" --format json --log all
+    d=$dir
+    case $s in scenarios/isa/*) d=$dir/isa; mkdir -p "$d" ;; esac
+    check "$n.log" "$d/$n.log" "$vmsim" run "$s" --log all
+    check "$n.json" "$d/$n.json" "$vmsim" run "$s" --format json --log all
 done
 echo "golden: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

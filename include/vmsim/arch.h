@@ -80,6 +80,12 @@ typedef struct Geometry {
     uint32_t leaf_levels;                 /* bit l set: level l may hold a leaf */
     bool sign_extend;                     /* bits above va_bits must copy bit va_bits-1 */
     bool ad_by_fault;                     /* RISC-V Svade: missing A/D raises a page fault */
+    /* Supervisor-mode access controls (SDM 3A §4.6.1; RISC-V privileged spec §4.1.1.2):
+     * x86 CR0.WP (supervisor writes obey R/W), CR4.SMEP (no supervisor fetch from a
+     * user-mode address), CR4.SMAP (no supervisor data access to one, EFLAGS.AC = 0);
+     * RISC-V sstatus.SUM (S-mode may load and store U=1 pages) and MXR (loads from
+     * execute-only pages succeed). Presets: as Linux runs: WP, SMEP, SMAP on; SUM, MXR off. */
+    bool cr0_wp, smep, smap, sum, mxr;
     PteCodec codec;                       /* derived from fmt by geo_update */
     unsigned shift[GEO_MAX_LEVELS];       /* derived: lowest VA bit each level indexes */
 } Geometry;

@@ -66,25 +66,51 @@ WalkStatus mmu_walk(const Geometry *g, FramePool *mem, pfn_t root, vaddr_t va,
 WalkStatus mmu_lookup(const Geometry *g, const FramePool *mem, pfn_t root, vaddr_t va,
                       Walk *w);
 
+/* Whether a supervisor-mode access op is allowed to a page with effective flags, by the
+ * supervisor rules: x86 SDM 3A §4.6.1 (CR0.WP, CR4.SMEP, CR4.SMAP with EFLAGS.AC = 0),
+ * RISC-V privileged spec §4.1.1.2 and §4.3.1 (sstatus.SUM; S-mode never fetches from a
+ * U=1 page). True also means "no supervisor rule applies; the R/W/X bits decide". */
+static inline bool mmu_supervisor_ok(const Geometry *g, unsigned flags, AccessOp op)
+{
+    bool user_page = (flags & PTE_U) != 0;
+    if (g->style == PT_STYLE_RISCV)
+        return !user_page || (op != OP_EXEC && g->sum);
+    if (g->style != PT_STYLE_X86 || !user_page)
+        return true;
+    return op == OP_EXEC ? !g->smep : !g->smap;
+}
+
 /* Whether effective flags (PTE_R W X U) allow op from user or supervisor mode. */
 static inline bool mmu_allows(const Geometry *g, unsigned flags, AccessOp op, bool user)
 {
     if (user && !(flags & PTE_U))
         return false;
-    /* RISC-V without SUM: supervisor code may not touch user pages. */
-    if (!user && g->style == PT_STYLE_RISCV && (flags & PTE_U))
+    if (!user && !mmu_supervisor_ok(g, flags, op))
         return false;
     switch (op) {
     case OP_WRITE:
     case OP_MODIFY:
-        return (flags & PTE_W) != 0;
+        /* x86 with CR0.WP = 0: supervisor writes ignore R/W (SDM 3A §4.6.1). */
+        return (flags & PTE_W) || (!user && g->style == PT_STYLE_X86 && !g->cr0_wp);
     case OP_EXEC:
         return (flags & PTE_X) != 0;
     case OP_READ:
     default:
-        return (flags & PTE_R) != 0;
+        /* RISC-V MXR: loads from executable pages succeed (privileged spec §4.1.1.2). */
+        return (flags & PTE_R) || (g->mxr && (flags & PTE_X));
     }
 }
+
+/* The page-fault error code x86 pushes for the failed walk w of op (SDM 3A §4.7,
+ * Figure 4-12): P bit 0 (1: a protection or reserved-bit fault, 0: not present),
+ * W/R bit 1, U/S bit 2 (user mode), RSVD bit 3, I/D bit 4 (a fetch, with XD or SMEP). */
+unsigned mmu_error_code(const Geometry *g, const Walk *w, AccessOp op, bool user);
+
+/* Writes into buf (len bytes) the manual's rule the failed walk w of op broke, with
+ * its section ("PS=1 in a PML4E is reserved (SDM 3A §4.5.4, Table 4-15)") and, on
+ * x86, the error code; on RISC-V, the exception's scause. */
+void mmu_explain(const Geometry *g, const Walk *w, AccessOp op, bool user, char *buf,
+                 size_t len);
 
 const char *walk_status_name(WalkStatus s);
 

@@ -59,6 +59,11 @@ typedef enum {
     TREC_RET,       /* the last frame is popped */
     TREC_MALLOC,    /* length, name: a heap block */
     TREC_FREE,      /* name */
+    TREC_PTE,       /* addr, name (the level), length (the raw entry): hand-written entry */
+    TREC_PTE_QUERY, /* addr, name (the level): the entry's value and flags are logged */
+    TREC_INVLPG,    /* addr: x86 INVLPG */
+    TREC_SFENCE,    /* addr, or every address when all: RISC-V SFENCE.VMA */
+    TREC_KERNEL,    /* op, addr, size: an access in supervisor mode */
     TREC_COUNT
 } TraceKind;
 
@@ -84,6 +89,7 @@ typedef struct TraceRecord {
     uint8_t prot;                  /* TRACE_PROT_* */
     uint8_t map;                   /* TRACE_MAP_* */
     uint8_t huge_shift;            /* mmap huge=2M: 21; 0 = base pages */
+    bool all;                      /* sfence.vma without ADDR */
 } TraceRecord;
 
 typedef struct TraceReader TraceReader;

@@ -106,6 +106,7 @@ void geo_preset(Geometry *g, ArchKind arch)
         g->sign_extend = true;
         break;
     }
+    g->cr0_wp = g->smep = g->smap = true;   /* Linux sets all three where the CPU has them */
     geo_update(g);
 }
 

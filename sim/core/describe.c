@@ -96,13 +96,14 @@ void describe_event(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
     if (memory_words(sim, ev, buf, len))
         return;
     switch (ev->kind) {
-    case EV_ACCESS:    snprintf(buf, len, "%s %c 0x%" PRIx64, pname(sim, ev->pid), access_op_letter(ev->op), ev->va); break;
+    case EV_ACCESS:    snprintf(buf, len, "%s %c 0x%" PRIx64 "%s%s", pname(sim, ev->pid), access_op_letter(ev->op), ev->va,
+                                *d ? " " : "", d); break;
     case EV_TLB_HIT:   snprintf(buf, len, "TLB hit: frame %" PRIu64, ev->pfn); break;
     case EV_TLB_MISS:  snprintf(buf, len, "TLB miss"); break;
     case EV_FAULT:     snprintf(buf, len, "page fault (%s)%s%s", fault_kind_name(ev->fault), *d ? ": " : "", d); break;
     case EV_TLB_FILL:  snprintf(buf, len, "TLB fill: page 0x%" PRIx64 " -> frame %" PRIu64,
                                 ev->va >> ev->shift << ev->shift, ev->pfn); break;
-    case EV_TLB_FLUSH: snprintf(buf, len, "TLB flushed: %" PRIu64 " entries (no ASIDs)", ev->count); break;
+    case EV_TLB_FLUSH: snprintf(buf, len, "TLB flushed: %" PRIu64 " entries (%s)", ev->count, *d ? d : "no ASIDs"); break;
     case EV_TRANSLATED: snprintf(buf, len, "-> physical 0x%" PRIx64, ev->pa); break;
     case EV_SEGV:      snprintf(buf, len, "%s: %s killed: %s", describe_signal(ev->fault), pname(sim, ev->pid), d); break;
     case EV_SKIP:      if (ev->count)   /* a child that was never born */

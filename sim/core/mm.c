@@ -445,6 +445,7 @@ uint64_t mm_unmap(Sim *s, Process *p, vaddr_t lo, vaddr_t hi)
 void mm_release(Sim *s, Process *p)
 {
     uint64_t pages = 0, tables = p->pt_pages;
+    isa_restore(s, p);
     mm_for_each_leaf(s, p, 0, UINT64_MAX, unmap_leaf, &pages);
     for (pfn_t pfn = 0; (pfn = frames_skip_fresh(&s->fp, pfn)) < s->fp.total; pfn++) {
         Frame *f = &s->fp.frames[pfn];

@@ -129,8 +129,10 @@ static WalkStatus walk_from(const Geometry *g, FramePool *mem, unsigned l0, padd
             table = pte_pfn(g, pte) << g->page_shift;
             continue;
         }
-        if (!mmu_allows(g, flags, op, user))
+        if (!mmu_allows(g, flags, op, user)) {
+            w->flags = flags;              /* for mmu_explain: which rule refused it */
             return fail(w, WALK_PROTECTION);
+        }
         if (finish_leaf(g, w, va, l, flags) != WALK_OK)
             return w->status;
         if (update_ad(g, mem, w, l, true, write) != WALK_OK)

@@ -684,6 +684,8 @@ StepStatus procev_step(Sim *s, const TraceRecord *rec, StepInfo *info)
     info->pid = p->pid;
     if ((unsigned)rec->kind < TREC_COUNT && handlers[rec->kind])
         return handlers[rec->kind](s, p, rec, info);
+    if ((unsigned)rec->kind < TREC_COUNT && isa_handlers[rec->kind])
+        return isa_handlers[rec->kind](s, p, rec, info);
     sim_line_err(s, rec->line, "unexpected record");
     return STEP_ERROR;
 }

@@ -314,6 +314,18 @@ static int machine_key(LoadCtx *c, const char *k, const char *v)
         return 0;
     }
     if (strcmp(k, "seed") == 0) return want_u64(c, v, 0, UINT64_MAX, &m->seed, "a seed");
+    static const struct { const char *key; size_t off; } modes[] = {
+        { "cr0_wp", offsetof(Geometry, cr0_wp) }, { "smep", offsetof(Geometry, smep) },
+        { "smap", offsetof(Geometry, smap) }, { "sum", offsetof(Geometry, sum) },
+        { "mxr", offsetof(Geometry, mxr) },
+    };
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        if (strcmp(k, modes[i].key) != 0)
+            continue;
+        if (!parse_bool(v, (bool *)((char *)g + modes[i].off)))
+            return fail(c, "expected %s = yes or no, got '%s'", k, v);
+        return 0;
+    }
     if (strcmp(k, "strict_alignment") == 0) {
         if (!parse_bool(v, &m->strict_alignment))
             return fail(c, "expected strict_alignment = yes or no, got '%s'", v);
@@ -349,7 +361,7 @@ static int machine_key(LoadCtx *c, const char *k, const char *v)
             return set_bit(c, v, (int8_t *)((char *)f + bits[i].off));
     return fail(c, "unknown key '%s' in [machine] (expected arch, page_size, levels, "
                 "pa_bits, pte_size, style, huge_levels, sign_extend, ad, seed, strict_alignment, "
-                "pfn_shift, pfn_bits or a *_bit position)", k);
+                "cr0_wp, smep, smap, sum, mxr, pfn_shift, pfn_bits or a *_bit position)", k);
 }
 
 /* ---- [tlb] [memory] [swap] [timing] -------------------------------------- */
@@ -776,7 +788,8 @@ typedef int (*KeyFn)(LoadCtx *c, const char *key, const char *value);
 static const struct { const char *name; KeyFn fn; const char *keys; } sections[] = {
     { "machine", machine_key, "arch page_size levels huge_levels pa_bits pte_size style "
       "valid_bit read_bit write_bit exec_bit nx_bit user_bit accessed_bit dirty_bit huge_bit "
-      "global_bit pfn_shift pfn_bits sign_extend ad seed strict_alignment" },
+      "global_bit pfn_shift pfn_bits sign_extend ad seed strict_alignment cr0_wp smep smap sum "
+      "mxr" },
     { "tlb", tlb_key, "entries ways policy asid" },
     { "itlb", itlb_key, "entries ways policy" }, { "stlb", stlb_key, "entries ways policy" },
     { "memory", memory_key, "frames policy page_tables scope tick tau thp overcommit_memory "

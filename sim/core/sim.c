@@ -544,6 +544,9 @@ static bool access_error(const Sim *s, const Vma *v, AccessOp op, WalkStatus st)
 static FixResult handle_fault(Sim *s, Process *p, vaddr_t va, AccessOp op, const Walk *w,
                               FaultKind *fk)
 {
+    FixResult unexpected = isa_fault(s, p, va, op, w, fk);
+    if (unexpected != FIX_FALLBACK)
+        return unexpected;
     switch (w->status) {
     case WALK_NONCANONICAL:
     case WALK_RESERVED:
@@ -728,17 +731,21 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
     info->pa = PADDR_NONE;
     s->stats.references++;
     p->stats.references++;
-    info->no_tlb = !first_level(s, op)->entries && !s->tlb[SIM_STLB].entries;
+    info->no_tlb = s->kernel || (!first_level(s, op)->entries && !s->tlb[SIM_STLB].entries);
     if (s->m.memory.tick && ++s->since_tick >= s->m.memory.tick) {
         s->since_tick = 0;
         policy_tick(s->policy, s->stats.references);    /* the timer interrupt */
     }
-    EMIT(s, .kind = EV_ACCESS, .pid = p->pid, .va = va, .op = op);
+    EMIT(s, .kind = EV_ACCESS, .pid = p->pid, .va = va, .op = op,
+         .detail = s->kernel ? "in supervisor mode" : NULL);
     if (tlb_step(s, p, va, op, info))
         return STEP_OK;
     for (int attempt = 0; attempt < 4; attempt++) {
         Walk w;
-        mmu_walk_cached(&s->geo, &s->fp, p->root, va, op, true, &s->walk_cache, &w);
+        if (s->kernel)                     /* a supervisor access: no path cache for it */
+            mmu_walk(&s->geo, &s->fp, p->root, va, op, false, &w);
+        else
+            mmu_walk_cached(&s->geo, &s->fp, p->root, va, op, true, &s->walk_cache, &w);
         s->stats.walks++;
         s->stats.walk_reads += w.nread;
         s->stats.cycles += s->m.timing.memory * w.nread;
@@ -767,6 +774,14 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
     sim_fmt_err(s->err, sizeof s->err, "internal error: the fault at 0x%llx was not resolved",
             (unsigned long long)va);
     return STEP_HALT;
+}
+
+StepStatus sim_kernel_access(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo *info)
+{
+    s->kernel = true;
+    StepStatus r = translate(s, p, va, op, info);
+    s->kernel = false;
+    return r;
 }
 
 /* ---- steps --------------------------------------------------------------- */
@@ -1267,8 +1282,9 @@ const char *sim_check(const Sim *s)
             return "frame counts by kind disagree with the pool's counters";
     if (counted[FRAME_FREE] != frames_nfree(&s->fp))
         return "free frames disagree with the free list";
-    if (s->no_os)
-        return NULL;      /* an image's tables keep no OS bookkeeping (OSTEP's 0x7f entries) */
+    if (s->no_os || s->nhand)
+        return NULL;      /* an image's tables, or entries written by hand, keep no OS
+                             bookkeeping (OSTEP's 0x7f entries) */
     uint64_t mapped = 0;
     for (size_t i = 0; i < s->nprocs; i++) {
         Process *p = s->procs[i];

@@ -24,6 +24,15 @@ typedef struct SubAccess {
 #define STACK_GUARD_PAGES 256     /* Linux's stack_guard_gap: 256 pages */
 #define NO_POS UINT64_MAX         /* a translation with no place in the trace's future */
 
+/* An entry the trace wrote by hand (isa.c): what the OS had there, put back when its
+ * process is released unless the OS has written the entry since. */
+#define ISA_HAND_MAX 64
+typedef struct HandPte {
+    int pid;                  /* -1 once restored */
+    paddr_t pa;
+    pte_t old, now;
+} HandPte;
+
 typedef struct Pending {
     SubAccess queue[PEND_QUEUE];  /* accesses to start after the current one */
     unsigned nq, qi;
@@ -66,6 +75,9 @@ struct Sim {
     bool halted;              /* memory ran out while processes were added: no step runs */
     bool nobody;              /* the last switch named an unborn child: skip until the next */
     char nobody_why[TRACE_NAME_MAX + 48];   /* says so, for the skipped steps */
+    bool kernel;              /* the translation under way is a supervisor-mode access */
+    unsigned nhand;           /* entries written by hand (trace op pte), in hand[] */
+    HandPte hand[ISA_HAND_MAX];
     char err[512];
 };
 
@@ -146,6 +158,18 @@ void vm_charge(Sim *s, Process *p, int64_t pages);
 /* The permission bits Linux writes in an entry for a region with perms (PTE_R W X):
  * on RISC-V, write implies read. */
 unsigned sim_pte_perms(const Sim *s, unsigned perms);
+
+/* The ISA lessons' trace operations (isa.c), by kind; NULL for the others. */
+typedef StepStatus (*IsaHandler)(Sim *, Process *, const TraceRecord *, StepInfo *);
+extern const IsaHandler isa_handlers[TREC_COUNT];
+/* Puts back what the OS had in the entries written by hand in p's tables. */
+void isa_restore(Sim *s, const Process *p);
+/* A fault the OS did not expect (a hand-written entry's reserved bits, an upper level's
+ * restriction, a supervisor access SMAP, SMEP or SUM refuses): the rule is logged, a user
+ * access gets SIGSEGV, a kernel one an oops. FIX_FALLBACK: the usual handler's case. */
+FixResult isa_fault(Sim *s, Process *p, vaddr_t va, AccessOp op, const Walk *w, FaultKind *fk);
+/* One translation of va for op by p in supervisor mode (trace op kernel). */
+StepStatus sim_kernel_access(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo *info);
 
 /* Kills p with SIGSEGV for an access at va. */
 FixResult kill_segv(Sim *s, Process *p, vaddr_t va, FaultKind fk, const char *why);

@@ -155,7 +155,7 @@ static void show_text(char *out, const char *p, size_t n)
 static void line_error(char *err, size_t errlen, const char *name, unsigned long line,
                        const char *why, const char *p, size_t n)
 {
-    char shown[SHOW_MAX * 4 + 4], list[160], vmsim[256];
+    char shown[SHOW_MAX * 4 + 4], list[256], vmsim[384];
     show_text(shown, p, n);
     if (why == exp_vmsim) {                 /* the process events, from the table */
         trace_op_list(list, sizeof list, ", ", " or ");
@@ -517,6 +517,44 @@ static bool words_mmap(const Word *w, int n, TraceRecord *rec)
     return words_mprotect(w, n, rec) && mmap_options(w + 3, n - 3, rec);
 }
 
+/* pte's LEVEL = VALUE: a level's name (checked against the machine when it runs) and
+ * the raw entry in hex, with or without 0x. */
+static bool pte_value(const Word *w, TraceRecord *rec)
+{
+    const char *p = w[2].p, *e = w[2].p + w[2].n;
+    return word_name(w[0], rec) && word_is(w[1], "=") && w[2].n > 0 &&
+           scan_hex_0x(&p, e, &rec->length) == NUM_OK && p == e;
+}
+
+static bool words_pte(const Word *w, int n, TraceRecord *rec)
+{
+    return n == 4 && word_num(w[0], false, &rec->addr) && pte_value(w + 1, rec);
+}
+
+static bool words_pte_query(const Word *w, int n, TraceRecord *rec)
+{
+    return n == 2 && word_num(w[0], false, &rec->addr) && word_name(w[1], rec);
+}
+
+static bool words_sfence(const Word *w, int n, TraceRecord *rec)
+{
+    rec->all = n == 0;
+    return n == 0 || words_brk(w, n, rec);
+}
+
+/* kernel R|W|X ADDR [SIZE]: the access stays inside 2^64. */
+static bool words_kernel(const Word *w, int n, TraceRecord *rec)
+{
+    uint64_t size = 1;
+    if (n < 2 || n > 3 || w[0].n != 1 || !word_num(w[1], false, &rec->addr) ||
+        (n == 3 && (!word_num(w[2], true, &size) || size == 0 || size > ACCESS_SIZE_MAX)))
+        return false;
+    char c = w[0].p[0];
+    rec->op = c == 'R' || c == 'r' ? OP_READ : c == 'W' || c == 'w' ? OP_WRITE : OP_EXEC;
+    rec->size = (uint32_t)size;
+    return strchr("RrWwXx", c) && rec->addr + (size - 1) >= rec->addr;
+}
+
 /* The trace operations, one line each: the word, the usage error messages show, and
  * (for process events) the grammar of the words after it. Reports name event steps by
  * the word (trace_op_name); the Sim's OS side (procev.c) has a handler per kind. */
@@ -538,6 +576,11 @@ static const struct {
     [TREC_RET] = { "ret", "'ret'", words_none },
     [TREC_MALLOC] = { "malloc", "'malloc SIZE as NAME'", words_malloc },
     [TREC_FREE] = { "free", "'free NAME'", words_name },
+    [TREC_PTE] = { "pte", "'pte ADDR LEVEL = VALUE'", words_pte },
+    [TREC_PTE_QUERY] = { "pte?", "'pte? ADDR LEVEL'", words_pte_query },
+    [TREC_INVLPG] = { "invlpg", "'invlpg ADDR'", words_brk },
+    [TREC_SFENCE] = { "sfence.vma", "'sfence.vma [ADDR]'", words_sfence },
+    [TREC_KERNEL] = { "kernel", "'kernel R|W|X ADDR [SIZE]'", words_kernel },
 };
 
 const char *trace_op_name(TraceKind kind)

@@ -466,7 +466,7 @@ static void test_compressed_broken(void)
 /* ---- errors ------------------------------------------------------------------- */
 
 static const struct { TraceFormat fmt; const char *line; const char *why; } bad_lines[] = {
-#define VM "'R|W|X|M ADDR [SIZE]', 'switch NAME' or a process event (fork, exit, brk, sbrk, mmap, munmap, mprotect, call, ret, malloc or free)"
+#define VM "'R|W|X|M ADDR [SIZE]', 'switch NAME' or a process event (fork, exit, brk, sbrk, mmap, munmap, mprotect, call, ret, malloc, free, pte, pte?, invlpg, sfence.vma or kernel)"
 #define ADDR "an address that fits in 64 bits"
 #define SIZE "a SIZE from 1 to 2147483648"
 #define WRAP "an access that ends below 2^64"
@@ -587,7 +587,7 @@ static void test_error_from_file(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(t);
     TraceRecord got[MAXREC];
     CU_ASSERT_EQUAL(read_all(t, got, MAXREC), -1 - 6);
-    CU_ASSERT_STRING_EQUAL(err, DIR "bad.vmsim:7: expected 'R|W|X|M ADDR [SIZE]', 'switch NAME' or a process event (fork, exit, brk, sbrk, mmap, munmap, mprotect, call, ret, malloc or free), got 'Q 12'");
+    CU_ASSERT_STRING_EQUAL(err, DIR "bad.vmsim:7: expected 'R|W|X|M ADDR [SIZE]', 'switch NAME' or a process event (fork, exit, brk, sbrk, mmap, munmap, mprotect, call, ret, malloc, free, pte, pte?, invlpg, sfence.vma or kernel), got 'Q 12'");
     TraceRecord r;
     CU_ASSERT_EQUAL(trace_next(t, &r, err, sizeof err), 1);
     CU_ASSERT(r.line == 8 && r.op == OP_WRITE && r.addr == 0x80);
@@ -626,7 +626,7 @@ static void test_error_text_shown(void)
     static const char bin[] = "R 1\0\x01\xff\tz";
     CU_ASSERT_EQUAL(trace_parse_line(TRACE_VMSIM, bin, sizeof bin - 1, 12, &r, err,
                                      sizeof err), -1);
-    CU_ASSERT_STRING_EQUAL(err, "expected 'R|W|X|M ADDR [SIZE]', 'switch NAME' or a process event (fork, exit, brk, sbrk, mmap, munmap, mprotect, call, ret, malloc or free), got 'R 1\\x00\\x01\\xff\\x09z'");
+    CU_ASSERT_STRING_EQUAL(err, "expected 'R|W|X|M ADDR [SIZE]', 'switch NAME' or a process event (fork, exit, brk, sbrk, mmap, munmap, mprotect, call, ret, malloc, free, pte, pte?, invlpg, sfence.vma or kernel), got 'R 1\\x00\\x01\\xff\\x09z'");
 }
 
 static void test_error_buffer_small(void)
