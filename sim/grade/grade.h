@@ -308,6 +308,8 @@ typedef struct Result {
     size_t nerrors;
     bool gradable;
     double *per_question;                  /* score of each exercise question */
+    bool has_leaderboard;                  /* Gradescope's leaderboard: one entry, */
+    double leaderboard;                    /* "ratio" (grade-policy) */
 } Result;
 
 typedef enum { EXPLAIN_FIRST, EXPLAIN_ALL, EXPLAIN_NONE } ExplainMode;
