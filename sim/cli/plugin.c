@@ -23,6 +23,7 @@ typedef struct Adapter {
     void *st;                      /* the plugin's */
     uint32_t n;
     uint64_t seed, now;
+    const Rng *rng;                /* its Sim's (see plugin_attach) */
     uint8_t *resident;
     uint64_t *next;                /* next use per frame, for init.next_use */
     PolicyFilter filter;           /* during victim(): the Sim's eligibility test */
@@ -39,11 +40,24 @@ static struct {
     const vmsim_policy_ops *ops;
     bool replayable;
     PolicyOps wrap;
-    const Sim *sim;
+    PolicyKind kind;
+    const Rng *last_rng;           /* the generator the latest adapter was given */
+    ptrdiff_t rng_offset;          /* where a Sim keeps it: see plugin_attach */
+    bool attached;
     void (*on_bad)(const char *msg);
 } plug;
 
-void plugin_attach(const Sim *sim) { plug.sim = sim; }
+/* Each Sim hands its policy its own generator (create, and clone when the Sim is
+ * copied), so the generator's address tells an adapter its Sim, the stepper's copies
+ * included, once one Sim has shown where it keeps it. */
+void plugin_attach(const Sim *sim)
+{
+    plug.attached = false;
+    if (!sim || !plug.ops || policy_kind(sim_policy(sim)) != plug.kind || !plug.last_rng)
+        return;
+    plug.rng_offset = (const char *)plug.last_rng - (const char *)sim;
+    plug.attached = true;
+}
 void plugin_on_bad(void (*fn)(const char *msg)) { plug.on_bad = fn; }
 
 static int svc_eligible(const void *engine, uint32_t f)
@@ -111,7 +125,10 @@ static Adapter *adapter_new(size_t nframes, uint64_t seed)
 static void *adapter_create(size_t nframes, Rng *rng, const PolicyParams *params)
 {
     (void)params;
-    return adapter_new(nframes, rng_next(rng));
+    Adapter *a = adapter_new(nframes, rng_next(rng));
+    if (a)
+        a->rng = plug.last_rng = rng;
+    return a;
 }
 
 static void adapter_insert(void *st, pfn_t f, bool write, uint64_t now)
@@ -119,9 +136,10 @@ static void adapter_insert(void *st, pfn_t f, bool write, uint64_t now)
     Adapter *a = st;
     uint64_t vpn = UINT64_MAX;
     uint32_t pid = UINT32_MAX;
-    if (plug.sim && f < sim_frames(plug.sim)->nframes) {
-        const Frame *fr = &sim_frames(plug.sim)->frames[f];
-        vpn = fr->va >> sim_machine(plug.sim)->geo.page_shift;
+    const Sim *sim = plug.attached ? (const Sim *)((const char *)a->rng - plug.rng_offset) : NULL;
+    if (sim && f < sim_frames(sim)->nframes) {
+        const Frame *fr = &sim_frames(sim)->frames[f];
+        vpn = fr->va >> sim_machine(sim)->geo.page_shift;
         pid = (uint32_t)fr->pid;
     }
     a->resident[f] = 1;
@@ -227,13 +245,13 @@ static void replay_one(Adapter *a, const Call *c)
 /* A new instance brought to st's state by replaying every call since the start. */
 static void *adapter_clone(const void *st, Rng *rng)
 {
-    (void)rng;
     const Adapter *a = st;
     if (!plug.replayable)
         return NULL;               /* only the stepper and the window copy Sims */
     Adapter *c = adapter_new(a->n, a->seed);
     if (!c)
         return NULL;
+    c->rng = rng;
     c->replaying = true;
     for (size_t i = 0; i < a->nlog; i++)
         replay_one(c, &a->log[i]);
@@ -310,6 +328,7 @@ int plugin_load(const char *path, const char *params, bool replayable, PolicyKin
         snprintf(err, n, "plugin %s: cannot add it to the policy table", path);
         return -1;
     }
+    plug.kind = *kind;
     return 0;
 }
 

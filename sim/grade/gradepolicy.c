@@ -420,9 +420,10 @@ static void explain_victims(const GpConfig *c, const GpTest *t, const GpRef *g, 
                    t->name, k + 1, (unsigned long long)y->ref, ref, (unsigned long long)e->ref);
         return;
     }
-    buf_printf(&p->explain, "%s: eviction %zu, at reference %llu: yours evicted frame %u, %s "
-               "evicts frame %u (page %llu).\n", t->name, k + 1, (unsigned long long)e->ref,
-               y->frame, ref, e->frame, (unsigned long long)e->page);
+    buf_printf(&p->explain, "%s: eviction %zu, at reference %llu: yours evicted frame %u (page "
+               "%llu), %s evicts frame %u (page %llu).\n", t->name, k + 1,
+               (unsigned long long)e->ref, y->frame, (unsigned long long)y->page, ref, e->frame,
+               (unsigned long long)e->page);
     GpRun before = { 0 };
     Buf state = { 0 };
     char err[GRADE_ERR];
