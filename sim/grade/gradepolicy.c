@@ -430,8 +430,11 @@ static void explain_victims(const GpConfig *c, const GpTest *t, const GpRef *g, 
     if (gp_engine(t, ref, e->ref - 1, &before, &state, err, sizeof err) == 0)
         buf_printf(&p->explain, "  %s's state before reference %llu: %s\n", ref,
                    (unsigned long long)e->ref, buf_str(&state));
-    buf_printf(&p->explain, "  The %zu evictions before agree (%.0f%% of %s's %zu).\n", k,
-               100.0 * (double)k / (double)(g->ref.n ? g->ref.n : 1), ref, g->ref.n);
+    if (k)
+        buf_printf(&p->explain, "  The %zu evictions before agree (%.0f%% of %s's %zu).\n", k,
+                   100.0 * (double)k / (double)(g->ref.n ? g->ref.n : 1), ref, g->ref.n);
+    else
+        buf_printf(&p->explain, "  It is the first eviction (%s makes %zu).\n", ref, g->ref.n);
     buf_free(&state);
     free(before.v);
 }
@@ -461,7 +464,7 @@ static void score(const GpConfig *c, const GpTest *t, const GpRef *g, const GpRu
         buf_printf(&p->explain, "%s: %llu faults; FIFO %llu, OPT %llu: ratio %.4f.\n", t->name,
                    (unsigned long long)s->faults, (unsigned long long)g->fifo,
                    (unsigned long long)g->opt, frac);
-        r->leaderboard = frac;
+        r->leaderboard += frac;    /* a sum here: grade_plugin makes it the mean */
         r->has_leaderboard = true;
     }
     p->score = t->points * frac;
@@ -479,6 +482,7 @@ static bool grade_plugin(const GpConfig *c, const GpRef *refs, const char *plugi
     r->gradable = true;
     r->per_question = calloc(c->ntests, sizeof *r->per_question);
     bool all_ok = true;
+    unsigned nratio = 0;
     for (size_t i = 0; i < c->ntests; i++) {
         const GpTest *t = &c->tests[i];
         PartResult *p = add_part(r, t);
@@ -501,6 +505,11 @@ static bool grade_plugin(const GpConfig *c, const GpRef *refs, const char *plugi
         r->score += p->score;
         free(s.v), free(again.v), free(raw1), free(raw2);
         buf_free(&why);
+        nratio += t->compare == CMP_RATIO;
+    }
+    if (nratio) {                  /* a crashed ratio test counts 0 */
+        r->leaderboard /= nratio;
+        r->has_leaderboard = true;
     }
     return all_ok;
 }
