@@ -30,6 +30,9 @@ typedef struct {
 static void *create(const vmsim_policy_init *in)
 {
     S *s = calloc(1, sizeof *s);
+#ifdef SAY
+    fprintf(stderr, "params '%s' frames %u\n", in->params, in->nframes);
+#endif
     s->in = *in;
     s->ring = calloc(in->nframes, sizeof *s->ring);
     s->stamp = calloc(in->nframes, sizeof *s->stamp);
@@ -133,14 +136,22 @@ cc -shared -fPIC -I"$root/include" -o "$tmp/skeleton.so" examples/policies/skele
 cc -shared -fPIC -DFIFO=1 -DSAY=1 -I"$root/include" -o "$tmp/say.so" "$tmp/p.c" || bad "cc say"
 "$vmsim" run --trace tests/data/belady.pages --set memory.frames=3 --set memory.policy=plugin:"$tmp/say.so" \
     2>"$tmp/err" >/dev/null
-pid=$(sed -n '1s/.* pid \([0-9]*\) .*/\1/p' "$tmp/err")
-[ "$(awk '{ printf "%s@%s ", $3, $8 }' "$tmp/err")" = "1@1 2@2 3@3 4@4 1@5 2@6 5@7 3@10 4@11 " ] && [ -n "$pid" ] \
+pid=$(sed -n '/^insert/{s/.* pid \([0-9]*\) .*/\1/p;q;}' "$tmp/err")
+[ "$(awk '/^insert/ { printf "%s@%s ", $3, $8 }' "$tmp/err")" = "1@1 2@2 3@3 4@4 1@5 2@6 5@7 3@10 4@11 " ] && [ -n "$pid" ] \
     && [ "$(grep -c " pid $pid " "$tmp/err")" = 9 ] && ok || bad "insert's page numbers: $(cat "$tmp/err")"
+grep -q "^params '' frames 3$" "$tmp/err" && ok || bad "create without params: $(head -1 "$tmp/err")"
+"$vmsim" run --trace tests/data/belady.pages --set memory.frames=3 --set memory.policy=plugin:"$tmp/say.so" \
+    --set 'memory.policy_params = window=4 x' 2>"$tmp/err" >/dev/null
+grep -q "^params 'window=4 x' frames 3$" "$tmp/err" && ok || bad "memory.policy_params: $(head -1 "$tmp/err")"
+printf '[memory]\npolicy_params = x\n' >"$tmp/params.ini"
+"$vmsim" run "$tmp/params.ini" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "params.ini:2: memory.policy_params goes with a plugin, on the command line only" "$tmp/err" \
+    && ok || bad "policy_params in a file: $(cat "$tmp/err")"
 # Stepping back replays the plugin from the start: going to 12, back to 6 and on to 12
 # again tells every insert a second time, the same (a new instance of the plugin).
 printf 'step 12\nback 6\nstep 6\nprint stats\nquit\n' | "$vmsim" step --trace tests/data/belady.pages \
     --set memory.frames=3 --set memory.policy=plugin:"$tmp/say.so" >"$tmp/out" 2>"$tmp/err"
-[ $? -eq 0 ] && [ "$(awk '{ printf "%s@%s ", $3, $8 }' "$tmp/err")" = "1@1 2@2 3@3 4@4 1@5 2@6 5@7 3@10 4@11 1@1 2@2 3@3 4@4 1@5 2@6 5@7 3@10 4@11 " ] \
+[ $? -eq 0 ] && [ "$(awk '/^insert/ { printf "%s@%s ", $3, $8 }' "$tmp/err")" = "1@1 2@2 3@3 4@4 1@5 2@6 5@7 3@10 4@11 1@1 2@2 3@3 4@4 1@5 2@6 5@7 3@10 4@11 " ] \
     && grep -q "page faults  *9" "$tmp/out" && ok || bad "step back with a plugin: $(cat "$tmp/err")"
 
 # The header vmsim prints is the repository's.
