@@ -759,7 +759,7 @@ static const struct { const char *name; KeyFn fn; const char *keys; } sections[]
     { "tlb", tlb_key, "entries ways policy asid" },
     { "itlb", itlb_key, "entries ways policy" }, { "stlb", stlb_key, "entries ways policy" },
     { "memory", memory_key, "frames policy page_tables scope tick tau thp overcommit_memory "
-      "overcommit_ratio user_reserve_kbytes" },
+      "overcommit_ratio user_reserve_kbytes policy_params" },
     { "swap", swap_key, "slots" }, { "timing", timing_key, "tlb memory minor_fault major_fault" },
     { "oom", oom_key, "panic_on_oom" }, { "scenario", scenario_key, "title description include" },
     { "trace", trace_key, "format file lines" },
