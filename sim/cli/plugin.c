@@ -261,7 +261,8 @@ static void *adapter_clone(const void *st, Rng *rng)
         adapter_destroy(c);
         return NULL;
     }
-    memcpy(c->log, a->log, a->nlog * sizeof *c->log);
+    if (a->nlog)
+        memcpy(c->log, a->log, a->nlog * sizeof *c->log);
     c->nlog = a->nlog;
     c->cap = a->cap ? a->cap : 1;
     return c;

@@ -291,6 +291,10 @@ static void child_run(void *ctx)
     GpChild *c = ctx;
     char err[1600], pol[1100];
     PolicyKind kind;
+    static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+        signal(fatal[i], SIG_DFL);     /* a crash kills the child as it is (a sanitizer
+                                          build would report it and exit 1) */
     if (plugin_load(c->plugin, NULL, false, &kind, err, sizeof err) != 0) {
         printf("%s\n", err);
         fflush(stdout);
@@ -351,6 +355,10 @@ static bool student_run(const GpConfig *c, const GpTest *t, const char *plugin, 
     GpChild ch = { t, plugin, progress };
     SandboxLimits lim = { .timeout = c->cpu_seconds, .memory_mb = c->memory_mb, .file_mb = 16,
                           .processes = 4096, .output_max = 64u << 20 };
+#ifdef __SANITIZE_ADDRESS__
+    lim.memory_mb = 1ul << 30;     /* AddressSanitizer's shadow alone takes terabytes of
+                                      address space: only a sanitizer build lifts the cap */
+#endif
     SandboxResult sr;
     sandbox_call(child_run, &ch, ".", &lim, &sr);
     unsigned long long at = *progress;
