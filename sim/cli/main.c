@@ -33,7 +33,6 @@ static const char usage[] =
 static int cmd_help(int argc, char **argv);
 /* include/vmsim/policy_plugin.h, compiled in by the Makefile. */
 extern const char policy_plugin_h_ini[];
-int cmd_grade_policy(int argc, char **argv);
 
 static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
     { "run", cmd_run }, { "step", cmd_step }, { "check", cmd_check }, { "gui", cmd_gui },

@@ -344,5 +344,6 @@ const char *grade_version(void);
 int cmd_generate(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
 int cmd_grade_sim(int argc, char **argv);     /* gradesim.c */
+int cmd_grade_policy(int argc, char **argv);  /* gradepolicy.c */
 
 #endif

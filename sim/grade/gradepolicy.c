@@ -597,7 +597,6 @@ static int grade_all(const GpOpts *o, const GpConfig *c, const GpRef *refs)
     return r;
 }
 
-int cmd_grade_policy(int argc, char **argv);
 int cmd_grade_policy(int argc, char **argv)
 {
     GpOpts o = { .fmt = OUT_TEXT, .plugins = calloc((size_t)argc, sizeof(char *)) };
