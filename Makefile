@@ -42,7 +42,7 @@ UITEST_SRC := $(wildcard tests/ui/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(TOOL_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/default_scenario.o \
             $(BUILD)/gen/textbook_config.o \
-            $(BUILD)/gen/buildinfo.o
+            $(BUILD)/gen/buildinfo.o $(BUILD)/gen/policy_plugin_h.o
 UI_OBJ   := $(UI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 UITEST_OBJ := $(UITEST_SRC:%.c=$(BUILD)/%.o)
@@ -55,8 +55,8 @@ VMSIM_GUI := $(BUILD)/vmsim-gui
 UNIT     := $(BUILD)/test_unit
 UITEST   := $(BUILD)/test_ui
 CORE_LIB := $(BUILD)/libvmsim_core.a
-CLI_LIBS  = $(call pc,--libs,$(PKGS_CORE) $(PKGS_CLI)) -lm
-APP_LIBS  = $(call pc,--libs,$(PKGS_CORE) $(PKGS_CLI) $(PKGS_UI)) -lm
+CLI_LIBS  = $(call pc,--libs,$(PKGS_CORE) $(PKGS_CLI)) -lm -ldl
+APP_LIBS  = $(call pc,--libs,$(PKGS_CORE) $(PKGS_CLI) $(PKGS_UI)) -lm -ldl
 
 .PHONY: all run test unit golden bench deps clean check-core
 all: $(VMSIM) $(VMSIM_GUI)
@@ -179,6 +179,15 @@ bench: $(VMSIM)
 	@sh scripts/deps.sh bench
 	sh scripts/bench.sh $(VMSIM)
 
+# The example policy plugins (examples/policies/README.md): built as students build
+# theirs, with the header alone (no sanitizer: an ASan vmsim loads them as they are).
+EXAMPLE_SO := $(patsubst examples/policies/%.c,$(BUILD)/examples/%.so,$(wildcard examples/policies/*.c))
+.PHONY: examples
+examples: $(EXAMPLE_SO)
+$(BUILD)/examples/%.so: examples/policies/%.c include/vmsim/policy_plugin.h
+	@mkdir -p $(@D)
+	$(CC) -shared -fPIC -O2 -g $(WARN) -Werror -Iinclude -o $@ $<
+
 clean:
 	rm -rf build build-san build-fuzz
 
@@ -199,6 +208,9 @@ $(BUILD)/gen/default_scenario.c: scenarios/default.ini
 	$(call embed,default_scenario)
 $(BUILD)/gen/textbook_config.c: configs/textbook.ini
 	$(call embed,textbook_config)
+
+$(BUILD)/gen/policy_plugin_h.c: include/vmsim/policy_plugin.h
+	$(call embed,policy_plugin_h)
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(CFLAGS) -c $< -o $@

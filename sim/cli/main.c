@@ -17,11 +17,13 @@ static const char usage[] =
     "  gui      open the window: watch and step every translation\n"
     "  generate write per-student exercises: questions, blank answers, keys\n"
     "  grade-sim run students' own simulators on traces, score what they print\n"
+    "  grade-policy grade students' replacement policies (plugins) against vmsim's\n"
     "  grade    score answers files (text, CSV, Gradescope, PrairieLearn)\n"
     "  sweep    run over ranges of keys and traces: a table, a plot, on many cores\n"
     "  ostep    OSTEP's paging homework programs, byte for byte (docs/ostep.md)\n"
     "  dump     print a memory image as a handout (OSTEP, entries, xv6 vmprint)\n"
-    "  help     this text; 'help VERB' a verb's options, 'help keys' every --set key\n"
+    "  help     this text; 'help VERB' a verb's options, 'help keys' every --set key,\n"
+    "           'help plugin-header' the policy plugin ABI\n"
     "\n"
     "With no verb, vmsim opens SCENARIO (or the built-in default scenario) in the\n"
     "window where a display is usable, and runs it headless otherwise.\n"
@@ -31,10 +33,13 @@ static const char usage[] =
     EXIT_STATUS_HELP;
 
 static int cmd_help(int argc, char **argv);
+/* include/vmsim/policy_plugin.h, compiled in by the Makefile. */
+extern const char policy_plugin_h_ini[];
 
 static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
     { "run", cmd_run }, { "step", cmd_step }, { "check", cmd_check }, { "gui", cmd_gui },
     { "grade-sim", cmd_grade_sim },
+    { "grade-policy", cmd_grade_policy },
     { "generate", cmd_generate }, { "grade", cmd_grade },
     { "dump", cmd_dump },
     { "sweep", cmd_sweep },
@@ -62,6 +67,8 @@ static int print_topic(const char *topic)
             puts(verbs[i].name);
     else if (strcmp(topic, "keys") == 0)
         print_keys();
+    else if (strcmp(topic, "plugin-header") == 0)
+        fputs(policy_plugin_h_ini, stdout);
     else if (strcmp(topic, "policies") == 0)
         for (int i = 0; i < POLICY_COUNT; i++)
             puts(policy_name((PolicyKind)i));
@@ -84,7 +91,7 @@ static int cmd_help(int argc, char **argv)
             char *args[] = { argv[0], argv[2], "--help", NULL };
             return verbs[i].fn(3, args);
         }
-    fprintf(stderr, "vmsim help: no verb or topic '%s' (verbs, keys, policies)\n", argv[2]);
+    fprintf(stderr, "vmsim help: no verb or topic '%s' (verbs, keys, policies, plugin-header)\n", argv[2]);
     return EXIT_USAGE;
 }
 

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "plugin.h"
 
 /* Matches "--name VALUE" or "--name=VALUE"; advances *i past what it used. */
 int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
@@ -126,7 +127,7 @@ int options_parse(Options *o, int argc, char **argv, int first, const char *verb
         }
         o->scenario = a;
     }
-    return 0;
+    return plugin_from_sets(o->sets, &o->nsets, verb) ? -1 : 0;
 }
 
 /* Whether --trace names a stream of page numbers (--trace-format pages, or detected).
@@ -203,6 +204,7 @@ int session_open(Session *s, const Options *o, char *err, size_t errlen)
     s->sim = scenario_build(&s->sc, err, errlen);
     if (!s->sim)
         return -1;
+    plugin_attach(s->sim);
     warn_small_machine(sim_machine(s->sim));
     sim_set_trace(s->sim, s->trace);
     return 0;

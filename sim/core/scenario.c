@@ -425,6 +425,11 @@ static int memory_key(LoadCtx *c, const char *k, const char *v)
     MachineConfig *m = &c->sc->machine;
     if (strcmp(k, "frames") == 0)
         return want_u64(c, v, 1, 1ull << 26, &m->memory.frames, "a number of frames");
+    if (strcmp(k, "policy") == 0 && strncmp(v, "plugin:", 7) == 0 && c->line)
+        return fail(c, "a plugin policy is loaded from the command line only (--set "
+                    "memory.policy=%s): opening a file never runs its code", v);
+    if (strcmp(k, "policy_params") == 0)
+        return fail(c, "memory.policy_params goes with a plugin, on the command line only");
     if (strcmp(k, "policy") == 0) {
         char names[512];
         policy_list_names(names, sizeof names, ", ", " or ");
@@ -793,7 +798,7 @@ static const struct { const char *name; KeyFn fn; const char *keys; } sections[]
     { "tlb", tlb_key, "entries ways policy asid" },
     { "itlb", itlb_key, "entries ways policy" }, { "stlb", stlb_key, "entries ways policy" },
     { "memory", memory_key, "frames policy page_tables scope tick tau thp overcommit_memory "
-      "overcommit_ratio user_reserve_kbytes" },
+      "overcommit_ratio user_reserve_kbytes policy_params" },
     { "swap", swap_key, "slots" }, { "timing", timing_key, "tlb memory minor_fault major_fault" },
     { "oom", oom_key, "panic_on_oom" }, { "scenario", scenario_key, "title description include" },
     { "trace", trace_key, "format file lines" },

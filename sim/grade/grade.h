@@ -309,6 +309,8 @@ typedef struct Result {
     size_t nerrors;
     bool gradable;
     double *per_question;                  /* score of each exercise question */
+    bool has_leaderboard;                  /* Gradescope's leaderboard: one entry, */
+    double leaderboard;                    /* "ratio" (grade-policy) */
 } Result;
 
 typedef enum { EXPLAIN_FIRST, EXPLAIN_ALL, EXPLAIN_NONE } ExplainMode;
@@ -343,5 +345,6 @@ const char *grade_version(void);
 int cmd_generate(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
 int cmd_grade_sim(int argc, char **argv);     /* gradesim.c */
+int cmd_grade_policy(int argc, char **argv);  /* gradepolicy.c */
 
 #endif

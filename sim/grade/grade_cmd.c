@@ -293,6 +293,24 @@ typedef struct GradeOpts {
     Paths subs;
 } GradeOpts;
 
+int grade_output_arg(int argc, char **argv, int *i, OutFormat *fmt, const char **out, bool *strict)
+{
+    static const char *const fmts[] = { "text", "csv", "gradescope", "prairielearn" };
+    const char *v;
+    int k, f = 0;
+    if ((k = opt_value(argc, argv, i, "--format", &v)) != 0) {
+        if (k < 0 || parse_choice("--format", v, fmts, 4, &f))
+            return -1;
+        *fmt = (OutFormat)f;
+        return 1;
+    }
+    if ((k = opt_value(argc, argv, i, "--out", out)) != 0)
+        return k;
+    if (strcmp(argv[*i], "--strict") == 0)
+        return *strict = true, 1;
+    return 0;
+}
+
 /* One option or argument at argv[*i]: 0 used, -1 bad (said). */
 static int grade_option(GradeOpts *o, int argc, char **argv, int *i)
 {

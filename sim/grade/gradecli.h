@@ -35,6 +35,10 @@ int grade_write_file(const char *path, const char *text, size_t len);
 
 typedef enum { OUT_TEXT, OUT_CSV, OUT_GRADESCOPE, OUT_PL } OutFormat;
 
+/* The output options of the graders that run students' code: --format, --out,
+ * --strict. 1 used, 0 not one of them, -1 bad (said on stderr). */
+int grade_output_arg(int argc, char **argv, int *i, OutFormat *fmt, const char **out, bool *strict);
+
 /* Writes the results where out says (stdout without it; a folder of one result per
  * student, summary.csv and items.csv when there are several). An exit status. */
 int write_results(const char *out, OutFormat fmt, const Exercise *ex, const Result *rs, size_t n);

@@ -329,26 +329,14 @@ typedef struct GsOpts {
 /* One option or argument at argv[*i]: 0 used, -1 bad (said). */
 static int gs_option(GsOpts *o, int argc, char **argv, int *i)
 {
-    static const char *const fmts[] = { "text", "csv", "gradescope", "prairielearn" };
-    const char *v;
-    int k, f = 0;
+    int k;
     if (strcmp(argv[*i], "--help") == 0 || strcmp(argv[*i], "-h") == 0) {
         fputs(gradesim_usage, stdout);
         o->help = true;
         return 0;
     }
-    if ((k = opt_value(argc, argv, i, "--format", &v)) != 0) {
-        if (k < 0 || parse_choice("--format", v, fmts, 4, &f))
-            return -1;
-        o->fmt = (OutFormat)f;
-        return 0;
-    }
-    if ((k = opt_value(argc, argv, i, "--out", &o->out)) != 0)
+    if ((k = grade_output_arg(argc, argv, i, &o->fmt, &o->out, &o->strict)) != 0)
         return k < 0 ? -1 : 0;
-    if (strcmp(argv[*i], "--strict") == 0) {
-        o->strict = true;
-        return 0;
-    }
     if (argv[*i][0] == '-' && argv[*i][1]) {
         fprintf(stderr, "vmsim grade-sim: unknown option '%s' (see vmsim grade-sim --help)\n", argv[*i]);
         return -1;

@@ -72,6 +72,8 @@ void output_gradescope(FILE *out, const Result *r)
     errors_text(r, &msg);
     fprintf(out, "{\n  \"score\": %g,\n  \"output\": ", total(r));
     json_str(out, buf_str(&msg));
+    if (r->has_leaderboard)
+        fprintf(out, ",\n  \"leaderboard\": [{\"name\": \"ratio\", \"value\": %.4f}]", r->leaderboard);
     fprintf(out, ",\n  \"tests\": [");
     for (size_t i = 0; i < r->nparts; i++) {
         const PartResult *p = &r->parts[i];

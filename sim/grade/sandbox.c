@@ -22,8 +22,8 @@ static void limit(int what, rlim_t v)
     setrlimit(what, &rl);
 }
 
-/* In the child: its own group, the limits, output to the pipe, then the shell. */
-static void child(const char *cmd, const char *dir, const SandboxLimits *lim, int wfd)
+/* In the child: its own group, the limits, output to the pipe. */
+static void child(const char *dir, const SandboxLimits *lim, int wfd)
 {
     setpgid(0, 0);
     dup2(wfd, STDOUT_FILENO);
@@ -44,7 +44,11 @@ static void child(const char *cmd, const char *dir, const SandboxLimits *lim, in
     limit(RLIMIT_NPROC, lim->processes);
     limit(RLIMIT_CORE, 0);
     signal(SIGPIPE, SIG_DFL);
-    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+}
+
+static void run_shell(void *cmd)
+{
+    execl("/bin/sh", "sh", "-c", (const char *)cmd, (char *)NULL);
     _exit(127);
 }
 
@@ -95,6 +99,12 @@ static void collect(SandboxResult *r, int rfd, pid_t pid, const SandboxLimits *l
 
 int sandbox_run(const char *cmd, const char *dir, const SandboxLimits *lim, SandboxResult *r)
 {
+    return sandbox_call(run_shell, (void *)cmd, dir, lim, r);
+}
+
+int sandbox_call(void (*fn)(void *ctx), void *ctx, const char *dir, const SandboxLimits *lim,
+                 SandboxResult *r)
+{
     memset(r, 0, sizeof *r);
     r->out = malloc(lim->output_max + 1);
     int fds[2];
@@ -114,7 +124,10 @@ int sandbox_run(const char *cmd, const char *dir, const SandboxLimits *lim, Sand
     }
     if (pid == 0) {
         close(fds[0]);
-        child(cmd, dir, lim, fds[1]);
+        child(dir, lim, fds[1]);
+        fn(ctx);
+        fflush(NULL);
+        _exit(0);
     }
     setpgid(pid, pid);       /* also here, so the kill below finds the group at once */
     close(fds[1]);

@@ -31,6 +31,11 @@ typedef struct SandboxResult {
 int sandbox_run(const char *cmd, const char *dir, const SandboxLimits *lim, SandboxResult *r);
 void sandbox_result_free(SandboxResult *r);
 
+/* As sandbox_run, but the child calls fn(ctx) (its stdout and stderr the captured
+ * output) and exits 0 when fn returns. */
+int sandbox_call(void (*fn)(void *ctx), void *ctx, const char *dir, const SandboxLimits *lim,
+                 SandboxResult *r);
+
 /* What happened, in words: "exit status 2", "killed by signal 11 (Segmentation
  * fault)", "timed out after 2 s (killed)". */
 void sandbox_describe(const SandboxResult *r, const SandboxLimits *lim, char *buf, size_t n);

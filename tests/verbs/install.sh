@@ -132,7 +132,7 @@ if command -v bash >/dev/null; then
         c vmsim run bel; c vmsim run --format ""' sh "$comp" 2>&1)
     check "completion: verbs, keys, policies, scenarios, choices" \
         test "$got" = "run
-memory.policy=
+memory.policy memory.policy_params
 clock
 belady
 text json csv"
