@@ -261,6 +261,24 @@ static void draw_tooltip(const Painter *p, const Ui *ui, const char *text)
         text_draw(p, FONT_NORMAL, box.x + L->pad, box.y + L->pad + i * lh, theme.text, lines[i], L->w);
 }
 
+/* A text drawn cut short under (x, y): its whole string. */
+static bool hover_cut(const TextOut *t, int x, int y, char *buf, size_t len)
+{
+    for (size_t i = 0; t && i < t->n; i++)
+        if (t->rec[i].cut && rect_has(&t->rec[i].box, x, y)) {
+            snprintf(buf, len, "%s", t->rec[i].text);
+            return true;
+        }
+    return false;
+}
+
+bool ui_hover_text(const Ui *ui, const Scene *sc, const TextOut *drawn, int x, int y,
+                   char *buf, size_t len)
+{
+    return hover_tlb(ui, sc, x, y, buf, len) || hover_frame(ui, x, y, buf, len) ||
+           hover_walk(ui, sc, x, y, buf, len) || hover_cut(drawn, x, y, buf, len);
+}
+
 static void hover(const Painter *p, const Ui *ui, const Scene *sc)
 {
     char buf[512];
@@ -275,8 +293,7 @@ static void hover(const Painter *p, const Ui *ui, const Scene *sc)
         return;
     if (b >= 0)
         draw_tooltip(p, ui, tips[b]);
-    else if (hover_tlb(ui, sc, x, y, buf, sizeof buf) || hover_frame(ui, x, y, buf, sizeof buf) ||
-             hover_walk(ui, sc, x, y, buf, sizeof buf))
+    else if (ui_hover_text(ui, sc, p->out, x, y, buf, sizeof buf))
         draw_tooltip(p, ui, buf);
 }
 
@@ -338,14 +355,24 @@ void draw_frame(const Painter *p, const Ui *ui)
     SDL_SetRenderDrawBlendMode(p->r, SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(p->r, theme.bg.r, theme.bg.g, theme.bg.b, 255);
     SDL_RenderClear(p->r);
+    const Layout *L = &ui->L;
+    painter_panel(p, "top", &L->top);
     draw_top(p, ui);
+    painter_panel(p, "address", &L->addr);
     draw_address(p, ui, &sc);
+    painter_panel(p, "walk", &L->walk);
     draw_walk(p, ui, &sc);
+    painter_panel(p, "tlb", &L->tlb_panel);
     draw_tlbs(p, ui, &sc);
+    painter_panel(p, "frames", &L->frames_panel);
     draw_frames(p, ui, &sc);
+    painter_panel(p, "procs", &L->procs_panel);
     draw_procs(p, ui, &sc);
+    painter_panel(p, "log", &L->log_panel);
     draw_log(p, ui, &sc);
+    painter_panel(p, "stats", &L->stats_panel);
     draw_stats(p, ui, &sc);
+    painter_panel(p, "overlay", NULL);
     edge_flash(p, ui, &sc);
     hover(p, ui, &sc);
     if (ui->help)

@@ -75,12 +75,40 @@ typedef struct Atlas {
     int cw, lh, cols;        /* lh: the tallest glyph, at least the line height */
 } Atlas;
 
+/* One text drawn: what --text-out writes. */
+typedef struct TextRec {
+    char *text;              /* the whole string asked for (malloc'd) */
+    const char *panel;       /* the panel drawing it ("walk", "tlb", ...) */
+    SDL_Rect box;            /* what was drawn: x, y, drawn width, line height */
+    int width;               /* the whole string's width */
+    bool cut;                /* fewer characters drawn than asked for (ends in an ellipsis) */
+    bool outside;            /* the box reaches past its panel's rectangle */
+} TextRec;
+
+/* Every text drawn in one frame, when asked for (Painter.out). */
+typedef struct TextOut {
+    TextRec *rec;
+    size_t n, cap;
+    const char *panel;       /* the panel being drawn */
+    SDL_Rect area;           /* its rectangle (w == 0: the whole window) */
+} TextOut;
+
+void textout_clear(TextOut *t);   /* forgets the texts, keeps the space */
+void textout_free(TextOut *t);
+/* Writes t as a JSON list of {"text","panel","box","width","cut","outside"} to path,
+ * via a temporary file renamed into place. Returns 0 or -1 with err set. */
+int textout_save(const TextOut *t, const char *path, char *err, size_t errlen);
+
 /* Text drawing for one renderer (a window's or an offscreen one). */
 typedef struct Painter {
     SDL_Renderer *r;
     const Fonts *fonts;
     Atlas atlas[FONT_COUNT];
+    TextOut *out;            /* NULL, or where to record every text drawn */
 } Painter;
+
+/* Names the panel (and its rectangle, NULL for none) the next texts belong to. */
+void painter_panel(const Painter *p, const char *panel, const SDL_Rect *area);
 
 int painter_init(Painter *p, SDL_Renderer *r, const Fonts *f, char *err, size_t errlen);
 void painter_fini(Painter *p);   /* a zeroed Painter is accepted */
@@ -248,6 +276,7 @@ typedef struct Scene {
     bool faulted;
     long fault_ev;           /* index of the fault event */
     unsigned fault_level;    /* where the first failing walk stopped */
+    pte_t fault_pte;         /* the entry it read there, before the kernel fixed it */
     FaultKind fault;
     bool translated;
     paddr_t pa;
@@ -336,6 +365,8 @@ void ui_animate_to(Ui *ui, double ms);
 /* Renders the window as it stands into a new surface of the output size, with a
  * software renderer. NULL with err set on failure. */
 SDL_Surface *ui_render(Ui *ui, char *err, size_t errlen);
+/* The same, recording every text drawn into out (NULL: none). */
+SDL_Surface *ui_render_text(Ui *ui, TextOut *out, char *err, size_t errlen);
 
 /* Saves surface as a PNG at path, via a temporary file renamed into place: nothing
  * half-written on error. Returns 0 or -1 with err set. */
@@ -383,6 +414,10 @@ void draw_stats(const Painter *p, const Ui *ui, const Scene *sc);
 bool hover_tlb(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t len);
 bool hover_frame(const Ui *ui, int x, int y, char *buf, size_t len);
 bool hover_walk(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t len);
+/* The tooltip for (x, y): a TLB entry, a frame, a walk box, or the whole of a text
+ * drawn cut short (from drawn, the texts of the frame on show; NULL for none). */
+bool ui_hover_text(const Ui *ui, const Scene *sc, const TextOut *drawn, int x, int y,
+                   char *buf, size_t len);
 
 /* vmsim-gui's verb: argv as for `vmsim gui`, or argv[1] "run" for the no-verb path
  * (the window where SDL's video starts, else the headless run). */
