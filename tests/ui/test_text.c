@@ -75,7 +75,82 @@ static void test_no_text_lost(void)
     CU_ASSERT(n >= 10);
 }
 
+/* The text drawn inside r (whole box inside) containing needle, or NULL. */
+static const TextRec *text_in(const TextOut *t, const SDL_Rect *r, const char *needle)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        const SDL_Rect *b = &t->rec[i].box;
+        if (b->x >= r->x && b->y >= r->y && b->x + b->w <= r->x + r->w && b->y + b->h <= r->y + r->h &&
+            strstr(t->rec[i].text, needle))
+            return &t->rec[i];
+    }
+    return NULL;
+}
+
+/* The pte the step's walks read at level l: the first (before the fix) or the last. */
+static pte_t walk_read(const Model *m, unsigned l, bool last)
+{
+    pte_t v = 0;
+    for (size_t i = 0; i < m->nev; i++)
+        if (m->ev[i].ev.kind == EV_WALK && m->ev[i].ev.level == l) {
+            v = m->ev[i].ev.pte;
+            if (!last)
+                break;
+        }
+    return v;
+}
+
+/* default.ini step 4: PD[3] (level 2) was not present (0) and the kernel put a page
+ * table there; at the end of the step the box shows both, the old one struck through
+ * (a line of text colour across the middle of its row). */
+static void test_fault_box_before_after(void)
+{
+    Shot f;
+    TextOut t = { 0 };
+    char err[256], want[64];
+    CU_ASSERT_FATAL(shot_open(&f, "scenarios/default.ini", 4, 1280, 800));
+    SDL_Surface *img = ui_render_text(&f.ui, &t, err, sizeof err);
+    CU_ASSERT_FATAL(img != NULL);
+    const SDL_Rect *box = &f.ui.L.level_box[2];
+    CU_ASSERT(walk_read(&f.ui.m, 2, false) == 0);
+    CU_ASSERT(walk_read(&f.ui.m, 2, true) != 0);
+    const TextRec *old = text_in(&t, box, "0x0000000000000000");
+    snprintf(want, sizeof want, "now 0x%016llx", (unsigned long long)walk_read(&f.ui.m, 2, true));
+    CU_ASSERT(text_in(&t, box, want) != NULL);
+    CU_ASSERT(text_in(&t, box, "not present") != NULL);
+    CU_ASSERT_FATAL(old != NULL);
+    int y = old->box.y + old->box.h / 2, struck = 0;
+    for (int x = old->box.x; x < old->box.x + old->box.w; x++)
+        struck += near_tol(pixel(img, x, y), theme.text, 8) || near_tol(pixel(img, x, y + 1), theme.text, 8);
+    CU_ASSERT(struck >= old->box.w * 9 / 10);
+    SDL_FreeSurface(img);
+    textout_free(&t);
+    shot_close(&f);
+}
+
+/* swap-writeback.ini step 6: the PT entry held a swap entry; the box names the slot the
+ * log says the page was read back from. */
+static void test_fault_box_swap_slot(void)
+{
+    Shot f;
+    TextOut t = { 0 };
+    char err[256], want[64];
+    CU_ASSERT_FATAL(shot_open(&f, "scenarios/swap-writeback.ini", 6, 1280, 800));
+    SDL_Surface *img = ui_render_text(&f.ui, &t, err, sizeof err);
+    CU_ASSERT_FATAL(img != NULL);
+    const TextRec *logline = text_in(&t, &f.ui.L.log_panel, "read back from swap slot ");
+    CU_ASSERT_FATAL(logline != NULL);
+    int slot = atoi(strstr(logline->text, "slot ") + 5);
+    snprintf(want, sizeof want, "swap slot %d", slot);
+    CU_ASSERT(text_in(&t, &f.ui.L.level_box[3], want) != NULL);
+    SDL_FreeSurface(img);
+    textout_free(&t);
+    shot_close(&f);
+}
+
 void suite_text(void)
 {
-    TEST_SUITE("text", { "no text lost at 1280x800", test_no_text_lost });
+    TEST_SUITE("text", { "no text lost at 1280x800", test_no_text_lost },
+               { "faulting box: value read and value fixed", test_fault_box_before_after },
+               { "faulting box: the swap slot", test_fault_box_swap_slot });
 }
