@@ -144,8 +144,9 @@ static void layout_frames(Layout *L, const Fonts *f, size_t n)
 {
     int us = f->lh[FONT_SMALL];
     SDL_Rect c = content(L, &L->frames_panel, us);
-    L->frames_grid = rect(c.x, c.y, c.w, c.h - us - L->gap);
-    int max_w = 12 * f->cw[FONT_NORMAL];
+    L->frames_grid = rect(c.x, c.y, c.w, c.h - 2 * us - 2 * L->gap);
+    L->policy_line = rect(c.x, c.y + c.h - 2 * us - L->gap, c.w, us);
+    int max_w = 18 * f->cw[FONT_NORMAL];
     L->fshown = 0;
     for (int cw = max_w; cw >= 5; cw--) {
         int ch = cw * 3 / 5 < 4 ? 4 : cw * 3 / 5;

@@ -349,9 +349,10 @@ static void frames_legend(const Painter *p, const Ui *ui)
     int x = g->x, cw = p->fonts->cw[FONT_SMALL];
     struct { SDL_Color c; const char *s; } items[] = {
         { owner_color(1), "\u25a0 data " }, { mix(table_color(1), theme.text, 0.2f), "\u25a0 table " },
-        { theme.free_frame, "\u25a0 free " }, { theme.text, "\u25cf referenced " },
-        { theme.evict, "\u25b2 dirty " }, { theme.accent, "\u25a1 clock hand " },
-        { theme.hit, "\u25a1 reached " }, { theme.evict, "\u25a1 evicted" },
+        { theme.free_frame, "\u25a0 free " }, { theme.text, "\u25cf R bit " },
+        { theme.evict, "\u25b2 dirty " }, { theme.accent, "\u25a1 hand " },
+        { theme.hit, "\u25a1 reached " }, { theme.evict, "\u25a1 evicted " },
+        { theme.next, "\u25bc next" },
     };
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         int w = text_width(p->fonts, FONT_SMALL, items[i].s);
@@ -363,6 +364,45 @@ static void frames_legend(const Painter *p, const Ui *ui)
         text_draw(p, FONT_SMALL, x, y, c, items[i].s, 0);
         x += w;
     }
+}
+
+/* The frame the policy would evict next: "\u25bcnext" after its number. */
+static void draw_next_victim(const Painter *p, const Ui *ui)
+{
+    pfn_t nv = why_next_victim(model_sim(&ui->m));
+    SDL_Rect r;
+    if (nv == PFN_NONE || !layout_frame_cell(&ui->L, nv, &r))
+        return;
+    int cw = p->fonts->cw[FONT_SMALL];
+    char num[24];
+    int n = snprintf(num, sizeof num, "%" PRIu64 " ", nv);
+    int x = r.x + 3 + n * cw, room = r.x + r.w - 4 - (r.h / 4 + 2) - x;
+    SDL_Rect o = { r.x + 1, r.y + 1, r.w - 2, r.h - 2 };
+    outline(p, &o, theme.next, 1);
+    if (room >= 5 * cw)
+        text_draw(p, FONT_SMALL, x, r.y + 2, theme.next, "\u25bcnext", room);
+    else
+        text_draw(p, FONT_SMALL, r.x + r.w - 1 - (r.h / 4 + 2) - cw, r.y + 2, theme.next, "\u25bc", 0);
+}
+
+/* Under the grid: this step's victim and why, or the policy's state; the next victim. */
+static void draw_policy_line(const Painter *p, const Ui *ui, const Scene *sc)
+{
+    const Sim *sim = model_sim(&ui->m);
+    const SDL_Rect *r = &ui->L.policy_line;
+    char s[1024], why[128], next[48] = "";
+    pfn_t nv = why_next_victim(sim);
+    if (nv != PFN_NONE)
+        snprintf(next, sizeof next, "\u25bcnext victim: frame %" PRIu64 ".  ", nv);
+    int x = r->x + text_draw(p, FONT_SMALL, r->x, r->y, theme.next, next, r->w);
+    if (sc->evicted) {
+        why_victim(sim, why, sizeof why);
+        snprintf(s, sizeof s, "Evicted frame %" PRIu64 ", chosen by %s", sc->evict_pfn, why);
+        text_draw(p, FONT_SMALL, x, r->y, theme.evict, s, r->x + r->w - x);
+        return;
+    }
+    describe_policy(sim, s, sizeof s);
+    text_draw(p, FONT_SMALL, x, r->y, theme.dim, s, r->x + r->w - x);
 }
 
 void draw_frames(const Painter *p, const Ui *ui, const Scene *sc)
@@ -394,6 +434,8 @@ void draw_frames(const Painter *p, const Ui *ui, const Scene *sc)
         layout_frame_cell(&ui->L, pfn, &r);
         frame_outlines(p, ui, sc, &r, pfn);
     }
+    draw_next_victim(p, ui);
+    draw_policy_line(p, ui, sc);
     frames_legend(p, ui);
 }
 

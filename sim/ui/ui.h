@@ -32,7 +32,7 @@
 
 typedef struct Theme {
     SDL_Color bg, panel, border, text, dim, accent;
-    SDL_Color hit, miss, fault, evict, segv, oom, fill;
+    SDL_Color hit, miss, fault, evict, segv, oom, fill, next;
     SDL_Color free_frame, button, button_hot;
     SDL_Color level[GEO_MAX_LEVELS], offset;
 } Theme;
@@ -155,6 +155,7 @@ typedef struct Layout {
     SDL_Rect tlb_panel;
     TlbGrid tlb[SIM_TLBS];
     SDL_Rect frames_panel, frames_grid;
+    SDL_Rect policy_line;    /* under the frames: the policy's state and next victim */
     unsigned fcols, frows;
     size_t fshown;           /* frames with a cell (the first fshown RAM frames) */
     int fcell_w, fcell_h;
@@ -299,6 +300,25 @@ Tone event_tone(const SimEvent *ev);
 /* The step's one-line summary for the log of earlier steps. */
 void step_summary(const Sim *sim, const UiEvent *ev, size_t n, uint64_t step,
                   LogLine *out);
+
+/* ---- why (why.c): the reasons behind the step ----------------------------- */
+
+/* The frame the replacement policy would evict now (the running process's own pages
+ * first under local replacement); PFN_NONE when the policy cannot say (random). */
+pfn_t why_next_victim(const Sim *sim);
+
+/* Why the policy picks its victims, in words ("lru: least recently used"). */
+void why_victim(const Sim *sim, char *buf, size_t len);
+
+/* One process the OOM killer weighed: its badness and /proc/PID/oom_score then. */
+typedef struct OomCand {
+    int pid, adj;
+    int64_t badness;         /* OOM_UNKILLABLE for oom_score_adj -1000 */
+    unsigned score;
+} OomCand;
+
+/* The candidates of the OOM report in the step on show (none without one). */
+size_t why_oom_candidates(const Model *m, OomCand *out, size_t max);
 
 /* ---- animation (anim.c) --------------------------------------------------- */
 

@@ -148,9 +148,72 @@ static void test_fault_box_swap_slot(void)
     shot_close(&f);
 }
 
+/* The frame whose cell holds the next-victim mark, or PFN_NONE. */
+static pfn_t marked_frame(const Ui *ui, const TextOut *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        if (strcmp(t->rec[i].panel, "frames") || strncmp(t->rec[i].text, "\u25bc", 3))
+            continue;
+        for (pfn_t pfn = 0; pfn < ui->L.fshown; pfn++) {
+            SDL_Rect r;
+            if (layout_frame_cell(&ui->L, pfn, &r) && rect_has(&r, t->rec[i].box.x, t->rec[i].box.y))
+                return pfn;
+        }
+    }
+    return PFN_NONE;
+}
+
+/* The frame the log of the step on show names as the victim ("victim frame N"), or
+ * PFN_NONE; read from the words drawn in the log panel. */
+static pfn_t logged_victim(const TextOut *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        const char *v = strstr(t->rec[i].text, "victim frame ");
+        if (!strcmp(t->rec[i].panel, "log") && v)
+            return (pfn_t)strtoull(v + 13, NULL, 10);
+    }
+    return PFN_NONE;
+}
+
+/* Before every eviction of the first steps of an lru, a fifo and a clock scenario,
+ * the mark is on the frame the next step's log names as its victim. */
+static void test_next_victim_mark(void)
+{
+    static const char *const scen[] = { "scenarios/swap-writeback.ini", "scenarios/belady.ini",
+                                        "scenarios/thrashing.ini" };
+    for (size_t s = 0; s < sizeof scen / sizeof scen[0]; s++) {
+        Shot f;
+        char err[256];
+        int checked = 0;
+        pfn_t marked = PFN_NONE;
+        CU_ASSERT_FATAL(shot_open(&f, scen[s], 0, 1280, 800));
+        for (int step = 0; step < 60 && !f.ui.m.at_end; step++) {
+            TextOut t = { 0 };
+            SDL_Surface *img = ui_render_text(&f.ui, &t, err, sizeof err);
+            CU_ASSERT_FATAL(img != NULL);
+            pfn_t victim = logged_victim(&t);
+            if (step > 0 && victim != PFN_NONE) {
+                if (marked != victim)
+                    fprintf(stderr, "%s step %d: victim frame %llu, mark was on %llu\n", scen[s], step,
+                            (unsigned long long)victim, (unsigned long long)marked);
+                CU_ASSERT_EQUAL(marked, victim);
+                checked++;
+            }
+            marked = marked_frame(&f.ui, &t);
+            SDL_FreeSurface(img);
+            textout_free(&t);
+            if (ui_advance(&f.ui, 1) != STEP_OK)
+                break;
+        }
+        CU_ASSERT(checked >= 2);
+        shot_close(&f);
+    }
+}
+
 void suite_text(void)
 {
     TEST_SUITE("text", { "no text lost at 1280x800", test_no_text_lost },
                { "faulting box: value read and value fixed", test_fault_box_before_after },
-               { "faulting box: the swap slot", test_fault_box_swap_slot });
+               { "faulting box: the swap slot", test_fault_box_swap_slot },
+               { "next-victim mark on the frame the log names", test_next_victim_mark });
 }
