@@ -5,6 +5,7 @@
 
 #include "ui.h"
 #include "vmsim/describe.h"
+#include "vmsim/oom.h"
 
 /* Age of event index i, or -1 when there is none. */
 static double age_of(const Ui *ui, long i)
@@ -511,16 +512,34 @@ static void draw_swap(const Painter *p, const Ui *ui)
     }
 }
 
-/* One row of the process table (also its heading, with pr NULL). */
-static void proc_row(const Sim *sim, const Process *pr, char *s, size_t len)
+/* One row of the process table (also its heading, with pr NULL); score is its
+ * oom_score (the one the OOM killer weighed at a kill). */
+static void proc_row(const Process *pr, unsigned score, char *s, size_t len)
 {
     if (!pr) {
         snprintf(s, len, "%-4s %-8s %-7s %4s %4s %3s %4s", "PID", "NAME", "STATE", "RSS", "SWAP", "PT", "OOM");
         return;
     }
     snprintf(s, len, "%-4d %-8.8s %-7s %4llu %4llu %3llu %4u", pr->pid, pr->name, describe_proc_state(pr->state),
-             (unsigned long long)pr->rss, (unsigned long long)pr->swap, (unsigned long long)pr->pt_pages,
-             sim_oom_score(sim, pr));
+             (unsigned long long)pr->rss, (unsigned long long)pr->swap, (unsigned long long)pr->pt_pages, score);
+}
+
+/* The candidate the OOM report of the step weighed for pid, or NULL. */
+static const OomCand *cand_of(const OomCand *c, size_t n, int pid)
+{
+    for (size_t i = 0; i < n; i++)
+        if (c[i].pid == pid)
+            return &c[i];
+    return NULL;
+}
+
+/* Under a candidate's row at an OOM kill: its badness, and which one was killed. */
+static void cand_words(const OomCand *c, bool victim, char *s, size_t len)
+{
+    if (c->badness == OOM_UNKILLABLE)
+        snprintf(s, len, "OOM: unkillable (oom_score_adj %d)", c->adj);
+    else
+        snprintf(s, len, "OOM badness %" PRId64 "%s", c->badness, victim ? ": the highest, killed" : "");
 }
 
 void draw_procs(const Painter *p, const Ui *ui, const Scene *sc)
@@ -529,7 +548,7 @@ void draw_procs(const Painter *p, const Ui *ui, const Scene *sc)
     const SDL_Rect *r = &ui->L.procs_panel;
     panel(p, r, "Processes (counts in pages)");
     char s[160];
-    proc_row(sim, NULL, s, sizeof s);
+    proc_row(NULL, 0, s, sizeof s);
     int x = r->x + ui->L.pad, w = r->w - 2 * ui->L.pad;
     FontId f = text_width(p->fonts, FONT_NORMAL, s) + 3 * p->fonts->cw[FONT_NORMAL] <= w ? FONT_NORMAL : FONT_SMALL;
     int lh = p->fonts->lh[f], cw = p->fonts->cw[f], tx = x + 3 * cw;
@@ -538,17 +557,25 @@ void draw_procs(const Painter *p, const Ui *ui, const Scene *sc)
     text_draw(p, f, tx, y, theme.dim, s, x + w - tx);
     y += lh;
     const Process *cur = sim_current(sim);
+    OomCand cands[64];
+    size_t nc = why_oom_candidates(&ui->m, cands, sizeof cands / sizeof cands[0]);
     for (size_t i = 0; i < sim_nprocs(sim) && y + lh <= bottom; i++) {
         const Process *pr = sim_proc(sim, i);
         SDL_Rect sw = { x, y + lh / 4, lh / 2, lh / 2 };
         fill(p, &sw, owner_color(pr->pid));
         if (pr == cur)
             text_draw(p, f, x + cw, y, theme.accent, "\u25b6", 0);
-        proc_row(sim, pr, s, sizeof s);
+        const OomCand *c = cand_of(cands, nc, pr->pid);
+        proc_row(pr, c ? c->score : sim_oom_score(sim, pr), s, sizeof s);
         bool dead = pr->state != PROC_RUNNING;
         bool hot = sc->killed && pr->pid == sc->killed_pid;
         text_draw(p, f, tx, y, hot ? theme.segv : dead ? theme.dim : theme.text, s, x + w - tx);
         y += lh;
+        if (c && y + lh <= bottom) {
+            cand_words(c, hot, s, sizeof s);
+            text_draw(p, FONT_SMALL, tx, y, hot ? theme.oom : theme.dim, s, x + w - tx);
+            y += p->fonts->lh[FONT_SMALL] + 1;
+        }
         if (pr->state == PROC_KILLED && pr->exit_reason[0] && y + lh <= bottom) {
             text_draw(p, FONT_SMALL, tx, y, theme.dim, pr->exit_reason, x + w - tx);
             y += p->fonts->lh[FONT_SMALL] + 1;

@@ -210,10 +210,52 @@ static void test_next_victim_mark(void)
     }
 }
 
+/* oom-killer.ini step 1014: each process row the report lists gets its badness,
+ * computed here from the report's task lines in the log as oom_badness() in
+ * mm/oom_kill.c does: rss + swapents + pgtables_bytes / PAGE_SIZE + oom_score_adj *
+ * (totalpages / 1000); the victim (the highest) is marked killed. */
+static void test_oom_badness(void)
+{
+    Shot f;
+    TextOut t = { 0 };
+    char err[256];
+    CU_ASSERT_FATAL(shot_open(&f, "scenarios/oom-killer.ini", 1014, 1280, 800));
+    SDL_Surface *img = ui_render_text(&f.ui, &t, err, sizeof err);
+    CU_ASSERT_FATAL(img != NULL);
+    long long total = (long long)sim_totalpages(model_sim(&f.ui.m)), best = -1;
+    int tasks = 0;
+    char best_words[64] = "";
+    for (size_t i = 0; i < f.ui.m.nev; i++) {
+        const char *d = f.ui.m.ev[i].detail;
+        int pid, uid, tgid, adj;
+        long long vm, rss, ptb, swp;
+        if (f.ui.m.ev[i].ev.kind != EV_OOM ||
+            sscanf(d, "[ %d] %d %d %lld %lld %lld %lld %d", &pid, &uid, &tgid, &vm, &rss, &ptb, &swp, &adj) != 8 ||
+            adj == -1000)
+            continue;
+        long long bad = rss + swp + ptb / 4096 + adj * (total / 1000);
+        char want[64];
+        snprintf(want, sizeof want, "OOM badness %lld", bad);
+        CU_ASSERT(text_in(&t, &f.ui.L.procs_panel, want) != NULL);
+        if (bad > best) {
+            best = bad;
+            snprintf(best_words, sizeof best_words, "OOM badness %lld: the highest, killed", bad);
+        }
+        tasks++;
+    }
+    CU_ASSERT(tasks >= 2);
+    CU_ASSERT(text_in(&t, &f.ui.L.procs_panel, best_words) != NULL);
+    CU_ASSERT(text_in(&t, &f.ui.L.procs_panel, "unkillable") != NULL);
+    SDL_FreeSurface(img);
+    textout_free(&t);
+    shot_close(&f);
+}
+
 void suite_text(void)
 {
     TEST_SUITE("text", { "no text lost at 1280x800", test_no_text_lost },
                { "faulting box: value read and value fixed", test_fault_box_before_after },
                { "faulting box: the swap slot", test_fault_box_swap_slot },
-               { "next-victim mark on the frame the log names", test_next_victim_mark });
+               { "next-victim mark on the frame the log names", test_next_victim_mark },
+               { "each OOM candidate's badness", test_oom_badness });
 }
