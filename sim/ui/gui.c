@@ -359,6 +359,7 @@ static void on_window(Ui *ui, Win *w, const SDL_WindowEvent *e)
 
 static void on_event(Ui *ui, Win *w, const SDL_Event *e)
 {
+    bool was_dirty = w->dirty;   /* an unhandled event must not drop a redraw asked for */
     w->dirty = true;
     switch (e->type) {
     case SDL_QUIT: w->quit = true; break;
@@ -379,14 +380,15 @@ static void on_event(Ui *ui, Win *w, const SDL_Event *e)
         break;
     case SDL_KEYDOWN: {
         int b = key_button(e->key.keysym.sym);
-        if (ui->help && b != BTN_HELP && b != BTN_QUIT && b != BTN_SHOT)
+        /* Any key but H, Q and F12 closes the help overlay; Esc closes it too. */
+        if (ui->help && ((b != BTN_HELP && b != BTN_QUIT && b != BTN_SHOT) || e->key.keysym.sym == SDLK_ESCAPE))
             ui->help = false;
         else if (b >= 0)
             act(ui, w, b, e->key.repeat != 0);
         break;
     }
     default:
-        w->dirty = e->type == SDL_RENDER_TARGETS_RESET || e->type == SDL_RENDER_DEVICE_RESET;
+        w->dirty = was_dirty || e->type == SDL_RENDER_TARGETS_RESET || e->type == SDL_RENDER_DEVICE_RESET;
         break;
     }
 }

@@ -232,6 +232,7 @@ typedef struct Model {
     FrameWas *prev;          /* the frames before the step on show, for its animation */
     size_t nprev;
     bool prev_valid;
+    SimStats before;         /* the counters before the step on show (its end if unknown) */
 } Model;
 
 /* Takes s's Sim (s->sim becomes NULL) and wraps it in a History. */

@@ -251,11 +251,48 @@ static void test_oom_badness(void)
     shot_close(&f);
 }
 
+/* The text drawn right after the label `label` in the statistics panel (its value). */
+static const char *stat_value(const TextOut *t, const char *label)
+{
+    for (size_t i = 0; i + 1 < t->n; i++)
+        if (!strcmp(t->rec[i].panel, "stats") && !strcmp(t->rec[i].text, label))
+            return t->rec[i + 1].text;
+    return "";
+}
+
+/* default.ini step 4 is the third page fault and the fourth reference: before its
+ * fault event plays the panel says 2 faults (and already 4 references), after it 3. */
+static void test_stats_count_up(void)
+{
+    Shot f;
+    char err[256];
+    CU_ASSERT_FATAL(shot_open(&f, "scenarios/default.ini", 4, 1280, 800));
+    long fault = event_index(&f.ui.m, EV_FAULT);
+    CU_ASSERT_FATAL(fault > 0);
+    for (int k = 0; k < 3; k++) {
+        TextOut t = { 0 };
+        if (k == 0)
+            animate_into(&f.ui, fault - 1, 1);
+        else if (k == 1)
+            animate_into(&f.ui, fault, 1);
+        else
+            anim_finish(&f.ui.anim, f.ui.m.nev);
+        SDL_Surface *img = ui_render_text(&f.ui, &t, err, sizeof err);
+        CU_ASSERT_FATAL(img != NULL);
+        CU_ASSERT_STRING_EQUAL(stat_value(&t, "page faults"), k == 0 ? "2" : "3");
+        CU_ASSERT_STRING_EQUAL(stat_value(&t, "references"), "4");
+        SDL_FreeSurface(img);
+        textout_free(&t);
+    }
+    shot_close(&f);
+}
+
 void suite_text(void)
 {
     TEST_SUITE("text", { "no text lost at 1280x800", test_no_text_lost },
                { "faulting box: value read and value fixed", test_fault_box_before_after },
                { "faulting box: the swap slot", test_fault_box_swap_slot },
                { "next-victim mark on the frame the log names", test_next_victim_mark },
-               { "each OOM candidate's badness", test_oom_badness });
+               { "each OOM candidate's badness", test_oom_badness },
+               { "statistics count up with the animation", test_stats_count_up });
 }
