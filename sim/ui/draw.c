@@ -21,9 +21,10 @@ const Theme theme = {
     .offset = { 78, 82, 94, 255 },
 };
 
-/* Process colours: none green or red, which mean hit and fault. */
+/* Process colours: none green or red, which mean hit and fault, nor purple, which
+ * means the OOM killer. */
 static const SDL_Color owners[] = {
-    { 70, 130, 230, 255 }, { 168, 104, 236, 255 }, { 30, 172, 186, 255 }, { 226, 166, 46, 255 },
+    { 70, 130, 230, 255 }, { 190, 186, 104, 255 }, { 30, 172, 186, 255 }, { 226, 166, 46, 255 },
     { 228, 106, 168, 255 }, { 128, 150, 196, 255 }, { 196, 128, 86, 255 }, { 96, 112, 236, 255 },
 };
 

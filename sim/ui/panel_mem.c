@@ -276,12 +276,12 @@ static void frame_marks(const Painter *p, const SDL_Rect *r, bool ref, bool dirt
 /* The frame number, then what it holds (a table's level or a page's number), then
  * whose it is, as many lines as fit; the bottom 3 pixels stay clear. */
 static void frame_text(const Painter *p, const SDL_Rect *r, const Frame *f, pfn_t pfn, const Sim *sim,
-                       bool was, vaddr_t was_va)
+                       bool was, vaddr_t was_va, size_t owners)
 {
     const Geometry *g = &sim_machine(sim)->geo;
     int lh = p->fonts->lh[FONT_SMALL], cw = p->fonts->cw[FONT_SMALL];
     const Process *pr = f->kind == FRAME_FREE ? NULL : sim_proc_by_pid(sim, f->pid);
-    char l[3][40];
+    char l[3][64];
     snprintf(l[0], sizeof l[0], "%" PRIu64, pfn);
     if (f->kind == FRAME_TABLE)
         snprintf(l[1], sizeof l[1], "%s", geo_level_name(g, f->level));
@@ -290,6 +290,8 @@ static void frame_text(const Painter *p, const SDL_Rect *r, const Frame *f, pfn_
     else
         l[1][0] = '\0';
     snprintf(l[2], sizeof l[2], "%.32s", pr ? pr->name : "");
+    if (owners > 1)                      /* shared since fork: the others on hover */
+        snprintf(l[2], sizeof l[2], "%.20s +%zu", pr ? pr->name : "?", owners - 1);
     if (was)
         snprintf(l[2], sizeof l[2], "was pg %" PRIx64, was_va >> g->page_shift);
     SDL_Color c = f->kind == FRAME_FREE ? theme.dim : theme.text;
@@ -367,6 +369,30 @@ static void frames_legend(const Painter *p, const Ui *ui)
     }
 }
 
+/* A copy-on-write fault: a line from the shared frame to the new copy, "copy" on it. */
+static void draw_cow_copy(const Painter *p, const Ui *ui, const Scene *sc)
+{
+    pfn_t src = why_cow_source(model_sim(&ui->m), sc);
+    SDL_Rect a, b;
+    if (src == PFN_NONE || !sc->translated || sc->pfn == src || !layout_frame_cell(&ui->L, src, &a) ||
+        !layout_frame_cell(&ui->L, sc->pfn, &b))
+        return;
+    int x0 = a.x + a.w / 2, y0 = a.y + a.h / 2, x1 = b.x + b.w / 2, y1 = b.y + b.h / 2;
+    SDL_SetRenderDrawColor(p->r, theme.fill.r, theme.fill.g, theme.fill.b, 255);
+    for (int d = -1; d <= 1; d++) {
+        SDL_RenderDrawLine(p->r, x0 + d, y0, x1 + d, y1);
+        SDL_RenderDrawLine(p->r, x0, y0 + d, x1, y1 + d);
+    }
+    int k = ui->L.u / 3 + 2;
+    SDL_Rect head = { x1 - k, y1 - k, 2 * k, 2 * k }, dot = { x0 - k / 2, y0 - k / 2, k, k };
+    outline(p, &head, theme.fill, 2);
+    fill(p, &dot, theme.fill);
+    int cw = p->fonts->cw[FONT_SMALL], lh = p->fonts->lh[FONT_SMALL];
+    SDL_Rect lab = { (x0 + x1) / 2 - 2 * cw - 2, (y0 + y1) / 2 - lh / 2, 4 * cw + 4, lh };
+    fill(p, &lab, theme.fill);
+    text_center(p, FONT_SMALL, &lab, theme.bg, "copy");
+}
+
 /* The frame the policy would evict next: "\u25bcnext" after its number. */
 static void draw_next_victim(const Painter *p, const Ui *ui)
 {
@@ -422,19 +448,22 @@ void draw_frames(const Painter *p, const Ui *ui, const Scene *sc)
             /* Not changed yet: as it was before the step. */
             const FrameWas *w = &ui->m.prev[pfn];
             Frame old = { .kind = w->kind, .pid = w->pid, .level = w->level, .va = w->va };
-            frame_text(p, &r, &old, pfn, sim, false, 0);
+            frame_text(p, &r, &old, pfn, sim, false, 0, 0);
             continue;
         }
         if (f->kind == FRAME_DATA)
             frame_marks(p, &r, policy_referenced(pol, pfn), f->dirty);
         bool was = sc->evicted && pfn == sc->evict_pfn;
-        frame_text(p, &r, f, pfn, sim, was, was ? ui->m.ev[sc->evict_ev].ev.victim_va : 0);
+        int pids[8];
+        size_t owners = f->refs > 1 ? why_frame_owners(sim, pfn, pids, 8) : 0;
+        frame_text(p, &r, f, pfn, sim, was, was ? ui->m.ev[sc->evict_ev].ev.victim_va : 0, owners);
     }
     for (pfn_t pfn = 0; pfn < ui->L.fshown; pfn++) {
         SDL_Rect r;
         layout_frame_cell(&ui->L, pfn, &r);
         frame_outlines(p, ui, sc, &r, pfn);
     }
+    draw_cow_copy(p, ui, sc);
     draw_next_victim(p, ui);
     draw_policy_line(p, ui, sc);
     frames_legend(p, ui);
@@ -463,7 +492,15 @@ bool hover_frame(const Ui *ui, int x, int y, char *buf, size_t len)
         const Frame *f = &fp->frames[pfn];
         const Process *pr = sim_proc_by_pid(sim, f->pid);
         const char *who = pr ? pr->name : "?";
-        char pw[96];
+        char pw[96], shared[160] = "";
+        int pids[8];
+        size_t owners = f->refs > 1 ? why_frame_owners(sim, pfn, pids, 8) : 0;
+        for (size_t k = 0; owners > 1 && k < owners; k++) {
+            const Process *o = sim_proc_by_pid(sim, pids[k]);
+            size_t used = strlen(shared);
+            snprintf(shared + used, sizeof shared - used, "%s%s (%d)", k ? ", " : "\nshared since fork by ",
+                     o ? o->name : "?", pids[k]);
+        }
         policy_words(sim_policy(sim), pfn, pw, sizeof pw);
         paddr_t base = (paddr_t)pfn << g->page_shift;
         if (f->kind == FRAME_FREE)
@@ -472,8 +509,8 @@ bool hover_frame(const Ui *ui, int x, int y, char *buf, size_t len)
             snprintf(buf, len, "frame %" PRIu64 " (0x%" PRIx64 "): %s's %s table\ncovers addresses from 0x%" PRIx64
                      "\n%u entries in use", pfn, base, who, geo_level_name(g, f->level), f->va, f->used);
         else
-            snprintf(buf, len, "frame %" PRIu64 " (0x%" PRIx64 "): %s's page 0x%" PRIx64 "\n%s%s%s\nswap copy: %s"
-                     "\n%s", pfn, base, who, f->va, f->file ? "file-backed" : "anonymous",
+            snprintf(buf, len, "frame %" PRIu64 " (0x%" PRIx64 "): %s's page 0x%" PRIx64 "%s\n%s%s%s\nswap copy: %s"
+                     "\n%s", pfn, base, who, f->va, shared, f->file ? "file-backed" : "anonymous",
                      f->dirty ? ", dirty" : ", clean", policy_referenced(sim_policy(sim), pfn) ? ", referenced" : "",
                      f->swap_slot >= 0 ? "yes" : "none", pw);
         return true;

@@ -321,6 +321,14 @@ typedef struct OomCand {
 /* The candidates of the OOM report in the step on show (none without one). */
 size_t why_oom_candidates(const Model *m, OomCand *out, size_t max);
 
+/* The live processes whose tables map data frame pfn (at the page's own address: a
+ * page shared since fork), at most max pids into pids. Returns how many. */
+size_t why_frame_owners(const Sim *sim, pfn_t pfn, int *pids, size_t max);
+
+/* The frame a copy-on-write fault of the scene copied from (the frame the read-only
+ * entry pointed to), or PFN_NONE. */
+pfn_t why_cow_source(const Sim *sim, const Scene *sc);
+
 /* ---- animation (anim.c) --------------------------------------------------- */
 
 typedef struct Speed {

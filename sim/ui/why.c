@@ -68,3 +68,27 @@ size_t why_oom_candidates(const Model *m, OomCand *out, size_t max)
             n++;
     return n;
 }
+
+size_t why_frame_owners(const Sim *sim, pfn_t pfn, int *pids, size_t max)
+{
+    const Frame *f = &sim_frames(sim)->frames[pfn];
+    size_t n = 0;
+    if (f->kind != FRAME_DATA)
+        return 0;
+    for (size_t i = 0; i < sim_nprocs(sim) && n < max; i++) {
+        const Process *pr = sim_proc(sim, i);
+        Walk w;
+        if (pr->state == PROC_RUNNING && pr->root != PFN_NONE && sim_peek(sim, pr, f->va, &w) == WALK_OK &&
+            w.page_pfn == pfn)
+            pids[n++] = pr->pid;
+    }
+    return n;
+}
+
+pfn_t why_cow_source(const Sim *sim, const Scene *sc)
+{
+    const Geometry *g = &sim_machine(sim)->geo;
+    if (!sc->faulted || sc->fault != FAULT_COW || !(pte_flags(g, sc->fault_pte) & PTE_V))
+        return PFN_NONE;
+    return pte_pfn(g, sc->fault_pte);
+}

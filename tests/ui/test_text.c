@@ -287,6 +287,36 @@ static void test_stats_count_up(void)
     shot_close(&f);
 }
 
+/* fork-cow.ini step 8: the child writes 0x601000, shared since fork. Frames mapped by
+ * both processes say "+1"; the copy is drawn from the frame the first walk's leaf
+ * pointed at to the frame the TLB was filled with ("copy" on the line between). */
+static void test_sharing(void)
+{
+    Shot f;
+    TextOut t = { 0 };
+    char err[256];
+    CU_ASSERT_FATAL(shot_open(&f, "scenarios/fork-cow.ini", 8, 1280, 800));
+    SDL_Surface *img = ui_render_text(&f.ui, &t, err, sizeof err);
+    CU_ASSERT_FATAL(img != NULL);
+    CU_ASSERT(text_in(&t, &f.ui.L.frames_grid, "shell +1") != NULL);
+    const Geometry *g = &sim_machine(model_sim(&f.ui.m))->geo;
+    pte_t first = walk_read(&f.ui.m, g->levels - 1, false);
+    long fill = event_index(&f.ui.m, EV_TLB_FILL);
+    CU_ASSERT_FATAL(fill >= 0);
+    SDL_Rect a, b;
+    CU_ASSERT_FATAL(layout_frame_cell(&f.ui.L, pte_pfn(g, first), &a));
+    CU_ASSERT_FATAL(layout_frame_cell(&f.ui.L, f.ui.m.ev[fill].ev.pfn, &b));
+    CU_ASSERT(pte_pfn(g, first) != f.ui.m.ev[fill].ev.pfn);
+    const TextRec *copy = text_in(&t, &f.ui.L.frames_grid, "copy");
+    CU_ASSERT_FATAL(copy != NULL);
+    int cx = copy->box.x + copy->box.w / 2, cy = copy->box.y + copy->box.h / 2;
+    int mx = (a.x + a.w / 2 + b.x + b.w / 2) / 2, my = (a.y + a.h / 2 + b.y + b.h / 2) / 2;
+    CU_ASSERT(abs(cx - mx) <= 2 && abs(cy - my) <= 2);
+    SDL_FreeSurface(img);
+    textout_free(&t);
+    shot_close(&f);
+}
+
 void suite_text(void)
 {
     TEST_SUITE("text", { "no text lost at 1280x800", test_no_text_lost },
@@ -294,5 +324,6 @@ void suite_text(void)
                { "faulting box: the swap slot", test_fault_box_swap_slot },
                { "next-victim mark on the frame the log names", test_next_victim_mark },
                { "each OOM candidate's badness", test_oom_badness },
-               { "statistics count up with the animation", test_stats_count_up });
+               { "statistics count up with the animation", test_stats_count_up },
+               { "shared frames and the copy-on-write copy", test_sharing });
 }
