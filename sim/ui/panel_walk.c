@@ -225,7 +225,7 @@ static void draw_fixed_level(const Painter *p, const Ui *ui, const Scene *sc, co
     char a[96], b[64], d[64], why[48];
     const char *lines[3] = { a, b, d };
     fault_words(g, sc, sc->fault_pte, why, sizeof why);
-    snprintf(a, sizeof a, "%s[%u] FAULT: %s", geo_level_name(g, l), geo_index(g, l, sc->va), why);
+    snprintf(a, sizeof a, "%s[%u]: %s", geo_level_name(g, l), geo_index(g, l, sc->va), why);
     snprintf(b, sizeof b, "0x%0*" PRIx64, (int)g->pte_size * 2, sc->fault_pte);
     snprintf(d, sizeof d, "now 0x%0*" PRIx64, (int)g->pte_size * 2, c->pte[l]);
     FontId f;

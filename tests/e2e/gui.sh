@@ -55,7 +55,7 @@ expect 2 "--size below the minimum" "$vmsim" gui --size 1000x640 --screenshot "$
 grep -q '1024x640' "$tmp/err" && ok || bad "--size 1000x640 does not name the minimum: $(cat "$tmp/err")"
 expect 2 "--text-out alone" "$vmsim" gui --text-out "$tmp/t.json"
 expect 0 "--text-out" "$vmsim" gui scenarios/default.ini --steps 4 --screenshot "$tmp/t.png" --text-out "$tmp/t.json"
-grep -q '^  {"text": "PD\[3\] FAULT: not present", "panel": "walk", "box": \[[0-9]*, [0-9]*, [0-9]*, [0-9]*\], "width": [0-9]*, "cut": false' "$tmp/t.json" \
+grep -q '^  {"text": "PD\[3\]: not present", "panel": "walk", "box": \[[0-9]*, [0-9]*, [0-9]*, [0-9]*\], "width": [0-9]*, "cut": false' "$tmp/t.json" \
     && ok || bad "--text-out lacks the faulting walk box: $(grep -c . "$tmp/t.json") lines"
 [ "$(head -c1 "$tmp/t.json")" = "[" ] && [ "$(tail -n1 "$tmp/t.json")" = "]" ] && ok || bad "--text-out is not a JSON list"
 expect 2 "no font" env VMSIM_FONT=/no/such/font.ttf "$vmsim" gui --screenshot "$tmp/bad.png"
