@@ -398,7 +398,7 @@ static void draw_next_victim(const Painter *p, const Ui *ui)
 {
     pfn_t nv = why_next_victim(model_sim(&ui->m));
     SDL_Rect r;
-    if (nv == PFN_NONE || !layout_frame_cell(&ui->L, nv, &r))
+    if (anim_active(&ui->anim) || nv == PFN_NONE ||   /* the state is the step's end */ !layout_frame_cell(&ui->L, nv, &r))
         return;
     int cw = p->fonts->cw[FONT_SMALL];
     char num[24];
@@ -418,7 +418,7 @@ static void draw_policy_line(const Painter *p, const Ui *ui, const Scene *sc)
     const Sim *sim = model_sim(&ui->m);
     const SDL_Rect *r = &ui->L.policy_line;
     char s[1024], why[128], next[48] = "";
-    pfn_t nv = why_next_victim(sim);
+    pfn_t nv = anim_active(&ui->anim) ? PFN_NONE : why_next_victim(sim);
     if (nv != PFN_NONE)
         snprintf(next, sizeof next, "\u25bcnext victim: frame %" PRIu64 ".  ", nv);
     int x = r->x + text_draw(p, FONT_SMALL, r->x, r->y, theme.next, next, r->w);
