@@ -287,7 +287,11 @@ static void draw_level(const Painter *p, const Ui *ui, const Scene *sc, const Ch
         pte_describe(g, c->pte[l], fl, sizeof fl);
         snprintf(a + strlen(a), sizeof a - strlen(a), " @0x%" PRIx64, c->pte_pa[l]);
         snprintf(b, sizeof b, "0x%0*" PRIx64, (int)g->pte_size * 2, c->pte[l]);
-        snprintf(d, sizeof d, "%s%s", fl, faulted ? " FAULT" : c->peeked ? " (in memory)" : "");
+        char why[48] = "";
+        if (faulted)
+            fault_words(g, sc, c->pte[l], why, sizeof why);
+        const char *tail = faulted ? why : c->peeked ? "(in memory)" : "";
+        snprintf(d, sizeof d, "%s%s%s", fl, tail[0] ? " " : "", tail);
     } else if (l > leaf_level(g, c) && c->n) {
         snprintf(b, sizeof b, "part of the offset");
         snprintf(d, sizeof d, "(a large page)");
