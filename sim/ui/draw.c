@@ -376,7 +376,8 @@ void draw_frame(const Painter *p, const Ui *ui)
     draw_log(p, ui, &sc);
     painter_panel(p, "stats", &L->stats_panel);
     draw_stats(p, ui, &sc);
-    painter_panel(p, "overlay", NULL);
+    SDL_Rect whole = { 0, 0, L->w, L->h };
+    painter_panel(p, "overlay", &whole);
     edge_flash(p, ui, &sc);
     hover(p, ui, &sc);
     if (ui->help)

@@ -317,6 +317,32 @@ static void test_sharing(void)
     shot_close(&f);
 }
 
+/* The help overlay at the smallest size: every line whole and inside the window. */
+static void test_help_fits(void)
+{
+    Shot f;
+    TextOut t = { 0 };
+    char err[256];
+    CU_ASSERT_FATAL(shot_open(&f, "scenarios/default.ini", 4, 1024, 640));
+    f.ui.help = true;
+    SDL_Surface *img = ui_render_text(&f.ui, &t, err, sizeof err);
+    CU_ASSERT_FATAL(img != NULL);
+    int lines = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        const TextRec *r = &t.rec[i];
+        if (strcmp(r->panel, "overlay"))
+            continue;
+        lines++;
+        if (r->cut || r->outside)
+            fprintf(stderr, "help: '%s' %s\n", r->text, r->cut ? "cut" : "outside the window");
+        CU_ASSERT(!r->cut && !r->outside);
+    }
+    CU_ASSERT(lines > 20);
+    SDL_FreeSurface(img);
+    textout_free(&t);
+    shot_close(&f);
+}
+
 void suite_text(void)
 {
     TEST_SUITE("text", { "no text lost at 1280x800", test_no_text_lost },
@@ -325,5 +351,6 @@ void suite_text(void)
                { "next-victim mark on the frame the log names", test_next_victim_mark },
                { "each OOM candidate's badness", test_oom_badness },
                { "statistics count up with the animation", test_stats_count_up },
-               { "shared frames and the copy-on-write copy", test_sharing });
+               { "shared frames and the copy-on-write copy", test_sharing },
+               { "the help overlay fits at 1024x640", test_help_fits });
 }
