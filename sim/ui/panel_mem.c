@@ -105,8 +105,9 @@ static void draw_tlb_set(const Painter *p, const Ui *ui, const Scene *sc, const 
     }
     char lab[16];
     snprintf(lab, sizeof lab, "%u", s);
-    text_draw(p, FONT_SMALL, gr->box.x + 2, c0.y + (gr->cell_h - p->fonts->lh[FONT_SMALL]) / 2,
-              is_lit ? theme.text : theme.dim, lab, gr->label_w - 2);
+    if (gr->label_w > 0)                     /* a fully associative TLB has no set number */
+        text_draw(p, FONT_SMALL, gr->box.x + 2, c0.y + (gr->cell_h - p->fonts->lh[FONT_SMALL]) / 2,
+                  is_lit ? theme.text : theme.dim, lab, gr->label_w - 2);
     for (unsigned w = 0; w < v->t->ways; w++) {
         SDL_Rect r;
         if (!layout_tlb_cell(L, v->k, v->first, s, w, &r))
@@ -131,8 +132,12 @@ static void draw_tlb(const Painter *p, const Ui *ui, const Scene *sc, SimTlb k)
     v.first = layout_tlb_first_set(&ui->L, v.t, k, v.lit);
     v.later = sc->access && fill_pending(ui, sc);
     char head[128];
-    snprintf(head, sizeof head, "%s %u entries, %u-way, %u sets, %s", describe_tlb(sim, k, true), v.t->entries,
-             v.t->ways, v.t->sets, tlb_policy_name(v.t->policy));
+    if (v.t->sets == 1)
+        snprintf(head, sizeof head, "%s %u entries, fully associative, %s", describe_tlb(sim, k, true),
+                 v.t->entries, tlb_policy_name(v.t->policy));
+    else
+        snprintf(head, sizeof head, "%s %u entries, %u-way, %u sets, %s", describe_tlb(sim, k, true),
+                 v.t->entries, v.t->ways, v.t->sets, tlb_policy_name(v.t->policy));
     text_draw(p, FONT_SMALL, gr->box.x, gr->box.y, theme.dim, head, gr->box.w);
     for (unsigned s = v.first; s < v.first + gr->vis_sets && s < v.t->sets; s++)
         draw_tlb_set(p, ui, sc, &v, s);
