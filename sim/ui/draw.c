@@ -13,16 +13,18 @@ const Theme theme = {
     .hit = { 40, 190, 90, 255 },      .miss = { 226, 56, 64, 255 },
     .fault = { 226, 56, 64, 255 },    .evict = { 255, 140, 26, 255 },
     .segv = { 240, 36, 60, 255 },     .oom = { 176, 82, 232, 255 },
-    .fill = { 70, 160, 255, 255 },    .free_frame = { 50, 53, 62, 255 },
+    .fill = { 70, 160, 255, 255 },    .next = { 255, 196, 130, 255 },
+    .free_frame = { 50, 53, 62, 255 },
     .button = { 46, 50, 60, 255 },    .button_hot = { 72, 78, 96, 255 },
     .level = { { 62, 100, 160, 255 }, { 110, 84, 160, 255 }, { 46, 128, 120, 255 },
                { 150, 104, 50, 255 }, { 140, 64, 104, 255 }, { 84, 124, 64, 255 } },
     .offset = { 78, 82, 94, 255 },
 };
 
-/* Process colours: none green or red, which mean hit and fault. */
+/* Process colours: none green or red, which mean hit and fault, nor purple, which
+ * means the OOM killer. */
 static const SDL_Color owners[] = {
-    { 70, 130, 230, 255 }, { 168, 104, 236, 255 }, { 30, 172, 186, 255 }, { 226, 166, 46, 255 },
+    { 70, 130, 230, 255 }, { 190, 186, 104, 255 }, { 30, 172, 186, 255 }, { 226, 166, 46, 255 },
     { 228, 106, 168, 255 }, { 128, 150, 196, 255 }, { 196, 128, 86, 255 }, { 96, 112, 236, 255 },
 };
 
@@ -185,20 +187,22 @@ static const char *const help_lines[] = {
     "+, \u2212|faster / slower; fast speeds skip the animation",
     "F|run to the next fault, kill or out-of-memory",
     "R|restart from step 0",
-    "H, F1|this help (any key closes it)",
+    "H, F1|this help (any key, Esc too, closes it)",
     "F12|screenshot: vmsim-STEP.png in the current directory",
     "Esc, Q|quit",
     "",
     "Colours",
     "frames|one colour per process; darker: its page-table pages; grey: free",
     "|\u25cf referenced (R bit)  \u25b2 dirty  outlines: yellow clock hand,",
-    "|green frame reached, orange frame evicted",
+    "|green frame reached, orange frame evicted, pale orange \u25bcnext victim",
     "TLB|yellow: the set looked up; green: hit; red: miss; blue: filled",
-    "walk|yellow: the entry being read; red: where the walk faulted",
+    "walk|yellow: the entry being read; red: where the walk faulted (the value",
+    "|read struck through, the fixed one below it)",
     "flags|V valid, R W X read/write/execute, U user, A accessed, D dirty,",
     "|G global, H huge page; '-' clear",
     "",
-    "Hover over a TLB entry, a frame or a page-walk entry to see what it holds.",
+    "Hover over a TLB entry, a frame or a page-walk entry to see what it holds,",
+    "or over text ending in \u2026 to read all of it.",
 };
 
 static void draw_help(const Painter *p, const Ui *ui)
@@ -261,6 +265,24 @@ static void draw_tooltip(const Painter *p, const Ui *ui, const char *text)
         text_draw(p, FONT_NORMAL, box.x + L->pad, box.y + L->pad + i * lh, theme.text, lines[i], L->w);
 }
 
+/* A text drawn cut short under (x, y): its whole string. */
+static bool hover_cut(const TextOut *t, int x, int y, char *buf, size_t len)
+{
+    for (size_t i = 0; t && i < t->n; i++)
+        if (t->rec[i].cut && rect_has(&t->rec[i].box, x, y)) {
+            snprintf(buf, len, "%s", t->rec[i].text);
+            return true;
+        }
+    return false;
+}
+
+bool ui_hover_text(const Ui *ui, const Scene *sc, const TextOut *drawn, int x, int y,
+                   char *buf, size_t len)
+{
+    return hover_tlb(ui, sc, x, y, buf, len) || hover_frame(ui, x, y, buf, len) ||
+           hover_walk(ui, sc, x, y, buf, len) || hover_cut(drawn, x, y, buf, len);
+}
+
 static void hover(const Painter *p, const Ui *ui, const Scene *sc)
 {
     char buf[512];
@@ -275,8 +297,7 @@ static void hover(const Painter *p, const Ui *ui, const Scene *sc)
         return;
     if (b >= 0)
         draw_tooltip(p, ui, tips[b]);
-    else if (hover_tlb(ui, sc, x, y, buf, sizeof buf) || hover_frame(ui, x, y, buf, sizeof buf) ||
-             hover_walk(ui, sc, x, y, buf, sizeof buf))
+    else if (ui_hover_text(ui, sc, p->out, x, y, buf, sizeof buf))
         draw_tooltip(p, ui, buf);
 }
 
@@ -338,14 +359,25 @@ void draw_frame(const Painter *p, const Ui *ui)
     SDL_SetRenderDrawBlendMode(p->r, SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(p->r, theme.bg.r, theme.bg.g, theme.bg.b, 255);
     SDL_RenderClear(p->r);
+    const Layout *L = &ui->L;
+    painter_panel(p, "top", &L->top);
     draw_top(p, ui);
+    painter_panel(p, "address", &L->addr);
     draw_address(p, ui, &sc);
+    painter_panel(p, "walk", &L->walk);
     draw_walk(p, ui, &sc);
+    painter_panel(p, "tlb", &L->tlb_panel);
     draw_tlbs(p, ui, &sc);
+    painter_panel(p, "frames", &L->frames_panel);
     draw_frames(p, ui, &sc);
+    painter_panel(p, "procs", &L->procs_panel);
     draw_procs(p, ui, &sc);
+    painter_panel(p, "log", &L->log_panel);
     draw_log(p, ui, &sc);
+    painter_panel(p, "stats", &L->stats_panel);
     draw_stats(p, ui, &sc);
+    SDL_Rect whole = { 0, 0, L->w, L->h };
+    painter_panel(p, "overlay", &whole);
     edge_flash(p, ui, &sc);
     hover(p, ui, &sc);
     if (ui->help)

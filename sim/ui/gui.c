@@ -18,7 +18,10 @@ static const char gui_usage[] =
     "options:\n"
     "  --steps N                  start at step N (default 0)\n"
     "  --screenshot FILE.png      render headless to FILE.png and exit\n"
-    "  --size WxH                 window or screenshot size in pixels (default 1280x800)\n"
+    "  --text-out FILE.json       with --screenshot: also write every text drawn, as\n"
+    "                             [{\"text\", \"panel\", \"box\": [x,y,w,h], \"width\", \"cut\"}]\n"
+    "  --size WxH                 window or screenshot size in pixels (default 1280x800,\n"
+    "                             at least 1024x640)\n"
     "  --anim MS                  screenshot MS milliseconds into the last step's\n"
     "                             animation (default: when it has finished)\n"
     "  --set SECTION.KEY=VALUE    override a config key (repeatable)\n"
@@ -39,6 +42,7 @@ enum { SLICE_MS = 10 };          /* stepping per frame when running fast or seek
 
 typedef struct GuiArgs {
     const char *shot;            /* --screenshot FILE.png */
+    const char *text_out;        /* --text-out FILE.json */
     int w, h;                    /* --size */
     double anim_ms;              /* --anim MS: that far into the last step's animation */
     bool fallback;               /* the no-verb path: run headless without a display */
@@ -54,19 +58,21 @@ static int gui_args(int argc, char **argv, char **rest, int *nrest, GuiArgs *g)
         bool shot = strncmp(a, "--screenshot", 12) == 0 && (a[12] == '\0' || a[12] == '=');
         bool size = strncmp(a, "--size", 6) == 0 && (a[6] == '\0' || a[6] == '=');
         bool anim = strncmp(a, "--anim", 6) == 0 && (a[6] == '\0' || a[6] == '=');
-        if (i < 2 || (!shot && !size && !anim)) {
+        bool tout = strncmp(a, "--text-out", 10) == 0 && (a[10] == '\0' || a[10] == '=');
+        if (i < 2 || (!shot && !size && !anim && !tout)) {
             rest[(*nrest)++] = argv[i];
             continue;
         }
         const char *eq = strchr(a, '=');
         v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
         if (!v || !*v) {
-            fprintf(stderr, "vmsim gui: %s needs a value\n", shot ? "--screenshot" : size ? "--size" : "--anim");
+            fprintf(stderr, "vmsim gui: %s needs a value\n",
+                    shot ? "--screenshot" : size ? "--size" : anim ? "--anim" : "--text-out");
             return -1;
         }
         char *end;
-        if (shot) {
-            g->shot = v;
+        if (shot || tout) {
+            *(shot ? &g->shot : &g->text_out) = v;
             continue;
         }
         if (anim) {
@@ -78,14 +84,23 @@ static int gui_args(int argc, char **argv, char **rest, int *nrest, GuiArgs *g)
             continue;
         }
         long w = strtol(v, &end, 10), h = *end == 'x' ? strtol(end + 1, &end, 10) : 0;
-        if (*end || w < 320 || h < 200 || w > 16384 || h > 16384) {
-            fprintf(stderr, "vmsim gui: --size needs WIDTHxHEIGHT in pixels (at least 320x200), not '%s'\n", v);
+        if (*end || w <= 0 || h <= 0 || w > 16384 || h > 16384) {
+            fprintf(stderr, "vmsim gui: --size needs WIDTHxHEIGHT in pixels, not '%s'\n", v);
+            return -1;
+        }
+        if (w < MIN_W || h < MIN_H) {
+            fprintf(stderr, "vmsim gui: --size %s is below the smallest the window is laid out "
+                    "for, %dx%d\n", v, MIN_W, MIN_H);
             return -1;
         }
         g->w = (int)w;
         g->h = (int)h;
     }
     rest[*nrest] = NULL;
+    if (g->text_out && !g->shot) {
+        fprintf(stderr, "vmsim gui: --text-out needs --screenshot FILE.png\n");
+        return -1;
+    }
     return 0;
 }
 
@@ -144,6 +159,11 @@ void ui_animate_to(Ui *ui, double ms)
 
 SDL_Surface *ui_render(Ui *ui, char *err, size_t errlen)
 {
+    return ui_render_text(ui, NULL, err, errlen);
+}
+
+SDL_Surface *ui_render_text(Ui *ui, TextOut *out, char *err, size_t errlen)
+{
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, ui->out_w, ui->out_h, 32, SDL_PIXELFORMAT_ARGB8888);
     SDL_Renderer *r = s ? SDL_CreateSoftwareRenderer(s) : NULL;
     Painter p;
@@ -155,6 +175,7 @@ SDL_Surface *ui_render(Ui *ui, char *err, size_t errlen)
         SDL_FreeSurface(s);
         return NULL;
     }
+    p.out = out;
     draw_frame(&p, ui);
     SDL_RenderFlush(r);
     painter_fini(&p);
@@ -194,6 +215,7 @@ typedef struct Win {
     SDL_Window *win;
     SDL_Renderer *r;
     Painter paint;
+    TextOut texts;           /* the texts of the frame on show, for tooltips of cut ones */
     bool quit, dirty, shot;
     bool toast_shown;        /* the last frame drawn had the toast */
     char title[512];
@@ -337,6 +359,7 @@ static void on_window(Ui *ui, Win *w, const SDL_WindowEvent *e)
 
 static void on_event(Ui *ui, Win *w, const SDL_Event *e)
 {
+    bool was_dirty = w->dirty;   /* an unhandled event must not drop a redraw asked for */
     w->dirty = true;
     switch (e->type) {
     case SDL_QUIT: w->quit = true; break;
@@ -357,14 +380,15 @@ static void on_event(Ui *ui, Win *w, const SDL_Event *e)
         break;
     case SDL_KEYDOWN: {
         int b = key_button(e->key.keysym.sym);
-        if (ui->help && b != BTN_HELP && b != BTN_QUIT && b != BTN_SHOT)
+        /* Any key but H, Q and F12 closes the help overlay; Esc closes it too. */
+        if (ui->help && ((b != BTN_HELP && b != BTN_QUIT && b != BTN_SHOT) || e->key.keysym.sym == SDLK_ESCAPE))
             ui->help = false;
         else if (b >= 0)
             act(ui, w, b, e->key.repeat != 0);
         break;
     }
     default:
-        w->dirty = e->type == SDL_RENDER_TARGETS_RESET || e->type == SDL_RENDER_DEVICE_RESET;
+        w->dirty = was_dirty || e->type == SDL_RENDER_TARGETS_RESET || e->type == SDL_RENDER_DEVICE_RESET;
         break;
     }
 }
@@ -444,6 +468,8 @@ static void redraw(Ui *ui, Win *w)
 {
     char title[512];
     w->toast_shown = toast_on(ui);
+    textout_clear(&w->texts);
+    w->paint.out = &w->texts;
     draw_frame(&w->paint, ui);
     SDL_RenderPresent(w->r);
     if (w->shot) {
@@ -526,6 +552,7 @@ static int run_window(Ui *ui, const GuiArgs *g)
             status = EXIT_USAGE;
     }
     painter_fini(&w.paint);
+    textout_free(&w.texts);
     SDL_DestroyRenderer(w.r);
     SDL_DestroyWindow(w.win);
     return status;
@@ -543,9 +570,12 @@ static int screenshot(Ui *ui, const GuiArgs *g)
     }
     if (g->anim_ms > 0)
         ui_animate_to(ui, g->anim_ms);
-    SDL_Surface *s = ui_render(ui, err, sizeof err);
-    int bad = !s || ui_save_png(s, g->shot, err, sizeof err) != 0;
+    TextOut texts = { 0 };
+    SDL_Surface *s = ui_render_text(ui, g->text_out ? &texts : NULL, err, sizeof err);
+    int bad = !s || ui_save_png(s, g->shot, err, sizeof err) != 0 ||
+              (g->text_out && textout_save(&texts, g->text_out, err, sizeof err) != 0);
     SDL_FreeSurface(s);
+    textout_free(&texts);
     if (bad) {
         fprintf(stderr, "vmsim: %s\n", err);
         return EXIT_FAILED;
@@ -643,7 +673,7 @@ static int gui_main(const Options *o, const GuiArgs *g)
  * where one can (see window_wanted), and otherwise this is `vmsim run`. */
 int ui_cmd_gui(int argc, char **argv)
 {
-    GuiArgs g = { NULL, DEFAULT_W, DEFAULT_H, 0, argc > 1 && strcmp(argv[1], "run") == 0 };
+    GuiArgs g = { NULL, NULL, DEFAULT_W, DEFAULT_H, 0, argc > 1 && strcmp(argv[1], "run") == 0 };
     if (g.fallback && !window_wanted(argc, argv))
         return cmd_run(argc, argv);
     char *rest[argc + 1];

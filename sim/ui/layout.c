@@ -98,7 +98,8 @@ static void layout_translation(Layout *L, const Fonts *f, const Geometry *g)
 }
 
 /* Cells for one TLB in box: sets x ways, a set's ways wrapping over several rows
- * when they do not fit across. */
+ * when they do not fit across; a fully associative TLB (one set) has no set number,
+ * so its ways are one row when they fit across (rows of ways when they do not). */
 static void layout_tlb(Layout *L, TlbGrid *t, const Tlb *tlb, SDL_Rect box, const Fonts *f)
 {
     memset(t, 0, sizeof *t);
@@ -107,7 +108,7 @@ static void layout_tlb(Layout *L, TlbGrid *t, const Tlb *tlb, SDL_Rect box, cons
     if (!t->present)
         return;
     int us = f->lh[FONT_SMALL];
-    t->label_w = 5 * f->cw[FONT_SMALL];
+    t->label_w = tlb->sets == 1 ? 0 : 5 * f->cw[FONT_SMALL];
     t->grid = rect(box.x + t->label_w, box.y + us + L->gap, box.w - t->label_w, box.h - us - L->gap);
     int min_w = 7 * f->cw[FONT_SMALL] + 2;
     unsigned fit = (unsigned)(t->grid.w / (min_w > 1 ? min_w : 1));
@@ -144,8 +145,9 @@ static void layout_frames(Layout *L, const Fonts *f, size_t n)
 {
     int us = f->lh[FONT_SMALL];
     SDL_Rect c = content(L, &L->frames_panel, us);
-    L->frames_grid = rect(c.x, c.y, c.w, c.h - us - L->gap);
-    int max_w = 12 * f->cw[FONT_NORMAL];
+    L->frames_grid = rect(c.x, c.y, c.w, c.h - 2 * us - 2 * L->gap);
+    L->policy_line = rect(c.x, c.y + c.h - 2 * us - L->gap, c.w, us);
+    int max_w = 18 * f->cw[FONT_NORMAL];
     L->fshown = 0;
     for (int cw = max_w; cw >= 5; cw--) {
         int ch = cw * 3 / 5 < 4 ? 4 : cw * 3 / 5;

@@ -135,6 +135,7 @@ StepStatus model_step(Model *m, bool keep_prev)
         keep_owners(m);
     else
         m->prev_valid = false;
+    m->before = *sim_stats(live(m));
     StepStatus r = history_step(m->hist, NULL);
     if (r == STEP_OK)
         note_step(m);

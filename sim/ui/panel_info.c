@@ -130,10 +130,49 @@ void draw_log(const Painter *p, const Ui *ui, const Scene *sc)
 
 static double pct(uint64_t a, uint64_t b) { return b ? 100.0 * (double)a / (double)b : 0.0; }
 
-/* The counters as a table of two label/value columns, then the effective access time. */
-static void draw_numbers(const Painter *p, const Ui *ui, int x, int y, int w)
+/* a moved from a toward b by at most n. */
+static uint64_t count_up(uint64_t a, uint64_t b, uint64_t n)
 {
-    const SimStats *st = sim_stats(model_sim(&ui->m));
+    return b > a && b - a > n ? a + n : b;
+}
+
+/* The counters as the animation has got to: before the step, plus one for each event
+ * played that adds to them (never past the step's end). */
+static void stats_shown(const Ui *ui, const Scene *sc, SimStats *st)
+{
+    const Model *m = &ui->m;
+    const SimStats *end = sim_stats(model_sim(m)), *b = &m->before;
+    *st = *end;
+    if (!anim_active(&ui->anim) || sc->upto >= m->nev)
+        return;
+    uint64_t n[EV_NOTE + 1] = { 0 }, kills = 0;   /* kinds counted are all before EV_NOTE */
+    for (size_t i = 0; i < sc->upto; i++) {
+        if ((size_t)m->ev[i].ev.kind < sizeof n / sizeof n[0])
+            n[m->ev[i].ev.kind]++;
+        kills += m->ev[i].ev.kind == EV_OOM && m->ev[i].ev.oom == OOM_KILLED;
+    }
+    st->references = count_up(b->references, end->references, n[EV_ACCESS]);
+    st->tlb_hits = count_up(b->tlb_hits, end->tlb_hits, n[EV_TLB_HIT]);
+    st->page_faults = count_up(b->page_faults, end->page_faults, n[EV_FAULT]);
+    st->minor_faults = count_up(b->minor_faults, end->minor_faults, n[EV_FAULT]);
+    uint64_t minor = st->minor_faults - b->minor_faults;
+    st->major_faults = count_up(b->major_faults, end->major_faults, n[EV_FAULT] > minor ? n[EV_FAULT] - minor : 0);
+    st->evictions = count_up(b->evictions, end->evictions, n[EV_EVICT]);
+    st->writebacks = count_up(b->writebacks, end->writebacks, n[EV_WRITEBACK]);
+    st->swap_ins = count_up(b->swap_ins, end->swap_ins, n[EV_SWAP_IN]);
+    st->table_pages = count_up(b->table_pages, end->table_pages, n[EV_TABLE_ALLOC]);
+    st->segfaults = count_up(b->segfaults, end->segfaults, n[EV_SEGV]);
+    st->arch_faults = b->arch_faults;
+    st->oom_kills = count_up(b->oom_kills, end->oom_kills, kills);
+    st->cycles = b->cycles + (end->cycles - b->cycles) * sc->upto / m->nev;
+}
+
+/* The counters as a table of two label/value columns, then the effective access time. */
+static void draw_numbers(const Painter *p, const Ui *ui, const Scene *sc, int x, int y, int w)
+{
+    SimStats shown;
+    stats_shown(ui, sc, &shown);
+    const SimStats *st = &shown;
     int lh = p->fonts->lh[FONT_NORMAL], cw = p->fonts->cw[FONT_NORMAL];
     char v[12][48];
     snprintf(v[0], sizeof v[0], "%" PRIu64, st->references);
@@ -223,7 +262,6 @@ void draw_stats(const Painter *p, const Ui *ui, const Scene *sc)
     const SDL_Rect *r = &ui->L.stats_panel;
     panel(p, r, "Statistics");
     int pad = ui->L.pad;
-    draw_numbers(p, ui, r->x + pad, r->y + p->fonts->lh[FONT_SMALL] + pad, r->w - 2 * pad);
+    draw_numbers(p, ui, sc, r->x + pad, r->y + p->fonts->lh[FONT_SMALL] + pad, r->w - 2 * pad);
     draw_chart(p, ui);
-    (void)sc;
 }

@@ -5,6 +5,7 @@
 
 #include "ui.h"
 #include "vmsim/describe.h"
+#include "vmsim/oom.h"
 
 /* Age of event index i, or -1 when there is none. */
 static double age_of(const Ui *ui, long i)
@@ -104,8 +105,9 @@ static void draw_tlb_set(const Painter *p, const Ui *ui, const Scene *sc, const 
     }
     char lab[16];
     snprintf(lab, sizeof lab, "%u", s);
-    text_draw(p, FONT_SMALL, gr->box.x + 2, c0.y + (gr->cell_h - p->fonts->lh[FONT_SMALL]) / 2,
-              is_lit ? theme.text : theme.dim, lab, gr->label_w - 2);
+    if (gr->label_w > 0)                     /* a fully associative TLB has no set number */
+        text_draw(p, FONT_SMALL, gr->box.x + 2, c0.y + (gr->cell_h - p->fonts->lh[FONT_SMALL]) / 2,
+                  is_lit ? theme.text : theme.dim, lab, gr->label_w - 2);
     for (unsigned w = 0; w < v->t->ways; w++) {
         SDL_Rect r;
         if (!layout_tlb_cell(L, v->k, v->first, s, w, &r))
@@ -130,8 +132,12 @@ static void draw_tlb(const Painter *p, const Ui *ui, const Scene *sc, SimTlb k)
     v.first = layout_tlb_first_set(&ui->L, v.t, k, v.lit);
     v.later = sc->access && fill_pending(ui, sc);
     char head[128];
-    snprintf(head, sizeof head, "%s %u entries, %u-way, %u sets, %s", describe_tlb(sim, k, true), v.t->entries,
-             v.t->ways, v.t->sets, tlb_policy_name(v.t->policy));
+    if (v.t->sets == 1)
+        snprintf(head, sizeof head, "%s %u entries, fully associative, %s", describe_tlb(sim, k, true),
+                 v.t->entries, tlb_policy_name(v.t->policy));
+    else
+        snprintf(head, sizeof head, "%s %u entries, %u-way, %u sets, %s", describe_tlb(sim, k, true),
+                 v.t->entries, v.t->ways, v.t->sets, tlb_policy_name(v.t->policy));
     text_draw(p, FONT_SMALL, gr->box.x, gr->box.y, theme.dim, head, gr->box.w);
     for (unsigned s = v.first; s < v.first + gr->vis_sets && s < v.t->sets; s++)
         draw_tlb_set(p, ui, sc, &v, s);
@@ -275,12 +281,12 @@ static void frame_marks(const Painter *p, const SDL_Rect *r, bool ref, bool dirt
 /* The frame number, then what it holds (a table's level or a page's number), then
  * whose it is, as many lines as fit; the bottom 3 pixels stay clear. */
 static void frame_text(const Painter *p, const SDL_Rect *r, const Frame *f, pfn_t pfn, const Sim *sim,
-                       bool was, vaddr_t was_va)
+                       bool was, vaddr_t was_va, size_t owners)
 {
     const Geometry *g = &sim_machine(sim)->geo;
     int lh = p->fonts->lh[FONT_SMALL], cw = p->fonts->cw[FONT_SMALL];
     const Process *pr = f->kind == FRAME_FREE ? NULL : sim_proc_by_pid(sim, f->pid);
-    char l[3][40];
+    char l[3][64];
     snprintf(l[0], sizeof l[0], "%" PRIu64, pfn);
     if (f->kind == FRAME_TABLE)
         snprintf(l[1], sizeof l[1], "%s", geo_level_name(g, f->level));
@@ -289,6 +295,8 @@ static void frame_text(const Painter *p, const SDL_Rect *r, const Frame *f, pfn_
     else
         l[1][0] = '\0';
     snprintf(l[2], sizeof l[2], "%.32s", pr ? pr->name : "");
+    if (owners > 1)                      /* shared since fork: the others on hover */
+        snprintf(l[2], sizeof l[2], "%.20s +%zu", pr ? pr->name : "?", owners - 1);
     if (was)
         snprintf(l[2], sizeof l[2], "was pg %" PRIx64, was_va >> g->page_shift);
     SDL_Color c = f->kind == FRAME_FREE ? theme.dim : theme.text;
@@ -349,9 +357,10 @@ static void frames_legend(const Painter *p, const Ui *ui)
     int x = g->x, cw = p->fonts->cw[FONT_SMALL];
     struct { SDL_Color c; const char *s; } items[] = {
         { owner_color(1), "\u25a0 data " }, { mix(table_color(1), theme.text, 0.2f), "\u25a0 table " },
-        { theme.free_frame, "\u25a0 free " }, { theme.text, "\u25cf referenced " },
-        { theme.evict, "\u25b2 dirty " }, { theme.accent, "\u25a1 clock hand " },
-        { theme.hit, "\u25a1 reached " }, { theme.evict, "\u25a1 evicted" },
+        { theme.free_frame, "\u25a0 free " }, { theme.text, "\u25cf R bit " },
+        { theme.evict, "\u25b2 dirty " }, { theme.accent, "\u25a1 hand " },
+        { theme.hit, "\u25a1 reached " }, { theme.evict, "\u25a1 evicted " },
+        { theme.next, "\u25bc next" },
     };
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         int w = text_width(p->fonts, FONT_SMALL, items[i].s);
@@ -363,6 +372,69 @@ static void frames_legend(const Painter *p, const Ui *ui)
         text_draw(p, FONT_SMALL, x, y, c, items[i].s, 0);
         x += w;
     }
+}
+
+/* A copy-on-write fault: a line from the shared frame to the new copy, "copy" on it. */
+static void draw_cow_copy(const Painter *p, const Ui *ui, const Scene *sc)
+{
+    pfn_t src = why_cow_source(model_sim(&ui->m), sc);
+    SDL_Rect a, b;
+    if (src == PFN_NONE || !sc->translated || sc->pfn == src || !layout_frame_cell(&ui->L, src, &a) ||
+        !layout_frame_cell(&ui->L, sc->pfn, &b))
+        return;
+    int x0 = a.x + a.w / 2, y0 = a.y + a.h / 2, x1 = b.x + b.w / 2, y1 = b.y + b.h / 2;
+    SDL_SetRenderDrawColor(p->r, theme.fill.r, theme.fill.g, theme.fill.b, 255);
+    for (int d = -1; d <= 1; d++) {
+        SDL_RenderDrawLine(p->r, x0 + d, y0, x1 + d, y1);
+        SDL_RenderDrawLine(p->r, x0, y0 + d, x1, y1 + d);
+    }
+    int k = ui->L.u / 3 + 2;
+    SDL_Rect head = { x1 - k, y1 - k, 2 * k, 2 * k }, dot = { x0 - k / 2, y0 - k / 2, k, k };
+    outline(p, &head, theme.fill, 2);
+    fill(p, &dot, theme.fill);
+    int cw = p->fonts->cw[FONT_SMALL], lh = p->fonts->lh[FONT_SMALL];
+    SDL_Rect lab = { (x0 + x1) / 2 - 2 * cw - 2, (y0 + y1) / 2 - lh / 2, 4 * cw + 4, lh };
+    fill(p, &lab, theme.fill);
+    text_center(p, FONT_SMALL, &lab, theme.bg, "copy");
+}
+
+/* The frame the policy would evict next: "\u25bcnext" after its number. */
+static void draw_next_victim(const Painter *p, const Ui *ui)
+{
+    pfn_t nv = why_next_victim(model_sim(&ui->m));
+    SDL_Rect r;
+    if (anim_active(&ui->anim) || nv == PFN_NONE ||   /* the state is the step's end */ !layout_frame_cell(&ui->L, nv, &r))
+        return;
+    int cw = p->fonts->cw[FONT_SMALL];
+    char num[24];
+    int n = snprintf(num, sizeof num, "%" PRIu64 " ", nv);
+    int x = r.x + 3 + n * cw, room = r.x + r.w - 4 - (r.h / 4 + 2) - x;
+    SDL_Rect o = { r.x + 1, r.y + 1, r.w - 2, r.h - 2 };
+    outline(p, &o, theme.next, 1);
+    if (room >= 5 * cw)
+        text_draw(p, FONT_SMALL, x, r.y + 2, theme.next, "\u25bcnext", room);
+    else
+        text_draw(p, FONT_SMALL, r.x + r.w - 1 - (r.h / 4 + 2) - cw, r.y + 2, theme.next, "\u25bc", 0);
+}
+
+/* Under the grid: this step's victim and why, or the policy's state; the next victim. */
+static void draw_policy_line(const Painter *p, const Ui *ui, const Scene *sc)
+{
+    const Sim *sim = model_sim(&ui->m);
+    const SDL_Rect *r = &ui->L.policy_line;
+    char s[1024], why[128], next[48] = "";
+    pfn_t nv = anim_active(&ui->anim) ? PFN_NONE : why_next_victim(sim);
+    if (nv != PFN_NONE)
+        snprintf(next, sizeof next, "\u25bcnext victim: frame %" PRIu64 ".  ", nv);
+    int x = r->x + text_draw(p, FONT_SMALL, r->x, r->y, theme.next, next, r->w);
+    if (sc->evicted) {
+        why_victim(sim, why, sizeof why);
+        snprintf(s, sizeof s, "Evicted frame %" PRIu64 ", chosen by %s", sc->evict_pfn, why);
+        text_draw(p, FONT_SMALL, x, r->y, theme.evict, s, r->x + r->w - x);
+        return;
+    }
+    describe_policy(sim, s, sizeof s);
+    text_draw(p, FONT_SMALL, x, r->y, theme.dim, s, r->x + r->w - x);
 }
 
 void draw_frames(const Painter *p, const Ui *ui, const Scene *sc)
@@ -381,19 +453,24 @@ void draw_frames(const Painter *p, const Ui *ui, const Scene *sc)
             /* Not changed yet: as it was before the step. */
             const FrameWas *w = &ui->m.prev[pfn];
             Frame old = { .kind = w->kind, .pid = w->pid, .level = w->level, .va = w->va };
-            frame_text(p, &r, &old, pfn, sim, false, 0);
+            frame_text(p, &r, &old, pfn, sim, false, 0, 0);
             continue;
         }
         if (f->kind == FRAME_DATA)
             frame_marks(p, &r, policy_referenced(pol, pfn), f->dirty);
         bool was = sc->evicted && pfn == sc->evict_pfn;
-        frame_text(p, &r, f, pfn, sim, was, was ? ui->m.ev[sc->evict_ev].ev.victim_va : 0);
+        int pids[8];
+        size_t owners = f->refs > 1 ? why_frame_owners(sim, pfn, pids, 8) : 0;
+        frame_text(p, &r, f, pfn, sim, was, was ? ui->m.ev[sc->evict_ev].ev.victim_va : 0, owners);
     }
     for (pfn_t pfn = 0; pfn < ui->L.fshown; pfn++) {
         SDL_Rect r;
         layout_frame_cell(&ui->L, pfn, &r);
         frame_outlines(p, ui, sc, &r, pfn);
     }
+    draw_cow_copy(p, ui, sc);
+    draw_next_victim(p, ui);
+    draw_policy_line(p, ui, sc);
     frames_legend(p, ui);
 }
 
@@ -420,7 +497,15 @@ bool hover_frame(const Ui *ui, int x, int y, char *buf, size_t len)
         const Frame *f = &fp->frames[pfn];
         const Process *pr = sim_proc_by_pid(sim, f->pid);
         const char *who = pr ? pr->name : "?";
-        char pw[96];
+        char pw[96], shared[160] = "";
+        int pids[8];
+        size_t owners = f->refs > 1 ? why_frame_owners(sim, pfn, pids, 8) : 0;
+        for (size_t k = 0; owners > 1 && k < owners; k++) {
+            const Process *o = sim_proc_by_pid(sim, pids[k]);
+            size_t used = strlen(shared);
+            snprintf(shared + used, sizeof shared - used, "%s%s (%d)", k ? ", " : "\nshared since fork by ",
+                     o ? o->name : "?", pids[k]);
+        }
         policy_words(sim_policy(sim), pfn, pw, sizeof pw);
         paddr_t base = (paddr_t)pfn << g->page_shift;
         if (f->kind == FRAME_FREE)
@@ -429,8 +514,8 @@ bool hover_frame(const Ui *ui, int x, int y, char *buf, size_t len)
             snprintf(buf, len, "frame %" PRIu64 " (0x%" PRIx64 "): %s's %s table\ncovers addresses from 0x%" PRIx64
                      "\n%u entries in use", pfn, base, who, geo_level_name(g, f->level), f->va, f->used);
         else
-            snprintf(buf, len, "frame %" PRIu64 " (0x%" PRIx64 "): %s's page 0x%" PRIx64 "\n%s%s%s\nswap copy: %s"
-                     "\n%s", pfn, base, who, f->va, f->file ? "file-backed" : "anonymous",
+            snprintf(buf, len, "frame %" PRIu64 " (0x%" PRIx64 "): %s's page 0x%" PRIx64 "%s\n%s%s%s\nswap copy: %s"
+                     "\n%s", pfn, base, who, f->va, shared, f->file ? "file-backed" : "anonymous",
                      f->dirty ? ", dirty" : ", clean", policy_referenced(sim_policy(sim), pfn) ? ", referenced" : "",
                      f->swap_slot >= 0 ? "yes" : "none", pw);
         return true;
@@ -469,16 +554,34 @@ static void draw_swap(const Painter *p, const Ui *ui)
     }
 }
 
-/* One row of the process table (also its heading, with pr NULL). */
-static void proc_row(const Sim *sim, const Process *pr, char *s, size_t len)
+/* One row of the process table (also its heading, with pr NULL); score is its
+ * oom_score (the one the OOM killer weighed at a kill). */
+static void proc_row(const Process *pr, unsigned score, char *s, size_t len)
 {
     if (!pr) {
         snprintf(s, len, "%-4s %-8s %-7s %4s %4s %3s %4s", "PID", "NAME", "STATE", "RSS", "SWAP", "PT", "OOM");
         return;
     }
     snprintf(s, len, "%-4d %-8.8s %-7s %4llu %4llu %3llu %4u", pr->pid, pr->name, describe_proc_state(pr->state),
-             (unsigned long long)pr->rss, (unsigned long long)pr->swap, (unsigned long long)pr->pt_pages,
-             sim_oom_score(sim, pr));
+             (unsigned long long)pr->rss, (unsigned long long)pr->swap, (unsigned long long)pr->pt_pages, score);
+}
+
+/* The candidate the OOM report of the step weighed for pid, or NULL. */
+static const OomCand *cand_of(const OomCand *c, size_t n, int pid)
+{
+    for (size_t i = 0; i < n; i++)
+        if (c[i].pid == pid)
+            return &c[i];
+    return NULL;
+}
+
+/* Under a candidate's row at an OOM kill: its badness, and which one was killed. */
+static void cand_words(const OomCand *c, bool victim, char *s, size_t len)
+{
+    if (c->badness == OOM_UNKILLABLE)
+        snprintf(s, len, "OOM: unkillable (oom_score_adj %d)", c->adj);
+    else
+        snprintf(s, len, "OOM badness %" PRId64 "%s", c->badness, victim ? ": the highest, killed" : "");
 }
 
 void draw_procs(const Painter *p, const Ui *ui, const Scene *sc)
@@ -487,7 +590,7 @@ void draw_procs(const Painter *p, const Ui *ui, const Scene *sc)
     const SDL_Rect *r = &ui->L.procs_panel;
     panel(p, r, "Processes (counts in pages)");
     char s[160];
-    proc_row(sim, NULL, s, sizeof s);
+    proc_row(NULL, 0, s, sizeof s);
     int x = r->x + ui->L.pad, w = r->w - 2 * ui->L.pad;
     FontId f = text_width(p->fonts, FONT_NORMAL, s) + 3 * p->fonts->cw[FONT_NORMAL] <= w ? FONT_NORMAL : FONT_SMALL;
     int lh = p->fonts->lh[f], cw = p->fonts->cw[f], tx = x + 3 * cw;
@@ -496,17 +599,25 @@ void draw_procs(const Painter *p, const Ui *ui, const Scene *sc)
     text_draw(p, f, tx, y, theme.dim, s, x + w - tx);
     y += lh;
     const Process *cur = sim_current(sim);
+    OomCand cands[64];
+    size_t nc = why_oom_candidates(&ui->m, cands, sizeof cands / sizeof cands[0]);
     for (size_t i = 0; i < sim_nprocs(sim) && y + lh <= bottom; i++) {
         const Process *pr = sim_proc(sim, i);
         SDL_Rect sw = { x, y + lh / 4, lh / 2, lh / 2 };
         fill(p, &sw, owner_color(pr->pid));
         if (pr == cur)
             text_draw(p, f, x + cw, y, theme.accent, "\u25b6", 0);
-        proc_row(sim, pr, s, sizeof s);
+        const OomCand *c = cand_of(cands, nc, pr->pid);
+        proc_row(pr, c ? c->score : sim_oom_score(sim, pr), s, sizeof s);
         bool dead = pr->state != PROC_RUNNING;
         bool hot = sc->killed && pr->pid == sc->killed_pid;
         text_draw(p, f, tx, y, hot ? theme.segv : dead ? theme.dim : theme.text, s, x + w - tx);
         y += lh;
+        if (c && y + lh <= bottom) {
+            cand_words(c, hot, s, sizeof s);
+            text_draw(p, FONT_SMALL, tx, y, hot ? theme.oom : theme.dim, s, x + w - tx);
+            y += p->fonts->lh[FONT_SMALL] + 1;
+        }
         if (pr->state == PROC_KILLED && pr->exit_reason[0] && y + lh <= bottom) {
             text_draw(p, FONT_SMALL, tx, y, theme.dim, pr->exit_reason, x + w - tx);
             y += p->fonts->lh[FONT_SMALL] + 1;

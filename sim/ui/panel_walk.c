@@ -7,6 +7,7 @@
 
 #include "ui.h"
 #include "vmsim/describe.h"
+#include "vmsim/swap.h"
 
 /* The entries shown: the walk's own, or after a TLB hit those in memory (peeked). */
 typedef struct Chain {
@@ -176,8 +177,10 @@ static unsigned leaf_level(const Geometry *g, const Chain *c)
     return g->levels - 1;
 }
 
-static void box_lines(const Painter *p, const SDL_Rect *r, SDL_Color c, SDL_Color head,
-                      const char *const *lines, int n)
+/* Draws n lines centred in r (in the small font if one is too wide for the normal);
+ * returns the y of the first and sets *font to the font used. */
+static int box_lines_at(const Painter *p, const SDL_Rect *r, SDL_Color c, SDL_Color head,
+                        const char *const *lines, int n, FontId *font)
 {
     FontId f = FONT_NORMAL;
     for (int i = 0; i < n; i++)
@@ -186,6 +189,51 @@ static void box_lines(const Painter *p, const SDL_Rect *r, SDL_Color c, SDL_Colo
     int lh = p->fonts->lh[f], y = r->y + (r->h - n * lh) / 2;
     for (int i = 0; i < n; i++)
         text_draw(p, f, r->x + 4, y + i * lh, i == 0 ? head : c, lines[i], r->w - 6);
+    *font = f;
+    return y;
+}
+
+static void box_lines(const Painter *p, const SDL_Rect *r, SDL_Color c, SDL_Color head,
+                      const char *const *lines, int n)
+{
+    FontId f;
+    box_lines_at(p, r, c, head, lines, n, &f);
+}
+
+/* What was wrong with the entry a walk faulted on, in words: not present, a swap
+ * entry and its slot, or (present) the permission the access lacked. */
+static void fault_words(const Geometry *g, const Scene *sc, pte_t pte, char *buf, size_t len)
+{
+    int64_t slot;
+    unsigned fl = pte_flags(g, pte);
+    if (swap_entry_decode(g, pte, &slot))
+        snprintf(buf, len, "swap slot %" PRId64, slot);
+    else if (!(fl & PTE_V))
+        snprintf(buf, len, "not present");
+    else if ((sc->op == OP_WRITE || sc->op == OP_MODIFY) && !(fl & PTE_W))
+        snprintf(buf, len, "read-only");
+    else
+        snprintf(buf, len, "no access");
+}
+
+/* The faulting level after the kernel fixed the entry: the value read, struck
+ * through, and the value now. */
+static void draw_fixed_level(const Painter *p, const Ui *ui, const Scene *sc, const Chain *c, unsigned l,
+                             const SDL_Rect *in)
+{
+    const Geometry *g = &sim_machine(model_sim(&ui->m))->geo;
+    char a[96], b[64], d[64], why[48];
+    const char *lines[3] = { a, b, d };
+    fault_words(g, sc, sc->fault_pte, why, sizeof why);
+    snprintf(a, sizeof a, "%s[%u]: %s", geo_level_name(g, l), geo_index(g, l, sc->va), why);
+    snprintf(b, sizeof b, "0x%0*" PRIx64, (int)g->pte_size * 2, sc->fault_pte);
+    snprintf(d, sizeof d, "now 0x%0*" PRIx64, (int)g->pte_size * 2, c->pte[l]);
+    FontId f;
+    int y = box_lines_at(p, in, theme.text, theme.text, lines, 3, &f);
+    int lh = p->fonts->lh[f], bw = text_width(p->fonts, f, b);
+    int x1 = in->x + 4 + (bw < in->w - 6 ? bw : in->w - 6);
+    hline(p, in->x + 4, x1, y + lh + lh / 2, theme.text);   /* the old value, struck through */
+    hline(p, in->x + 4, x1, y + lh + lh / 2 + 1, theme.text);
 }
 
 static void draw_root(const Painter *p, const Ui *ui, const Scene *sc, const Chain *c, const Geometry *g)
@@ -227,12 +275,23 @@ static void draw_level(const Painter *p, const Ui *ui, const Scene *sc, const Ch
         snprintf(a, sizeof a, "%s[%u]", geo_level_name(g, l), geo_index(g, l, sc->va));
     else
         snprintf(a, sizeof a, "%s", geo_level_name(g, l));
+    SDL_Rect in = { r->x + 4, r->y, r->w - 4, r->h };
+    if (faulted && l < c->n && c->pte[l] != sc->fault_pte) {
+        draw_fixed_level(p, ui, sc, c, l, &in);
+        outline(p, r, reading_level(ui, sc) == (int)l ? theme.accent : theme.fault,
+                reading_level(ui, sc) == (int)l ? 3 : 1);
+        return;
+    }
     if (l < c->n) {
         char fl[16];
         pte_describe(g, c->pte[l], fl, sizeof fl);
         snprintf(a + strlen(a), sizeof a - strlen(a), " @0x%" PRIx64, c->pte_pa[l]);
         snprintf(b, sizeof b, "0x%0*" PRIx64, (int)g->pte_size * 2, c->pte[l]);
-        snprintf(d, sizeof d, "%s%s", fl, faulted ? " FAULT" : c->peeked ? " (in memory)" : "");
+        char why[48] = "";
+        if (faulted)
+            fault_words(g, sc, c->pte[l], why, sizeof why);
+        const char *tail = faulted ? why : c->peeked ? "(in memory)" : "";
+        snprintf(d, sizeof d, "%s%s%s", fl, tail[0] ? " " : "", tail);
     } else if (l > leaf_level(g, c) && c->n) {
         snprintf(b, sizeof b, "part of the offset");
         snprintf(d, sizeof d, "(a large page)");
@@ -240,7 +299,6 @@ static void draw_level(const Painter *p, const Ui *ui, const Scene *sc, const Ch
         snprintf(b, sizeof b, "%s", sc->tlb == TLB_HIT ? "not read" : "");
         d[0] = '\0';
     }
-    SDL_Rect in = { r->x + 4, r->y, r->w - 4, r->h };
     box_lines(p, &in, l < c->n ? theme.text : theme.dim, faulted ? theme.text : theme.dim, lines,
               l < c->n || sc->access ? 3 : 1);
     outline(p, r, reading_level(ui, sc) == (int)l ? theme.accent : faulted ? theme.fault : theme.border,
@@ -341,7 +399,7 @@ bool hover_walk(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t l
                  geo_level_name(g, l), geo_index(g, l, sc->va), c.pte_pa[l], (int)g->pte_size * 2,
                  c.pte[l], fw, !(fl & PTE_V) ? "frame field" : leaf ? "maps frame" : "next table in frame",
                  pte_pfn(g, c.pte[l]), c.peeked ? "\n(read from memory: this step hit the TLB)" : "",
-                 faulted ? "\nthe walk faulted here; the value shown is after the fix" : "");
+                 faulted && c.pte[l] != sc->fault_pte ? "\nthe walk faulted here on the value struck through" : "");
         return true;
     }
     if (rect_has(&ui->L.root_box, x, y) && c.root != PFN_NONE) {

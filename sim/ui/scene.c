@@ -30,6 +30,7 @@ static void fault_event(Scene *sc, const SimEvent *e, long i)
     sc->fault_ev = i;
     sc->fault = e->fault;
     sc->fault_level = sc->nread ? sc->nread - 1 : 0;
+    sc->fault_pte = sc->pte[sc->fault_level];
 }
 
 static void take(Scene *sc, const SimEvent *e, long i)

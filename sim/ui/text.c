@@ -1,7 +1,9 @@
 /* Text: a monospace font found through fontconfig, opened with SDL_ttf in three
  * sizes, and drawn from a glyph atlas (one texture per font per renderer), so a frame
  * full of numbers costs texture copies, not font rendering. */
+#include <errno.h>
 #include <fontconfig/fontconfig.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -213,6 +215,8 @@ void painter_fini(Painter *p)
     }
 }
 
+static void textout_add(const Painter *p, const char *s, SDL_Rect box, int width, bool cut);
+
 static void put_glyph(const Painter *p, const Atlas *a, int idx, int x, int y)
 {
     SDL_Rect src = { (idx % a->cols) * a->cw, (idx / a->cols) * a->lh, a->cw, a->lh };
@@ -229,6 +233,7 @@ int text_draw(const Painter *p, FontId f, int x, int y, SDL_Color c, const char 
     SDL_SetTextureAlphaMod(a->tex, c.a);
     int fit = max_w > 0 ? max_w / a->cw : INT32_MAX;
     int total = (int)text_len(s), n = 0, x0 = x;
+    const char *whole = s;
     while (*s && n < fit) {
         Uint32 cp = utf8_next(&s);
         if (total > fit && n == fit - 1)
@@ -241,5 +246,104 @@ int text_draw(const Painter *p, FontId f, int x, int y, SDL_Color c, const char 
         x += a->cw;
         n++;
     }
+    textout_add(p, whole, (SDL_Rect){ x0, y, x - x0, p->fonts->lh[f] }, total * a->cw, n < total);
     return x - x0;
+}
+
+/* ---- the text map (--text-out) ------------------------------------------------ */
+
+void painter_panel(const Painter *p, const char *panel, const SDL_Rect *area)
+{
+    if (!p->out)
+        return;
+    p->out->panel = panel;
+    p->out->area = area ? *area : (SDL_Rect){ 0, 0, 0, 0 };
+}
+
+static bool box_inside(const SDL_Rect *b, const SDL_Rect *area)
+{
+    return area->w == 0 || (b->x >= area->x && b->y >= area->y &&
+                            b->x + b->w <= area->x + area->w && b->y + b->h <= area->y + area->h);
+}
+
+static void textout_add(const Painter *p, const char *s, SDL_Rect box, int width, bool cut)
+{
+    TextOut *t = p->out;
+    if (!t || !*s)
+        return;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        TextRec *r = realloc(t->rec, cap * sizeof *r);
+        if (!r)
+            return;
+        t->rec = r;
+        t->cap = cap;
+    }
+    char *copy = strdup(s);
+    if (!copy)
+        return;
+    t->rec[t->n++] = (TextRec){ copy, t->panel ? t->panel : "window", box, width, cut,
+                                !box_inside(&box, &t->area) };
+}
+
+void textout_clear(TextOut *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->rec[i].text);
+    t->n = 0;
+}
+
+void textout_free(TextOut *t)
+{
+    textout_clear(t);
+    free(t->rec);
+    memset(t, 0, sizeof *t);
+}
+
+/* s as a JSON string: quotes, backslashes and control characters escaped. */
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+int textout_save(const TextOut *t, const char *path, char *err, size_t errlen)
+{
+    char tmp[4200];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp) {
+        snprintf(err, errlen, "%s: path too long", path);
+        return -1;
+    }
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    fputs("[\n", f);
+    for (size_t i = 0; i < t->n; i++) {
+        const TextRec *r = &t->rec[i];
+        fputs("  {\"text\": ", f);
+        json_string(f, r->text);
+        fprintf(f, ", \"panel\": \"%s\", \"box\": [%d, %d, %d, %d], \"width\": %d, "
+                "\"cut\": %s, \"outside\": %s}%s\n", r->panel, r->box.x, r->box.y, r->box.w,
+                r->box.h, r->width, r->cut ? "true" : "false", r->outside ? "true" : "false",
+                i + 1 < t->n ? "," : "");
+    }
+    fputs("]\n", f);
+    bool bad = ferror(f) != 0;
+    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
 }

@@ -32,7 +32,7 @@
 
 typedef struct Theme {
     SDL_Color bg, panel, border, text, dim, accent;
-    SDL_Color hit, miss, fault, evict, segv, oom, fill;
+    SDL_Color hit, miss, fault, evict, segv, oom, fill, next;
     SDL_Color free_frame, button, button_hot;
     SDL_Color level[GEO_MAX_LEVELS], offset;
 } Theme;
@@ -75,12 +75,40 @@ typedef struct Atlas {
     int cw, lh, cols;        /* lh: the tallest glyph, at least the line height */
 } Atlas;
 
+/* One text drawn: what --text-out writes. */
+typedef struct TextRec {
+    char *text;              /* the whole string asked for (malloc'd) */
+    const char *panel;       /* the panel drawing it ("walk", "tlb", ...) */
+    SDL_Rect box;            /* what was drawn: x, y, drawn width, line height */
+    int width;               /* the whole string's width */
+    bool cut;                /* fewer characters drawn than asked for (ends in an ellipsis) */
+    bool outside;            /* the box reaches past its panel's rectangle */
+} TextRec;
+
+/* Every text drawn in one frame, when asked for (Painter.out). */
+typedef struct TextOut {
+    TextRec *rec;
+    size_t n, cap;
+    const char *panel;       /* the panel being drawn */
+    SDL_Rect area;           /* its rectangle (w == 0: the whole window) */
+} TextOut;
+
+void textout_clear(TextOut *t);   /* forgets the texts, keeps the space */
+void textout_free(TextOut *t);
+/* Writes t as a JSON list of {"text","panel","box","width","cut","outside"} to path,
+ * via a temporary file renamed into place. Returns 0 or -1 with err set. */
+int textout_save(const TextOut *t, const char *path, char *err, size_t errlen);
+
 /* Text drawing for one renderer (a window's or an offscreen one). */
 typedef struct Painter {
     SDL_Renderer *r;
     const Fonts *fonts;
     Atlas atlas[FONT_COUNT];
+    TextOut *out;            /* NULL, or where to record every text drawn */
 } Painter;
+
+/* Names the panel (and its rectangle, NULL for none) the next texts belong to. */
+void painter_panel(const Painter *p, const char *panel, const SDL_Rect *area);
 
 int painter_init(Painter *p, SDL_Renderer *r, const Fonts *f, char *err, size_t errlen);
 void painter_fini(Painter *p);   /* a zeroed Painter is accepted */
@@ -127,6 +155,7 @@ typedef struct Layout {
     SDL_Rect tlb_panel;
     TlbGrid tlb[SIM_TLBS];
     SDL_Rect frames_panel, frames_grid;
+    SDL_Rect policy_line;    /* under the frames: the policy's state and next victim */
     unsigned fcols, frows;
     size_t fshown;           /* frames with a cell (the first fshown RAM frames) */
     int fcell_w, fcell_h;
@@ -203,6 +232,7 @@ typedef struct Model {
     FrameWas *prev;          /* the frames before the step on show, for its animation */
     size_t nprev;
     bool prev_valid;
+    SimStats before;         /* the counters before the step on show (its end if unknown) */
 } Model;
 
 /* Takes s's Sim (s->sim becomes NULL) and wraps it in a History. */
@@ -248,6 +278,7 @@ typedef struct Scene {
     bool faulted;
     long fault_ev;           /* index of the fault event */
     unsigned fault_level;    /* where the first failing walk stopped */
+    pte_t fault_pte;         /* the entry it read there, before the kernel fixed it */
     FaultKind fault;
     bool translated;
     paddr_t pa;
@@ -270,6 +301,33 @@ Tone event_tone(const SimEvent *ev);
 /* The step's one-line summary for the log of earlier steps. */
 void step_summary(const Sim *sim, const UiEvent *ev, size_t n, uint64_t step,
                   LogLine *out);
+
+/* ---- why (why.c): the reasons behind the step ----------------------------- */
+
+/* The frame the replacement policy would evict now (the running process's own pages
+ * first under local replacement); PFN_NONE when the policy cannot say (random). */
+pfn_t why_next_victim(const Sim *sim);
+
+/* Why the policy picks its victims, in words ("lru: least recently used"). */
+void why_victim(const Sim *sim, char *buf, size_t len);
+
+/* One process the OOM killer weighed: its badness and /proc/PID/oom_score then. */
+typedef struct OomCand {
+    int pid, adj;
+    int64_t badness;         /* OOM_UNKILLABLE for oom_score_adj -1000 */
+    unsigned score;
+} OomCand;
+
+/* The candidates of the OOM report in the step on show (none without one). */
+size_t why_oom_candidates(const Model *m, OomCand *out, size_t max);
+
+/* The live processes whose tables map data frame pfn (at the page's own address: a
+ * page shared since fork), at most max pids into pids. Returns how many. */
+size_t why_frame_owners(const Sim *sim, pfn_t pfn, int *pids, size_t max);
+
+/* The frame a copy-on-write fault of the scene copied from (the frame the read-only
+ * entry pointed to), or PFN_NONE. */
+pfn_t why_cow_source(const Sim *sim, const Scene *sc);
 
 /* ---- animation (anim.c) --------------------------------------------------- */
 
@@ -336,6 +394,8 @@ void ui_animate_to(Ui *ui, double ms);
 /* Renders the window as it stands into a new surface of the output size, with a
  * software renderer. NULL with err set on failure. */
 SDL_Surface *ui_render(Ui *ui, char *err, size_t errlen);
+/* The same, recording every text drawn into out (NULL: none). */
+SDL_Surface *ui_render_text(Ui *ui, TextOut *out, char *err, size_t errlen);
 
 /* Saves surface as a PNG at path, via a temporary file renamed into place: nothing
  * half-written on error. Returns 0 or -1 with err set. */
@@ -383,6 +443,10 @@ void draw_stats(const Painter *p, const Ui *ui, const Scene *sc);
 bool hover_tlb(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t len);
 bool hover_frame(const Ui *ui, int x, int y, char *buf, size_t len);
 bool hover_walk(const Ui *ui, const Scene *sc, int x, int y, char *buf, size_t len);
+/* The tooltip for (x, y): a TLB entry, a frame, a walk box, or the whole of a text
+ * drawn cut short (from drawn, the texts of the frame on show; NULL for none). */
+bool ui_hover_text(const Ui *ui, const Scene *sc, const TextOut *drawn, int x, int y,
+                   char *buf, size_t len);
 
 /* vmsim-gui's verb: argv as for `vmsim gui`, or argv[1] "run" for the no-verb path
  * (the window where SDL's video starts, else the headless run). */

@@ -51,6 +51,13 @@ expect 2 "bad trace line" "$vmsim" gui --trace tests/data/bad/bad-trace.trace --
 grep -q 'tests/data/bad/bad-trace.trace:[0-9]*:' "$tmp/err" && ok || bad "no FILE:LINE for a bad trace line: $(cat "$tmp/err")"
 [ -e "$tmp/bad.png" ] && bad "a PNG was written for a bad trace" || ok
 expect 2 "bad --size" "$vmsim" gui --size 12 --screenshot "$tmp/bad.png"
+expect 2 "--size below the minimum" "$vmsim" gui --size 1000x640 --screenshot "$tmp/bad.png"
+grep -q '1024x640' "$tmp/err" && ok || bad "--size 1000x640 does not name the minimum: $(cat "$tmp/err")"
+expect 2 "--text-out alone" "$vmsim" gui --text-out "$tmp/t.json"
+expect 0 "--text-out" "$vmsim" gui scenarios/default.ini --steps 4 --screenshot "$tmp/t.png" --text-out "$tmp/t.json"
+grep -q '^  {"text": "PD\[3\]: not present", "panel": "walk", "box": \[[0-9]*, [0-9]*, [0-9]*, [0-9]*\], "width": [0-9]*, "cut": false' "$tmp/t.json" \
+    && ok || bad "--text-out lacks the faulting walk box: $(grep -c . "$tmp/t.json") lines"
+[ "$(head -c1 "$tmp/t.json")" = "[" ] && [ "$(tail -n1 "$tmp/t.json")" = "]" ] && ok || bad "--text-out is not a JSON list"
 expect 2 "no font" env VMSIM_FONT=/no/such/font.ttf "$vmsim" gui --screenshot "$tmp/bad.png"
 grep -q 'VMSIM_FONT=/no/such/font.ttf' "$tmp/err" && ok || bad "no font: $(cat "$tmp/err")"
 expect 1 "unwritable screenshot" "$vmsim" gui --screenshot "$tmp/no/such/dir/x.png"
@@ -95,6 +102,10 @@ for i in 1 2 3 4 5; do xdotool key --window "$wid" Right; wait_title "step $i"; 
 echo "forward: $(title)" >"$tmp/seen"
 for i in 4 3 2; do xdotool key --window "$wid" Left; wait_title "step $i"; done
 echo "back: $(title)" >>"$tmp/seen"
+# H opens the help overlay and Esc closes it without quitting: F12 then saves step 2
+# as it looks with no overlay.
+xdotool key --window "$wid" h
+xdotool key --window "$wid" Escape
 xdotool key --window "$wid" F12
 i=0
 while [ ! -e vmsim-2.png ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done

@@ -12,12 +12,14 @@ void suite_render(void);
 void suite_layout(void);
 void suite_extra_policy(void);
 void suite_plot(void);
+void suite_text(void);
 
 static const TestSuiteEntry suites[] = {
     { "layout", suite_layout },
     { "render", suite_render },
     { "extra_policy", suite_extra_policy },
     { "plot", suite_plot },
+    { "text", suite_text },
 };
 
 int main(int argc, char **argv)
