@@ -1,6 +1,7 @@
 /* Memory management: frames for pages and tables, eviction (with the reverse map of
  * shared frames), write-back, walking a process's leaves, unmapping and releasing. */
 #include "sim_int.h"
+#include "vmsim/describe.h"
 
 /* ---- walking a process's page tables ------------------------------------- */
 
@@ -157,11 +158,12 @@ static void unmap_one(Sim *s, Process *q, pfn_t pfn, paddr_t pte_pa, void *ctx)
          .pte_pa = pte_pa, .pte = npte, .slot = u->slot);
 }
 
-int mm_evict(Sim *s, pfn_t pfn)
+/* Evicts pfn; why (the victim event's detail) says why this page was chosen. */
+static int evict_why(Sim *s, pfn_t pfn, const char *why)
 {
     Frame *f = &s->fp.frames[pfn];
     EMIT(s, .kind = EV_VICTIM, .pid = s->cur ? s->cur->pid : 0, .pfn = pfn,
-         .victim_pid = f->pid, .victim_va = f->va);
+         .victim_pid = f->pid, .victim_va = f->va, .detail = why);
     Unmap u = { victim_slot(s, f), 0 };
     if (u.slot == -2)
         return -1;
@@ -178,6 +180,11 @@ int mm_evict(Sim *s, pfn_t pfn)
     policy_remove(s->policy, pfn);
     frames_free(&s->fp, pfn);
     return 0;
+}
+
+int mm_evict(Sim *s, pfn_t pfn)
+{
+    return evict_why(s, pfn, "to make room for a superpage's contiguous frames");
 }
 
 static void clear_dirty(Sim *s, Process *q, pfn_t pfn, paddr_t pte_pa, void *ctx)
@@ -253,8 +260,13 @@ pfn_t mm_get_frame(Sim *s, bool table)
             sim_fmt_err(s->err, sizeof s->err, "out of host memory for page tables");
             return PFN_NONE;
         }
+        /* The policy's state before its choice is the reason (a clock's hand moves,
+         * bits clear as it chooses); built only when someone is listening. */
+        char why[1024] = "";
+        if (s->observer)
+            describe_policy(s, why, sizeof why);
         pfn_t victim = choose_victim(s);
-        if (victim != PFN_NONE && mm_evict(s, victim) == 0)
+        if (victim != PFN_NONE && evict_why(s, victim, why) == 0)
             continue;
         if (oom_kill(s) <= 0)              /* nothing could be freed: s->err says why */
             return PFN_NONE;
