@@ -2,6 +2,7 @@
  * operating system's side of a page fault (tables, frames, eviction, swap, SIGSEGV). */
 #include "sim_int.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -450,8 +451,13 @@ static FixResult cow_fault(Sim *s, Process *p, const Vma *v, vaddr_t va, const W
     p->stats.faults++;
     p->stats.minor++;
     s->stats.cycles += s->m.timing.minor_fault;
+    char why[96] = "";
+    if (s->observer && pfn != old)
+        snprintf(why, sizeof why, "copy-on-write: frame %" PRIu64 " copied to frame %" PRIu64, old, pfn);
+    else if (s->observer)
+        snprintf(why, sizeof why, "copy-on-write: last sharer, frame %" PRIu64 " reused", old);
     EMIT(s, .kind = EV_FAULT, .pid = p->pid, .va = va, .op = OP_WRITE, .fault = FAULT_COW,
-         .detail = pfn != old ? "copy-on-write: page copied" : "copy-on-write: last sharer, reused");
+         .pfn = pfn, .count = old, .detail = why);
     EMIT(s, .kind = EV_MAP, .pid = p->pid, .va = va, .level = l, .pte_pa = pte_pa, .pte = pte);
     return FIX_RETRY;
 }
