@@ -127,19 +127,20 @@ static void opt_frame(const void *st, pfn_t pfn, char *buf, size_t len)
         snprintf(buf, len, "next use %" PRIu64, c);
 }
 
-/* "next uses: 0 at 12, 1 never, 2 at 9" */
+/* "next uses (trace record, from 1): 0 at 13, 1 never, 2 at 10". The counters are
+ * positions in the trace from 0; people count records (and the log steps) from 1. */
 static size_t opt_describe(const void *st, char *buf, size_t len)
 {
     const PolicyState *p = st;
     size_t n = 0, shown = 0;
-    pstate_appendf(buf, len, &n, "next uses");
+    pstate_appendf(buf, len, &n, "next uses (trace record, from 1)");
     for (size_t f = 0; f < p->n; f++) {
         if (!p->s[f].resident)
             continue;
         if (p->s[f].counter == UINT64_MAX)
             pstate_appendf(buf, len, &n, "%s %zu never", shown++ ? "," : ":", f);
         else
-            pstate_appendf(buf, len, &n, "%s %zu at %" PRIu64, shown++ ? "," : ":", f, p->s[f].counter);
+            pstate_appendf(buf, len, &n, "%s %zu at %" PRIu64, shown++ ? "," : ":", f, p->s[f].counter + 1);
     }
     if (!shown)
         pstate_appendf(buf, len, &n, ": no pages loaded");

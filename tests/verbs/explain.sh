@@ -1,0 +1,97 @@
+#!/bin/sh
+# The per-access record (docs/reports.md): victims in the JSON log against a small
+# FIFO/LRU written here in awk, a reason on every victim of every policy, the CSV and
+# reflog projections of the same record, and copy-on-write's frames.
+# Usage: tests/verbs/explain.sh path/to/vmsim
+set -u
+vmsim=${1:?usage: explain.sh VMSIM}
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL explain: $*"; }
+
+# The textbook victims of a page stream: FIFO evicts the page loaded earliest, LRU the
+# page used least recently (Silberschatz 10.4.2, 10.4.4). One victim page per line.
+textbook() {   # policy frames < stream
+    awk -v pol="$1" -v nf="$2" '
+    { p = $1; t++
+      if (p in res) { if (pol == "lru") used[p] = t; next }
+      if (n == nf) {
+          v = ""; best = 0
+          for (q in res) { k = (pol == "lru") ? used[q] : loaded[q]
+                           if (v == "" || k < best) { v = q; best = k } }
+          print v; delete res[v]; n--
+      }
+      res[p] = 1; loaded[p] = t; used[p] = t; n++ }'
+}
+
+# The victims' vpns of the JSON log, in order.
+json_victims() {
+    grep -o '"victims": \[[^]]*\]' | grep -o '"vpn": [0-9]*' | sed 's/.*: //'
+}
+
+# Page streams: the Belady string, a loop, and seeded pseudo-random ones.
+printf '1\n2\n3\n4\n1\n2\n5\n1\n2\n3\n4\n5\n' >"$tmp/s0"
+awk 'BEGIN { for (i = 0; i < 40; i++) print i % 6 }' >"$tmp/s1"
+for seed in 1 2 3 4 5; do
+    awk -v seed=$seed 'BEGIN { srand(seed); for (i = 0; i < 200; i++) print int(rand() * 10) }' >"$tmp/s$((seed + 1))"
+done
+for s in 0 1 2 3 4 5 6; do
+    for pol in fifo lru; do
+        for nf in 3 4 5; do
+            textbook $pol $nf <"$tmp/s$s" >"$tmp/want"
+            "$vmsim" run --trace "$tmp/s$s" --format json --log all --set memory.policy=$pol \
+                --set memory.frames=$nf | json_victims >"$tmp/got"
+            if cmp -s "$tmp/want" "$tmp/got"; then ok; else bad "$pol $nf frames, stream s$s"; fi
+        done
+    done
+done
+
+# Every policy gives every victim a reason.
+for p in fifo lru opt clock second-chance nru lfu aging wsclock random; do
+    for sc in belady thrashing; do
+        "$vmsim" run scenarios/$sc.ini --format json --log all --set memory.policy=$p >"$tmp/j"
+        n=$(grep -o '"victims": \[{' "$tmp/j" | wc -l)
+        e=$(grep -c '"reason": ""' "$tmp/j")
+        if [ "$n" -gt 0 ] && [ "$e" -eq 0 ]; then ok; else bad "$p on $sc: $n victims, $e without a reason"; fi
+    done
+done
+
+# The reflog is the JSON record's projection: the same victims in the same order.
+"$vmsim" run --trace "$tmp/s2" --format reflog --set memory.policy=lru >"$tmp/ref"
+awk '$5 != "-" { print $5 }' "$tmp/ref" >"$tmp/got"
+textbook lru 3 <"$tmp/s2" >"$tmp/want"
+if cmp -s "$tmp/want" "$tmp/got"; then ok; else bad "reflog victims"; fi
+if [ "$(wc -l <"$tmp/ref")" -eq 200 ]; then ok; else bad "reflog: one line per reference"; fi
+
+# CSV: today's 8 columns first, then the record's 6; the victim column as in the JSON.
+"$vmsim" run --trace "$tmp/s0" --format csv --log all >"$tmp/c"
+if head -1 "$tmp/c" | grep -qx 'step,line,pid,op,va,pa,tlb,fault,vpn,result,victim_pid,victim_vpn,victim_frame,writeback'
+then ok; else bad "csv header"; fi
+awk -F, 'NR > 1 && $12 != "" { print $12 }' "$tmp/c" >"$tmp/got"
+textbook fifo 3 <"$tmp/s0" >"$tmp/want"
+if cmp -s "$tmp/want" "$tmp/got"; then ok; else bad "csv victim_vpn"; fi
+
+# Copy-on-write: "from" is the frame the page had before the write (the pa of the last
+# access to that page), "to" the frame the write lands in (its pa).
+"$vmsim" run scenarios/fork-cow.ini --format json --log all >"$tmp/j"
+awk '
+function hex(s,   i, v) { v = 0; for (i = 3; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1; return v }
+/"va": / {
+    match($0, /"vpn": [0-9]+/); vpn = substr($0, RSTART + 7, RLENGTH - 7)
+    match($0, /"pa": "0x[0-9a-f]+"/); pa = substr($0, RSTART + 7, RLENGTH - 8)
+    frame = int(hex(pa) / 4096)
+    if (match($0, /"cow": \{"from": [0-9]+, "to": [0-9]+/)) {
+        split(substr($0, RSTART, RLENGTH), f, /[^0-9]+/)
+        n++
+        if (f[2] != last[vpn] || f[3] != frame) { print "cow " f[2] "->" f[3] " want " last[vpn] "->" frame; badn++ }
+    }
+    last[vpn] = frame
+}
+END { if (n != 3 || badn) exit 1 }' "$tmp/j" && ok || bad "cow frames"
+
+echo "explain: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
