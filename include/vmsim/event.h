@@ -51,7 +51,9 @@ typedef enum {
     OOM_REPORT,           /* "X invoked oom-killer", the task table */
     OOM_KILLED,           /* "Out of memory: Killed process ...": victim_pid was chosen */
     OOM_NOTHING_KILLABLE, /* "Out of memory and no killable processes...": the run stops */
-    OOM_PANIC             /* "Kernel panic - not syncing: ..." (panic_on_oom) */
+    OOM_PANIC,            /* "Kernel panic - not syncing: ..." (panic_on_oom) */
+    OOM_WHY               /* vmsim's explanation, not the kernel's: why nothing could be
+                           * reclaimed, each candidate's badness sum, the winner */
 } OomLine;
 
 typedef struct SimEvent {

@@ -109,7 +109,7 @@ void describe_event(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
     case EV_SWITCH:    snprintf(buf, len, "switch to %s (pid %d)", pname(sim, ev->pid), ev->pid); break;
     case EV_KILL:      snprintf(buf, len, "%s's memory released: %" PRIu64 " pages and %u page-table pages",
                                 pname(sim, ev->pid), ev->count, ev->level); break;
-    case EV_OOM:       snprintf(buf, len, "kernel: %s", d); break;
+    case EV_OOM:       snprintf(buf, len, "%s: %s", ev->oom == OOM_WHY ? "why" : "kernel", d); break;
     case EV_SYSCALL:   snprintf(buf, len, "%s %s", pname(sim, ev->pid), d); break;
     case EV_NOTE:      snprintf(buf, len, "note: %s", d); break;
     default:           snprintf(buf, len, "%s", event_kind_name(ev->kind)); break;

@@ -224,6 +224,11 @@ static bool evictable(const Sim *s, pfn_t pfn)
            shared_file_page(s, f);
 }
 
+bool mm_evictable(const Sim *s, pfn_t pfn)
+{
+    return evictable(s, pfn);
+}
+
 static bool evictable_any(void *ctx, pfn_t pfn)
 {
     return evictable(ctx, pfn);

@@ -85,6 +85,8 @@ unsigned tlbs_flush_all(Sim *s, bool keep_global);
 /* A free RAM frame (a table's when table), evicting or OOM-killing as needed.
  * PFN_NONE with s->err set when the machine cannot go on. */
 pfn_t mm_get_frame(Sim *s, bool table);
+/* True if the data page in pfn can leave memory now (clean, or swap to write it to). */
+bool mm_evictable(const Sim *s, pfn_t pfn);
 /* Evicts the page in pfn. 0, or -1 when it needed swap and swap is full. */
 int mm_evict(Sim *s, pfn_t pfn);
 /* The table frame holding the entry at pa. */

@@ -93,5 +93,25 @@ function hex(s,   i, v) { v = 0; for (i = 3; i <= length(s); i++) v = v * 16 + i
 }
 END { if (n != 3 || badn) exit 1 }' "$tmp/j" && ok || bad "cow frames"
 
+# The OOM killer's reasons: each badness sum is the kernel's oom_badness() (rss + swap
+# entries + page-table pages + adj * (totalpages / 1000)), its terms are the task table's
+# columns (pgtables_bytes / page size), the winner has the highest sum.
+"$vmsim" run scenarios/oom-killer.ini --log all >"$tmp/oom"
+awk '
+/kernel: \[ *[0-9]+\]/ { gsub(/[][]/, " "); rss[$NF] = $6; pt[$NF] = $7 / 4096; adj[$NF] = $9 }
+/why: .* badness = / {
+    name = $2; n = split($0, w, " ")
+    a = w[8]; sw = w[11]; t = w[15]; d = w[18]; tot = w[21]; e = w[n]
+    if (e != a + sw + t + d * int(tot / 1000) || a != rss[name] || t != pt[name] || d != adj[name]) {
+        print "bad sum: " $0; bad++ }
+    if (e > best) { best = e; who = name }
+    sums++
+}
+/why: .* has the highest badness/ { winner = $2 }
+/why: .*unkillable \(oom_score_adj -1000\)/ { unk++ }
+/why: no frame could be reclaimed/ { noreclaim++ }
+END { if (bad || sums != 2 || unk != 1 || noreclaim != 1 || winner != who) { print sums, unk, winner, who; exit 1 } }
+' "$tmp/oom" && ok || bad "oom badness sums"
+
 echo "explain: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
