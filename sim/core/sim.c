@@ -96,7 +96,7 @@ Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
     s->needs_future = policy_needs_future(m->memory.policy);
     if (frames_init(&s->fp, m->memory.frames, m->geo.page_shift, m->memory.separate_tables) ||
         !(s->policy = policy_create(m->memory.policy, m->memory.frames, &s->rng,
-                                    &(PolicyParams){ .tau = m->memory.tau })) ||
+                                    &(PolicyParams){ .tau = m->memory.tau, .opt_ties = m->memory.opt_ties })) ||
         tlbs_init(s)) {
         sim_destroy(s);
         sim_fmt_err(err, errlen, "out of memory for %llu frames",

@@ -113,5 +113,24 @@ awk '
 END { if (bad || sums != 2 || unk != 1 || noreclaim != 1 || winner != who) { print sums, unk, winner, who; exit 1 } }
 ' "$tmp/oom" && ok || bad "oom badness sums"
 
+# OSTEP's OPT (paging-policy.py -p OPT) evicts, among pages never used again, the one
+# loaded last; `vmsim ostep --scenario` writes memory.opt_ties = latest-loaded, and the
+# victims of vmsim run on that scenario are the Replaced: column of the Python program's
+# own -c output (tests/data/ostep/outputs.tar.xz, cases g0282..g0345).
+mkdir "$tmp/ostep"
+xz -dc tests/data/ostep/outputs.tar.xz | tar -xf - -C "$tmp/ostep" || bad "cannot unpack OSTEP's outputs"
+differs=0
+for c in 0282:21 0289:22 0296:23 0303:24 0310:25 0317:26 0324:27 0331:28 0338:29 0345:30; do
+    g=${c%:*} seed=${c#*:}
+    "$vmsim" ostep paging-policy -s "$seed" -p OPT -n 20 -C 3 -c --scenario "$tmp/o.ini" >/dev/null
+    sed -n 's/.*Replaced:\([0-9]*\) .*/\1/p' "$tmp/ostep/g$g.out" >"$tmp/want"
+    "$vmsim" run "$tmp/o.ini" --format reflog | awk '$5 != "-" { print $5 }' >"$tmp/got"
+    if [ -s "$tmp/want" ] && cmp -s "$tmp/want" "$tmp/got"; then ok; else bad "OSTEP OPT victims, seed $seed"; fi
+    "$vmsim" run "$tmp/o.ini" --format reflog --set memory.opt_ties=lowest-frame |
+        awk '$5 != "-" { print $5 }' | cmp -s - "$tmp/want" || differs=$((differs + 1))
+done
+# The key matters: the lowest-frame rule gives other victims on some of these seeds.
+[ "$differs" -gt 0 ] && ok || bad "opt_ties = lowest-frame never changed a victim"
+
 echo "explain: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
