@@ -29,7 +29,9 @@ typedef enum {
     EV_KILL,         /* process pid released its memory: count pages, level table pages */
     EV_OOM,          /* out of memory: detail is one line of the kernel's report */
     EV_SYSCALL,      /* a process event: detail says what and its result */
-    EV_NOTE          /* something the MMU cannot see (use after free): detail */
+    EV_NOTE,         /* something the MMU cannot see (use after free): detail */
+    EV_TLB_DROP      /* one TLB entry invalidated: level = SimTlb, va (the page), shift,
+                      * pfn, asid; detail says why (eviction, fork, mprotect...) */
 } EventKind;
 
 typedef enum {
@@ -74,6 +76,7 @@ typedef struct SimEvent {
     uint64_t count;
     FaultKind fault;
     OomLine oom;          /* EV_OOM: which line detail is */
+    uint32_t asid;        /* EV_TLB_DROP: the entry's address-space id */
     const char *detail;   /* valid during the callback only */
 } SimEvent;
 

@@ -10,6 +10,7 @@ void record_reset(AccessRecord *r, const Sim *sim)
     r->sim = sim;
     r->nvictims = r->nevicted = 0;
     r->cow = false;
+    r->ntlb = 0;
 }
 
 static void add_victim(AccessRecord *r, const SimEvent *ev)
@@ -37,6 +38,10 @@ void record_event(void *ctx, const SimEvent *ev)
     } else if (ev->kind == EV_EVICT && r->nevicted++ < RECORD_EVICTED) {
         r->evicted[r->nevicted - 1].pid = ev->victim_pid;
         r->evicted[r->nevicted - 1].va = ev->victim_va;
+    } else if (ev->kind == EV_TLB_DROP && r->ntlb++ < RECORD_TLB) {
+        r->tlb[r->ntlb - 1].tlb = ev->level;
+        r->tlb[r->ntlb - 1].va = ev->va;
+        r->tlb[r->ntlb - 1].asid = ev->asid;
     } else if (ev->kind == EV_FAULT && ev->fault == FAULT_COW) {
         r->cow = true;
         r->cow_from = (pfn_t)ev->count;
@@ -92,6 +97,18 @@ void record_json(FILE *out, const AccessRecord *r, const StepInfo *st)
         fprintf(out, ", \"cow\": {\"from\": %" PRIu64 ", \"to\": %" PRIu64 "}", r->cow_from, r->cow_to);
     else
         fputs(", \"cow\": null", out);
+    static const char *const names[] = { "dtlb", "itlb", "stlb" };
+    fputs(", \"tlb_invalidated\": [", out);
+    bool asid = sim_machine(r->sim)->tlb.asid;
+    for (int i = 0; i < kept(r->ntlb, RECORD_TLB); i++) {
+        fprintf(out, "%s{\"tlb\": \"%s\", \"va\": \"0x%" PRIx64 "\", \"asid\": ", i ? ", " : "",
+                r->tlb[i].tlb < 3 ? names[r->tlb[i].tlb] : "?", r->tlb[i].va);
+        if (asid)
+            fprintf(out, "%u}", r->tlb[i].asid);
+        else
+            fputs("null}", out);
+    }
+    fputc(']', out);
 }
 
 /* The victims' values of one column, ';'-separated. */

@@ -14,6 +14,7 @@
 #define RECORD_VICTIMS 8
 #define RECORD_EVICTED 32
 #define RECORD_REASON 1024
+#define RECORD_TLB 64
 
 typedef struct RecordVictim {
     pfn_t frame;
@@ -31,6 +32,8 @@ typedef struct AccessRecord {
     struct { int pid; vaddr_t va; } evicted[RECORD_EVICTED];
     bool cow;
     pfn_t cow_from, cow_to;
+    int ntlb;
+    struct { unsigned tlb; vaddr_t va; uint32_t asid; } tlb[RECORD_TLB];   /* entries dropped */
 } AccessRecord;
 
 /* Empties r for the next step; sim names the processes. */
@@ -41,7 +44,7 @@ void record_reset(AccessRecord *r, const Sim *sim);
 void record_event(void *ctx, const SimEvent *ev);
 
 /* The record's JSON fields, each after ", ": vpn (accesses only), victims, evicted,
- * cow. */
+ * cow, tlb_invalidated. */
 void record_json(FILE *out, const AccessRecord *r, const StepInfo *st);
 
 /* The CSV columns appended after the 8 of report_csv_header, each after a comma:

@@ -79,8 +79,8 @@ static bool memory_words(const Sim *sim, const SimEvent *ev, char *buf, size_t l
                          else
                              snprintf(buf, len, "dirty: written to swap slot %" PRId64, ev->slot);
                          break;
-    case EV_EVICT:       snprintf(buf, len, "evicted 0x%" PRIx64 " from frame %" PRIu64 "%s", ev->victim_va, ev->pfn,
-                                  ev->slot >= 0 ? " (copy in swap)" : ""); break;
+    case EV_EVICT:       snprintf(buf, len, "evicted %s's 0x%" PRIx64 " from frame %" PRIu64 "%s", pname(sim, ev->victim_pid),
+                                  ev->victim_va, ev->pfn, ev->slot >= 0 ? " (copy in swap)" : ""); break;
     case EV_SWAP_IN:     snprintf(buf, len, "read back from swap slot %" PRId64, ev->slot); break;
     case EV_FRAME_ALLOC: snprintf(buf, len, "page 0x%" PRIx64 " now in frame %" PRIu64, page, ev->pfn); break;
     case EV_MAP:         snprintf(buf, len, "set %s entry at 0x%" PRIx64 " = 0x%" PRIx64, geo_level_name(g, ev->level),
@@ -88,6 +88,16 @@ static bool memory_words(const Sim *sim, const SimEvent *ev, char *buf, size_t l
     default:             return false;
     }
     return true;
+}
+
+/* "TLB entry dropped (its page was evicted): page 0x5000 -> frame 3, ASID 1" (no ASID
+ * on a machine without them: the tag is then the running process's by construction). */
+static void tlb_drop_words(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
+{
+    int n = snprintf(buf, len, "%s entry dropped (%s): page 0x%" PRIx64 " -> frame %" PRIu64,
+                     describe_tlb(sim, (SimTlb)ev->level, false), ev->detail ? ev->detail : "", ev->va, ev->pfn);
+    if (n > 0 && (size_t)n < len && sim_machine(sim)->tlb.asid)
+        snprintf(buf + n, len - (size_t)n, ", ASID %u", ev->asid);
 }
 
 void describe_event(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
@@ -102,6 +112,7 @@ void describe_event(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
     case EV_FAULT:     snprintf(buf, len, "page fault (%s)%s%s", fault_kind_name(ev->fault), *d ? ": " : "", d); break;
     case EV_TLB_FILL:  snprintf(buf, len, "TLB fill: page 0x%" PRIx64 " -> frame %" PRIu64,
                                 ev->va >> ev->shift << ev->shift, ev->pfn); break;
+    case EV_TLB_DROP:  tlb_drop_words(sim, ev, buf, len); break;
     case EV_TLB_FLUSH: snprintf(buf, len, "TLB flushed: %" PRIu64 " entries (no ASIDs)", ev->count); break;
     case EV_TRANSLATED: snprintf(buf, len, "-> physical 0x%" PRIx64, ev->pa); break;
     case EV_SEGV:      snprintf(buf, len, "%s: %s killed: %s", describe_signal(ev->fault), pname(sim, ev->pid), d); break;

@@ -153,7 +153,7 @@ static void unmap_one(Sim *s, Process *q, pfn_t pfn, paddr_t pte_pa, void *ctx)
     q->rss--;
     q->swap += u->slot >= 0;
     q->stats.evictions++;
-    tlbs_flush_page(s, f->va, q->asid);
+    tlbs_invalidate_page(s, f->va, q->asid, "its page was evicted");
     EMIT(s, .kind = EV_EVICT, .pfn = pfn, .victim_pid = q->pid, .victim_va = f->va,
          .pte_pa = pte_pa, .pte = npte, .slot = u->slot);
 }
@@ -193,7 +193,7 @@ static void clear_dirty(Sim *s, Process *q, pfn_t pfn, paddr_t pte_pa, void *ctx
     pte_t pte = mem_read(&s->fp, pte_pa, s->geo.pte_size);
     pte = pte_encode(&s->geo, pte_pfn(&s->geo, pte), pte_flags(&s->geo, pte) & ~PTE_D);
     mem_write(&s->fp, pte_pa, s->geo.pte_size, pte);
-    tlbs_flush_page(s, s->fp.frames[pfn].va, q->asid);   /* the TLB caches D */
+    tlbs_invalidate_page(s, s->fp.frames[pfn].va, q->asid, "written back: the entry's D bit cleared");
 }
 
 /* Writes a dirty page to swap ahead of its eviction (WSClock schedules these), so it
@@ -408,7 +408,7 @@ static void unmap_leaf(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, vo
         mem_write(&s->fp, pa, g->pte_size, 0);
     }
     mm_table_of(s, pa)->used--;
-    tlbs_flush_page(s, va, p->asid);
+    tlbs_invalidate_page(s, va, p->asid, "its mapping was removed");
 }
 
 /* Frees p's tables (below the root) left with no entry, bottom up. */
@@ -444,7 +444,7 @@ void mm_release(Sim *s, Process *p)
         if (f->kind == FRAME_TABLE && f->pid == p->pid)
             frames_free(&s->fp, pfn);
     }
-    tlbs_flush_asid(s, p->asid);
+    tlbs_invalidate_asid(s, p->asid, "its process ended");
     p->rss = p->swap = p->pt_pages = p->hugetlb = 0;
     p->root = PFN_NONE;
     s->committed -= p->committed;

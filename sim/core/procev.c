@@ -153,7 +153,7 @@ static StepStatus do_fork(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
         bad = share_leaf(s, p, c, &leaves.v[i]) != 0 || p->state != PROC_RUNNING ||
               c->state != PROC_RUNNING;
     free(leaves.v);
-    tlbs_flush_asid(s, p->asid);           /* its writable entries are read-only now */
+    tlbs_invalidate_asid(s, p->asid, "fork write-protected the parent's entries");
     if (bad && p->state == PROC_RUNNING && c->state == PROC_RUNNING && !leaves.oom)
         return STEP_HALT;                  /* no memory at all: s->err says why */
     if (bad)
@@ -367,7 +367,7 @@ static StepStatus do_mprotect(Sim *s, Process *p, const TraceRecord *rec, StepIn
     vm_charge(s, p, charge);
     Reprotect rp = { perms };
     mm_for_each_leaf(s, p, lo, hi, reprotect, &rp);
-    tlbs_flush_asid(s, p->asid);
+    tlbs_invalidate_asid(s, p->asid, "mprotect changed the permissions");
     return done(s, info, 0, "mprotect(0x%llx, %llu, %c%c%c) = 0", (unsigned long long)lo,
                 (unsigned long long)rec->length, (perms & PTE_R) ? 'r' : '-',
                 (perms & PTE_W) ? 'w' : '-', (perms & PTE_X) ? 'x' : '-');

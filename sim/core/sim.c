@@ -42,22 +42,52 @@ static int tlbs_init(Sim *s)
            tlb_level_init(&s->tlb[SIM_STLB], m->stlb.entries, m->stlb.ways, m->stlb.policy, &s->rng);
 }
 
-/* Invalidation reaches every TLB: what one level drops, another must not keep. */
-void tlbs_flush_page(Sim *s, vaddr_t va, uint32_t asid)
+static void tlb_dropped(void *ctx, const Tlb *t, const TlbEntry *e)
 {
+    Sim *s = ctx;
+    EMIT(s, .kind = EV_TLB_DROP, .pid = s->cur ? s->cur->pid : 0, .level = (unsigned)(t - s->tlb),
+         .va = e->tag << e->shift, .shift = e->shift, .pfn = e->pfn, .asid = e->asid, .detail = s->tlb_why);
+}
+
+/* Every TLB is told who listens for the entries it drops, and why they go. */
+static void tlbs_hook(Sim *s, const char *why)
+{
+    s->tlb_why = why;
+    for (int i = 0; i < SIM_TLBS; i++) {
+        s->tlb[i].on_drop = s->observer ? tlb_dropped : NULL;
+        s->tlb[i].drop_ctx = s;
+    }
+}
+
+/* Invalidation reaches every TLB: what one level drops, another must not keep. */
+void tlbs_invalidate_page(Sim *s, vaddr_t va, uint32_t asid, const char *why)
+{
+    tlbs_hook(s, why);
     for (int i = 0; i < SIM_TLBS; i++)
         tlb_flush_page(&s->tlb[i], va, asid);
 }
 
-void tlbs_flush_asid(Sim *s, uint32_t asid)
+void tlbs_invalidate_asid(Sim *s, uint32_t asid, const char *why)
 {
+    tlbs_hook(s, why);
     for (int i = 0; i < SIM_TLBS; i++)
         tlb_flush_asid(&s->tlb[i], asid);
+}
+
+void tlbs_flush_page(Sim *s, vaddr_t va, uint32_t asid)
+{
+    tlbs_invalidate_page(s, va, asid, "invalidated");
+}
+
+void tlbs_flush_asid(Sim *s, uint32_t asid)
+{
+    tlbs_invalidate_asid(s, asid, "invalidated");
 }
 
 unsigned tlbs_flush_all(Sim *s, bool keep_global)
 {
     unsigned n = 0;
+    tlbs_hook(s, "a switch with no ASIDs");
     for (int i = 0; i < SIM_TLBS; i++)
         n += tlb_flush_all(&s->tlb[i], keep_global);
     return n;
@@ -443,7 +473,7 @@ static FixResult cow_fault(Sim *s, Process *p, const Vma *v, vaddr_t va, const W
     unsigned huge = mm_span(s, pfn) > 1 && g->style == PT_STYLE_X86 ? PTE_H : 0;
     pte_t pte = pte_encode(g, pfn, leaf_flags(s, v, OP_WRITE) | PTE_A | PTE_D | huge);
     mem_write(&s->fp, pte_pa, g->pte_size, pte);
-    tlbs_flush_page(s, va, p->asid);
+    tlbs_invalidate_page(s, va, p->asid, "copy-on-write rewrote the entry");
     *fk = FAULT_COW;
     s->stats.page_faults++;
     s->stats.minor_faults++;

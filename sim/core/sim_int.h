@@ -52,6 +52,7 @@ struct Sim {
     TraceReader *trace;
     Pending pend;
     SimObserver observer;
+    const char *tlb_why;      /* why the TLB entries being flushed now go */
     void *obs_ctx;
     SimStats stats;
     uint64_t ref_pos;         /* positions handed out to the trace's translations so far */
@@ -80,6 +81,10 @@ Process *proc_by_name(const Sim *s, const char *name);
 /* Invalidation in every TLB. */
 void tlbs_flush_page(Sim *s, vaddr_t va, uint32_t asid);
 void tlbs_flush_asid(Sim *s, uint32_t asid);
+/* As tlbs_flush_page and tlbs_flush_asid; each entry dropped is an EV_TLB_DROP event
+ * whose detail is why (a constant string). */
+void tlbs_invalidate_page(Sim *s, vaddr_t va, uint32_t asid, const char *why);
+void tlbs_invalidate_asid(Sim *s, uint32_t asid, const char *why);
 unsigned tlbs_flush_all(Sim *s, bool keep_global);
 
 /* A free RAM frame (a table's when table), evicting or OOM-killing as needed.

@@ -132,5 +132,25 @@ done
 # The key matters: the lowest-frame rule gives other victims on some of these seeds.
 [ "$differs" -gt 0 ] && ok || bad "opt_ties = lowest-frame never changed a victim"
 
+# The TLB never changes silently: each kind of invalidation names the entries it drops,
+# and each dropped entry is one a fill put there and nothing dropped since (a small model
+# of the TLB's contents kept here from the log's fill and drop lines).
+"$vmsim" run tests/data/tlb-invalidate.ini --log all >"$tmp/tlb"
+for why in "mprotect changed the permissions" "fork write-protected the parent's entries" \
+           "copy-on-write rewrote the entry" "its mapping was removed" "a switch with no ASIDs" \
+           "its page was evicted"; do
+    grep -q "TLB entry dropped ($why): page 0x" "$tmp/tlb" && ok || bad "no TLB drop for: $why"
+done
+awk '
+/TLB fill: page/ { have[$4 " " $7] = 1 }
+/TLB entry dropped/ { sub(/.*: page /, ""); sub(/,.*/, ""); k = $1 " " $4
+                      if (!(k in have)) { print "dropped but not there: " k; bad++ } delete have[k]; since++ }
+/TLB flushed: / { if ($3 != since) { print "flush of " $3 " after " since " drops"; bad++ } }
+/^step/ { since = 0 }
+END { exit bad ? 1 : 0 }' "$tmp/tlb" && ok || bad "TLB drops against the fills"
+"$vmsim" run tests/data/tlb-invalidate.ini --format json --log all >"$tmp/j"
+[ "$(grep -o '"tlb": "dtlb", "va"' "$tmp/j" | wc -l)" -eq "$(grep -c 'TLB entry dropped' "$tmp/tlb")" ] &&
+    ok || bad "tlb_invalidated: one element per entry dropped"
+
 echo "explain: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
