@@ -108,7 +108,7 @@ void describe_event(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
     switch (ev->kind) {
     case EV_ACCESS:    snprintf(buf, len, "%s %c 0x%" PRIx64, pname(sim, ev->pid), access_op_letter(ev->op), ev->va); break;
     case EV_TLB_HIT:   snprintf(buf, len, "TLB hit: frame %" PRIu64, ev->pfn); break;
-    case EV_TLB_MISS:  snprintf(buf, len, "TLB miss"); break;
+    case EV_TLB_MISS:  snprintf(buf, len, "%s", *d ? d : "TLB miss"); break;
     case EV_FAULT:     snprintf(buf, len, "page fault (%s)%s%s", fault_kind_name(ev->fault), *d ? ": " : "", d); break;
     case EV_TLB_FILL:  snprintf(buf, len, "TLB fill: page 0x%" PRIx64 " -> frame %" PRIu64,
                                 ev->va >> ev->shift << ev->shift, ev->pfn); break;

@@ -693,6 +693,25 @@ static inline bool tlb_hit(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo
     return true;
 }
 
+/* Why a TLB that holds va's page could not serve op: the entry matched, but the access
+ * needs what it does not grant (write on a read-only or clean entry: the walk must set
+ * D or fault; a user access on a supervisor entry). NULL when no entry matched. */
+static const char *entry_refuses(Sim *s, Process *p, vaddr_t va, AccessOp op)
+{
+    const Tlb *t = first_level(s, op);
+    long i = tlb_find(t, va, p->asid);
+    if (i < 0)
+        return NULL;
+    unsigned f = t->e[i].flags;
+    if (op == OP_WRITE && !(f & PTE_W))
+        return "TLB hit, but the entry is read-only: the walk decides (counted as a miss)";
+    if (op == OP_WRITE && !(f & PTE_D))
+        return "TLB hit, but the entry is clean (D=0): the walk sets D (counted as a miss)";
+    if (op == OP_EXEC && !(f & PTE_X))
+        return "TLB hit, but the entry forbids execution: the walk decides (counted as a miss)";
+    return "TLB hit, but the entry does not permit this access: the walk decides (counted as a miss)";
+}
+
 /* The TLB's part of a translation: the lookup is charged, a miss counted. True on a
  * hit, which completes the access. With no TLB to look in (info->no_tlb) there is no
  * lookup at all: no hit, no miss, no cycles. */
@@ -705,7 +724,8 @@ static inline bool tlb_step(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
         return true;
     s->stats.tlb_misses++;
     p->stats.tlb_misses++;
-    EMIT(s, .kind = EV_TLB_MISS, .pid = p->pid, .va = va, .op = op);
+    EMIT(s, .kind = EV_TLB_MISS, .pid = p->pid, .va = va, .op = op,
+         .detail = s->observer ? entry_refuses(s, p, va, op) : NULL);
     return false;
 }
 

@@ -148,7 +148,12 @@ awk '
 /TLB flushed: / { if ($3 != since) { print "flush of " $3 " after " since " drops"; bad++ } }
 /^step/ { since = 0 }
 END { exit bad ? 1 : 0 }' "$tmp/tlb" && ok || bad "TLB drops against the fills"
+# The child's write after a read finds its read-only entry: said, and counted as a miss.
+awk '/^step 8: c W 0x602000/ { on = 1; next } on && /^step/ { on = 0 }
+     on && /TLB hit, but the entry is read-only/ { found = 1 } END { exit !found }' "$tmp/tlb" &&
+    ok || bad "a TLB hit on a read-only entry is not said"
 "$vmsim" run tests/data/tlb-invalidate.ini --format json --log all >"$tmp/j"
+grep -q '"step": 8, .*"tlb": "miss", "fault": "cow"' "$tmp/j" && ok || bad "the refused hit counts as a miss"
 [ "$(grep -o '"tlb": "dtlb", "va"' "$tmp/j" | wc -l)" -eq "$(grep -c 'TLB entry dropped' "$tmp/tlb")" ] &&
     ok || bad "tlb_invalidated: one element per entry dropped"
 
