@@ -127,6 +127,33 @@ void describe_event(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
     }
 }
 
+unsigned describe_frame_owners(const Sim *sim, pfn_t pfn, char *buf, size_t len)
+{
+    unsigned n = 0;
+    size_t used = 0;
+    if (len)
+        buf[0] = '\0';
+    for (size_t i = 0; i < sim_nprocs(sim); i++) {
+        const Process *p = sim_proc(sim, i);
+        if (!sim_maps_frame(sim, p, pfn))
+            continue;
+        int k = snprintf(buf + used, used < len ? len - used : 0, "%s%s (pid %d)", n ? ", " : "", p->name, p->pid);
+        used += k > 0 ? (size_t)k : 0;
+        if (used >= len)
+            used = len ? len - 1 : 0;
+        n++;
+    }
+    return n;
+}
+
+pfn_t describe_next_victim(const Sim *sim)
+{
+    pfn_t v = PFN_NONE;
+    if (!policy_next_victim(sim_policy(sim), NULL, NULL, &v))
+        return PFN_NONE;
+    return v;
+}
+
 size_t describe_policy(const Sim *sim, char *buf, size_t len)
 {
     const Policy *p = sim_policy(sim);

@@ -67,6 +67,11 @@ static paddr_t mapping_in(const Sim *s, const Process *q, pfn_t pfn)
     return w.pte_pa[w.nread - 1];
 }
 
+bool sim_maps_frame(const Sim *s, const Process *q, pfn_t pfn)
+{
+    return pfn < s->fp.total && s->fp.frames[pfn].kind == FRAME_DATA && mapping_in(s, q, pfn) != PADDR_NONE;
+}
+
 /* Calls fn for every live process mapping pfn, with its entry's address. */
 static void for_each_mapper(Sim *s, pfn_t pfn, void (*fn)(Sim *, Process *, pfn_t, paddr_t, void *),
                             void *ctx)

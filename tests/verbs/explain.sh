@@ -157,5 +157,34 @@ grep -q '"step": 8, .*"tlb": "miss", "fault": "cow"' "$tmp/j" && ok || bad "the 
 [ "$(grep -o '"tlb": "dtlb", "va"' "$tmp/j" | wc -l)" -eq "$(grep -c 'TLB entry dropped' "$tmp/tlb")" ] &&
     ok || bad "tlb_invalidated: one element per entry dropped"
 
+# The stepper: print pt ADDR PROC shows each side of a copy-on-write (the frames the
+# JSON record's cow names), print frames names every process mapping a shared frame.
+printf 'step 9\nprint pt 0x601000 child\nprint pt 0x601000 shell\nprint pt 0x601000 2\nprint frames\nquit\n' |
+    "$vmsim" step scenarios/fork-cow.ini >"$tmp/st" 2>&1
+"$vmsim" run scenarios/fork-cow.ini --format json --log all >"$tmp/j"
+from=$(grep '"step": 8,' "$tmp/j" | sed 's/.*"cow": {"from": \([0-9]*\), "to": \([0-9]*\)}.*/\1/')
+to=$(grep '"step": 8,' "$tmp/j" | sed 's/.*"cow": {"from": \([0-9]*\), "to": \([0-9]*\)}.*/\2/')
+[ "$(grep -c "^  -> frame $to," "$tmp/st")" -eq 2 ] && grep -q "^  -> frame $from," "$tmp/st" &&
+    grep -q "walk of 0x601000 in child's page tables (pid 2)" "$tmp/st" &&
+    grep -q "walk of 0x601000 in shell's page tables (pid 1)" "$tmp/st" && ok || bad "print pt ADDR PROC"
+grep -q "text page 0x400000.*shared by shell (pid 1), child (pid 2)" "$tmp/st" &&
+    ! grep -q "heap page 0x601000.*shared" "$tmp/st" && ok || bad "print frames: the owners of shared frames"
+printf 'print pt 0x601000 nobody\nquit\n' | "$vmsim" step scenarios/fork-cow.ini 2>&1 |
+    grep -q "no process named 'nobody'" && ok || bad "print pt with an unknown process"
+
+# print frames marks the next victim: the frame the next eviction takes (the JSON log's
+# victims), before each step of the Belady string, for the policies that can say.
+for p in fifo lru opt clock second-chance nru lfu aging; do
+    { i=0; while [ $i -lt 12 ]; do printf 'print frames\nstep\n'; i=$((i + 1)); done; echo quit; } |
+        "$vmsim" step scenarios/belady.ini --set memory.policy=$p 2>&1 |
+        awk '/<- next victim/ { m = $1 } /^step [0-9]+:/ { n = $2; sub(":", "", n); mark[n] = m; m = "" }
+             END { for (k in mark) print k, mark[k] }' | sort -n >"$tmp/marks"
+    "$vmsim" run scenarios/belady.ini --format json --log all --set memory.policy=$p |
+        sed -n 's/.*"step": \([0-9]*\),.*"victims": \[{"frame": \([0-9]*\),.*/\1 \2/p' >"$tmp/vict"
+    # every eviction was announced by the mark just before its step
+    if [ -s "$tmp/vict" ] && awk 'NR == FNR { mark[$1] = $2; next } mark[$1] != $2 { bad = 1 } END { exit bad }' \
+        "$tmp/marks" "$tmp/vict"; then ok; else bad "$p: print frames' next victim is not the next eviction"; fi
+done
+
 echo "explain: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
