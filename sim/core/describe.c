@@ -118,8 +118,9 @@ void describe_event(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
     case EV_SEGV:      snprintf(buf, len, "%s: %s killed: %s", describe_signal(ev->fault), pname(sim, ev->pid), d); break;
     case EV_SKIP:      snprintf(buf, len, "skipped: %s is dead (%s)", pname(sim, ev->pid), d); break;
     case EV_SWITCH:    snprintf(buf, len, "switch to %s (pid %d)", pname(sim, ev->pid), ev->pid); break;
-    case EV_KILL:      snprintf(buf, len, "%s's memory released: %" PRIu64 " pages and %u page-table pages",
-                                pname(sim, ev->pid), ev->count, ev->level); break;
+    case EV_KILL:      snprintf(buf, len, "%s's memory released: %" PRIu64 " page%s and %u page-table page%s",
+                                pname(sim, ev->pid), ev->count, ev->count == 1 ? "" : "s", ev->level,
+                                ev->level == 1 ? "" : "s"); break;
     case EV_OOM:       snprintf(buf, len, "%s: %s", ev->oom == OOM_WHY ? "why" : "kernel", d); break;
     case EV_SYSCALL:   snprintf(buf, len, "%s %s", pname(sim, ev->pid), d); break;
     case EV_NOTE:      snprintf(buf, len, "note: %s", d); break;

@@ -413,7 +413,7 @@ static void unmap_leaf(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, vo
         mem_write(&s->fp, pa, g->pte_size, 0);
     }
     mm_table_of(s, pa)->used--;
-    tlbs_invalidate_page(s, va, p->asid, "its mapping was removed");
+    tlbs_invalidate_page(s, va, p->asid, s->releasing ? "its process ended" : "its mapping was removed");
 }
 
 /* Frees p's tables (below the root) left with no entry, bottom up. */
@@ -443,7 +443,9 @@ uint64_t mm_unmap(Sim *s, Process *p, vaddr_t lo, vaddr_t hi)
 void mm_release(Sim *s, Process *p)
 {
     uint64_t pages = 0, tables = p->pt_pages;
+    s->releasing = true;
     mm_for_each_leaf(s, p, 0, UINT64_MAX, unmap_leaf, &pages);
+    s->releasing = false;
     for (pfn_t pfn = 0; pfn < s->fp.total; pfn++) {
         Frame *f = &s->fp.frames[pfn];
         if (f->kind == FRAME_TABLE && f->pid == p->pid)

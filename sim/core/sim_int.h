@@ -53,6 +53,7 @@ struct Sim {
     Pending pend;
     SimObserver observer;
     const char *tlb_why;      /* why the TLB entries being flushed now go */
+    bool releasing;           /* mm_release is unmapping a whole process */
     void *obs_ctx;
     SimStats stats;
     uint64_t ref_pos;         /* positions handed out to the trace's translations so far */

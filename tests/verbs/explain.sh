@@ -148,6 +148,8 @@ awk '
 /TLB flushed: / { if ($3 != since) { print "flush of " $3 " after " since " drops"; bad++ } }
 /^step/ { since = 0 }
 END { exit bad ? 1 : 0 }' "$tmp/tlb" && ok || bad "TLB drops against the fills"
+"$vmsim" run scenarios/default.ini --log all | grep -q "TLB entry dropped (its process ended): page 0x400000" &&
+    ok || bad "no TLB drop for: its process ended"
 # The child's write after a read finds its read-only entry: said, and counted as a miss.
 awk '/^step 8: c W 0x602000/ { on = 1; next } on && /^step/ { on = 0 }
      on && /TLB hit, but the entry is read-only/ { found = 1 } END { exit !found }' "$tmp/tlb" &&
