@@ -856,6 +856,10 @@ static void cmd_continue(Stepper *st, int argc, char **argv)
         hit = break_hit(st, ooms);
     }
     if (r == STEP_END) {
+        if (now(st) > start) {             /* ran to the end: show where it ended */
+            printf("no breakpoint hit; the last step:\n");
+            go_to(st, now(st));
+        }
         say_end(st);
         return;
     }
