@@ -504,6 +504,22 @@ static const Vma *vma_for(Process *p, vaddr_t va, vaddr_t page_mask)
     return st;
 }
 
+/* Why va has no mapping: below a stack that may grow no further (the stack limit,
+ * RLIMIT_STACK) is said as such; anything else is just unmapped. */
+static const char *maperr_words(const Process *p, vaddr_t va, char *buf, size_t len)
+{
+    for (size_t i = 0; i < p->nvmas; i++) {
+        const Vma *v = &p->vmas[i];
+        vaddr_t below = i == 0 ? 0 : p->vmas[i - 1].end;   /* the gap the stack grows into */
+        if (v->kind == VMA_STACK && va < p->stack_limit && va >= below && p->stack_limit <= v->start) {
+            snprintf(buf, len, "no mapping at this address: the stack may not grow below 0x%" PRIx64
+                     " (its limit, RLIMIT_STACK)", p->stack_limit);
+            return buf;
+        }
+    }
+    return "no mapping at this address";
+}
+
 static const char *arch_fault_words(WalkStatus st)
 {
     switch (st) {
@@ -552,10 +568,17 @@ static FixResult handle_fault(Sim *s, Process *p, vaddr_t va, AccessOp op, const
     default:
         break;
     }
+    bool mapped = proc_find_vma(p, va) != NULL;
     const Vma *v = vma_for(p, va, geo_page_size(&s->geo) - 1);
+    char why[160];
     if (!v) {
         *fk = FAULT_SEGV_MAPERR;
-        return kill_segv(s, p, va, *fk, "no mapping at this address");
+        return kill_segv(s, p, va, *fk, maperr_words(p, va, why, sizeof why));
+    }
+    if (!mapped && s->observer) {              /* vma_for grew the stack down to va */
+        snprintf(why, sizeof why, "the stack grew down to 0x%" PRIx64 " (it may grow to 0x%" PRIx64 ")",
+                 v->start, p->stack_limit);
+        EMIT(s, .kind = EV_NOTE, .pid = p->pid, .va = va, .detail = why);
     }
     if (access_error(s, v, op, w->status)) {
         *fk = FAULT_SEGV_ACCERR;

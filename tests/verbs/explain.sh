@@ -188,5 +188,11 @@ for p in fifo lru opt clock second-chance nru lfu aging; do
         "$tmp/marks" "$tmp/vict"; then ok; else bad "$p: print frames' next victim is not the next eviction"; fi
 done
 
+# The stack: each page it grows is a line; the overflow names the limit it hit, the
+# scenario's stack_limit (16K below the stack's top page's end, scenarios/stack-overflow.ini).
+"$vmsim" run scenarios/stack-overflow.ini --log all >"$tmp/so"
+[ "$(grep -c 'note: the stack grew down to 0x' "$tmp/so")" -eq 3 ] && ok || bad "the stack's growth is not said"
+grep -q 'recurse killed: .*the stack may not grow below 0x7fffffffb000' "$tmp/so" && ok || bad "a stack overflow names its limit"
+
 echo "explain: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
