@@ -63,6 +63,20 @@ static void walk_words(const Geometry *g, const SimEvent *ev, char *buf, size_t 
              (pte_flags(g, ev->pte) & PTE_V) ? "" : "  (not present)");
 }
 
+/* "memory full: victim frame 2 holds main's page 0x3000"; a frame shared since a fork
+ * names every process whose mapping goes with it (read while they still map it: the
+ * event comes before the unmapping). */
+static void victim_words(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
+{
+    char owners[256];
+    if (describe_frame_owners(sim, ev->pfn, owners, sizeof owners) > 1)
+        snprintf(buf, len, "memory full: victim frame %" PRIu64 " holds page 0x%" PRIx64 " shared by %s: "
+                 "every mapping goes", ev->pfn, ev->victim_va, owners);
+    else
+        snprintf(buf, len, "memory full: victim frame %" PRIu64 " holds %s's page 0x%" PRIx64, ev->pfn,
+                 pname(sim, ev->victim_pid), ev->victim_va);
+}
+
 /* The events of the walk and the fault handler: the frames and tables. */
 static bool memory_words(const Sim *sim, const SimEvent *ev, char *buf, size_t len)
 {
@@ -72,8 +86,7 @@ static bool memory_words(const Sim *sim, const SimEvent *ev, char *buf, size_t l
     case EV_WALK:        walk_words(g, ev, buf, len); break;
     case EV_TABLE_ALLOC: snprintf(buf, len, "page-table page for %s in frame %" PRIu64, geo_level_name(g, ev->level),
                                   ev->pfn); break;
-    case EV_VICTIM:      snprintf(buf, len, "memory full: victim frame %" PRIu64 " holds %s's page 0x%" PRIx64,
-                                  ev->pfn, pname(sim, ev->victim_pid), ev->victim_va); break;
+    case EV_VICTIM:      victim_words(sim, ev, buf, len); break;
     case EV_WRITEBACK:   if (ev->slot < 0)
                              snprintf(buf, len, "dirty: written back to its file");
                          else

@@ -144,14 +144,14 @@ static pfn_t opt_victim(void *st, PolicyFilter filter, void *ctx)
     return opt_next_victim(st, filter, ctx);
 }
 
-/* "next use 12" or "next use never" */
+/* "next use 13" (the trace record, from 1, as opt_describe counts) or "next use never" */
 static void opt_frame(const void *st, pfn_t pfn, char *buf, size_t len)
 {
     uint64_t c = pstate_counter(st, pfn);
     if (c == UINT64_MAX)
         snprintf(buf, len, "next use never");
     else
-        snprintf(buf, len, "next use %" PRIu64, c);
+        snprintf(buf, len, "next use %" PRIu64, c + 1);
 }
 
 /* "next uses (trace record, from 1): 0 at 13, 1 never, 2 at 10". The counters are

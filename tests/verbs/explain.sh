@@ -188,6 +188,15 @@ for p in fifo lru opt clock second-chance nru lfu aging; do
         "$tmp/marks" "$tmp/vict"; then ok; else bad "$p: print frames' next victim is not the next eviction"; fi
 done
 
+# Evicting a page shared since the fork: the victim line names every process mapping it,
+# and the record's "evicted" lists each mapping removed (a, pid 1, and its child c, pid 3).
+grep -q "memory full: victim frame [0-9]* holds page 0x601000 shared by a (pid 1), c (pid 3): every mapping goes" \
+    "$tmp/tlb" && ok || bad "a shared victim does not name its mappings"
+"$vmsim" run tests/data/tlb-invalidate.ini --format json --log all |
+    grep '"victims": \[{"frame": [0-9]*, "pid": 1, "name": "a", "vpn": 1537' |
+    grep -q '"evicted": \[{"pid": 1, "name": "a", "va": "0x601000"}, {"pid": 3, "name": "c", "va": "0x601000"}\]' &&
+    ok || bad "evicted: every mapping of a shared victim"
+
 # The stack: each page it grows is a line; the overflow names the limit it hit, the
 # scenario's stack_limit (16K below the stack's top page's end, scenarios/stack-overflow.ini).
 "$vmsim" run scenarios/stack-overflow.ini --log all >"$tmp/so"
