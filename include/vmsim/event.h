@@ -30,8 +30,9 @@ typedef enum {
     EV_OOM,          /* out of memory: detail is one line of the kernel's report */
     EV_SYSCALL,      /* a process event: detail says what and its result */
     EV_NOTE,         /* something the MMU cannot see (use after free): detail */
-    EV_TLB_DROP      /* one TLB entry invalidated: level = SimTlb, va (the page), shift,
+    EV_TLB_DROP,     /* one TLB entry invalidated: level = SimTlb, va (the page), shift,
                       * pfn, asid; detail says why (eviction, fork, mprotect...) */
+    EV_COUNT         /* the number of kinds (new kinds go before it) */
 } EventKind;
 
 typedef enum {
