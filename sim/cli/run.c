@@ -82,7 +82,7 @@ StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows, Progres
     StepStatus r = STEP_OK;
     bool check = getenv("VMSIM_CHECK") != NULL;
     static MachineLog ml;                  /* the victims' reasons are large */
-    bool machine = o->format != FMT_TEXT && (o->log != LOG_NONE || o->format == FMT_REFLOG);
+    bool machine = out && o->format != FMT_TEXT && (o->log != LOG_NONE || o->format == FMT_REFLOG);
     reflog_init(&ml.ref, sim_machine(s->sim)->geo.page_shift);
     record_reset(&ml.rec, s->sim);
     if (machine)
