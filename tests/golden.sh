@@ -36,5 +36,18 @@ for s in scenarios/*.ini scenarios/isa/*.ini; do
     check "$n.log" "$d/$n.log" "$vmsim" run "$s" --log all
     check "$n.json" "$d/$n.json" "$vmsim" run "$s" --format json --log all
 done
+# Each policy's victims and its reason for them (the policy's state when it chose), on the
+# two replacement scenarios: only the victim lines, so each can be checked by hand.
+for s in belady thrashing; do
+    for p in fifo lru opt clock second-chance nru lfu aging wsclock random; do
+        check "$s-$p.why" "$dir/why/$s-$p.log" sh -c \
+            "\"\$0\" run scenarios/$s.ini --log all --set memory.policy=$p | grep -E '^step|memory full|why:|written'" "$vmsim"
+    done
+done
+# The logs for machines: CSV with the record's columns, and the reflog.
+for s in belady fork-cow swap-writeback; do
+    check "$s.csv" "$dir/$s.csv" "$vmsim" run "scenarios/$s.ini" --format csv --log all
+    check "$s.reflog" "$dir/$s.reflog" "$vmsim" run "scenarios/$s.ini" --format reflog
+done
 echo "golden: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -33,6 +33,15 @@ const char *describe_fault(FaultKind f);
  * now in frame 2"); process names come from sim. */
 void describe_event(const Sim *sim, const SimEvent *ev, char *buf, size_t len);
 
+/* Every process mapping the data page in pfn, "shell (pid 1), child (pid 2)", each at
+ * the frame's page (a shared frame sits at the same address in each: fork made it).
+ * Returns how many processes were named. */
+unsigned describe_frame_owners(const Sim *sim, pfn_t pfn, char *buf, size_t len);
+
+/* The frame the policy would evict now, without changing anything, or PFN_NONE when it
+ * cannot say without a side effect (random draws; wsclock may schedule write-backs). */
+pfn_t describe_next_victim(const Sim *sim);
+
 /* The replacement policy's label and state: "LRU (least recently used): frames by last
  * use, ...". Returns the length needed, as snprintf does. */
 size_t describe_policy(const Sim *sim, char *buf, size_t len);

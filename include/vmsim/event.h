@@ -11,7 +11,8 @@ typedef enum {
     EV_TLB_HIT,      /* pfn, shift */
     EV_TLB_MISS,
     EV_WALK,         /* level, pte_pa, pte (value after A/D update) */
-    EV_FAULT,        /* fault (FaultKind), level, detail */
+    EV_FAULT,        /* fault (FaultKind), level, detail; FAULT_COW: count the
+                      * source frame, pfn the writer's frame (the same when reused) */
     EV_TABLE_ALLOC,  /* a page-table page: pfn, level */
     EV_VICTIM,       /* the policy chose pfn, holding victim_pid's page victim_va */
     EV_WRITEBACK,    /* the victim was dirty: written to slot (-1: to its file) */
@@ -29,7 +30,10 @@ typedef enum {
     EV_KILL,         /* process pid released its memory: count pages, level table pages */
     EV_OOM,          /* out of memory: detail is one line of the kernel's report */
     EV_SYSCALL,      /* a process event: detail says what and its result */
-    EV_NOTE          /* something the MMU cannot see (use after free): detail */
+    EV_NOTE,         /* something the MMU cannot see (use after free): detail */
+    EV_TLB_DROP,     /* one TLB entry invalidated: level = SimTlb, va (the page), shift,
+                      * pfn, asid; detail says why (eviction, fork, mprotect...) */
+    EV_COUNT         /* the number of kinds (new kinds go before it) */
 } EventKind;
 
 typedef enum {
@@ -51,7 +55,9 @@ typedef enum {
     OOM_REPORT,           /* "X invoked oom-killer", the task table */
     OOM_KILLED,           /* "Out of memory: Killed process ...": victim_pid was chosen */
     OOM_NOTHING_KILLABLE, /* "Out of memory and no killable processes...": the run stops */
-    OOM_PANIC             /* "Kernel panic - not syncing: ..." (panic_on_oom) */
+    OOM_PANIC,            /* "Kernel panic - not syncing: ..." (panic_on_oom) */
+    OOM_WHY               /* vmsim's explanation, not the kernel's: why nothing could be
+                           * reclaimed, each candidate's badness sum, the winner */
 } OomLine;
 
 typedef struct SimEvent {
@@ -72,6 +78,7 @@ typedef struct SimEvent {
     uint64_t count;
     FaultKind fault;
     OomLine oom;          /* EV_OOM: which line detail is */
+    uint32_t asid;        /* EV_TLB_DROP: the entry's address-space id */
     const char *detail;   /* valid during the callback only */
 } SimEvent;
 

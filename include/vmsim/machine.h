@@ -31,6 +31,7 @@ typedef struct MachineConfig {
         bool local;                /* victims only among the faulting process's pages */
         uint64_t tick;             /* references between timer ticks (nru, aging); 0 = none */
         uint64_t tau;              /* wsclock working-set window, in references */
+        OptTies opt_ties;          /* opt: which of equal next uses is evicted */
         unsigned overcommit;       /* vm.overcommit_memory: 0 heuristic, 1 always, 2 never */
         unsigned overcommit_ratio; /* vm.overcommit_ratio, percent of RAM (mode 2) */
         uint64_t user_reserve_kbytes; /* vm.user_reserve_kbytes (mode 2); USER_RESERVE_AUTO:

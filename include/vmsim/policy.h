@@ -36,9 +36,22 @@ typedef enum {
 } PolicyKind;
 
 /* Tunables; policy_params_default() gives the values used when none are passed. */
+/* OPT among pages whose next uses are equal (in practice: never used again). */
+typedef enum {
+    OPT_TIES_LOWEST_FRAME,     /* the lowest frame number (the default) */
+    OPT_TIES_LATEST_LOADED,    /* the page loaded most recently (OSTEP's paging-policy.py) */
+    OPT_TIES_EARLIEST_LOADED   /* the page loaded earliest (FIFO among the tied) */
+} OptTies;
+
 typedef struct PolicyParams {
     uint64_t tau;       /* wsclock: working-set window, in references (default 1000) */
+    OptTies opt_ties;   /* opt: which of equal next uses goes */
 } PolicyParams;
+
+/* The name of an OptTies value ("lowest-frame"), and the value named name (false if
+ * none). */
+const char *opt_ties_name(OptTies t);
+bool opt_ties_parse(const char *name, OptTies *out);
 
 typedef struct Policy Policy;
 

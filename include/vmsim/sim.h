@@ -126,6 +126,8 @@ const Policy *sim_policy(const Sim *s);
 size_t sim_nprocs(const Sim *s);
 const Process *sim_proc(const Sim *s, size_t i);
 const Process *sim_proc_by_pid(const Sim *s, int pid);
+/* Whether q's page tables map the data page in pfn (at the frame's address). */
+bool sim_maps_frame(const Sim *s, const Process *q, pfn_t pfn);
 const Process *sim_current(const Sim *s);   /* NULL before any process exists */
 
 /* A deep copy of the whole machine state, sharing the trace reader (whose position is

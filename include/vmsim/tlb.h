@@ -31,6 +31,10 @@ typedef struct TlbEntry {
 } TlbEntry;
 
 typedef struct Tlb {
+    /* Told of each entry a flush drops, before it goes (NULL: no one asks); set by the
+     * owner before each flush, since a copied Tlb's ctx would be stale. */
+    void (*on_drop)(void *ctx, const struct Tlb *t, const TlbEntry *e);
+    void *drop_ctx;
     unsigned entries, ways, sets;
     uint64_t set_mask;   /* sets - 1 when sets is a power of two, else 0 (use %) */
     TlbPolicy policy;

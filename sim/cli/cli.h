@@ -16,7 +16,7 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_STRICT = 3, EXIT_INTER
     "full, an internal check); 2 bad usage or input; 3 a grader's --strict found an\n" \
     "ungradable submission; 130 interrupted (Ctrl-C: the report covers the steps taken)\n"
 
-typedef enum { FMT_TEXT, FMT_JSON, FMT_CSV } ReportFormat;
+typedef enum { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_REFLOG } ReportFormat;
 typedef enum { LOG_NONE, LOG_FAULTS, LOG_ALL } LogLevel;
 
 #define MAX_SETS 64
@@ -98,15 +98,19 @@ void textlog_fini(TextLog *l);
 void report_split_words(const Geometry *g, char *buf, size_t len);
 
 /* Reports. */
+struct AccessRecord;
 /* The counters block of the text report, "references" to "cycles". */
 void report_counters(FILE *out, const Sim *sim);
 void report_text(FILE *out, const Session *s);
 void report_json_begin(FILE *out, const Session *s);
-void report_json_access(FILE *out, const StepInfo *st, int first);
+/* One step of the JSON log; rec (or NULL) adds vpn, victims, evicted and cow. */
+void report_json_access(FILE *out, const StepInfo *st, int first, const struct AccessRecord *rec);
 void report_json_end(FILE *out, const Session *s, int had_accesses, const char *halt);
 void report_csv_stats(FILE *out, const Session *s);
-void report_csv_header(FILE *out);
-void report_csv_access(FILE *out, const StepInfo *st);
+/* The CSV log's header: 8 columns, then the record's 6 when record is set. */
+void report_csv_header(FILE *out, bool record);
+/* One step of the CSV log; rec (or NULL) appends the record's columns. */
+void report_csv_access(FILE *out, const StepInfo *st, const struct AccessRecord *rec);
 
 
 /* The report's integer counters by their JSON names, in the order "stats" lists them. */

@@ -46,12 +46,12 @@ int parse_choice(const char *what, const char *v, const char *const *names, int 
 /* One option at argv[*i]: 1 used, 0 not an option of ours, -1 bad. */
 static int parse_one(Options *o, int argc, char **argv, int *i)
 {
-    static const char *const formats[] = { "text", "json", "csv" };
+    static const char *const formats[] = { "text", "json", "csv", "reflog" };
     static const char *const logs[] = { "none", "faults", "all" };
     const char *v;
     int r, k;
     if ((r = opt_value(argc, argv, i, "--format", &v)) != 0) {
-        if (r < 0 || parse_choice("--format", v, formats, 3, &k))
+        if (r < 0 || parse_choice("--format", v, formats, 4, &k))
             return -1;
         o->format = (ReportFormat)k;
         return 1;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "record.h"
 #include "vmsim/describe.h"
 
 static const char *scope_tables(const MachineConfig *m)
@@ -166,20 +167,30 @@ void report_json_begin(FILE *out, const Session *s)
     json_machine(out, sim_machine(s->sim));
 }
 
-void report_json_access(FILE *out, const StepInfo *st, int first)
+/* Ends an access's object: the record's fields (when there is one), then the brace. */
+static void json_close(FILE *out, const AccessRecord *rec, const StepInfo *st)
+{
+    if (rec)
+        record_json(out, rec, st);
+    fputc('}', out);
+}
+
+void report_json_access(FILE *out, const StepInfo *st, int first, const AccessRecord *rec)
 {
     fprintf(out, "%s    {\"step\": %" PRIu64 ", \"line\": %lu, \"pid\": %d, ", first ? "  \"accesses\": [\n" : ",\n",
             st->step, st->line, st->pid);
     if (st->kind == STEP_SWITCH) {
-        fputs("\"op\": \"switch\"}", out);
+        fputs("\"op\": \"switch\"", out);
+        json_close(out, rec, st);
         return;
     }
     if (st->kind == STEP_EVENT) {
         fprintf(out, "\"op\": \"%s\", \"result\": %" PRId64 ", \"fault\": ", trace_op_name(st->event), st->result);
         if (st->fault == FAULT_NONE)
-            fputs("null}", out);
+            fputs("null", out);
         else
-            fprintf(out, "\"%s\"}", fault_kind_name(st->fault));
+            fprintf(out, "\"%s\"", fault_kind_name(st->fault));
+        json_close(out, rec, st);
         return;
     }
     fprintf(out, "\"op\": \"%c\", \"va\": \"0x%" PRIx64 "\", ", access_op_letter(st->op), st->va);
@@ -192,9 +203,10 @@ void report_json_access(FILE *out, const StepInfo *st, int first)
     else
         fprintf(out, "\"tlb\": \"%s\", \"fault\": ", st->kind == STEP_SKIP ? "skipped" : st->tlb_hit ? "hit" : "miss");
     if (st->fault == FAULT_NONE)
-        fputs("null}", out);
+        fputs("null", out);
     else
-        fprintf(out, "\"%s\"}", fault_kind_name(st->fault));
+        fprintf(out, "\"%s\"", fault_kind_name(st->fault));
+    json_close(out, rec, st);
 }
 
 void report_counter_rows(const SimStats *st, ReportCounter rows[REPORT_COUNTERS])
@@ -306,27 +318,39 @@ void report_csv_stats(FILE *out, const Session *s)
             st->segfaults + st->arch_faults, st->oom_kills, st->table_pages, st->cycles);
 }
 
-void report_csv_header(FILE *out)
+void report_csv_header(FILE *out, bool record)
 {
-    fputs("step,line,pid,op,va,pa,tlb,fault\n", out);
+    fputs(record ? "step,line,pid,op,va,pa,tlb,fault,vpn,result,victim_pid,victim_vpn,victim_frame,writeback\n"
+                 : "step,line,pid,op,va,pa,tlb,fault\n", out);
 }
 
-void report_csv_access(FILE *out, const StepInfo *st)
+/* Ends a row: the record's columns (when there is one), then the newline. */
+static void csv_close(FILE *out, const AccessRecord *rec, const StepInfo *st)
+{
+    if (rec)
+        record_csv(out, rec, st);
+    fputc('\n', out);
+}
+
+void report_csv_access(FILE *out, const StepInfo *st, const AccessRecord *rec)
 {
     if (st->kind == STEP_SWITCH) {
-        fprintf(out, "%" PRIu64 ",%lu,%d,switch,,,,\n", st->step, st->line, st->pid);
+        fprintf(out, "%" PRIu64 ",%lu,%d,switch,,,,", st->step, st->line, st->pid);
+        csv_close(out, rec, st);
         return;
     }
     if (st->kind == STEP_EVENT) {
-        fprintf(out, "%" PRIu64 ",%lu,%d,%s,,%" PRId64 ",,%s\n", st->step, st->line, st->pid,
+        fprintf(out, "%" PRIu64 ",%lu,%d,%s,,%" PRId64 ",,%s", st->step, st->line, st->pid,
                 trace_op_name(st->event), st->result,
                 st->fault == FAULT_NONE ? "" : fault_kind_name(st->fault));
+        csv_close(out, rec, st);
         return;
     }
     fprintf(out, "%" PRIu64 ",%lu,%d,%c,0x%" PRIx64 ",", st->step, st->line, st->pid,
             access_op_letter(st->op), st->va);
     if (st->pa != PADDR_NONE)
         fprintf(out, "0x%" PRIx64, st->pa);
-    fprintf(out, ",%s,%s\n", st->kind == STEP_SKIP ? "skipped" : st->no_tlb ? "" : st->tlb_hit ? "hit" : "miss",
+    fprintf(out, ",%s,%s", st->kind == STEP_SKIP ? "skipped" : st->no_tlb ? "" : st->tlb_hit ? "hit" : "miss",
             st->fault == FAULT_NONE ? "" : fault_kind_name(st->fault));
+    csv_close(out, rec, st);
 }

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "record.h"
+#include "reflog.h"
 
 static const char run_usage[] =
     "usage: vmsim run [SCENARIO] [options]\n"
@@ -18,7 +20,8 @@ static const char run_usage[] =
     "machine; --config and --set apply over either.\n"
     "\n"
     "options:\n"
-    "  --format text|json|csv     report format (default text)\n"
+    "  --format text|json|csv|reflog  report format (default text); reflog: one\n"
+    "                             line per reference (docs/reports.md)\n"
     "  --log none|faults|all      log each step (all) or the steps that fault\n"
     "  --set SECTION.KEY=VALUE    override a config key, e.g. --set memory.frames=64\n"
     "                             (repeatable; applied after the scenario and --config)\n"
@@ -58,12 +61,46 @@ static void on_sigint(int sig)
     interrupted = 1;
 }
 
+/* The logs for machines: a record of each step, or the reflog of each reference. */
+typedef struct MachineLog {
+    AccessRecord rec;
+    RefLog ref;
+} MachineLog;
+
+static void machine_log_row(const Options *o, MachineLog *ml, FILE *out, const StepInfo *st, int *rows)
+{
+    RefLogRecord r;
+    if (o->format == FMT_REFLOG) {
+        char line[128];
+        if (reflog_step(&ml->ref, st, &r)) {
+            reflog_format(&r, line, sizeof line);
+            fprintf(out, "%s\n", line);
+        }
+        return;
+    }
+    if (!want_row(o, st))
+        return;
+    if (o->format == FMT_JSON)
+        report_json_access(out, st, *rows == 0, &ml->rec);
+    else
+        report_csv_access(out, st, &ml->rec);
+    ++*rows;
+}
+
 StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows, Progress *pg)
 {
     StepInfo st;
     StepStatus r = STEP_OK;
     bool check = getenv("VMSIM_CHECK") != NULL;
+    static MachineLog ml;                  /* the victims' reasons are large */
+    bool machine = out && o->format != FMT_TEXT && (o->log != LOG_NONE || o->format == FMT_REFLOG);
+    reflog_init(&ml.ref, sim_machine(s->sim)->geo.page_shift);
+    record_reset(&ml.rec, s->sim);
+    if (machine)
+        sim_set_observer(s->sim, o->format == FMT_REFLOG ? reflog_event : record_event,
+                         o->format == FMT_REFLOG ? (void *)&ml.ref : (void *)&ml.rec);
     while ((!o->max_steps || sim_stats(s->sim)->steps < o->max_steps) && !interrupted) {
+        record_reset(&ml.rec, s->sim);
         r = sim_step(s->sim, &st);
         if (r != STEP_OK)
             break;
@@ -74,13 +111,8 @@ StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows, Progres
                     (unsigned long long)st.step, sim_check(s->sim));
             abort();
         }
-        if (o->format != FMT_TEXT && want_row(o, &st)) {
-            if (o->format == FMT_JSON)
-                report_json_access(out, &st, *rows == 0);
-            else
-                report_csv_access(out, &st);
-            ++*rows;
-        }
+        if (machine)
+            machine_log_row(o, &ml, out, &st, rows);
     }
     return r == STEP_OK ? STEP_END : r;
 }
@@ -112,7 +144,7 @@ static int finish_run(const Session *s, const Options *o, FILE *out, StepStatus 
     } else if (o->format == FMT_JSON) {
         report_json_end(out, s, rows > 0, r == STEP_HALT ? sim_error(s->sim)
                                           : interrupted ? "interrupted" : NULL);
-    } else if (o->log == LOG_NONE) {
+    } else if (o->format == FMT_CSV && o->log == LOG_NONE) {
         report_csv_stats(out, s);
     }
     copy_out(out);
@@ -160,7 +192,7 @@ int cmd_run(int argc, char **argv)
     if (o.format == FMT_JSON)
         report_json_begin(out, &s);
     if (o.format == FMT_CSV && o.log != LOG_NONE)
-        report_csv_header(out);
+        report_csv_header(out, true);
     int rows = 0;
     Progress pg;
     progress_run_init(&pg, &s, o.max_steps);

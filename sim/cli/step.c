@@ -342,6 +342,23 @@ static const Breakpoint *add_break(Stepper *st, BreakKind kind, uint64_t step)
 /* The address print va and print pt look at, and the process whose tables map it:
  * addr (NULL: none given) in the running process, else the last step's. False (with
  * a message) when there is none. */
+/* `print pt ADDR PROC`: the process named (or numbered) after the address; NULL when
+ * none was given. Set by cmd_print for the printer it calls. */
+static const char *print_owner;
+
+/* The process a name or pid names, or NULL. */
+static const Process *proc_named(const Sim *s, const char *name)
+{
+    for (size_t i = 0; i < sim_nprocs(s); i++) {
+        const Process *p = sim_proc(s, i);
+        char pid[16];
+        snprintf(pid, sizeof pid, "%d", p->pid);
+        if (strcmp(p->name, name) == 0 || strcmp(pid, name) == 0)
+            return p;
+    }
+    return NULL;
+}
+
 static bool target_of(const Stepper *st, const char *what, const char *addr, vaddr_t *va,
                       const Process **p)
 {
@@ -349,6 +366,12 @@ static bool target_of(const Stepper *st, const char *what, const char *addr, vad
         if (!parse_addr(addr, va)) {
             say_error("print %s: expected an address such as 0x400000, not '%s'", what, addr);
             return false;
+        }
+        if (print_owner) {
+            *p = proc_named(live(st), print_owner);
+            if (!*p)
+                say_error("print %s: no process named '%s' (print proc lists them)", what, print_owner);
+            return *p != NULL;
         }
         *p = sim_current(live(st));
         if (!*p)
@@ -599,7 +622,7 @@ static void frame_words(const Stepper *st, const Frame *f, char *buf, size_t len
              f->file ? " (file)" : "");
 }
 
-static void print_frame_row(const Stepper *st, pfn_t pfn, int fw, int ww, pfn_t hand)
+static void print_frame_row(const Stepper *st, pfn_t pfn, int fw, int ww, pfn_t hand, pfn_t victim)
 {
     const Frame *f = &sim_frames(live(st))->frames[pfn];
     const Policy *pol = sim_policy(live(st));
@@ -614,25 +637,31 @@ static void print_frame_row(const Stepper *st, pfn_t pfn, int fw, int ww, pfn_t 
         policy_frame_words(pol, pfn, counter, sizeof counter);
         if (counter[0])
             n += snprintf(row + n, sizeof row - (size_t)n, "  %s", counter);
-        if (f->refs > 1)
+        char owners[256];
+        if (f->refs > 1 && describe_frame_owners(live(st), pfn, owners, sizeof owners) > 1)
+            n += snprintf(row + n, sizeof row - (size_t)n, "  shared by %s", owners);
+        else if (f->refs > 1)
             n += snprintf(row + n, sizeof row - (size_t)n, "  shared by %" PRIu32 " entries", f->refs);
         if (f->swap_slot >= 0)
             n += snprintf(row + n, sizeof row - (size_t)n, "  swap slot %" PRId64, f->swap_slot);
     }
     if (pfn == hand)
         n += snprintf(row + n, sizeof row - (size_t)n, "  <- hand");
+    if (pfn == victim)
+        n += snprintf(row + n, sizeof row - (size_t)n, "  <- next victim");
     while (n > 0 && row[n - 1] == ' ')
         row[--n] = '\0';
     printf("%s\n", row);
 }
 
 /* Frames from..to-1, with runs of free frames on one line. */
-static void print_frame_range(const Stepper *st, pfn_t from, pfn_t to, int fw, int ww, pfn_t hand)
+static void print_frame_range(const Stepper *st, pfn_t from, pfn_t to, int fw, int ww, pfn_t hand,
+                              pfn_t victim)
 {
     const FramePool *fp = sim_frames(live(st));
     for (pfn_t pfn = from; pfn < to; pfn++) {
         if (fp->frames[pfn].kind != FRAME_FREE) {
-            print_frame_row(st, pfn, fw, ww, hand);
+            print_frame_row(st, pfn, fw, ww, hand, victim);
             continue;
         }
         pfn_t end = pfn;
@@ -674,10 +703,12 @@ static void print_frames(Stepper *st, const char *addr)
         }
     }
     printf("  %*s  %-*s  %-12s %s\n", fw, "frame", ww, "holds", "owner/pid", "flags");
-    print_frame_range(st, 0, fp->nframes, fw, ww, hand);
+    /* Marked only when memory is full: only then is a victim chosen. */
+    pfn_t victim = fp->in_use[FRAME_FREE] ? PFN_NONE : describe_next_victim(live(st));
+    print_frame_range(st, 0, fp->nframes, fw, ww, hand, victim);
     if (fp->total > fp->nframes) {
         printf("  page tables outside RAM (memory.page_tables = separate):\n");
-        print_frame_range(st, fp->nframes, fp->total, fw, ww, PFN_NONE);
+        print_frame_range(st, fp->nframes, fp->total, fw, ww, PFN_NONE, PFN_NONE);
     }
     const PolicyOps *ops = policy_ops(pol);
     printf("  flags: %sD dirty%s\n", ops->has_reference_bit ? "R referenced, " : "",
@@ -825,6 +856,10 @@ static void cmd_continue(Stepper *st, int argc, char **argv)
         hit = break_hit(st, ooms);
     }
     if (r == STEP_END) {
+        if (now(st) > start) {             /* ran to the end: show where it ended */
+            printf("no breakpoint hit; the last step:\n");
+            go_to(st, now(st));
+        }
         say_end(st);
         return;
     }
@@ -852,11 +887,13 @@ static void cmd_print(Stepper *st, int argc, char **argv)
         return;
     }
     const Printer *p = &printers[k];
-    if (argc > (p->takes_addr ? 3 : 2)) {
-        say_error("print %s takes %s", p->name, p->takes_addr ? "at most an address" : "no argument");
+    if (argc > (p->takes_addr ? 4 : 2)) {
+        say_error("print %s takes %s", p->name, p->takes_addr ? "at most an address and a process" : "no argument");
         return;
     }
+    print_owner = argc > 3 ? argv[3] : NULL;
     p->fn(st, argc > 2 ? argv[2] : NULL);
+    print_owner = NULL;
 }
 
 static void cmd_break(Stepper *st, int argc, char **argv)
@@ -965,11 +1002,13 @@ static const Command commands[] = {
       "show va, pt, tlb, frames, proc or stats",
       "print va [ADDR]  the last step's address (or ADDR) split into each level's index\n"
       "                 and the page offset, and the physical address it became\n"
-      "print pt [ADDR]  the page walk for it in its process's tables: each level's table,\n"
-      "                 index, entry address, value and flags (read without side effects)\n"
+      "print pt [ADDR [PROC]]  the page walk for it in its process's (or PROC's) tables:\n"
+      "                 each level's table, index, entry address, value and flags (read\n"
+      "                 without side effects); PROC is a name or a pid\n"
       "print tlb        each TLB's valid entries by set and way\n"
-      "print frames     the frame pool: what each frame holds, its owner, the dirty bit and\n"
-      "                 the replacement policy's state (R bits, clock hand, counters)\n"
+      "print frames     the frame pool: what each frame holds, its owners, the dirty bit,\n"
+      "                 the replacement policy's state (R bits, clock hand, counters) and,\n"
+      "                 when memory is full, the next victim\n"
       "print proc       each process: state, resident, swapped and table pages, mappings\n"
       "print stats      the counters of run's report\n"
       "ADDR is hex with 0x or decimal, in the running process.\n",

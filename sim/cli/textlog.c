@@ -79,6 +79,8 @@ static void log_event(TextLog *l, const SimEvent *ev)
     }
     describe_event(l->sim, ev, words, sizeof words);
     add(l, "  %s", words);
+    if (ev->kind == EV_VICTIM && ev->detail && *ev->detail)
+        add(l, "    why: %s", ev->detail);
 }
 
 void textlog_event(void *ctx, const SimEvent *ev)

@@ -11,6 +11,7 @@ const char *event_kind_name(EventKind k)
         [EV_TLB_FILL] = "tlb-fill", [EV_TLB_FLUSH] = "tlb-flush", [EV_TRANSLATED] = "translated",
         [EV_SEGV] = "segv", [EV_SKIP] = "skip", [EV_SWITCH] = "switch", [EV_KILL] = "kill",
         [EV_OOM] = "oom", [EV_SYSCALL] = "syscall", [EV_NOTE] = "note",
+        [EV_TLB_DROP] = "tlb-drop",
     };
     return (unsigned)k < sizeof names / sizeof names[0] && names[k] ? names[k] : "?";
 }

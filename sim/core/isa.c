@@ -117,14 +117,9 @@ static StepStatus do_pte_query(Sim *s, Process *p, const TraceRecord *rec, StepI
 }
 
 /* Drops the entries translating va (every entry when all) from every TLB. */
-static unsigned invalidate(Sim *s, const Process *p, vaddr_t va, bool all)
+static unsigned invalidate(Sim *s, const Process *p, vaddr_t va, bool all, const char *why)
 {
-    if (all)
-        return tlbs_flush_all(s, false);
-    unsigned n = 0;
-    for (int i = 0; i < SIM_TLBS; i++)
-        n += tlb_flush_page(&s->tlb[i], va, p->asid);
-    return n;
+    return all ? tlbs_flush_all(s, false, why) : tlbs_invalidate_page(s, va, p->asid, why);
 }
 
 /* invlpg (x86, SDM 3A §4.10.4.1) and sfence.vma (RISC-V, privileged spec §4.2.1). */
@@ -136,7 +131,7 @@ static StepStatus do_invalidate(Sim *s, Process *p, const TraceRecord *rec, Step
                      trace_op_name(rec->kind), arch_name(s->geo.arch), x86 ? "invlpg ADDR" : "sfence.vma [ADDR]");
         return STEP_ERROR;
     }
-    unsigned n = invalidate(s, p, rec->addr, rec->all);
+    unsigned n = invalidate(s, p, rec->addr, rec->all, trace_op_name(rec->kind));
     if (rec->all)
         said(s, info, "sfence.vma: every address's translation is dropped from the TLBs");
     else

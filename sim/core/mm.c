@@ -1,6 +1,7 @@
 /* Memory management: frames for pages and tables, eviction (with the reverse map of
  * shared frames), write-back, walking a process's leaves, unmapping and releasing. */
 #include "sim_int.h"
+#include "vmsim/describe.h"
 
 /* ---- walking a process's page tables ------------------------------------- */
 
@@ -64,6 +65,11 @@ static paddr_t mapping_in(const Sim *s, const Process *q, pfn_t pfn)
         w.page_pfn != pfn)
         return PADDR_NONE;
     return w.pte_pa[w.nread - 1];
+}
+
+bool sim_maps_frame(const Sim *s, const Process *q, pfn_t pfn)
+{
+    return pfn < s->fp.total && s->fp.frames[pfn].kind == FRAME_DATA && mapping_in(s, q, pfn) != PADDR_NONE;
 }
 
 /* Calls fn for every live process mapping pfn, with its entry's address. */
@@ -152,16 +158,17 @@ static void unmap_one(Sim *s, Process *q, pfn_t pfn, paddr_t pte_pa, void *ctx)
     q->rss--;
     q->swap += u->slot >= 0;
     q->stats.evictions++;
-    tlbs_flush_page(s, f->va, q->asid);
+    tlbs_invalidate_page(s, f->va, q->asid, "its page was evicted");
     EMIT(s, .kind = EV_EVICT, .pfn = pfn, .victim_pid = q->pid, .victim_va = f->va,
          .pte_pa = pte_pa, .pte = npte, .slot = u->slot);
 }
 
-int mm_evict(Sim *s, pfn_t pfn)
+/* Evicts pfn; why (the victim event's detail) says why this page was chosen. */
+static int evict_why(Sim *s, pfn_t pfn, const char *why)
 {
     Frame *f = &s->fp.frames[pfn];
     EMIT(s, .kind = EV_VICTIM, .pid = s->cur ? s->cur->pid : 0, .pfn = pfn,
-         .victim_pid = f->pid, .victim_va = f->va);
+         .victim_pid = f->pid, .victim_va = f->va, .detail = why);
     Unmap u = { victim_slot(s, f), 0 };
     if (u.slot == -2)
         return -1;
@@ -180,13 +187,18 @@ int mm_evict(Sim *s, pfn_t pfn)
     return 0;
 }
 
+int mm_evict(Sim *s, pfn_t pfn)
+{
+    return evict_why(s, pfn, "to make room for a superpage's contiguous frames");
+}
+
 static void clear_dirty(Sim *s, Process *q, pfn_t pfn, paddr_t pte_pa, void *ctx)
 {
     (void)ctx;
     pte_t pte = mem_read(&s->fp, pte_pa, s->geo.pte_size);
     pte = pte_encode(&s->geo, pte_pfn(&s->geo, pte), pte_flags(&s->geo, pte) & ~PTE_D);
     mem_write(&s->fp, pte_pa, s->geo.pte_size, pte);
-    tlbs_flush_page(s, s->fp.frames[pfn].va, q->asid);   /* the TLB caches D */
+    tlbs_invalidate_page(s, s->fp.frames[pfn].va, q->asid, "written back: the entry's D bit cleared");
 }
 
 /* Writes a dirty page to swap ahead of its eviction (WSClock schedules these), so it
@@ -215,6 +227,11 @@ static bool evictable(const Sim *s, pfn_t pfn)
     const Frame *f = &s->fp.frames[pfn];
     return !f->dirty || f->swap_slot >= 0 || s->swap.used < s->swap.limit ||
            shared_file_page(s, f);
+}
+
+bool mm_evictable(const Sim *s, pfn_t pfn)
+{
+    return evictable(s, pfn);
 }
 
 static bool evictable_any(void *ctx, pfn_t pfn)
@@ -259,8 +276,13 @@ pfn_t mm_get_frame(Sim *s, bool table)
                 sim_fmt_err(s->err, sizeof s->err, "out of host memory for page tables");
             return PFN_NONE;
         }
+        /* The policy's state before its choice is the reason (a clock's hand moves,
+         * bits clear as it chooses); built only when someone is listening. */
+        char why[1024] = "";
+        if (s->observer)
+            describe_policy(s, why, sizeof why);
         pfn_t victim = choose_victim(s);
-        if (victim != PFN_NONE && mm_evict(s, victim) == 0)
+        if (victim != PFN_NONE && evict_why(s, victim, why) == 0)
             continue;
         if (oom_kill(s) <= 0)              /* nothing could be freed: s->err says why */
             return PFN_NONE;
@@ -401,7 +423,7 @@ static void unmap_leaf(Sim *s, Process *p, vaddr_t va, paddr_t pa, pte_t pte, vo
         mem_write(&s->fp, pa, g->pte_size, 0);
     }
     mm_table_of(s, pa)->used--;
-    tlbs_flush_page(s, va, p->asid);
+    tlbs_invalidate_page(s, va, p->asid, s->releasing ? "its process ended" : "its mapping was removed");
 }
 
 /* Frees p's tables (below the root) left with no entry, bottom up. */
@@ -446,13 +468,15 @@ void mm_release(Sim *s, Process *p)
 {
     uint64_t pages = 0, tables = p->pt_pages;
     isa_restore(s, p);
+    s->releasing = true;
     mm_for_each_leaf(s, p, 0, UINT64_MAX, unmap_leaf, &pages);
+    s->releasing = false;
     for (pfn_t pfn = 0; (pfn = frames_skip_fresh(&s->fp, pfn)) < s->fp.total; pfn++) {
         Frame *f = &s->fp.frames[pfn];
         if (f->kind == FRAME_TABLE && f->pid == p->pid)
             frames_free(&s->fp, pfn);
     }
-    tlbs_flush_asid(s, p->asid);
+    tlbs_invalidate_asid(s, p->asid, "its process ended");
     p->rss = p->swap = p->pt_pages = p->hugetlb = 0;
     p->root = PFN_NONE;
     s->committed -= p->committed;

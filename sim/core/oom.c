@@ -157,6 +157,70 @@ static void kill_victim(Sim *s, Process *p)
     mm_release(s, p);
 }
 
+static void why(Sim *s, const char *line) { say_line(s, OOM_WHY, 0, line); }
+
+/* Why reclaim failed: what the frames hold, counted as the eviction path sees them. */
+static void why_no_reclaim(Sim *s)
+{
+    uint64_t tables = 0, stuck = 0, other = 0;
+    for (pfn_t f = 0; f < s->fp.nframes; f++) {
+        const Frame *fr = &s->fp.frames[f];
+        if (fr->kind == FRAME_TABLE)
+            tables++;
+        else if (fr->kind == FRAME_DATA && !mm_evictable(s, f))
+            stuck++;
+        else if (fr->kind != FRAME_FREE)
+            other++;
+    }
+    char line[256], sw[64] = "unlimited";
+    if (s->swap.limit != SWAP_UNLIMITED)
+        snprintf(sw, sizeof sw, "%llu of %llu slots used", (unsigned long long)s->swap.used,
+                 (unsigned long long)s->swap.limit);
+    snprintf(line, sizeof line, "no frame could be reclaimed: of %llu frames, %llu hold page tables "
+             "(never evicted), %llu hold dirty pages with no swap slot to go to (swap: %s), %llu others",
+             (unsigned long long)s->fp.nframes, (unsigned long long)tables, (unsigned long long)stuck, sw,
+             (unsigned long long)other);
+    why(s, line);
+}
+
+/* Each candidate's oom_badness() as its sum; -1000 is unkillable. */
+static void why_badness(Sim *s, const int64_t *badness)
+{
+    char line[320];
+    uint64_t total = sim_totalpages(s);
+    for (size_t i = 0; i < s->nprocs; i++) {
+        const Process *p = s->procs[i];
+        if (p->state != PROC_RUNNING)
+            continue;
+        if (badness[i] == OOM_UNKILLABLE)
+            snprintf(line, sizeof line, "%s (pid %d): unkillable (oom_score_adj -1000)", p->name, p->pid);
+        else
+            snprintf(line, sizeof line, "%s (pid %d): badness = rss %llu + swap %llu + page tables %llu "
+                     "+ oom_score_adj %d x (totalpages %llu / 1000) = %lld", p->name, p->pid,
+                     (unsigned long long)kernel_rss(p), (unsigned long long)p->swap,
+                     (unsigned long long)kernel_pt_pages(p), p->oom_score_adj, (unsigned long long)total,
+                     (long long)badness[i]);
+        why(s, line);
+    }
+}
+
+/* The winner and the tie rule (select_bad_process keeps the last of equal scores). */
+static void why_winner(Sim *s, const int64_t *badness, int victim)
+{
+    char line[256];
+    if (victim < 0) {
+        why(s, "every process is unkillable: nothing to kill");
+        return;
+    }
+    int ties = 0;
+    for (size_t i = 0; i < s->nprocs; i++)
+        ties += badness[i] == badness[victim];
+    snprintf(line, sizeof line, "%s has the highest badness (%lld)%s", s->procs[victim]->name,
+             (long long)badness[victim], ties > 1 ? "; among equal ones the kernel keeps the last in "
+             "its task list (select_bad_process: only a lower score is skipped)" : "");
+    why(s, line);
+}
+
 /* out_of_memory(): check_panic_on_oom() first, then select_bad_process(); both a panic
  * and "no killable processes" come after dump_header(). */
 int oom_kill(Sim *s)
@@ -166,6 +230,12 @@ int oom_kill(Sim *s)
         badness[i] = badness_of(s, s->procs[i]);
     int victim = oom_select(badness, s->nprocs);
     dump_header(s);
+    if (s->observer) {
+        why_no_reclaim(s);
+        why_badness(s, badness);
+        if (!s->m.oom.panic_on_oom)
+            why_winner(s, badness, victim);
+    }
     if (s->m.oom.panic_on_oom) {
         sim_fmt_err(s->err, sizeof s->err,
                     "Kernel panic - not syncing: Out of memory: system-wide panic_on_oom is enabled");

@@ -6,11 +6,38 @@
 #include "policy_int.h"
 
 #include <inttypes.h>
+#include <string.h>
 
+static const char *const ties_names[] = { "lowest-frame", "latest-loaded", "earliest-loaded" };
+
+const char *opt_ties_name(OptTies t)
+{
+    return (unsigned)t < 3 ? ties_names[t] : "?";
+}
+
+bool opt_ties_parse(const char *name, OptTies *out)
+{
+    for (unsigned i = 0; i < 3; i++)
+        if (strcmp(name, ties_names[i]) == 0) {
+            *out = (OptTies)i;
+            return true;
+        }
+    return false;
+}
+
+/* a goes before b: a later next use, or on a tie memory.opt_ties's rule (the frame
+ * number last, so the order is total). */
 static bool heap_above(const PolicyState *p, uint32_t a, uint32_t b)
 {
     uint64_t ka = p->s[a].counter, kb = p->s[b].counter;
-    return ka > kb || (ka == kb && a < b);
+    if (ka != kb)
+        return ka > kb;
+    uint64_t la = p->s[a].loaded, lb = p->s[b].loaded;
+    if (p->params.opt_ties == OPT_TIES_LATEST_LOADED && la != lb)
+        return la > lb;
+    if (p->params.opt_ties == OPT_TIES_EARLIEST_LOADED && la != lb)
+        return la < lb;
+    return a < b;
 }
 
 static void heap_put(PolicyState *p, size_t i, uint32_t f)
@@ -115,32 +142,39 @@ static pfn_t opt_victim(void *st, PolicyFilter filter, void *ctx)
     return opt_next_victim(st, filter, ctx);
 }
 
-/* "next use 12" or "next use never" */
+/* "next use 13" (the trace record, from 1, as opt_describe counts) or "next use never" */
 static void opt_frame(const void *st, pfn_t pfn, char *buf, size_t len)
 {
     uint64_t c = pstate_counter(st, pfn);
     if (c == UINT64_MAX)
         snprintf(buf, len, "next use never");
     else
-        snprintf(buf, len, "next use %" PRIu64, c);
+        snprintf(buf, len, "next use %" PRIu64, c + 1);
 }
 
-/* "next uses: 0 at 12, 1 never, 2 at 9" */
+/* "next uses (trace record, from 1): 0 at 13, 1 never, 2 at 10". The counters are
+ * positions in the trace from 0; people count records (and the log steps) from 1. */
 static size_t opt_describe(const void *st, char *buf, size_t len)
 {
     const PolicyState *p = st;
     size_t n = 0, shown = 0;
-    pstate_appendf(buf, len, &n, "next uses");
+    pstate_appendf(buf, len, &n, "next uses (trace record, from 1)");
     for (size_t f = 0; f < p->n; f++) {
         if (!p->s[f].resident)
             continue;
         if (p->s[f].counter == UINT64_MAX)
             pstate_appendf(buf, len, &n, "%s %zu never", shown++ ? "," : ":", f);
         else
-            pstate_appendf(buf, len, &n, "%s %zu at %" PRIu64, shown++ ? "," : ":", f, p->s[f].counter);
+            pstate_appendf(buf, len, &n, "%s %zu at %" PRIu64, shown++ ? "," : ":", f, p->s[f].counter + 1);
+        if (p->params.opt_ties != OPT_TIES_LOWEST_FRAME)
+            pstate_appendf(buf, len, &n, " (loaded at %" PRIu64 ")", p->s[f].loaded);
     }
     if (!shown)
         pstate_appendf(buf, len, &n, ": no pages loaded");
+    else
+        pstate_appendf(buf, len, &n, "; equal next uses: %s", p->params.opt_ties == OPT_TIES_LOWEST_FRAME ?
+                       "the lowest frame goes" : p->params.opt_ties == OPT_TIES_LATEST_LOADED ?
+                       "the latest loaded goes" : "the earliest loaded goes");
     return n;
 }
 

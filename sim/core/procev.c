@@ -154,7 +154,7 @@ static int copy_leaves(Sim *s, Process *p, Process *c)
         bad = share_leaf(s, p, c, &leaves.v[i]) != 0 || p->state != PROC_RUNNING;
     c->oom_score_adj = adj;
     free(leaves.v);
-    tlbs_flush_asid(s, p->asid);           /* its writable entries are read-only now */
+    tlbs_invalidate_asid(s, p->asid, "fork write-protected the parent's entries");
     return bad ? -1 : 0;
 }
 
@@ -414,7 +414,7 @@ static StepStatus do_mprotect(Sim *s, Process *p, const TraceRecord *rec, StepIn
         mm_unmap_present(s, p, lo, hi);
     else
         mm_for_each_leaf(s, p, lo, hi, reprotect, &rp);
-    tlbs_flush_asid(s, p->asid);
+    tlbs_invalidate_asid(s, p->asid, "mprotect changed the permissions");
     return done(s, info, 0, "mprotect(0x%llx, %llu, %c%c%c) = 0", (unsigned long long)lo,
                 (unsigned long long)rec->length, (perms & PTE_R) ? 'r' : '-',
                 (perms & PTE_W) ? 'w' : '-', (perms & PTE_X) ? 'x' : '-');

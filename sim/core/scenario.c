@@ -453,6 +453,11 @@ static int memory_key(LoadCtx *c, const char *k, const char *v)
         return want_u64(c, v, 0, 1ull << 40, &m->memory.tick, "references between ticks (0 = none)");
     if (strcmp(k, "tau") == 0)
         return want_u64(c, v, 1, 1ull << 40, &m->memory.tau, "a working-set window in references");
+    if (strcmp(k, "opt_ties") == 0) {
+        if (!opt_ties_parse(v, &m->memory.opt_ties))
+            return fail(c, "expected opt_ties = lowest-frame, latest-loaded or earliest-loaded, got '%s'", v);
+        return 0;
+    }
     if (strcmp(k, "thp") == 0) {
         if (strcmp(v, "always") == 0) m->memory.thp = true;
         else if (strcmp(v, "never") == 0) m->memory.thp = false;
@@ -476,7 +481,7 @@ static int memory_key(LoadCtx *c, const char *k, const char *v)
         return want_u64(c, v, 0, 1ull << 40, &m->memory.user_reserve_kbytes,
                         "vm.user_reserve_kbytes in kB");
     return fail(c, "unknown key '%s' in [memory] (expected frames, policy, page_tables, scope, "
-                "tick, tau, thp, overcommit_memory, overcommit_ratio or user_reserve_kbytes)", k);
+                "tick, tau, opt_ties, thp, overcommit_memory, overcommit_ratio or user_reserve_kbytes)", k);
 }
 
 static int swap_key(LoadCtx *c, const char *k, const char *v)
@@ -797,7 +802,7 @@ static const struct { const char *name; KeyFn fn; const char *keys; } sections[]
       "mxr" },
     { "tlb", tlb_key, "entries ways policy asid" },
     { "itlb", itlb_key, "entries ways policy" }, { "stlb", stlb_key, "entries ways policy" },
-    { "memory", memory_key, "frames policy page_tables scope tick tau thp overcommit_memory "
+    { "memory", memory_key, "frames policy page_tables scope tick tau opt_ties thp overcommit_memory "
       "overcommit_ratio user_reserve_kbytes policy_params" },
     { "swap", swap_key, "slots" }, { "timing", timing_key, "tlb memory minor_fault major_fault" },
     { "oom", oom_key, "panic_on_oom" }, { "scenario", scenario_key, "title description include" },

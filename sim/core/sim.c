@@ -3,6 +3,7 @@
 #include "sim_int.h"
 #include "vmsim/oom.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,23 +43,55 @@ static int tlbs_init(Sim *s)
            tlb_level_init(&s->tlb[SIM_STLB], m->stlb.entries, m->stlb.ways, m->stlb.policy, &s->rng);
 }
 
-/* Invalidation reaches every TLB: what one level drops, another must not keep. */
-void tlbs_flush_page(Sim *s, vaddr_t va, uint32_t asid)
+static void tlb_dropped(void *ctx, const Tlb *t, const TlbEntry *e)
 {
-    for (int i = 0; i < SIM_TLBS; i++)
-        if (s->tlb[i].entries)             /* no call per fault for an absent TLB */
-            tlb_flush_page(&s->tlb[i], va, asid);
+    Sim *s = ctx;
+    EMIT(s, .kind = EV_TLB_DROP, .pid = s->cur ? s->cur->pid : 0, .level = (unsigned)(t - s->tlb),
+         .va = e->tag << e->shift, .shift = e->shift, .pfn = e->pfn, .asid = e->asid, .detail = s->tlb_why);
 }
 
-void tlbs_flush_asid(Sim *s, uint32_t asid)
+/* Every TLB is told who listens for the entries it drops, and why they go. */
+static void tlbs_hook(Sim *s, const char *why)
 {
+    s->tlb_why = why;
+    for (int i = 0; i < SIM_TLBS; i++) {
+        s->tlb[i].on_drop = s->observer ? tlb_dropped : NULL;
+        s->tlb[i].drop_ctx = s;
+    }
+}
+
+/* Invalidation reaches every TLB: what one level drops, another must not keep. */
+unsigned tlbs_invalidate_page(Sim *s, vaddr_t va, uint32_t asid, const char *why)
+{
+    unsigned n = 0;
+    tlbs_hook(s, why);
+    for (int i = 0; i < SIM_TLBS; i++)
+        if (s->tlb[i].entries)             /* no call per fault for an absent TLB */
+            n += tlb_flush_page(&s->tlb[i], va, asid);
+    return n;
+}
+
+void tlbs_invalidate_asid(Sim *s, uint32_t asid, const char *why)
+{
+    tlbs_hook(s, why);
     for (int i = 0; i < SIM_TLBS; i++)
         tlb_flush_asid(&s->tlb[i], asid);
 }
 
-unsigned tlbs_flush_all(Sim *s, bool keep_global)
+void tlbs_flush_page(Sim *s, vaddr_t va, uint32_t asid)
+{
+    tlbs_invalidate_page(s, va, asid, "invalidated");
+}
+
+void tlbs_flush_asid(Sim *s, uint32_t asid)
+{
+    tlbs_invalidate_asid(s, asid, "invalidated");
+}
+
+unsigned tlbs_flush_all(Sim *s, bool keep_global, const char *why)
 {
     unsigned n = 0;
+    tlbs_hook(s, why);
     for (int i = 0; i < SIM_TLBS; i++)
         n += tlb_flush_all(&s->tlb[i], keep_global);
     return n;
@@ -103,7 +136,7 @@ Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
         pfns = 1ull << (m->geo.pa_bits - m->geo.page_shift);
     if (frames_init(&s->fp, m->memory.frames, m->geo.page_shift, m->memory.separate_tables) ||
         !(s->policy = policy_create(m->memory.policy, m->memory.frames, &s->rng,
-                                    &(PolicyParams){ .tau = m->memory.tau })) ||
+                                    &(PolicyParams){ .tau = m->memory.tau, .opt_ties = m->memory.opt_ties })) ||
         tlbs_init(s)) {
         sim_destroy(s);
         sim_fmt_err(err, errlen, "out of memory for %llu frames",
@@ -479,7 +512,7 @@ static FixResult cow_fault(Sim *s, Process *p, const Vma *v, vaddr_t va, const W
     unsigned huge = mm_span(s, pfn) > 1 && g->style == PT_STYLE_X86 ? PTE_H : 0;
     pte_t pte = pte_encode(g, pfn, leaf_flags(s, v, OP_WRITE) | PTE_A | PTE_D | huge);
     mem_write(&s->fp, pte_pa, g->pte_size, pte);
-    tlbs_flush_page(s, va, p->asid);
+    tlbs_invalidate_page(s, va, p->asid, "copy-on-write rewrote the entry");
     *fk = FAULT_COW;
     s->stats.page_faults++;
     s->stats.minor_faults++;
@@ -487,8 +520,13 @@ static FixResult cow_fault(Sim *s, Process *p, const Vma *v, vaddr_t va, const W
     p->stats.faults++;
     p->stats.minor++;
     s->stats.cycles += s->m.timing.minor_fault;
+    char why[96] = "";
+    if (s->observer && pfn != old)
+        snprintf(why, sizeof why, "copy-on-write: frame %" PRIu64 " copied to frame %" PRIu64, old, pfn);
+    else if (s->observer)
+        snprintf(why, sizeof why, "copy-on-write: last sharer, frame %" PRIu64 " reused", old);
     EMIT(s, .kind = EV_FAULT, .pid = p->pid, .va = va, .op = OP_WRITE, .fault = FAULT_COW,
-         .detail = pfn != old ? "copy-on-write: page copied" : "copy-on-write: last sharer, reused");
+         .pfn = pfn, .count = old, .detail = why);
     EMIT(s, .kind = EV_MAP, .pid = p->pid, .va = va, .level = l, .pte_pa = pte_pa, .pte = pte);
     return FIX_RETRY;
 }
@@ -503,6 +541,22 @@ static const Vma *vma_for(Process *p, vaddr_t va, vaddr_t page_mask)
     if (st)
         st->start = va & ~page_mask;
     return st;
+}
+
+/* Why va has no mapping: below a stack that may grow no further (the stack limit,
+ * RLIMIT_STACK) is said as such; anything else is just unmapped. */
+static const char *maperr_words(const Process *p, vaddr_t va, char *buf, size_t len)
+{
+    for (size_t i = 0; i < p->nvmas; i++) {
+        const Vma *v = &p->vmas[i];
+        vaddr_t below = i == 0 ? 0 : p->vmas[i - 1].end;   /* the gap the stack grows into */
+        if (v->kind == VMA_STACK && va < p->stack_limit && va >= below && p->stack_limit <= v->start) {
+            snprintf(buf, len, "no mapping at this address: the stack may not grow below 0x%" PRIx64
+                     " (its limit, RLIMIT_STACK)", p->stack_limit);
+            return buf;
+        }
+    }
+    return "no mapping at this address";
 }
 
 static const char *arch_fault_words(WalkStatus st)
@@ -556,10 +610,17 @@ static FixResult handle_fault(Sim *s, Process *p, vaddr_t va, AccessOp op, const
     default:
         break;
     }
+    bool mapped = proc_find_vma(p, va) != NULL;
     const Vma *v = vma_for(p, va, geo_page_size(&s->geo) - 1);
+    char why[160];
     if (!v) {
         *fk = FAULT_SEGV_MAPERR;
-        return kill_segv(s, p, va, *fk, "no mapping at this address");
+        return kill_segv(s, p, va, *fk, maperr_words(p, va, why, sizeof why));
+    }
+    if (!mapped && s->observer) {              /* vma_for grew the stack down to va */
+        snprintf(why, sizeof why, "the stack grew down to 0x%" PRIx64 " (it may grow to 0x%" PRIx64 ")",
+                 v->start, p->stack_limit);
+        EMIT(s, .kind = EV_NOTE, .pid = p->pid, .va = va, .detail = why);
     }
     if (access_error(s, v, op, w->status)) {
         *fk = FAULT_SEGV_ACCERR;
@@ -697,6 +758,25 @@ static inline bool tlb_hit(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo
     return true;
 }
 
+/* Why a TLB that holds va's page could not serve op: the entry matched, but the access
+ * needs what it does not grant (write on a read-only or clean entry: the walk must set
+ * D or fault; a user access on a supervisor entry). NULL when no entry matched. */
+static const char *entry_refuses(Sim *s, Process *p, vaddr_t va, AccessOp op)
+{
+    const Tlb *t = first_level(s, op);
+    long i = tlb_find(t, va, p->asid);
+    if (i < 0)
+        return NULL;
+    unsigned f = t->e[i].flags;
+    if (op == OP_WRITE && !(f & PTE_W))
+        return "TLB hit, but the entry is read-only: the walk decides (counted as a miss)";
+    if (op == OP_WRITE && !(f & PTE_D))
+        return "TLB hit, but the entry is clean (D=0): the walk sets D (counted as a miss)";
+    if (op == OP_EXEC && !(f & PTE_X))
+        return "TLB hit, but the entry forbids execution: the walk decides (counted as a miss)";
+    return "TLB hit, but the entry does not permit this access: the walk decides (counted as a miss)";
+}
+
 /* The TLB's part of a translation: the lookup is charged, a miss counted. True on a
  * hit, which completes the access. With no TLB to look in (info->no_tlb) there is no
  * lookup at all: no hit, no miss, no cycles. */
@@ -709,7 +789,8 @@ static inline bool tlb_step(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
         return true;
     s->stats.tlb_misses++;
     p->stats.tlb_misses++;
-    EMIT(s, .kind = EV_TLB_MISS, .pid = p->pid, .va = va, .op = op);
+    EMIT(s, .kind = EV_TLB_MISS, .pid = p->pid, .va = va, .op = op,
+         .detail = s->observer ? entry_refuses(s, p, va, op) : NULL);
     return false;
 }
 
@@ -850,7 +931,7 @@ static StepStatus do_switch(Sim *s, const TraceRecord *rec, StepInfo *info)
     s->cur = p;
     EMIT(s, .kind = EV_SWITCH, .pid = p->pid);
     if (flush) {                           /* a CR3 write without PCIDs */
-        unsigned n = tlbs_flush_all(s, true);
+        unsigned n = tlbs_flush_all(s, true, "a switch with no ASIDs");
         EMIT(s, .kind = EV_TLB_FLUSH, .pid = p->pid, .count = n);
     }
     return STEP_OK;

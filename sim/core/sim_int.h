@@ -61,6 +61,8 @@ struct Sim {
     TraceReader *trace;
     Pending pend;
     SimObserver observer;
+    const char *tlb_why;      /* why the TLB entries being flushed now go */
+    bool releasing;           /* mm_release is unmapping a whole process */
     void *obs_ctx;
     SimStats stats;
     uint64_t ref_pos;         /* positions handed out to the trace's translations so far */
@@ -98,11 +100,18 @@ Process *proc_by_name(const Sim *s, const char *name);
 /* Invalidation in every TLB. */
 void tlbs_flush_page(Sim *s, vaddr_t va, uint32_t asid);
 void tlbs_flush_asid(Sim *s, uint32_t asid);
-unsigned tlbs_flush_all(Sim *s, bool keep_global);
+/* As tlbs_flush_page and tlbs_flush_asid; each entry dropped is an EV_TLB_DROP event
+ * whose detail is why (a constant string). The page's returns the entries dropped. */
+unsigned tlbs_invalidate_page(Sim *s, vaddr_t va, uint32_t asid, const char *why);
+void tlbs_invalidate_asid(Sim *s, uint32_t asid, const char *why);
+/* Drops every entry (but global ones when keep_global), saying why; returns how many. */
+unsigned tlbs_flush_all(Sim *s, bool keep_global, const char *why);
 
 /* A free RAM frame (a table's when table), evicting or OOM-killing as needed.
  * PFN_NONE with s->err set when the machine cannot go on. */
 pfn_t mm_get_frame(Sim *s, bool table);
+/* True if the data page in pfn can leave memory now (clean, or swap to write it to). */
+bool mm_evictable(const Sim *s, pfn_t pfn);
 /* Evicts the page in pfn. 0, or -1 when it needed swap and swap is full. */
 int mm_evict(Sim *s, pfn_t pfn);
 /* The table frame holding the entry at pa. */

@@ -128,6 +128,8 @@ unsigned tlb_flush_page(Tlb *t, vaddr_t va, uint32_t asid)
         for (unsigned w = 0; w < t->ways; w++) {
             TlbEntry *e = &set[w];
             if (e->shift == s && covers(e, va) && (e->asid == asid || (e->flags & PTE_G))) {
+                if (t->on_drop)
+                    t->on_drop(t->drop_ctx, t, e);
                 e->valid = 0;
                 n++;
             }
@@ -142,6 +144,8 @@ unsigned tlb_flush_asid(Tlb *t, uint32_t asid)
     for (unsigned i = 0; i < t->entries; i++) {
         TlbEntry *e = &t->e[i];
         if (e->valid && e->asid == asid && !(e->flags & PTE_G)) {
+            if (t->on_drop)
+                t->on_drop(t->drop_ctx, t, e);
             e->valid = 0;
             n++;
         }
@@ -157,6 +161,8 @@ unsigned tlb_flush_all(Tlb *t, bool keep_global)
     for (unsigned i = 0; i < t->entries; i++) {
         TlbEntry *e = &t->e[i];
         if (e->valid && !(keep_global && (e->flags & PTE_G))) {
+            if (t->on_drop)
+                t->on_drop(t->drop_ctx, t, e);
             e->valid = 0;
             n++;
         }

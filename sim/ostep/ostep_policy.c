@@ -401,10 +401,13 @@ static int write_scenario(Run *r, const OstepOut *o)
                "title = OSTEP paging-policy: %s, %lld frames, %zu references\n"
                "description = The reference string of `%s`.\n"
                "\n[machine]\narch = x86_64\n\n[tlb]\nentries = 0\n\n"
-               "[memory]\nframes = %lld\npolicy = %s\npage_tables = separate\n\n"
+               "[memory]\nframes = %lld\npolicy = %s\npage_tables = separate\n%s\n"
                "[swap]\nslots = unlimited\n\n[trace]\nformat = pages\nlines =\n",
             o->command, r->policy, (long long)r->cachesize, r->nrefs, o->command,
-            (long long)r->cachesize, vmsim_policy(r->policy));
+            (long long)r->cachesize, vmsim_policy(r->policy),
+            /* OPT's loop keeps the last of equal next uses (`>=`) in a list kept in load
+             * order: among pages never used again, the one loaded last goes. */
+            strcmp(r->policy, "OPT") == 0 ? "opt_ties = latest-loaded\n" : "");
     for (size_t i = 0; i < r->nrefs; i++)
         fprintf(f, "    %lld\n", (long long)r->refs[i].page);
     fclose(f);

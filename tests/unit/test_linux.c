@@ -15,7 +15,7 @@ typedef struct Rig {
     TraceReader *t;
     char err[512];
     char oom[8192];              /* EV_OOM lines, one per line */
-    unsigned events[EV_NOTE + 1];
+    unsigned events[EV_COUNT];
     StepStatus last;
 } Rig;
 

@@ -704,7 +704,8 @@ static void test_describe_state(void)
         { POLICY_LRU, "frames by last use, least recent first: 1 (last used at 2), "
                       "2 (last used at 3), 0 (last used at 4)" },
         { POLICY_CLOCK, "hand at frame 0; frames: 0 R=1 M=0, 1 R=1 M=1, 2 R=1 M=0" },
-        { POLICY_OPT, "next uses: 0 at 9, 1 never, 2 at 7" },
+        { POLICY_OPT, "next uses (trace record, from 1): 0 at 10, 1 never, 2 at 8; equal next uses: "
+                     "the lowest frame goes" },   /* positions 9, 7 */
     };
     static const uint64_t next[3] = { 9, UINT64_MAX, 7 };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -135,7 +135,7 @@ if command -v bash >/dev/null; then
 memory.policy memory.policy_params
 clock
 belady
-text json csv"
+text json csv reflog"
 fi
 
 # --- uninstall ------------------------------------------------------------------
