@@ -50,6 +50,9 @@ int parse_choice(const char *what, const char *v, const char *const *names, int 
 
 /* Writes s as a JSON string ("null" for NULL). */
 void json_str(FILE *out, const char *s);
+/* Writes s as a CSV field (RFC 4180): quoted, quotes doubled, when it holds a comma,
+ * a quote or a line break. */
+void csv_str(FILE *out, const char *s);
 
 /* Parses argv[first..] into o. Returns 0, 1 if help was asked for (and printed with
  * usage), or -1 with a message on stderr. */

@@ -114,6 +114,21 @@ void report_text(FILE *out, const Session *s)
     }
 }
 
+void csv_str(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
 /* ---- JSON ------------------------------------------------------------------ */
 
 void json_str(FILE *out, const char *s)

@@ -119,21 +119,6 @@ void output_prairielearn(FILE *out, const Result *r)
 
 /* ---- CSV -------------------------------------------------------------------- */
 
-static void csv_field(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 void output_csv_header(FILE *out, const Exercise *ex)
 {
     fprintf(out, "id,seed,score,max");
@@ -144,7 +129,7 @@ void output_csv_header(FILE *out, const Exercise *ex)
 
 void output_csv_row(FILE *out, const Exercise *ex, const Result *r)
 {
-    csv_field(out, r->id);
+    csv_str(out, r->id);
     fprintf(out, ",0x%016" PRIx64 ",%g,%g", r->seed, total(r), round4(r->max));
     for (size_t i = 0; i < ex->nq; i++)
         fprintf(out, ",%g", r->per_question ? round4(r->per_question[i]) : 0.0);
@@ -191,7 +176,7 @@ void output_items_csv(FILE *out, const Exercise *ex, const Result *rs, size_t n)
         const char *w = common_wrong(rs, n, p);
         fprintf(out, "%s,%g,%.4f,%.4f,", rs[0].parts[p].item, round4(max),
                 counted ? sum / (double)counted : 0.0, counted ? (double)full / (double)counted : 0.0);
-        csv_field(out, w ? w : "");
+        csv_str(out, w ? w : "");
         fputc('\n', out);
     }
 }

@@ -99,27 +99,12 @@ int table_from_results(Table *t, const Sweep *sw, const CellResult *res)
 
 /* ---- writing ---------------------------------------------------------------------- */
 
-static void csv_field(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 static void csv_line(FILE *out, char *const *cells, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (i)
             fputc(',', out);
-        csv_field(out, cells[i]);
+        csv_str(out, cells[i]);
     }
     fputc('\n', out);
 }
