@@ -50,6 +50,16 @@ for s in 0 1 2 3 4 5 6; do
     done
 done
 
+# LFU counts a page's load as its first use, and only that (PolicyOps: insert is the
+# first reference, touch every later one). Worked by hand, 3 frames, 1 2 1 3 4: pages 1,
+# 2, 3 load into frames 0, 1, 2; 1 is used again (2 uses), 2 and 3 once each; 4 evicts
+# the fewest uses, the oldest among equals: page 2 in frame 1.
+printf '1\n2\n1\n3\n4\n' >"$tmp/lfu"
+"$vmsim" run --trace "$tmp/lfu" --log all --set memory.policy=lfu --set memory.frames=3 >"$tmp/lfu.log"
+grep -q 'why: LFU (least frequently used): frames in load order, oldest first: 0 (uses 2), 1 (uses 1), 2 (uses 1)$' \
+    "$tmp/lfu.log" && ok || bad "LFU's counts: one use per reference, the load included"
+grep -q 'memory full: victim frame 1 holds' "$tmp/lfu.log" && ok || bad "LFU's victim on 1 2 1 3 4"
+
 # Every policy gives every victim a reason.
 for p in fifo lru opt clock second-chance nru lfu aging wsclock random; do
     for sc in belady thrashing; do
