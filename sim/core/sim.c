@@ -1071,6 +1071,7 @@ static StepStatus next_translation(Sim *s, StepInfo *info)
     vaddr_t va = pd->cur == pd->first ? pd->addr : pd->cur << sh;
     AccessOp op = pd->ops[pd->opi];
     info->line = pd->line;
+    info->modify = pd->nops == 2;      /* only an M has two ops (record_span) */
     if (s->future)                         /* only opt looks at positions */
         s->cur_pos = pd->pos0 == NO_POS ? NO_POS
                    : pd->pos0 + pd->opi * (pd->last - pd->first + 1) + (pd->cur - pd->first);
@@ -1148,6 +1149,7 @@ static StepStatus bus_error(Sim *s, const TraceRecord *rec, StepInfo *info)
     info->kind = STEP_ACCESS;
     info->pid = s->cur->pid;
     info->op = rec->op == OP_MODIFY ? OP_READ : rec->op;
+    info->modify = rec->op == OP_MODIFY;
     info->va = rec->addr;
     info->fault = FAULT_SIGBUS;
     s->stats.bus_errors++;

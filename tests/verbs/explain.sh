@@ -60,6 +60,16 @@ grep -q 'why: LFU (least frequently used): frames in load order, oldest first: 0
     "$tmp/lfu.log" && ok || bad "LFU's counts: one use per reference, the load included"
 grep -q 'memory full: victim frame 1 holds' "$tmp/lfu.log" && ok || bad "LFU's victim on 1 2 1 3 4"
 
+# reflog: a lackey M is one W reference (its R half folded into it), faulting when
+# either half did. Worked by hand, FIFO with 3 frames (configs/textbook.ini), 4K pages:
+# M 4000 evicts page 1 (clean); M 1000 evicts page 2 (dirty from S); page 4 is dirty
+# from its M when L 6000 evicts it; M 7ffe,4 spans pages 7 and 8: two W references,
+# evicting pages 1 (dirty from its M) and 5.
+printf ' L 1000,4\n S 2000,4\n L 3000,4\n M 4000,4\n M 4008,4\n M 1000,4\n L 5000,4\n L 6000,4\n M 7ffe,4\n' >"$tmp/m.lackey"
+printf '1 1 R M - 0\n2 2 W M - 0\n3 3 R M - 0\n4 4 W M 1 0\n5 4 W H - 0\n6 1 W M 2 1\n7 5 R M 3 0\n8 6 R M 4 1\n9 7 W M 1 1\n10 8 W M 5 0\n' >"$tmp/m.want"
+"$vmsim" run --trace "$tmp/m.lackey" --trace-format lackey --config configs/textbook.ini --format reflog >"$tmp/m.got"
+cmp -s "$tmp/m.want" "$tmp/m.got" && ok || bad "reflog: an M is one W reference"
+
 # Every policy gives every victim a reason.
 for p in fifo lru opt clock second-chance nru lfu aging wsclock random; do
     for sc in belady thrashing; do
