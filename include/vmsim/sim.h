@@ -59,6 +59,7 @@ typedef struct StepInfo {
     vaddr_t va;
     paddr_t pa;               /* PADDR_NONE if the access did not complete */
     bool tlb_hit;
+    bool modify;              /* one of an M record's translations (its R half or its W half) */
     bool no_tlb;              /* the access had no TLB to look in (tlb.entries = 0) */
     FaultKind fault;          /* FAULT_NONE if none */
     unsigned long line;       /* trace line */

@@ -32,16 +32,50 @@ void reflog_event(void *ctx, const SimEvent *ev)
     }
 }
 
+/* Whether the fault killed the process: an M's W half will not follow. */
+static bool fault_kills(FaultKind f)
+{
+    return f == FAULT_SEGV_MAPERR || f == FAULT_SEGV_ACCERR || f == FAULT_ARCH || f == FAULT_SIGBUS ||
+           f == FAULT_SIGABRT;
+}
+
+/* Folds the held R half of w's page, if any, into W half w. */
+static void reflog_fold(RefLog *l, RefLogRecord *w)
+{
+    for (unsigned i = 0; i < l->nhalf; i++) {
+        const RefLogRecord *h = &l->half[i];
+        if (h->vpn != w->vpn)
+            continue;
+        w->hit = w->hit && h->hit;
+        if (!w->evicted && h->evicted) {
+            w->evicted = true;
+            w->victim_vpn = h->victim_vpn;
+            w->dirty = h->dirty;
+        }
+        l->half[i] = l->half[--l->nhalf];
+        return;
+    }
+}
+
 bool reflog_step(RefLog *l, const StepInfo *st, RefLogRecord *out)
 {
     if (st->kind != STEP_ACCESS)
         return false;
-    *out = l->cur;
-    out->n = ++l->n;
-    out->vpn = st->va >> l->shift;
-    out->write = st->op == OP_WRITE;
-    out->hit = st->fault == FAULT_NONE;
+    RefLogRecord r = l->cur;
     l->cur = (RefLogRecord){ 0 };
+    r.vpn = st->va >> l->shift;
+    r.write = st->op == OP_WRITE || st->modify;
+    r.hit = st->fault == FAULT_NONE;
+    if (!st->modify) {
+        l->nhalf = 0;             /* halves whose W never came (a skipped process) */
+    } else if (st->op != OP_WRITE && !fault_kills(st->fault) && l->nhalf < 2) {
+        l->half[l->nhalf++] = r;  /* an M's R half: its W half is the reference */
+        return false;
+    } else if (st->op == OP_WRITE) {
+        reflog_fold(l, &r);
+    }
+    r.n = ++l->n;
+    *out = r;
     return true;
 }
 

@@ -27,6 +27,9 @@ typedef struct RefLog {
     unsigned shift;           /* page shift of the data pages */
     uint64_t n;               /* references recorded */
     RefLogRecord cur;
+    RefLogRecord half[2];     /* an M's R halves waiting for their W halves (one per page;
+                                 a lackey access spans at most two) */
+    unsigned nhalf;
 } RefLog;
 
 void reflog_init(RefLog *l, unsigned page_shift);
@@ -35,7 +38,10 @@ void reflog_init(RefLog *l, unsigned page_shift);
  * EV_WRITEBACK fill its victim). ctx is the RefLog. */
 void reflog_event(void *ctx, const SimEvent *ev);
 
-/* After a sim_step: true with *out filled when the step was a reference. */
+/* After a sim_step: true with *out filled when the step was a reference. An M record is
+ * one W reference: its R half is held (false) and folded into its W half on the same
+ * page, which faults if either half did and names the victim the last half chose; an R
+ * half that killed the process is the whole reference. */
 bool reflog_step(RefLog *l, const StepInfo *st, RefLogRecord *out);
 
 /* The record as a reflog line, without a newline. */

@@ -300,6 +300,7 @@ static FixResult page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, AccessOp 
     if (s->future)
         policy_set_next_use(s->policy, pfn, future_next(s->future, s->cur_pos));
     policy_insert(s->policy, pfn, op == OP_WRITE, s->stats.references);
+    s->loaded = pfn;
     p->rss++;
     s->stats.page_faults++;
     p->stats.faults++;
@@ -487,8 +488,10 @@ static FixResult cow_copy(Sim *s, Process *p, const Vma *v, vaddr_t va, paddr_t 
             return FIX_HALT;
         }
     }
-    if (n == 1)
+    if (n == 1) {
         policy_insert(s->policy, *pfn, true, s->stats.references);
+        s->loaded = *pfn;
+    }
     mem_write(&s->fp, pte_pa, g->pte_size, 0);   /* p stops mapping the old frame */
     mm_drop_frame(s, p, old);
     return FIX_RETRY;
@@ -656,10 +659,13 @@ static inline void complete(Sim *s, Process *p, vaddr_t va, AccessOp op, pfn_t p
 {
     if (frames_is_ram(&s->fp, pfn)) {
         Frame *f = &s->fp.frames[pfn];
-        if (f->kind == FRAME_DATA && f->span == 1) {   /* large pages are not replaced */
-            if (s->future)
+        /* large pages are not replaced; a page this access loaded had its reference
+         * counted by insert (PolicyOps: touch is for every later one) */
+        if (f->kind == FRAME_DATA && f->span == 1) {
+            if (s->future && pfn != s->loaded)
                 policy_set_next_use(s->policy, pfn, future_next(s->future, s->cur_pos));
-            policy_touch(s->policy, pfn, op == OP_WRITE, s->stats.references);
+            if (pfn != s->loaded)
+                policy_touch(s->policy, pfn, op == OP_WRITE, s->stats.references);
             if (op == OP_WRITE)
                 f->dirty = true;
         }
@@ -820,6 +826,7 @@ static StepStatus translate(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
     }
     EMIT(s, .kind = EV_ACCESS, .pid = p->pid, .va = va, .op = op,
          .detail = s->kernel ? "in supervisor mode" : NULL);
+    s->loaded = PFN_NONE;
     if (tlb_step(s, p, va, op, info))
         return STEP_OK;
     for (int attempt = 0; attempt < 4; attempt++) {
@@ -1064,6 +1071,7 @@ static StepStatus next_translation(Sim *s, StepInfo *info)
     vaddr_t va = pd->cur == pd->first ? pd->addr : pd->cur << sh;
     AccessOp op = pd->ops[pd->opi];
     info->line = pd->line;
+    info->modify = pd->nops == 2;      /* only an M has two ops (record_span) */
     if (s->future)                         /* only opt looks at positions */
         s->cur_pos = pd->pos0 == NO_POS ? NO_POS
                    : pd->pos0 + pd->opi * (pd->last - pd->first + 1) + (pd->cur - pd->first);
@@ -1141,6 +1149,7 @@ static StepStatus bus_error(Sim *s, const TraceRecord *rec, StepInfo *info)
     info->kind = STEP_ACCESS;
     info->pid = s->cur->pid;
     info->op = rec->op == OP_MODIFY ? OP_READ : rec->op;
+    info->modify = rec->op == OP_MODIFY;
     info->va = rec->addr;
     info->fault = FAULT_SIGBUS;
     s->stats.bus_errors++;

@@ -77,6 +77,8 @@ struct Sim {
     bool halted;              /* memory ran out while processes were added: no step runs */
     bool nobody;              /* the last switch named an unborn child: skip until the next */
     char nobody_why[TRACE_NAME_MAX + 48];   /* says so, for the skipped steps */
+    pfn_t loaded;             /* the frame the translation under way loaded, or PFN_NONE:
+                                 insert counted its reference, so it is not touched */
     bool kernel;              /* the translation under way is a supervisor-mode access */
     unsigned nhand;           /* entries written by hand (trace op pte), in hand[] */
     HandPte hand[ISA_HAND_MAX];

@@ -50,6 +50,26 @@ for s in 0 1 2 3 4 5 6; do
     done
 done
 
+# LFU counts a page's load as its first use, and only that (PolicyOps: insert is the
+# first reference, touch every later one). Worked by hand, 3 frames, 1 2 1 3 4: pages 1,
+# 2, 3 load into frames 0, 1, 2; 1 is used again (2 uses), 2 and 3 once each; 4 evicts
+# the fewest uses, the oldest among equals: page 2 in frame 1.
+printf '1\n2\n1\n3\n4\n' >"$tmp/lfu"
+"$vmsim" run --trace "$tmp/lfu" --log all --set memory.policy=lfu --set memory.frames=3 >"$tmp/lfu.log"
+grep -q 'why: LFU (least frequently used): frames in load order, oldest first: 0 (uses 2), 1 (uses 1), 2 (uses 1)$' \
+    "$tmp/lfu.log" && ok || bad "LFU's counts: one use per reference, the load included"
+grep -q 'memory full: victim frame 1 holds' "$tmp/lfu.log" && ok || bad "LFU's victim on 1 2 1 3 4"
+
+# reflog: a lackey M is one W reference (its R half folded into it), faulting when
+# either half did. Worked by hand, FIFO with 3 frames (configs/textbook.ini), 4K pages:
+# M 4000 evicts page 1 (clean); M 1000 evicts page 2 (dirty from S); page 4 is dirty
+# from its M when L 6000 evicts it; M 7ffe,4 spans pages 7 and 8: two W references,
+# evicting pages 1 (dirty from its M) and 5.
+printf ' L 1000,4\n S 2000,4\n L 3000,4\n M 4000,4\n M 4008,4\n M 1000,4\n L 5000,4\n L 6000,4\n M 7ffe,4\n' >"$tmp/m.lackey"
+printf '1 1 R M - 0\n2 2 W M - 0\n3 3 R M - 0\n4 4 W M 1 0\n5 4 W H - 0\n6 1 W M 2 1\n7 5 R M 3 0\n8 6 R M 4 1\n9 7 W M 1 1\n10 8 W M 5 0\n' >"$tmp/m.want"
+"$vmsim" run --trace "$tmp/m.lackey" --trace-format lackey --config configs/textbook.ini --format reflog >"$tmp/m.got"
+cmp -s "$tmp/m.want" "$tmp/m.got" && ok || bad "reflog: an M is one W reference"
+
 # Every policy gives every victim a reason.
 for p in fifo lru opt clock second-chance nru lfu aging wsclock random; do
     for sc in belady thrashing; do
