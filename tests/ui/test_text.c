@@ -210,6 +210,50 @@ static void test_next_victim_mark(void)
     }
 }
 
+/* The last line of `vmsim run --log all --steps N` starting with prefix (the step
+ * N block is the last), its rest copied into buf; false when there is none. */
+static bool logged_line(const Captured *c, const char *prefix, char *buf, size_t len)
+{
+    const char *found = NULL;
+    for (const char *l = c->out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        if (!strncmp(l, prefix, strlen(prefix)))
+            found = l + strlen(prefix);
+    if (!found)
+        return false;
+    snprintf(buf, len, "%.*s", (int)strcspn(found, "\n"), found);
+    return true;
+}
+
+/* On a step that evicted, the line under the frames names the frame the log names as
+ * the victim and gives the log's "why:" for it, word for word: belady.ini (fifo) step
+ * 5 and swap-writeback.ini (lru) step 4, against `vmsim run --log all` run here. */
+static void test_victim_reason(void)
+{
+    static const struct { const char *scen, *steps; } cases[] = { { "scenarios/belady.ini", "5" },
+                                                               { "scenarios/swap-writeback.ini", "4" } };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        Captured c;
+        char why[512], victim[64], want[640], err[256];
+        capture(cmd_run, (char *[]){ "vmsim", "run", (char *)cases[k].scen, "--log", "all", "--steps",
+                                     (char *)cases[k].steps, NULL }, "", &c);
+        CU_ASSERT_EQUAL_FATAL(c.status, 0);
+        CU_ASSERT_FATAL(logged_line(&c, "    why: ", why, sizeof why));
+        CU_ASSERT_FATAL(logged_line(&c, "  memory full: victim frame ", victim, sizeof victim));
+        snprintf(want, sizeof want, "Evicted frame %llu, why: %s", strtoull(victim, NULL, 10), why);
+        Shot f;
+        TextOut t = { 0 };
+        CU_ASSERT_FATAL(shot_open(&f, cases[k].scen, strtoull(cases[k].steps, NULL, 10), 1280, 800));
+        SDL_Surface *img = ui_render_text(&f.ui, &t, err, sizeof err);
+        CU_ASSERT_FATAL(img != NULL);
+        if (!text_in(&t, &f.ui.L.policy_line, want))
+            fprintf(stderr, "%s: no \"%s\" under the frames\n", cases[k].scen, want);
+        CU_ASSERT(text_in(&t, &f.ui.L.policy_line, want) != NULL);
+        SDL_FreeSurface(img);
+        textout_free(&t);
+        shot_close(&f);
+    }
+}
+
 /* oom-killer.ini step 1014: each process row the report lists gets its badness,
  * computed here from the report's task lines in the log as oom_badness() in
  * mm/oom_kill.c does: rss + swapents + pgtables_bytes / PAGE_SIZE + oom_score_adj *
@@ -352,5 +396,6 @@ void suite_text(void)
                { "each OOM candidate's badness", test_oom_badness },
                { "statistics count up with the animation", test_stats_count_up },
                { "shared frames and the copy-on-write copy", test_sharing },
+               { "an eviction's reason is the log's", test_victim_reason },
                { "the help overlay fits at 1024x640", test_help_fits });
 }
