@@ -3,6 +3,8 @@
  * has a tooltip with the whole of it. */
 #include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "uitest.h"
 
@@ -175,12 +177,38 @@ static pfn_t logged_victim(const TextOut *t)
     return PFN_NONE;
 }
 
+/* Two processes under local lru replacement, 7 frames of which x86-32's tables take
+ * 4: b's writes evict b's own least recent page (frames 5, then 6), not a's older
+ * one in frame 3 that global replacement would take (mm.c's choose_victim). Writes
+ * the scenario to path (len bytes at least 64). */
+static bool local_scenario(char *path, size_t len)
+{
+    char cfg[4096];
+    snprintf(path, len, "/tmp/vmsim-local-XXXXXX");
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f)
+        return false;
+    if (!getcwd(cfg, sizeof cfg)) {
+        fclose(f);
+        return false;
+    }
+    fprintf(f, "[scenario]\ntitle = local\ninclude = %s/configs/x86_32.ini\n[memory]\nframes = 7\npolicy = lru\nscope = local\n"
+            "[process a]\nheap = 0x09000000 16K\n[process b]\nheap = 0x09000000 16K\n[trace]\nformat = vmsim\n"
+            "lines =\n    switch a\n    W 0x09000000 4\n    switch b\n    W 0x09000000 4\n    W 0x09001000 4\n"
+            "    W 0x09002000 4\n    W 0x09003000 4\n", cfg);
+    return fclose(f) == 0;
+}
+
 /* Before every eviction of the first steps of an lru, a fifo and a clock scenario,
- * the mark is on the frame the next step's log names as its victim. */
+ * and of local replacement, the mark is on the frame the next step's log names as its
+ * victim. */
 static void test_next_victim_mark(void)
 {
-    static const char *const scen[] = { "scenarios/swap-writeback.ini", "scenarios/belady.ini",
-                                        "scenarios/thrashing.ini" };
+    char local[64];
+    CU_ASSERT_FATAL(local_scenario(local, sizeof local));
+    const char *const scen[] = { "scenarios/swap-writeback.ini", "scenarios/belady.ini", "scenarios/thrashing.ini",
+                                 local };
     for (size_t s = 0; s < sizeof scen / sizeof scen[0]; s++) {
         Shot f;
         char err[256];
@@ -208,6 +236,7 @@ static void test_next_victim_mark(void)
         CU_ASSERT(checked >= 2);
         shot_close(&f);
     }
+    remove(local);
 }
 
 /* The last line of `vmsim run --log all --steps N` starting with prefix (the step
