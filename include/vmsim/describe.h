@@ -38,7 +38,8 @@ void describe_event(const Sim *sim, const SimEvent *ev, char *buf, size_t len);
  * Returns how many processes were named. */
 unsigned describe_frame_owners(const Sim *sim, pfn_t pfn, char *buf, size_t len);
 
-/* The frame the policy would evict now, without changing anything, or PFN_NONE when it
+/* The frame the policy would evict now (the running process's own pages first under
+ * local replacement), without changing anything, or PFN_NONE when it
  * cannot say without a side effect (random draws; wsclock may schedule write-backs). */
 pfn_t describe_next_victim(const Sim *sim);
 

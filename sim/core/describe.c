@@ -165,9 +165,22 @@ unsigned describe_frame_owners(const Sim *sim, pfn_t pfn, char *buf, size_t len)
     return n;
 }
 
+/* Local replacement takes the running process's own data pages first. */
+static bool own_page(void *ctx, pfn_t pfn)
+{
+    const Sim *sim = ctx;
+    const Process *cur = sim_current(sim);
+    const Frame *f = &sim_frames(sim)->frames[pfn];
+    return cur && f->kind == FRAME_DATA && f->pid == cur->pid;
+}
+
 pfn_t describe_next_victim(const Sim *sim)
 {
     pfn_t v = PFN_NONE;
+    /* As choose_victim (mm.c): the running process's own pages first, then any. */
+    if (sim_machine(sim)->memory.local && policy_next_victim(sim_policy(sim), own_page, (void *)sim, &v) &&
+        v != PFN_NONE)
+        return v;
     if (!policy_next_victim(sim_policy(sim), NULL, NULL, &v))
         return PFN_NONE;
     return v;

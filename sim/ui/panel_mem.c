@@ -377,10 +377,10 @@ static void frames_legend(const Painter *p, const Ui *ui)
 /* A copy-on-write fault: a line from the shared frame to the new copy, "copy" on it. */
 static void draw_cow_copy(const Painter *p, const Ui *ui, const Scene *sc)
 {
-    pfn_t src = why_cow_source(model_sim(&ui->m), sc);
+    pfn_t src, dst;
     SDL_Rect a, b;
-    if (src == PFN_NONE || !sc->translated || sc->pfn == src || !layout_frame_cell(&ui->L, src, &a) ||
-        !layout_frame_cell(&ui->L, sc->pfn, &b))
+    if (!why_cow(&ui->m, sc->upto, &src, &dst) || !sc->translated || dst == src ||
+        !layout_frame_cell(&ui->L, src, &a) || !layout_frame_cell(&ui->L, dst, &b))
         return;
     int x0 = a.x + a.w / 2, y0 = a.y + a.h / 2, x1 = b.x + b.w / 2, y1 = b.y + b.h / 2;
     SDL_SetRenderDrawColor(p->r, theme.fill.r, theme.fill.g, theme.fill.b, 255);
@@ -401,7 +401,7 @@ static void draw_cow_copy(const Painter *p, const Ui *ui, const Scene *sc)
 /* The frame the policy would evict next: "\u25bcnext" after its number. */
 static void draw_next_victim(const Painter *p, const Ui *ui)
 {
-    pfn_t nv = why_next_victim(model_sim(&ui->m));
+    pfn_t nv = describe_next_victim(model_sim(&ui->m));
     SDL_Rect r;
     if (anim_active(&ui->anim) || nv == PFN_NONE ||   /* the state is the step's end */ !layout_frame_cell(&ui->L, nv, &r))
         return;
@@ -422,14 +422,13 @@ static void draw_policy_line(const Painter *p, const Ui *ui, const Scene *sc)
 {
     const Sim *sim = model_sim(&ui->m);
     const SDL_Rect *r = &ui->L.policy_line;
-    char s[1024], why[128], next[48] = "";
-    pfn_t nv = anim_active(&ui->anim) ? PFN_NONE : why_next_victim(sim);
+    char s[1024], why[768], next[48] = "";
+    pfn_t nv = anim_active(&ui->anim) ? PFN_NONE : describe_next_victim(sim);
     if (nv != PFN_NONE)
         snprintf(next, sizeof next, "\u25bcnext victim: frame %" PRIu64 ".  ", nv);
     int x = r->x + text_draw(p, FONT_SMALL, r->x, r->y, theme.next, next, r->w);
-    if (sc->evicted) {
-        why_victim(sim, why, sizeof why);
-        snprintf(s, sizeof s, "Evicted frame %" PRIu64 ", chosen by %s", sc->evict_pfn, why);
+    if (sc->evicted && why_victim(&ui->m, sc->upto, sc->evict_pfn, why, sizeof why)) {
+        snprintf(s, sizeof s, "Evicted frame %" PRIu64 ", why: %s", sc->evict_pfn, why);
         text_draw(p, FONT_SMALL, x, r->y, theme.evict, s, r->x + r->w - x);
         return;
     }
@@ -459,8 +458,8 @@ void draw_frames(const Painter *p, const Ui *ui, const Scene *sc)
         if (f->kind == FRAME_DATA)
             frame_marks(p, &r, policy_referenced(pol, pfn), f->dirty);
         bool was = sc->evicted && pfn == sc->evict_pfn;
-        int pids[8];
-        size_t owners = f->refs > 1 ? why_frame_owners(sim, pfn, pids, 8) : 0;
+        char names[256];
+        size_t owners = f->refs > 1 ? describe_frame_owners(sim, pfn, names, sizeof names) : 0;
         frame_text(p, &r, f, pfn, sim, was, was ? ui->m.ev[sc->evict_ev].ev.victim_va : 0, owners);
     }
     for (pfn_t pfn = 0; pfn < ui->L.fshown; pfn++) {
@@ -497,15 +496,9 @@ bool hover_frame(const Ui *ui, int x, int y, char *buf, size_t len)
         const Frame *f = &fp->frames[pfn];
         const Process *pr = sim_proc_by_pid(sim, f->pid);
         const char *who = pr ? pr->name : "?";
-        char pw[96], shared[160] = "";
-        int pids[8];
-        size_t owners = f->refs > 1 ? why_frame_owners(sim, pfn, pids, 8) : 0;
-        for (size_t k = 0; owners > 1 && k < owners; k++) {
-            const Process *o = sim_proc_by_pid(sim, pids[k]);
-            size_t used = strlen(shared);
-            snprintf(shared + used, sizeof shared - used, "%s%s (%d)", k ? ", " : "\nshared since fork by ",
-                     o ? o->name : "?", pids[k]);
-        }
+        char pw[96], names[256], shared[280] = "";
+        if (f->refs > 1 && describe_frame_owners(sim, pfn, names, sizeof names) > 1)
+            snprintf(shared, sizeof shared, "\nshared since fork by %s", names);
         policy_words(sim_policy(sim), pfn, pw, sizeof pw);
         paddr_t base = (paddr_t)pfn << g->page_shift;
         if (f->kind == FRAME_FREE)

@@ -304,12 +304,9 @@ void step_summary(const Sim *sim, const UiEvent *ev, size_t n, uint64_t step,
 
 /* ---- why (why.c): the reasons behind the step ----------------------------- */
 
-/* The frame the replacement policy would evict now (the running process's own pages
- * first under local replacement); PFN_NONE when the policy cannot say (random). */
-pfn_t why_next_victim(const Sim *sim);
-
-/* Why the policy picks its victims, in words ("lru: least recently used"). */
-void why_victim(const Sim *sim, char *buf, size_t len);
+/* The reason the policy gave for choosing frame pfn, among the first upto events
+ * (the "why:" line of the log under its victim). False when none was given. */
+bool why_victim(const Model *m, size_t upto, pfn_t pfn, char *buf, size_t len);
 
 /* One process the OOM killer weighed: its badness and /proc/PID/oom_score then. */
 typedef struct OomCand {
@@ -318,16 +315,13 @@ typedef struct OomCand {
     unsigned score;
 } OomCand;
 
-/* The candidates of the OOM report in the step on show (none without one). */
+/* The candidates of the OOM killer's explanation in the step on show (its "why"
+ * lines, one per process weighed; none without a kill). */
 size_t why_oom_candidates(const Model *m, OomCand *out, size_t max);
 
-/* The live processes whose tables map data frame pfn (at the page's own address: a
- * page shared since fork), at most max pids into pids. Returns how many. */
-size_t why_frame_owners(const Sim *sim, pfn_t pfn, int *pids, size_t max);
-
-/* The frame a copy-on-write fault of the scene copied from (the frame the read-only
- * entry pointed to), or PFN_NONE. */
-pfn_t why_cow_source(const Sim *sim, const Scene *sc);
+/* The copy-on-write fault among the first upto events: the frame copied from and the
+ * writer's frame (the same when the page was reused). False when there is none. */
+bool why_cow(const Model *m, size_t upto, pfn_t *from, pfn_t *to);
 
 /* ---- animation (anim.c) --------------------------------------------------- */
 

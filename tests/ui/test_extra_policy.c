@@ -12,11 +12,6 @@
 
 void suite_extra_policy(void);
 
-typedef struct Captured {
-    int status;
-    char out[16384], err[4096];
-} Captured;
-
 /* Reads all of f (from its start) into buf. */
 static void slurp(FILE *f, char *buf, size_t len)
 {
@@ -25,8 +20,7 @@ static void slurp(FILE *f, char *buf, size_t len)
     buf[n] = '\0';
 }
 
-/* Runs verb(argv) with input on stdin and its stdout and stderr captured. */
-static void capture(int (*verb)(int, char **), char **argv, const char *input, Captured *c)
+void capture(int (*verb)(int, char **), char **argv, const char *input, Captured *c)
 {
     FILE *in = tmpfile(), *out = tmpfile(), *err = tmpfile();
     CU_ASSERT_FATAL(in && out && err);

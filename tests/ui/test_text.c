@@ -3,6 +3,8 @@
  * has a tooltip with the whole of it. */
 #include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "uitest.h"
 
@@ -175,12 +177,38 @@ static pfn_t logged_victim(const TextOut *t)
     return PFN_NONE;
 }
 
+/* Two processes under local lru replacement, 7 frames of which x86-32's tables take
+ * 4: b's writes evict b's own least recent page (frames 5, then 6), not a's older
+ * one in frame 3 that global replacement would take (mm.c's choose_victim). Writes
+ * the scenario to path (len bytes at least 64). */
+static bool local_scenario(char *path, size_t len)
+{
+    char cfg[4096];
+    snprintf(path, len, "/tmp/vmsim-local-XXXXXX");
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f)
+        return false;
+    if (!getcwd(cfg, sizeof cfg)) {
+        fclose(f);
+        return false;
+    }
+    fprintf(f, "[scenario]\ntitle = local\ninclude = %s/configs/x86_32.ini\n[memory]\nframes = 7\npolicy = lru\nscope = local\n"
+            "[process a]\nheap = 0x09000000 16K\n[process b]\nheap = 0x09000000 16K\n[trace]\nformat = vmsim\n"
+            "lines =\n    switch a\n    W 0x09000000 4\n    switch b\n    W 0x09000000 4\n    W 0x09001000 4\n"
+            "    W 0x09002000 4\n    W 0x09003000 4\n", cfg);
+    return fclose(f) == 0;
+}
+
 /* Before every eviction of the first steps of an lru, a fifo and a clock scenario,
- * the mark is on the frame the next step's log names as its victim. */
+ * and of local replacement, the mark is on the frame the next step's log names as its
+ * victim. */
 static void test_next_victim_mark(void)
 {
-    static const char *const scen[] = { "scenarios/swap-writeback.ini", "scenarios/belady.ini",
-                                        "scenarios/thrashing.ini" };
+    char local[64];
+    CU_ASSERT_FATAL(local_scenario(local, sizeof local));
+    const char *const scen[] = { "scenarios/swap-writeback.ini", "scenarios/belady.ini", "scenarios/thrashing.ini",
+                                 local };
     for (size_t s = 0; s < sizeof scen / sizeof scen[0]; s++) {
         Shot f;
         char err[256];
@@ -206,6 +234,51 @@ static void test_next_victim_mark(void)
                 break;
         }
         CU_ASSERT(checked >= 2);
+        shot_close(&f);
+    }
+    remove(local);
+}
+
+/* The last line of `vmsim run --log all --steps N` starting with prefix (the step
+ * N block is the last), its rest copied into buf; false when there is none. */
+static bool logged_line(const Captured *c, const char *prefix, char *buf, size_t len)
+{
+    const char *found = NULL;
+    for (const char *l = c->out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        if (!strncmp(l, prefix, strlen(prefix)))
+            found = l + strlen(prefix);
+    if (!found)
+        return false;
+    snprintf(buf, len, "%.*s", (int)strcspn(found, "\n"), found);
+    return true;
+}
+
+/* On a step that evicted, the line under the frames names the frame the log names as
+ * the victim and gives the log's "why:" for it, word for word: belady.ini (fifo) step
+ * 5 and swap-writeback.ini (lru) step 4, against `vmsim run --log all` run here. */
+static void test_victim_reason(void)
+{
+    static const struct { const char *scen, *steps; } cases[] = { { "scenarios/belady.ini", "5" },
+                                                               { "scenarios/swap-writeback.ini", "4" } };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        Captured c;
+        char why[512], victim[64], want[640], err[256];
+        capture(cmd_run, (char *[]){ "vmsim", "run", (char *)cases[k].scen, "--log", "all", "--steps",
+                                     (char *)cases[k].steps, NULL }, "", &c);
+        CU_ASSERT_EQUAL_FATAL(c.status, 0);
+        CU_ASSERT_FATAL(logged_line(&c, "    why: ", why, sizeof why));
+        CU_ASSERT_FATAL(logged_line(&c, "  memory full: victim frame ", victim, sizeof victim));
+        snprintf(want, sizeof want, "Evicted frame %llu, why: %s", strtoull(victim, NULL, 10), why);
+        Shot f;
+        TextOut t = { 0 };
+        CU_ASSERT_FATAL(shot_open(&f, cases[k].scen, strtoull(cases[k].steps, NULL, 10), 1280, 800));
+        SDL_Surface *img = ui_render_text(&f.ui, &t, err, sizeof err);
+        CU_ASSERT_FATAL(img != NULL);
+        if (!text_in(&t, &f.ui.L.policy_line, want))
+            fprintf(stderr, "%s: no \"%s\" under the frames\n", cases[k].scen, want);
+        CU_ASSERT(text_in(&t, &f.ui.L.policy_line, want) != NULL);
+        SDL_FreeSurface(img);
+        textout_free(&t);
         shot_close(&f);
     }
 }
@@ -352,5 +425,6 @@ void suite_text(void)
                { "each OOM candidate's badness", test_oom_badness },
                { "statistics count up with the animation", test_stats_count_up },
                { "shared frames and the copy-on-write copy", test_sharing },
+               { "an eviction's reason is the log's", test_victim_reason },
                { "the help overlay fits at 1024x640", test_help_fits });
 }

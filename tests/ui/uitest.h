@@ -9,6 +9,16 @@
 #include "testutil.h"
 #include "ui.h"
 
+/* What a verb run in-process wrote, and its exit status. */
+typedef struct Captured {
+    int status;
+    char out[16384], err[4096];
+} Captured;
+
+/* Runs verb(argv) (a vmsim verb, cmd_run...) with input on stdin and its stdout and
+ * stderr captured into c (test_extra_policy.c). */
+void capture(int (*verb)(int, char **), char **argv, const char *input, Captured *c);
+
 typedef struct Shot {
     Session s;
     Ui ui;
