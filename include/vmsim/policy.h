@@ -60,6 +60,10 @@ typedef bool (*PolicyFilter)(void *ctx, pfn_t pfn);
 
 /* One replacement policy. The Policy object calls these on its state (the void * that
  * create returned). Entries marked "may be NULL" have the default given. */
+/* Writes how descriptions name resident frame pfn into buf ("page 7 in frame 2");
+ * returns its length, or 0 to have the frame's number used. */
+typedef size_t (*PolicyNamer)(const void *ctx, pfn_t pfn, char *buf, size_t len);
+
 typedef struct PolicyOps {
     const char *name;           /* what memory.policy takes: lowercase, no spaces */
     const char *label;          /* for titles and explanations: "FIFO (first in, first out)" */
@@ -96,6 +100,9 @@ typedef struct PolicyOps {
     /* One frame's state in words ("age 0x80", "next use never"); may be NULL: the
      * counter under counter_name, or nothing. */
     void (*describe_frame)(const void *st, pfn_t pfn, char *buf, size_t len);
+    /* May be NULL (descriptions name frames by number): keeps fn and ctx to name each
+     * frame in describe_state ("page 7 in frame 2"). */
+    void (*set_namer)(void *st, PolicyNamer fn, const void *ctx);
 } PolicyOps;
 
 /* How many policies the table holds: the built-in ones (kinds 0..POLICY_COUNT-1) and
@@ -195,6 +202,10 @@ bool policy_next_victim(const Policy *p, PolicyFilter filter, void *ctx, pfn_t *
 /* The policy's state in words (queue with load times, hand and R bits, counters, next
  * uses) into buf; no side effects. Returns the length needed, as snprintf does. */
 size_t policy_describe_state(const Policy *p, char *buf, size_t len);
+
+/* Has p's descriptions name frames through fn (with ctx); a policy without set_namer
+ * keeps naming them by number. */
+void policy_set_namer(Policy *p, PolicyNamer fn, const void *ctx);
 
 /* What the policy keeps for frame pfn, in words ("age 0x80", "uses 3", "next use
  * never"); "" when it keeps no number per frame or the frame is empty. */

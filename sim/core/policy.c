@@ -205,6 +205,12 @@ bool policy_next_victim(const Policy *p, PolicyFilter filter, void *ctx, pfn_t *
     return true;
 }
 
+void policy_set_namer(Policy *p, PolicyNamer fn, const void *ctx)
+{
+    if (p->ops->set_namer)
+        p->ops->set_namer(p->st, fn, ctx);
+}
+
 size_t policy_describe_state(const Policy *p, char *buf, size_t len)
 {
     if (p->ops->describe_state)

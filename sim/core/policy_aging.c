@@ -64,10 +64,11 @@ static size_t aging_describe(const void *st, char *buf, size_t len)
     const PolicyState *p = st;
     size_t n = 0, shown = 0;
     pstate_appendf(buf, len, &n, "counters (R enters at the top at each tick)");
+    char nm[96];
     for (size_t f = 0; f < p->n; f++)
         if (p->s[f].resident)
-            pstate_appendf(buf, len, &n, "%s %zu age 0x%02" PRIx64 " R=%u", shown++ ? "," : ":", f,
-                           p->s[f].counter, p->s[f].ref);
+            pstate_appendf(buf, len, &n, "%s %s age 0x%02" PRIx64 " R=%u", shown++ ? "," : ":",
+                           pstate_name(p, f, nm, sizeof nm), p->s[f].counter, p->s[f].ref);
     if (!shown)
         pstate_appendf(buf, len, &n, ": no pages loaded");
     return n;
@@ -79,6 +80,6 @@ const PolicyOps policy_aging_ops = {
     .create = pstate_create, PSTATE_COMMON_OPS,
     .insert = aging_insert, .touch = pstate_touch, .remove = pstate_remove,
     .cleaned = pstate_cleaned, .tick = aging_tick,
-    .victim = aging_victim, .next_victim = aging_next_victim, .describe_state = aging_describe,
+    .victim = aging_victim, .next_victim = aging_next_victim, .describe_state = aging_describe, .set_namer = pstate_set_namer,
     .describe_frame = aging_frame, .referenced = pstate_referenced, .counter = pstate_counter,
 };

@@ -178,6 +178,20 @@ void pstate_appendf(char *buf, size_t len, size_t *n, const char *fmt, ...)
         *n += (size_t)w;
 }
 
+void pstate_set_namer(void *st, PolicyNamer fn, const void *ctx)
+{
+    PolicyState *p = st;
+    p->namer = fn;
+    p->namer_ctx = ctx;
+}
+
+const char *pstate_name(const PolicyState *p, size_t f, char *buf, size_t len)
+{
+    if (!p->namer || p->namer(p->namer_ctx, (pfn_t)f, buf, len) == 0)
+        snprintf(buf, len, "%zu", f);
+    return buf;
+}
+
 size_t pstate_describe_order(const PolicyState *p, const char *order, const char *what, bool counter,
                              bool bits, char *buf, size_t len)
 {
@@ -189,8 +203,9 @@ size_t pstate_describe_order(const PolicyState *p, const char *order, const char
         return n;
     }
     pstate_appendf(buf, len, &n, "frames %s:", order);
+    char nm[96];
     for (uint32_t f = p->order.head; f != NIL; f = p->s[f].next)
-        pstate_appendf(buf, len, &n, " %" PRIu32 " (%s %" PRIu64 "%s)%s", f, what,
+        pstate_appendf(buf, len, &n, " %s (%s %" PRIu64 "%s)%s", pstate_name(p, f, nm, sizeof nm), what,
                        counter ? p->s[f].counter : p->s[f].loaded,
                        !bits ? "" : p->s[f].ref ? ", R=1" : ", R=0", p->s[f].next != NIL ? "," : "");
     return n;
@@ -207,7 +222,8 @@ size_t pstate_describe_frames(const PolicyState *p, const char *head, const char
         const Slot *s = &p->s[f];
         if (!s->resident)
             continue;
-        pstate_appendf(buf, len, &n, "%s %zu", shown++ ? "," : ":", f);
+        char nm[96];
+        pstate_appendf(buf, len, &n, "%s %s", shown++ ? "," : ":", pstate_name(p, f, nm, sizeof nm));
         if (what)
             pstate_appendf(buf, len, &n, " %s %" PRIu64, what, s->counter);
         if (bits)

@@ -51,6 +51,6 @@ const PolicyOps policy_clock_ops = {
     .create = pstate_create, PSTATE_COMMON_OPS,
     .insert = pstate_insert, .touch = pstate_touch, .remove = pstate_remove,
     .cleaned = pstate_cleaned, .tick = pstate_tick,
-    .victim = clock_victim, .next_victim = clock_next_victim, .describe_state = clock_describe,
+    .victim = clock_victim, .next_victim = clock_next_victim, .describe_state = clock_describe, .set_namer = pstate_set_namer,
     .referenced = pstate_referenced, .hand = pstate_hand,
 };

@@ -12,5 +12,5 @@ const PolicyOps policy_fifo_ops = {
     .create = pstate_create, PSTATE_COMMON_OPS,
     .insert = pstate_insert, .touch = pstate_touch, .remove = pstate_remove,
     .cleaned = pstate_cleaned, .tick = pstate_tick,
-    .victim = pstate_victim_first, .next_victim = pstate_next_first, .describe_state = fifo_describe,
+    .victim = pstate_victim_first, .next_victim = pstate_next_first, .describe_state = fifo_describe, .set_namer = pstate_set_namer,
 };

@@ -50,6 +50,8 @@ typedef struct PolicyState {
     size_t hand;            /* clock, wsclock */
     uint64_t now;           /* latest time told */
     uint64_t writebacks;    /* wsclock: write-backs scheduled */
+    PolicyNamer namer;      /* names frames in descriptions (NULL: by number) */
+    const void *namer_ctx;
 } PolicyState;
 
 /* ---- the shared operations (policy_base.c), usable as PolicyOps entries ---------- */
@@ -68,6 +70,11 @@ void *pstate_clone(const void *st, Rng *rng);
  * slots come zeroed from calloc, so untouched pages cost nothing and memory grows with
  * the frames used, not the frames that exist. */
 Slot *pstate_slot(PolicyState *p, pfn_t f);
+
+/* PolicyOps.set_namer of the built-in policies. */
+void pstate_set_namer(void *st, PolicyNamer fn, const void *ctx);
+/* Frame f as descriptions name it (the namer's words, else its number), in buf. */
+const char *pstate_name(const PolicyState *p, size_t f, char *buf, size_t len);
 
 /* Marks empty frame pfn resident (R set, M = write, loaded at now) and appends it to
  * the order list. The policies' insert operations start with it. */

@@ -49,6 +49,6 @@ const PolicyOps policy_lfu_ops = {
     .create = pstate_create, PSTATE_COMMON_OPS,
     .insert = lfu_insert, .touch = lfu_touch, .remove = pstate_remove,
     .cleaned = pstate_cleaned, .tick = pstate_tick,
-    .victim = lfu_victim, .next_victim = lfu_next_victim, .describe_state = lfu_describe,
+    .victim = lfu_victim, .next_victim = lfu_next_victim, .describe_state = lfu_describe, .set_namer = pstate_set_namer,
     .counter = pstate_counter,
 };

@@ -37,5 +37,5 @@ const PolicyOps policy_lru_ops = {
     .create = pstate_create, PSTATE_COMMON_OPS,
     .insert = lru_insert, .touch = lru_touch, .remove = pstate_remove,
     .cleaned = pstate_cleaned, .tick = pstate_tick,
-    .victim = pstate_victim_first, .next_victim = pstate_next_first, .describe_state = lru_describe,
+    .victim = pstate_victim_first, .next_victim = pstate_next_first, .describe_state = lru_describe, .set_namer = pstate_set_namer,
 };

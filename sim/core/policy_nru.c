@@ -48,6 +48,6 @@ const PolicyOps policy_nru_ops = {
     .create = pstate_create, PSTATE_COMMON_OPS,
     .insert = pstate_insert, .touch = pstate_touch, .remove = pstate_remove,
     .cleaned = pstate_cleaned, .tick = nru_tick,
-    .victim = nru_victim, .next_victim = nru_next_victim, .describe_state = nru_describe,
+    .victim = nru_victim, .next_victim = nru_next_victim, .describe_state = nru_describe, .set_namer = pstate_set_namer,
     .referenced = pstate_referenced,
 };

@@ -162,10 +162,12 @@ static size_t opt_describe(const void *st, char *buf, size_t len)
     for (size_t f = 0; f < p->n; f++) {
         if (!p->s[f].resident)
             continue;
+        char nm[96];
+        pstate_name(p, f, nm, sizeof nm);
         if (p->s[f].counter == UINT64_MAX)
-            pstate_appendf(buf, len, &n, "%s %zu never", shown++ ? "," : ":", f);
+            pstate_appendf(buf, len, &n, "%s %s never", shown++ ? "," : ":", nm);
         else
-            pstate_appendf(buf, len, &n, "%s %zu at %" PRIu64, shown++ ? "," : ":", f, p->s[f].counter + 1);
+            pstate_appendf(buf, len, &n, "%s %s at %" PRIu64, shown++ ? "," : ":", nm, p->s[f].counter + 1);
         if (p->params.opt_ties != OPT_TIES_LOWEST_FRAME)
             pstate_appendf(buf, len, &n, " (loaded at %" PRIu64 ")", p->s[f].loaded);
     }
@@ -183,6 +185,6 @@ const PolicyOps policy_opt_ops = {
     .create = opt_create, PSTATE_COMMON_OPS,
     .insert = opt_insert, .touch = pstate_touch, .remove = opt_remove,
     .cleaned = pstate_cleaned, .tick = pstate_tick, .set_next_use = opt_set_next_use,
-    .victim = opt_victim, .next_victim = opt_next_victim, .describe_state = opt_describe,
+    .victim = opt_victim, .next_victim = opt_next_victim, .describe_state = opt_describe, .set_namer = pstate_set_namer,
     .describe_frame = opt_frame, .counter = pstate_counter,
 };

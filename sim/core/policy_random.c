@@ -27,5 +27,5 @@ const PolicyOps policy_random_ops = {
     .create = pstate_create, PSTATE_COMMON_OPS,
     .insert = pstate_insert, .touch = pstate_touch, .remove = pstate_remove,
     .cleaned = pstate_cleaned, .tick = pstate_tick,
-    .victim = random_victim, .describe_state = random_describe,
+    .victim = random_victim, .describe_state = random_describe, .set_namer = pstate_set_namer,
 };

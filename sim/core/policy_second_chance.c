@@ -46,5 +46,5 @@ const PolicyOps policy_second_chance_ops = {
     .insert = pstate_insert, .touch = pstate_touch, .remove = pstate_remove,
     .cleaned = pstate_cleaned, .tick = pstate_tick,
     .victim = second_chance_victim, .next_victim = second_chance_next_victim,
-    .describe_state = second_chance_describe, .referenced = pstate_referenced,
+    .describe_state = second_chance_describe, .set_namer = pstate_set_namer, .referenced = pstate_referenced,
 };

@@ -137,7 +137,7 @@ const PolicyOps policy_wsclock_ops = {
     .create = pstate_create, PSTATE_COMMON_OPS,
     .insert = wsclock_insert, .touch = pstate_touch, .remove = wsclock_remove,
     .cleaned = wsclock_cleaned, .tick = pstate_tick,
-    .victim = wsclock_victim, .describe_state = wsclock_describe,
+    .victim = wsclock_victim, .describe_state = wsclock_describe, .set_namer = pstate_set_namer,
     .referenced = pstate_referenced, .counter = pstate_counter, .hand = pstate_hand,
     .take_writeback = wsclock_take_writeback, .writebacks = wsclock_writebacks,
 };

@@ -107,6 +107,26 @@ static void release_future(Sim *s)
     s->future = NULL;
 }
 
+/* A data frame as the policies' descriptions name it: its page (decimal on a trace
+ * of page numbers, as the trace wrote them; else the page's address), the owner when
+ * there are several processes, and the frame: "page 7 in frame 2". */
+static size_t frame_namer(const void *ctx, pfn_t pfn, char *buf, size_t len)
+{
+    const Sim *s = ctx;
+    if (pfn >= s->fp.nframes || s->fp.frames[pfn].kind != FRAME_DATA)
+        return 0;
+    const Frame *f = &s->fp.frames[pfn];
+    const Process *p = s->nprocs > 1 ? proc_by_pid(s, f->pid) : NULL;
+    char owner[TRACE_NAME_MAX + 4] = "";
+    if (p)
+        snprintf(owner, sizeof owner, "%s's ", p->name);
+    int n = s->trace && trace_format(s->trace) == TRACE_PAGES
+          ? snprintf(buf, len, "%spage %" PRIu64 " in frame %" PRIu64, owner,
+                     (uint64_t)(f->va >> s->geo.page_shift), (uint64_t)pfn)
+          : snprintf(buf, len, "%spage 0x%" PRIx64 " in frame %" PRIu64, owner, (uint64_t)f->va, (uint64_t)pfn);
+    return n > 0 ? (size_t)n : 0;
+}
+
 Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
 {
     const char *key = "machine";
@@ -145,6 +165,7 @@ Sim *sim_create(const MachineConfig *m, char *err, size_t errlen)
         return NULL;
     }
     s->fp.limit = pfns < SIZE_MAX ? (size_t)pfns : 0;
+    policy_set_namer(s->policy, frame_namer, s);
     return s;
 }
 
@@ -1456,5 +1477,6 @@ Sim *sim_clone(const Sim *s)
         sim_destroy(c);
         return NULL;
     }
+    policy_set_namer(c->policy, frame_namer, c);   /* the copy names its own frames */
     return c;
 }

@@ -56,7 +56,7 @@ done
 # the fewest uses, the oldest among equals: page 2 in frame 1.
 printf '1\n2\n1\n3\n4\n' >"$tmp/lfu"
 "$vmsim" run --trace "$tmp/lfu" --log all --set memory.policy=lfu --set memory.frames=3 >"$tmp/lfu.log"
-grep -q 'why: LFU (least frequently used): frames in load order, oldest first: 0 (uses 2), 1 (uses 1), 2 (uses 1)$' \
+grep -q 'why: LFU (least frequently used): frames in load order, oldest first: page 1 in frame 0 (uses 2), page 2 in frame 1 (uses 1), page 3 in frame 2 (uses 1)$' \
     "$tmp/lfu.log" && ok || bad "LFU's counts: one use per reference, the load included"
 grep -q 'memory full: victim frame 1 holds' "$tmp/lfu.log" && ok || bad "LFU's victim on 1 2 1 3 4"
 
