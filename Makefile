@@ -40,9 +40,9 @@ TEST_SRC := $(wildcard tests/unit/*.c)
 UITEST_SRC := $(wildcard tests/ui/*.c)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
-CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(TOOL_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/default_scenario.o \
-            $(BUILD)/gen/textbook_config.o \
-            $(BUILD)/gen/buildinfo.o $(BUILD)/gen/policy_plugin_h.o
+# Sources the Makefile writes into $(BUILD)/gen/ (embedded files, the build's facts).
+GEN_NAMES := default_scenario textbook_config buildinfo policy_plugin_h
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(TOOL_SRC:%.c=$(BUILD)/%.o) $(GEN_NAMES:%=$(BUILD)/gen/%.o)
 UI_OBJ   := $(UI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 UITEST_OBJ := $(UITEST_SRC:%.c=$(BUILD)/%.o)
@@ -149,7 +149,7 @@ FUZZ_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Iinclude -Isim/cli -I
                 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -MMD -MP
 FUZZ_OBJ     := $(CORE_SRC:%.c=$(FUZZ_BUILD)/%.o) \
                 $(filter-out $(FUZZ_BUILD)/sim/cli/main.o,$(CLI_SRC:%.c=$(FUZZ_BUILD)/%.o)) \
-                $(FUZZ_BUILD)/gen/default_scenario.o $(FUZZ_BUILD)/tests/fuzz/fuzz_common.o
+                $(GEN_NAMES:%=$(FUZZ_BUILD)/gen/%.o) $(FUZZ_BUILD)/tests/fuzz/fuzz_common.o
 FUZZ_BINS    := $(FUZZ:%=$(FUZZ_BUILD)/fuzz_%)
 
 .PHONY: fuzz fuzz-build
@@ -166,7 +166,7 @@ $(FUZZ_BUILD)/%.o: %.c | $(FUZZ_BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI)) -c $< -o $@
 
-$(FUZZ_BUILD)/gen/default_scenario.o: $(BUILD)/gen/default_scenario.c | $(FUZZ_BUILD)/.deps-ok
+$(FUZZ_BUILD)/gen/%.o: $(BUILD)/gen/%.c | $(FUZZ_BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 
