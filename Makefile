@@ -144,6 +144,7 @@ test: $(VMSIM) $(UNIT) $(if $(UITEST_SRC),$(UITEST))
 FUZZ_CC      ?= clang
 FUZZ_BUILD   := build-fuzz
 FUZZ_SECONDS ?= 600
+FUZZ_SEED    ?=
 FUZZ         ?= ini trace set step gen
 FUZZ_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Iinclude -Isim/cli -Itests/fuzz \
                 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -MMD -MP
@@ -156,7 +157,7 @@ FUZZ_BINS    := $(FUZZ:%=$(FUZZ_BUILD)/fuzz_%)
 .SECONDARY: $(FUZZ_OBJ) $(FUZZ:%=$(FUZZ_BUILD)/tests/fuzz/fuzz_%.o)
 fuzz-build: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
-	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$(FUZZ_SEED) sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ)
 
 $(FUZZ_BUILD)/.deps-ok: scripts/deps.sh
 	@sh scripts/deps.sh fuzz

@@ -192,6 +192,9 @@ double progress_now(void);
 /* Runs s's steps to the end (or --steps), writing log rows to out (o->log) and
  * ticking pg (NULL: none). Returns STEP_END, STEP_HALT or STEP_ERROR. */
 StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows, Progress *pg);
+/* VMSIM_CHECK: 0 when unset (no internal check), else check the bookkeeping after every
+ * Nth step (VMSIM_CHECK=N; 1, or anything not a positive number, is every step). */
+unsigned check_every(void);
 
 int cmd_run(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);

@@ -73,7 +73,7 @@ typedef struct Stepper {
     int next_break;
     char *repeat;             /* the command line an empty line repeats, or NULL */
     int status;               /* exit status: EXIT_USAGE once a bad trace line is met */
-    bool check;               /* VMSIM_CHECK: sim_check after every step, as run does */
+    unsigned check;           /* VMSIM_CHECK: sim_check every Nth step, as run does */
     bool done;                /* quit */
 } Stepper;
 
@@ -244,7 +244,7 @@ static StepStatus advance(Stepper *st, bool shown)
     StepStatus r = history_step(st->h, &info);
     if (shown)
         textlog_flush(&st->log);
-    if (st->check && sim_check(live(st))) {
+    if (st->check && now(st) % st->check == 0 && sim_check(live(st))) {
         say_error("vmsim: internal check failed after step %" PRIu64 ": %s", now(st), sim_check(live(st)));
         abort();
     }
@@ -1285,7 +1285,7 @@ static int stepper_open(Stepper *st, const Options *o)
         goto fail;
     }
     textlog_init(&st->log, stdout, live(st), LOG_ALL);
-    st->check = getenv("VMSIM_CHECK") != NULL;
+    st->check = check_every();
     add_break(st, BREAK_FAULT, 0);
     return 0;
 fail:

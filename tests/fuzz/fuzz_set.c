@@ -25,6 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         nl = strchr(line, '\n');
         if (nl)
             *nl++ = '\0';
+        if (*line == '\0')
+            continue;   /* a blank line (the seeds end with one) sets nothing */
         bad = scenario_set(&sc, line, "--set", err, sizeof err) != 0;
     }
     if (!bad)

@@ -2,7 +2,10 @@
 # Runs fuzz harnesses built by `make fuzz-build`, each for FUZZ_SECONDS seconds, from a
 # corpus seeded with the repository's files. Fails on the first finding: libFuzzer
 # leaves the input in BUILD/findings/ (reproduce with `BUILD/fuzz_NAME FILE`).
-# Usage: FUZZ_SECONDS=N tests/fuzz/run.sh BUILD NAME...
+# Usage: FUZZ_SECONDS=N [FUZZ_SEED=S] tests/fuzz/run.sh BUILD NAME...
+# FUZZ_SEED fixes libFuzzer's random seed (CI: the same mutations on every run).
+# -malloc_limit_mb above the RSS limit: the frame table is one calloc of up to 2^26
+# records, which the kernel backs only as frames are used.
 set -u
 build=${1:?usage: run.sh BUILD NAME...}
 shift
@@ -48,6 +51,7 @@ for name in "$@"; do
     seed "$name"
     echo "== fuzz_$name: ${seconds}s"
     "$build/fuzz_$name" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2048 \
+        -malloc_limit_mb=4096 ${FUZZ_SEED:+-seed=$FUZZ_SEED} \
         -artifact_prefix="$build/findings/$name-" -print_final_stats=1 \
         "$build/corpus/$name" "$build/seeds/$name" >"$build/fuzz_$name.log" 2>&1
     rc=$?
