@@ -31,7 +31,9 @@ endif
 DEPS_STAMP := $(BUILD)/.deps-ok
 pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
 
-CORE_SRC := $(wildcard sim/core/*.c)
+# The core: the machine and its inputs in sim/core/, what the CPU does in hw/, what the
+# kernel does in os/ (its replacement policies in os/policy/); docs/design.md.
+CORE_SRC := $(wildcard sim/core/*.c sim/core/hw/*.c sim/core/os/*.c sim/core/os/policy/*.c)
 CLI_SRC  := $(wildcard sim/cli/*.c)
 # The verbs beyond run/step/check/gui, each in a folder of its own, built like sim/cli.
 TOOL_SRC := $(wildcard sim/grade/*.c sim/ostep/*.c sim/sweep/*.c)
@@ -70,7 +72,7 @@ $(DEPS_STAMP): scripts/deps.sh
 # The core is compiled without SDL or readline flags: an include of either breaks the build.
 $(BUILD)/sim/core/%.o: sim/core/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(call pc,--cflags,$(PKGS_CORE)) -c $< -o $@
+	$(CC) $(CFLAGS) -Isim/core $(call pc,--cflags,$(PKGS_CORE)) -c $< -o $@
 
 $(BUILD)/sim/cli/%.o: sim/cli/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -146,7 +148,7 @@ FUZZ_BUILD   := build-fuzz
 FUZZ_SECONDS ?= 600
 FUZZ_SEED    ?=
 FUZZ         ?= ini trace set step gen
-FUZZ_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Iinclude -Isim/cli -Itests/fuzz \
+FUZZ_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Iinclude -Isim/core -Isim/cli -Itests/fuzz \
                 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -MMD -MP
 FUZZ_OBJ     := $(CORE_SRC:%.c=$(FUZZ_BUILD)/%.o) \
                 $(filter-out $(FUZZ_BUILD)/sim/cli/main.o,$(CLI_SRC:%.c=$(FUZZ_BUILD)/%.o)) \
@@ -174,7 +176,7 @@ $(FUZZ_BUILD)/gen/%.o: $(BUILD)/gen/%.c | $(FUZZ_BUILD)/.deps-ok
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_OBJ)
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(CLI_LIBS)
 
--include $(wildcard $(FUZZ_BUILD)/*/*/*.d $(FUZZ_BUILD)/*/*.d)
+-include $(wildcard $(FUZZ_BUILD)/*/*/*/*/*.d $(FUZZ_BUILD)/*/*/*/*.d $(FUZZ_BUILD)/*/*/*.d $(FUZZ_BUILD)/*/*.d)
 
 bench: $(VMSIM)
 	@sh scripts/deps.sh bench

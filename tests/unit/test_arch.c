@@ -1,4 +1,4 @@
-/* Tests for machine geometry and the PTE codecs (sim/core/arch.c): presets, index
+/* Tests for machine geometry and the PTE codecs (sim/core/hw/arch.c): presets, index
  * extraction, canonical addresses, raw entry bit positions from the manuals
  * (Intel SDM vol. 3A ch. 4; RISC-V privileged spec §4.3-4.5; OSTEP smalltables),
  * reserved-bit rules, geo_validate and level names. */

@@ -1,5 +1,5 @@
-/* Tests for the frame pool and simulated physical memory (sim/core/frames.c) and for
- * swap slots (sim/core/swap.c). */
+/* Tests for the frame pool and simulated physical memory (sim/core/hw/frames.c) and for
+ * swap slots (sim/core/hw/swap.c). */
 #include "testutil.h"
 #include "vmsim/frames.h"
 #include "vmsim/swap.h"

@@ -1,4 +1,4 @@
-/* Tests for the page walk (sim/core/mmu.c). Page tables are built by hand in a
+/* Tests for the page walk (sim/core/hw/mmu.c). Page tables are built by hand in a
  * FramePool with raw entries taken from the manuals (Intel SDM vol. 3A ch. 4;
  * RISC-V privileged spec §4.3-4.5), and the A/D bits the walk writes are read back
  * from memory. The OSTEP case replays tests/data/ostep/multilevel-seed0.txt. */

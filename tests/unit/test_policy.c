@@ -1,4 +1,4 @@
-/* Tests for the page replacement policies (sim/core/policy.c). A small driver plays
+/* Tests for the page replacement policies (sim/core/os/policy/policy.c). A small driver plays
  * the Sim: it maps pages to frames, fills free frames lowest first, asks for a victim
  * when memory is full, and tells the policy about every insert, touch, removal, tick
  * and (for opt) next use. Streams are checked against tests/data/expected-faults.csv

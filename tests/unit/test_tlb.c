@@ -1,4 +1,4 @@
-/* Tests for the TLB (sim/core/tlb.c): set mapping and conflicts, LRU / FIFO / seeded
+/* Tests for the TLB (sim/core/hw/tlb.c): set mapping and conflicts, LRU / FIFO / seeded
  * random replacement, ASID tags and the global bit, invalidation per page of every
  * size, reach, and the zero-entry TLB. Pages are 4 KiB (shift 12) unless stated. */
 #include "testutil.h"
