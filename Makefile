@@ -34,6 +34,8 @@ pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
 # The core: the machine and its inputs in sim/core/, what the CPU does in hw/, what the
 # kernel does in os/ (its replacement policies in os/policy/); docs/design.md.
 CORE_SRC := $(wildcard sim/core/*.c sim/core/hw/*.c sim/core/os/*.c sim/core/os/policy/*.c)
+# What vmsim and vmsim-gui share (options, the loaded run, data folders, plugins).
+APP_SRC  := $(wildcard sim/app/*.c)
 CLI_SRC  := $(wildcard sim/cli/*.c)
 # The verbs beyond run/step/check/gui, each in a folder of its own, built like sim/cli.
 TOOL_SRC := $(wildcard sim/grade/*.c sim/ostep/*.c sim/sweep/*.c)
@@ -44,7 +46,7 @@ UITEST_SRC := $(wildcard tests/ui/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 # Sources the Makefile writes into $(BUILD)/gen/ (embedded files, the build's facts).
 GEN_NAMES := default_scenario textbook_config buildinfo policy_plugin_h
-CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(TOOL_SRC:%.c=$(BUILD)/%.o) $(GEN_NAMES:%=$(BUILD)/gen/%.o)
+CLI_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o) $(CLI_SRC:%.c=$(BUILD)/%.o) $(TOOL_SRC:%.c=$(BUILD)/%.o) $(GEN_NAMES:%=$(BUILD)/gen/%.o)
 UI_OBJ   := $(UI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 UITEST_OBJ := $(UITEST_SRC:%.c=$(BUILD)/%.o)
@@ -74,29 +76,33 @@ $(BUILD)/sim/core/%.o: sim/core/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Isim/core $(call pc,--cflags,$(PKGS_CORE)) -c $< -o $@
 
-$(BUILD)/sim/cli/%.o: sim/cli/%.c | $(DEPS_STAMP)
+$(BUILD)/sim/app/%.o: sim/app/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI)) -c $< -o $@
+
+$(BUILD)/sim/cli/%.o: sim/cli/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Isim/app $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI)) -c $< -o $@
 
 $(BUILD)/sim/grade/%.o $(BUILD)/sim/ostep/%.o $(BUILD)/sim/sweep/%.o: | $(DEPS_STAMP)
 $(BUILD)/sim/grade/%.o: sim/grade/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Isim/cli $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI)) -c $< -o $@
+	$(CC) $(CFLAGS) -Isim/app -Isim/cli $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI)) -c $< -o $@
 $(BUILD)/sim/ostep/%.o: sim/ostep/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Isim/cli $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI)) -c $< -o $@
+	$(CC) $(CFLAGS) -Isim/app -Isim/cli $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI)) -c $< -o $@
 $(BUILD)/sim/sweep/%.o: sim/sweep/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Isim/cli $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI)) -c $< -o $@
+	$(CC) $(CFLAGS) -Isim/app -Isim/cli $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI)) -c $< -o $@
 
 # The window's code is the only code compiled with SDL's flags.
 $(BUILD)/sim/ui/%.o: sim/ui/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Isim/cli $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI) $(PKGS_UI)) -c $< -o $@
+	$(CC) $(CFLAGS) -Isim/app $(call pc,--cflags,$(PKGS_CORE) $(PKGS_CLI) $(PKGS_UI)) -c $< -o $@
 
 $(BUILD)/tests/ui/%.o: tests/ui/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Isim/cli -Isim/ui -Itests/unit $(call pc,--cflags,$(PKGS_CORE) $(PKGS_UI) $(PKGS_TEST)) -c $< -o $@
+	$(CC) $(CFLAGS) -Isim/app -Isim/cli -Isim/ui -Itests/unit $(call pc,--cflags,$(PKGS_CORE) $(PKGS_UI) $(PKGS_TEST)) -c $< -o $@
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -148,9 +154,10 @@ FUZZ_BUILD   := build-fuzz
 FUZZ_SECONDS ?= 600
 FUZZ_SEED    ?=
 FUZZ         ?= ini trace set step gen
-FUZZ_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Iinclude -Isim/core -Isim/cli -Itests/fuzz \
+FUZZ_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Iinclude -Isim/core -Isim/app -Isim/cli -Itests/fuzz \
                 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -MMD -MP
 FUZZ_OBJ     := $(CORE_SRC:%.c=$(FUZZ_BUILD)/%.o) \
+                $(APP_SRC:%.c=$(FUZZ_BUILD)/%.o) \
                 $(filter-out $(FUZZ_BUILD)/sim/cli/main.o,$(CLI_SRC:%.c=$(FUZZ_BUILD)/%.o)) \
                 $(GEN_NAMES:%=$(FUZZ_BUILD)/gen/%.o) $(FUZZ_BUILD)/tests/fuzz/fuzz_common.o
 FUZZ_BINS    := $(FUZZ:%=$(FUZZ_BUILD)/fuzz_%)

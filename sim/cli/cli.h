@@ -1,4 +1,4 @@
-/* vmsim command line: verbs, option parsing and report formatting. */
+/* vmsim command line: the verbs and report formatting (options and the loaded run: app.h). */
 #ifndef VMSIM_CLI_H
 #define VMSIM_CLI_H
 
@@ -6,47 +6,7 @@
 
 #include "vmsim/scenario.h"
 #include "vmsim/sim.h"
-
-/* Exit statuses, as docs/reports.md and --help state them. */
-enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_STRICT = 3, EXIT_INTERRUPTED = 130 };
-
-/* The exit statuses in words, for every verb's --help. */
-#define EXIT_STATUS_HELP \
-    "exit status: 0 done; 1 the run stopped (out of memory with nothing killable, swap\n" \
-    "full, an internal check); 2 bad usage or input; 3 a grader's --strict found an\n" \
-    "ungradable submission; 130 interrupted (Ctrl-C: the report covers the steps taken)\n"
-
-typedef enum { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_REFLOG } ReportFormat;
-typedef enum { LOG_NONE, LOG_FAULTS, LOG_ALL } LogLevel;
-
-#define MAX_SETS 64
-
-/* What the options common to run, step, gui and check ask for. */
-typedef struct Options {
-    const char *scenario;          /* NULL: the built-in default */
-    const char *config;            /* --config FILE */
-    const char *trace;             /* --trace FILE */
-    const char *image;             /* --image FILE: a memory image instead of a scenario */
-    TraceFormat trace_format;      /* --trace-format */
-    const char *sets[MAX_SETS];    /* --set section.key=value */
-    int nsets;
-    ReportFormat format;           /* --format */
-    LogLevel log;                  /* --log */
-    unsigned long long max_steps;  /* --steps N (0: all) */
-} Options;
-
-/* The built-in default scenario (generated from scenarios/default.ini). */
-extern const char default_scenario_ini[];
-/* The textbook machine (generated from configs/textbook.ini): a page stream's default. */
-extern const char textbook_config_ini[];
-
-/* Matches "--name VALUE" or "--name=VALUE" at argv[*i], advancing *i past what it
- * used: 1 matched (*val set), 0 not this option, -1 the value is missing (said). */
-int opt_value(int argc, char **argv, int *i, const char *name, const char **val);
-
-/* Sets *out to the index of v in names[0..n); -1 with "vmsim: WHAT must be one of ..."
- * on stderr if it is not there. */
-int parse_choice(const char *what, const char *v, const char *const *names, int n, int *out);
+#include "app.h"
 
 /* Writes s as a JSON string ("null" for NULL). */
 void json_str(FILE *out, const char *s);
@@ -54,32 +14,9 @@ void json_str(FILE *out, const char *s);
  * a quote or a line break. */
 void csv_str(FILE *out, const char *s);
 
-/* Parses argv[first..] into o. Returns 0, 1 if help was asked for (and printed with
- * usage), or -1 with a message on stderr. */
-int options_parse(Options *o, int argc, char **argv, int first, const char *verb,
-                  const char *usage);
-
-/* Loads the scenario the options name, with --config and --set applied, and checks it.
- * Returns 0 or -1 with err set. */
-int options_load(const Options *o, Scenario *sc, char *err, size_t errlen);
-
-/* Everything a run needs, built from a loaded scenario. */
-typedef struct Session {
-    Scenario sc;
-    Sim *sim;
-    TraceReader *trace;
-    const char *trace_label;       /* shown in reports: a file name or "inline" */
-    const char *trace_file;        /* the file its lines come from, for messages */
-} Session;
-
-/* Loads, builds and opens the trace. Returns 0 or -1 with err set. */
-int session_open(Session *s, const Options *o, char *err, size_t errlen);
-void session_close(Session *s);
 /* vmsim check of a memory image (a path ending in .image): prints "PATH: ok" and
  * returns 0, or says why on stderr and returns 1; -1 when path is not an image's. */
 int check_image(const char *path);
-/* session_open for --image: the image's machine and memory, no OS (dump.c). */
-int session_open_image(Session *s, const Options *o, char *err, size_t errlen);
 
 /* The text log: an observer that writes each step's events in words to a FILE. */
 typedef struct TextLog {
@@ -134,29 +71,6 @@ void report_rates(const SimStats *st, char *hit_rate, char *eat, size_t len);
 /* Words for a step's outcome, e.g. "minor fault" or "TLB hit". */
 const char *step_fault_words(FaultKind f);
 
-/* What the build compiled in (build/gen/buildinfo.c): the version (git describe, or
- * the release's VERSION file) and the install's folders, PREFIX/share/vmsim and
- * PREFIX/libexec/vmsim. */
-extern const char vmsim_version[];
-extern const char vmsim_datadir[];
-extern const char vmsim_libexecdir[];
-
-/* A scenario argument as a file: arg itself when it is a file or holds a '/', else
- * scenarios/NAME.ini (".ini" optional) from the data folders ($VMSIM_DATADIR, else the
- * source tree beside a build folder, ../share/vmsim beside this program, then
- * PREFIX/share/vmsim). Returns arg, buf, or NULL when no folder has it. */
-const char *datadir_find_scenario(const char *arg, char *buf, size_t len);
-
-/* The scenarios/ folders datadir_find_scenario looks in, for messages. */
-void datadir_describe(char *buf, size_t len);
-
-/* Prints each scenario name found there with its title, sorted. Returns 0, or -1 with a
- * message on stderr when there is none. */
-int datadir_list_scenarios(FILE *out);
-
-/* The window program: vmsim-gui beside this program, else ../libexec/vmsim/ from it,
- * else PREFIX/libexec/vmsim/. Returns 0, or -1 when none is there. */
-int datadir_gui_path(char *buf, size_t len);
 
 /* A progress bar on stderr (progress.c): references done, rate, time left. It is on
  * only when stderr is a terminal, and shows only once a run has taken half a second. */
@@ -196,13 +110,8 @@ StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows, Progres
  * Nth step (VMSIM_CHECK=N; 1, or anything not a positive number, is every step). */
 unsigned check_every(void);
 
-int cmd_run(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_gui(int argc, char **argv);
-/* Whether the no-verb path (argv[1] "run") may open a window: a display, a terminal on
- * stdout and no report asked for (vmsim-gui still falls back if SDL's video will not
- * start). */
-bool cli_window_wanted(int argc, char **argv);   /* argv[1] "run" (no verb): run headless without a display */
 int cmd_step(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_dump(int argc, char **argv);

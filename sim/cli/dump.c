@@ -1,5 +1,5 @@
-/* vmsim dump, and --image for run, step and gui: memory images from the command
- * line. */
+/* vmsim dump and vmsim check of an image: memory images from the command line (--image
+ * for run, step and gui: sim/app/session.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,90 +14,6 @@ static const char dump_usage[] =
     "default), every valid entry of every table, root first; vmprint, xv6's tree of\n"
     "valid entries; image, the image in vmsim's .image format.\n"
     "exit status: 0 done, 2 bad usage or a bad image (FILE:LINE: on stderr)\n";
-
-static char *duplicate(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
-/* The image's own addresses (OSTEP's "Virtual Address" lines) as an inline trace of
- * reads. Returns 0, or -1 when out of memory. */
-static int image_trace(Scenario *sc, const Image *img, const char *path)
-{
-    size_t cap = img->naddrs * 24 + 1, len = 0;
-    char *text = malloc(cap);
-    sc->inline_name = duplicate(path);
-    if (!text || !sc->inline_name) {
-        free(text);
-        return -1;
-    }
-    for (size_t i = 0; i < img->naddrs; i++)
-        len += (size_t)snprintf(text + len, cap - len, "R 0x%llx\n", (unsigned long long)img->addrs[i]);
-    sc->inline_trace = text;
-    sc->inline_len = len;
-    sc->inline_first = 1;
-    sc->inline_last = img->naddrs;
-    sc->trace_format = TRACE_VMSIM;
-    return 0;
-}
-
-/* The machine of the image with --set applied (--config would replace it). */
-static int image_machine(Session *s, const Options *o, Image *img, char *err, size_t errlen)
-{
-    if (o->scenario || o->config) {
-        snprintf(err, errlen, "--image brings its own machine and memory: give no scenario or "
-                 "--config with it (--set may change the machine)");
-        return -1;
-    }
-    scenario_init(&s->sc);
-    s->sc.machine = img->m;
-    for (int i = 0; i < o->nsets; i++)
-        if (scenario_set(&s->sc, o->sets[i], "--set", err, errlen) != 0)
-            return -1;
-    if (scenario_validate(&s->sc, err, errlen) != 0)
-        return -1;
-    img->m = s->sc.machine;
-    s->sc.title = malloc(strlen(o->image) + 16);
-    if (s->sc.title)
-        sprintf(s->sc.title, "memory image %s", o->image);
-    return 0;
-}
-
-int session_open_image(Session *s, const Options *o, char *err, size_t errlen)
-{
-    memset(s, 0, sizeof *s);
-    Image img;
-    image_init(&img);
-    int r = image_read(&img, o->image, err, errlen) == 0 ? image_machine(s, o, &img, err, errlen) : -1;
-    if (r == 0 && !o->trace && img.naddrs == 0) {
-        snprintf(err, errlen, "%s: no addresses to translate: give --trace FILE (an OSTEP "
-                 "dump's 'Virtual Address' lines serve as one)", o->image);
-        r = -1;
-    }
-    if (r == 0 && !o->trace && image_trace(&s->sc, &img, o->image) != 0) {
-        snprintf(err, errlen, "out of memory");
-        r = -1;
-    }
-    bool none;
-    if (r == 0 && !(s->trace = scenario_open_trace(&s->sc, o->trace, o->trace_format, &none, err, errlen)))
-        r = -1;
-    char why[512];
-    if (r == 0 && !(s->sim = sim_create_image(&img, why, sizeof why))) {
-        snprintf(err, errlen, "%s: %s", o->image, why);
-        r = -1;
-    }
-    if (r == 0) {
-        s->trace_label = o->trace ? o->trace : o->image;
-        s->trace_file = o->trace ? o->trace : o->image;
-        sim_set_trace(s->sim, s->trace);
-    }
-    image_fini(&img);
-    return r;
-}
 
 int check_image(const char *path)
 {

@@ -3,35 +3,15 @@
  * libraries. */
 #include <errno.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 
-static bool env_set(const char *name)
-{
-    const char *v = getenv(name);
-    return v && *v;
-}
-
-bool cli_window_wanted(int argc, char **argv)
-{
-    if (!env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY"))
-        return false;
-    if (!isatty(STDOUT_FILENO))
-        return false;
-    for (int i = 2; i < argc; i++)
-        if (strncmp(argv[i], "--format", 8) == 0 || strncmp(argv[i], "--log", 5) == 0 ||
-            strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-            return false;
-    return true;
-}
-
 int cmd_gui(int argc, char **argv)
 {
     bool no_verb = argc > 1 && strcmp(argv[1], "run") == 0;
-    if (no_verb && !cli_window_wanted(argc, argv))
+    if (no_verb && !app_window_wanted(argc, argv))
         return cmd_run(argc, argv);
     char path[PATH_MAX];
     if (datadir_gui_path(path, sizeof path) != 0) {

@@ -612,7 +612,7 @@ static bool start_video(void)
  * report asked for, and SDL's video starting (left started when it says yes). */
 static bool window_wanted(int argc, char **argv)
 {
-    if (!cli_window_wanted(argc, argv))
+    if (!app_window_wanted(argc, argv))
         return false;
     if (start_video())
         return true;

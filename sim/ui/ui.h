@@ -25,7 +25,7 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
-#include "cli.h"
+#include "app.h"
 #include "vmsim/history.h"
 
 /* ---- colours (draw.c) ----------------------------------------------------- */

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "mru_policy.h"
 #include "uitest.h"
 
