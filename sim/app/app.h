@@ -96,6 +96,16 @@ int datadir_list_scenarios(FILE *out);
  * else PREFIX/libexec/vmsim/. Returns 0, or -1 when none is there. */
 int datadir_gui_path(char *buf, size_t len);
 
+/* Writes path whole or not at all: fn(f, ctx) writes into a temporary file beside path,
+ * renamed over it when fn returns 0 and every byte is written; otherwise the temporary
+ * is removed and path is as it was. The file gets fopen's mode (0666 less the umask).
+ * Returns 0, or -1 with errno and "PATH: why" in err (NULL: not said); when fn returns
+ * nonzero, err is left as fn set it. */
+int app_write_file(const char *path, int (*fn)(FILE *f, void *ctx), void *ctx, char *err,
+                   size_t errlen);
+/* app_write_file of len bytes of text. */
+int app_write_text(const char *path, const char *text, size_t len, char *err, size_t errlen);
+
 /* Whether the no-verb path (argv[1] "run") may open a window: a display, a terminal on
  * stdout and no report asked for (vmsim-gui still falls back if SDL's video will not
  * start; window.c). */

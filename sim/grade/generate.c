@@ -48,21 +48,6 @@ int grade_mkdirs(const char *path)
     }
 }
 
-int grade_write_file(const char *path, const char *text, size_t len)
-{
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return -1;
-    size_t w = fwrite(text, 1, len, f);
-    if (fclose(f) || w != len || rename(tmp, path)) {
-        remove(tmp);
-        return -1;
-    }
-    return 0;
-}
-
 /* A file beside questions.txt: a question's scenario, image, trace... */
 typedef struct GradeFile {
     char name[GRADE_NAME_MAX + 16];   /* QUESTION.EXT */
@@ -204,12 +189,12 @@ static int student_write(const Exercise *ex, const StudentFiles *sf, const char 
         return -1;
     for (int i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%.900s/%s", dir, names[i]);
-        if (grade_write_file(path, sf->text[i], sf->len[i]))
+        if (app_write_text(path, sf->text[i], sf->len[i], NULL, 0))
             return -1;
     }
     for (size_t i = 0; i < sf->nfiles; i++) {
         snprintf(path, sizeof path, "%.900s/%s", dir, sf->files[i].name);
-        if (grade_write_file(path, sf->files[i].text, sf->files[i].len))
+        if (app_write_text(path, sf->files[i].text, sf->files[i].len, NULL, 0))
             return -1;
     }
     return 0;

@@ -245,7 +245,7 @@ static int write_folder(const char *dir, OutFormat fmt, const Exercise *ex, cons
             output_items_csv(f, ex, rs, n);
         }
         fclose(f);
-        int w = grade_write_file(path, text, len);
+        int w = app_write_text(path, text, len, NULL, 0);
         free(text);
         if (w)
             return -1;
@@ -274,7 +274,7 @@ int write_results(const char *out, OutFormat fmt, const Exercise *ex, const Resu
     }
     fclose(f);
     int r = EXIT_OK;
-    if (out ? grade_write_file(out, text, len) != 0 : fwrite(text, 1, len, stdout) != len) {
+    if (out ? app_write_text(out, text, len, NULL, 0) != 0 : fwrite(text, 1, len, stdout) != len) {
         fprintf(stderr, "vmsim: cannot write %s: %s\n", out ? out : "stdout", strerror(errno));
         r = EXIT_FAILED;
     }

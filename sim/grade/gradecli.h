@@ -30,9 +30,6 @@ int grade_load(const GradeArgs *ga, const char *path, Exercise *ex);
 /* Makes the folders of path (mkdir -p). 0 or -1 with errno. */
 int grade_mkdirs(const char *path);
 
-/* Writes path whole or not at all (PATH.tmp, then rename). 0 or -1 with errno. */
-int grade_write_file(const char *path, const char *text, size_t len);
-
 typedef enum { OUT_TEXT, OUT_CSV, OUT_GRADESCOPE, OUT_PL } OutFormat;
 
 /* The output options of the graders that run students' code: --format, --out,

@@ -46,26 +46,9 @@ int ostep_die(const char *prog, const char *fmt, ...)
 
 int ostep_write_file(const char *path, const char *text, size_t len)
 {
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp)
-        return -1;
-    snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    int ok = f && fwrite(text, 1, len, f) == len;
-    if (f)
-        ok = (fclose(f) == 0) && ok;
-    else if (fd >= 0)
-        close(fd);
-    if (ok && rename(tmp, path) == 0) {
-        free(tmp);
+    if (app_write_text(path, text, len, NULL, 0) == 0)
         return 0;
-    }
     fprintf(stderr, "vmsim ostep: --scenario %s: cannot write the file\n", path);
-    if (fd >= 0)
-        unlink(tmp);
-    free(tmp);
     return -1;
 }
 

@@ -446,8 +446,10 @@ static void plot_fini(Plot *p)
 
 /* ---- writing ---------------------------------------------------------------------- */
 
-static void svg_write(FILE *out, const Plot *p)
+/* Writes the plot in ctx (app_write_file's fn). */
+static int svg_write(FILE *out, void *ctx)
 {
+    const Plot *p = ctx;
     Canvas c = { out, svg_line, svg_poly, svg_dot, svg_text };
     fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
@@ -455,6 +457,7 @@ static void svg_write(FILE *out, const Plot *p)
             "<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n", W, H, W, H);
     draw_plot(&c, p);
     fputs("</svg>\n", out);
+    return 0;
 }
 
 /* gnuplot quotes: backslashes and double quotes escaped. */
@@ -469,8 +472,10 @@ static void gp_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static void gp_write(FILE *out, const Plot *p)
+/* Writes the plot in ctx as a gnuplot script (app_write_file's fn). */
+static int gp_write(FILE *out, void *ctx)
 {
+    const Plot *p = ctx;
     fputs("# Made by vmsim sweep. Show it: gnuplot -p FILE.gp\n"
           "# Or draw a PNG: gnuplot -e 'set terminal pngcairo size 1200,800 font \",14\"; "
           "set output \"FILE.png\"' FILE.gp\n", out);
@@ -499,26 +504,6 @@ static void gp_write(FILE *out, const Plot *p)
         gp_string(out, p->s[s].label[0] ? p->s[s].label : p->ylabel);
     }
     fputc('\n', out);
-}
-
-/* Writes with fn into a file beside path, then renames it over path. */
-static int write_atomic(const char *path, const Plot *p, void (*fn)(FILE *, const Plot *),
-                        char *err, size_t errlen)
-{
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    fn(f, p);
-    int bad = ferror(f) | (fclose(f) != 0);
-    if (bad || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        remove(tmp);
-        return -1;
-    }
     return 0;
 }
 
@@ -577,8 +562,8 @@ int plot_write(const Table *t, const char *path, const char *y, const char *titl
     Plot p;
     int r = plot_prepare(&p, t, y, title, err, errlen);
     if (r == 0)
-        r = ends_with(path, ".svg") ? write_atomic(path, &p, svg_write, err, errlen)
-          : ends_with(path, ".gp")  ? write_atomic(path, &p, gp_write, err, errlen)
+        r = ends_with(path, ".svg") ? app_write_file(path, svg_write, &p, err, errlen)
+          : ends_with(path, ".gp")  ? app_write_file(path, gp_write, &p, err, errlen)
                                     : png_write(path, &p, err, errlen);
     plot_fini(&p);
     return r;

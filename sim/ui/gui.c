@@ -183,24 +183,28 @@ SDL_Surface *ui_render_text(Ui *ui, TextOut *out, char *err, size_t errlen)
     return s;
 }
 
+typedef struct PngOut {
+    SDL_Surface *surface;
+    const char *path;
+    char *err;
+    size_t errlen;
+} PngOut;
+
+/* Writes the surface in ctx as a PNG (app_write_file's fn). */
+static int png_write(FILE *f, void *ctx)
+{
+    PngOut *o = ctx;
+    SDL_RWops *rw = SDL_RWFromFP(f, SDL_FALSE);
+    if (rw && IMG_SavePNG_RW(o->surface, rw, 1) == 0)
+        return 0;
+    snprintf(o->err, o->errlen, "%s: cannot write the PNG: %s", o->path, IMG_GetError());
+    return -1;
+}
+
 int ui_save_png(SDL_Surface *surface, const char *path, char *err, size_t errlen)
 {
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp) {
-        snprintf(err, errlen, "%s: path too long", path);
-        return -1;
-    }
-    if (IMG_SavePNG(surface, tmp) != 0) {
-        snprintf(err, errlen, "%s: cannot write the PNG: %s", path, IMG_GetError());
-        remove(tmp);
-        return -1;
-    }
-    if (rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        remove(tmp);
-        return -1;
-    }
-    return 0;
+    PngOut o = { surface, path, err, errlen };
+    return app_write_file(path, png_write, &o, err, errlen);
 }
 
 void ui_title(const Ui *ui, char *buf, size_t len)

@@ -316,18 +316,10 @@ static void json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-int textout_save(const TextOut *t, const char *path, char *err, size_t errlen)
+/* The records in ctx as a JSON array, one object a line (app_write_file's fn). */
+static int textout_write(FILE *f, void *ctx)
 {
-    char tmp[4200];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp) {
-        snprintf(err, errlen, "%s: path too long", path);
-        return -1;
-    }
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-        return -1;
-    }
+    const TextOut *t = ctx;
     fputs("[\n", f);
     for (size_t i = 0; i < t->n; i++) {
         const TextRec *r = &t->rec[i];
@@ -339,11 +331,10 @@ int textout_save(const TextOut *t, const char *path, char *err, size_t errlen)
                 i + 1 < t->n ? "," : "");
     }
     fputs("]\n", f);
-    bool bad = ferror(f) != 0;
-    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
     return 0;
+}
+
+int textout_save(const TextOut *t, const char *path, char *err, size_t errlen)
+{
+    return app_write_file(path, textout_write, (void *)t, err, errlen);
 }
