@@ -4,13 +4,7 @@
 # Usage: tests/cli.sh path/to/vmsim
 set -u
 vmsim=${1:?usage: cli.sh VMSIM}
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/lib.sh"
 
 # expect_exit STATUS DESCRIPTION command...: runs it, keeps stdout/stderr in $tmp.
 expect_exit() {
@@ -100,5 +94,4 @@ out=$("$vmsim" run scenarios/overcommit-never.ini --log all)
 echo "$out" | grep -qF "mmap(0x0, 1048576) = -ENOMEM (the commit limit is reached)" && ok || bad "overcommit: refused"
 echo "$out" | grep -qF "mmap(262144 bytes) = 0x" && ok || bad "overcommit: the small one succeeds"
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli

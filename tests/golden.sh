@@ -6,10 +6,7 @@
 set -u
 vmsim=${1:?usage: golden.sh VMSIM}
 dir=tests/golden
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 
 check() {   # name, expected file, command...
     name=$1 want=$2
@@ -49,5 +46,4 @@ for s in belady fork-cow swap-writeback; do
     check "$s.csv" "$dir/$s.csv" "$vmsim" run "scenarios/$s.ini" --format csv --log all
     check "$s.reflog" "$dir/$s.reflog" "$vmsim" run "scenarios/$s.ini" --format reflog
 done
-echo "golden: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish golden

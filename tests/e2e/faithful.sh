@@ -7,13 +7,8 @@
 set -u
 vmsim=${1:?usage: faithful.sh VMSIM}
 case $vmsim in /*) ;; *) vmsim=$(pwd)/$vmsim ;; esac
+. "$(dirname "$0")/../lib.sh"
 cd "$(dirname "$0")/../.." || exit 2
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL faithful: $1"; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 # --- 11: no TLB: nothing to count, and no TLB cycles ------------------------------
 # tlb.entries = 0: the TLB counters are none (null in JSON, empty in CSV, "TLB none" in
@@ -70,5 +65,4 @@ grep -q '| `sv48` | 9+9+9+9+12 | as sv39 | 4K, 2M, 1G |' docs/file-formats.md &&
 grep -q '512G' docs/file-formats.md && bad "15: docs still claim 512G pages" || ok
 [ $(( (1 << 39) / 4096 )) -gt 67108864 ] && ok || bad "15: arithmetic"
 
-echo "faithful: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish faithful

@@ -11,18 +11,7 @@ set -u
 vmsim=${1:?usage: gui.sh VMSIM}
 case $vmsim in /*) ;; *) vmsim=$(pwd)/$vmsim ;; esac
 root=$(pwd)
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
-
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-finish() {
-    echo "gui-e2e: $pass passed, $fail failed"
-    [ "$fail" -eq 0 ]
-    exit
-}
+. "$(dirname "$0")/../lib.sh"
 is_png() { [ "$(head -c 8 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
 
 # expect STATUS DESCRIPTION command...: runs it (20 s at most) into $tmp/out, $tmp/err.
@@ -68,7 +57,7 @@ grep -q 'page faults' "$tmp/out" && ok || bad "no verb without a display did not
 
 if ! command -v xvfb-run >/dev/null 2>&1 || ! command -v xdotool >/dev/null 2>&1; then
     echo "gui-e2e: window tests skipped: xvfb-run or xdotool is not installed (scripts/deps.sh gui)"
-    finish
+    finish gui-e2e; exit
 fi
 
 # --- the window, under xvfb -------------------------------------------------------
@@ -120,7 +109,7 @@ timeout 50 xvfb-run -a -s "-screen 0 1600x1000x24" sh "$tmp/drive.sh" "$vmsim" "
 if ! [ -s "$tmp/seen" ] || grep -q nowindow "$tmp/seen"; then
     bad "the window did not open under xvfb-run"
     sed 's/^/  /' "$tmp/gui.err" 2>/dev/null | head -3
-    finish
+    finish gui-e2e; exit
 fi
 grep -q '^forward: vmsim — .* — step 5$' "$tmp/seen" && ok || bad "after five Right: $(sed -n 1p "$tmp/seen")"
 grep -q '^back: vmsim — .* — step 2$' "$tmp/seen" && ok || bad "after three Left: $(sed -n 2p "$tmp/seen")"
@@ -137,4 +126,4 @@ cmp -s "$tmp/vmsim-2.png" "$tmp/h3.png" && bad "the window's screenshot matches 
 # Without a verb and with a display, but stdout not a terminal: a headless run.
 timeout 20 xvfb-run -a "$vmsim" scenarios/default.ini >"$tmp/out" 2>&1
 grep -q 'page faults' "$tmp/out" && ok || bad "no verb, stdout a file: not a headless report"
-finish
+finish gui-e2e

@@ -10,11 +10,8 @@ if [ ! -x "$vmsim" ]; then
     echo "step: $vmsim is not a program (make builds build/vmsim)"
     exit 2
 fi
+. "$(dirname "$0")/../lib.sh"
 cd "$(dirname "$0")/../.." || exit 2
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 for cmds in tests/step/*.cmds; do
     name=${cmds%.cmds}
@@ -40,5 +37,4 @@ for cmds in tests/step/*.cmds; do
     fi
 done
 
-echo "step: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish step

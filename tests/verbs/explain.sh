@@ -5,13 +5,7 @@
 # Usage: tests/verbs/explain.sh path/to/vmsim
 set -u
 vmsim=${1:?usage: explain.sh VMSIM}
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL explain: $*"; }
+. "$(dirname "$0")/../lib.sh"
 
 # The textbook victims of a page stream: FIFO evicts the page loaded earliest, LRU the
 # page used least recently (Silberschatz 10.4.2, 10.4.4). One victim page per line.
@@ -223,5 +217,4 @@ grep -q "memory full: victim frame [0-9]* holds page 0x601000 shared by a (pid 1
 [ "$(grep -c 'note: the stack grew down to 0x' "$tmp/so")" -eq 3 ] && ok || bad "the stack's growth is not said"
 grep -q 'recurse killed: .*the stack may not grow below 0x7fffffffb000' "$tmp/so" && ok || bad "a stack overflow names its limit"
 
-echo "explain: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish explain

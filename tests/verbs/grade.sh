@@ -7,13 +7,8 @@ set -u
 vmsim=${1:?usage: grade.sh VMSIM}
 data=$(dirname "$0")/../data/grade
 lab=$data/lab.ini
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../lib.sh"
 
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 check() { if eval "$2"; then ok; else bad "$1"; fi; }
 
 # expect_exit STATUS DESCRIPTION command...: keeps stdout and stderr in $tmp.
@@ -375,5 +370,4 @@ check "items.csv: one row per item" "[ \$(wc -l < '$tmp/res/items.csv') -eq 9 ]"
 check "items.csv: lru4.faults right for 134 of 200" "grep -q '^lru4.faults,2,1.3400,0.6700,' '$tmp/res/items.csv'"
 check "200 submissions in well under a minute" "awk -v s='$secs' 'BEGIN { exit !(s < 60) }'"
 
-echo "grade: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish grade

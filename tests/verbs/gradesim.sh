@@ -7,13 +7,8 @@
 set -u
 vmsim=${1:?usage: gradesim.sh VMSIM}
 case $vmsim in /*) ;; *) vmsim=$(pwd)/$vmsim ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../lib.sh"
 
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 check() { if eval "$2"; then ok; else bad "$1"; sed 's/^/  /' "$tmp/out" | head -20; fi; }
 
 # expect_exit STATUS DESCRIPTION command...: keeps stdout and stderr in $tmp.
@@ -211,5 +206,4 @@ check "unknown profile: FILE:LINE" 'grep -q "bad.ini:2: expected profile = cs155
 printf '[grade-sim]\nprofile = cs1550\nrun = x\n[test t]\ntrace = nothere\nframes = 2\n' >"$tmp/bad.ini"
 expect_exit 2 "missing trace" "$vmsim" grade-sim "$tmp/bad.ini" "$tmp/subs/good"
 
-echo "gradesim: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish gradesim

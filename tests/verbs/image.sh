@@ -5,12 +5,7 @@
 # Usage: tests/verbs/image.sh path/to/vmsim
 set -u
 vmsim=${1:?usage: image.sh VMSIM}
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/../lib.sh"
 seed0=tests/data/ostep/multilevel-seed0.txt
 
 # OSTEP's answers: each "Translates to Physical Address 0xNNN" of the file, in order,
@@ -88,5 +83,4 @@ printf 'machine = ostep\nroot = 1\n' >"$tmp/empty.image"
 "$vmsim" run --image "$tmp/empty.image" >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q "no addresses to translate" "$tmp/err" && ok || bad "an image without addresses or --trace"
 
-echo "image: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish image

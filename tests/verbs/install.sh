@@ -6,12 +6,7 @@
 # Usage: tests/verbs/install.sh path/to/vmsim (the build's; this test installs its own)
 set -u
 src=$(cd "$(dirname "$0")/../.." && pwd)
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/../lib.sh"
 check() { what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
 
 # The default PREFIX, as the build's own: installing rebuilds nothing.
@@ -144,5 +139,4 @@ env -u MAKEFLAGS -u MAKELEVEL make -s uninstall DESTDIR="$root" >"$tmp/make.log"
 check "make uninstall" test $? -eq 0
 check "uninstall leaves no file" test -z "$(find "$root" -type f)"
 
-echo "install: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish install

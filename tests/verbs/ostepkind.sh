@@ -9,13 +9,7 @@
 set -u
 vmsim=${1:?usage: ostepkind.sh VMSIM}
 case $vmsim in /*) ;; *) vmsim=$(pwd)/$vmsim ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/../lib.sh"
 
 data=$(cd "$(dirname "$0")/../data/ostep" && pwd)
 mkdir "$tmp/ref"
@@ -148,5 +142,4 @@ badq "pa of paging-policy" "ask = pa" "answers only"
 badq "flags the program refuses" "flags = -p LFU" "Policy LFU"
 badq "a bad seed" "seed = -3" "seed = a number"
 
-echo "ostepkind: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish ostepkind

@@ -9,12 +9,7 @@ set -u
 vmsim=${1:?usage: plugin.sh VMSIM}
 case $vmsim in /*) ;; *) vmsim=$(pwd)/$vmsim ;; esac
 root=$(pwd)
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/../lib.sh"
 
 cat >"$tmp/p.c" <<'EOF'
 #include <stdio.h>
@@ -218,5 +213,4 @@ awk '/"score":/ { gsub(/[^0-9.]/, "", $2); if (!top) { top = $2 } }
      END { exit !(top > 0 && (top - sum) < 0.0001 && (sum - top) < 0.0001) }' "$tmp/gs.json" \
     && ok || bad "gradescope score = sum of tests: $(head -3 "$tmp/gs.json")"
 
-echo "plugin: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish plugin

@@ -5,13 +5,7 @@
 # Usage: tests/verbs/sweep.sh path/to/vmsim
 set -u
 vmsim=${1:?usage: sweep.sh VMSIM}
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/../lib.sh"
 
 # same FILE1 FILE2 WHAT
 same() { if cmp -s "$1" "$2"; then ok; else bad "$3"; diff "$1" "$2" | head -5; fi; }
@@ -207,5 +201,4 @@ expect_bad "expected rows that follow\|expected shards 1 to\|a sweep in" --merge
 expect_bad ":1: expected '# vmsim sweep shard" --merge "$tmp/j1.csv"
 expect_bad "no/such.pages" --trace no/such.pages --vary memory.frames=1..2
 
-echo "sweep: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish sweep

@@ -7,12 +7,7 @@
 # Usage: tests/verbs/translate.sh path/to/vmsim
 set -u
 vmsim=${1:?usage: translate.sh VMSIM}
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/../lib.sh"
 check() { if eval "$2"; then ok; else bad "$1"; fi; }
 
 printf '[exercise]\nsalt = tr-test\n[question walk]\nkind = translate\nmachine = ostep\nmapped = 16\naddresses = 24\n' >"$tmp/ex.ini"
@@ -107,5 +102,4 @@ printf '[exercise]\n[question w]\nkind = translate\nmachine = x86_64\ndump = ent
 "$vmsim" generate "$tmp/bad.ini" --student x --out "$tmp/bad" >"$tmp/o" 2>"$tmp/err"
 check "value without the byte dump: exit 2" "[ \$? -eq 2 ] && grep -q 'needs dump = ostep' '$tmp/err'"
 
-echo "translate: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish translate
