@@ -220,7 +220,6 @@ typedef struct {
     Scenario sc;
     Sim *sim;
     TraceReader *t;
-    char err[512];
     char notes[2048];
     unsigned flushes;
 } Rig;
@@ -237,28 +236,13 @@ static void observe(void *ctx, const SimEvent *ev)
 static StepStatus rig_run(Rig *r, const char *ini)
 {
     memset(r, 0, sizeof *r);
-    scenario_init(&r->sc);
-    CU_ASSERT_EQUAL_FATAL(scenario_load_text(&r->sc, "test.ini", ini, r->err, sizeof r->err), 0);
-    CU_ASSERT_EQUAL_FATAL(scenario_validate(&r->sc, r->err, sizeof r->err), 0);
-    r->sim = scenario_build(&r->sc, r->err, sizeof r->err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(r->sim);
-    bool none;
-    r->t = scenario_open_trace(&r->sc, NULL, TRACE_AUTO, &none, r->err, sizeof r->err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(r->t);
-    sim_set_trace(r->sim, r->t);
-    sim_set_observer(r->sim, observe, r);
-    StepStatus st;
-    while ((st = sim_step(r->sim, NULL)) == STEP_OK)
-        CU_ASSERT_PTR_NULL(sim_check(r->sim));
-    return st;
+    return test_ini_run(ini, &r->sc, &r->sim, &r->t, observe, r);
 }
 
 static void rig_fini(Rig *r)
 {
     CU_ASSERT_PTR_NULL(sim_check(r->sim));
-    sim_destroy(r->sim);
-    trace_close(r->t);
-    scenario_fini(&r->sc);
+    test_ini_fini(&r->sc, r->sim, r->t);
 }
 
 /* SDM 3A §4.10.4: the TLB keeps a translation after its entry changes until INVLPG.

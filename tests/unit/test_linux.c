@@ -34,26 +34,12 @@ static void rig_observe(void *ctx, const SimEvent *ev)
 static StepStatus rig_run(Rig *r, const char *ini)
 {
     memset(r, 0, sizeof *r);
-    scenario_init(&r->sc);
-    CU_ASSERT_EQUAL_FATAL(scenario_load_text(&r->sc, "test.ini", ini, r->err, sizeof r->err), 0);
-    CU_ASSERT_EQUAL_FATAL(scenario_validate(&r->sc, r->err, sizeof r->err), 0);
-    r->sim = scenario_build(&r->sc, r->err, sizeof r->err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(r->sim);
-    bool none;
-    r->t = scenario_open_trace(&r->sc, NULL, TRACE_AUTO, &none, r->err, sizeof r->err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(r->t);
-    sim_set_trace(r->sim, r->t);
-    sim_set_observer(r->sim, rig_observe, r);
-    while ((r->last = sim_step(r->sim, NULL)) == STEP_OK)
-        CU_ASSERT_PTR_NULL(sim_check(r->sim));
-    return r->last;
+    return r->last = test_ini_run(ini, &r->sc, &r->sim, &r->t, rig_observe, r);
 }
 
 static void rig_fini(Rig *r)
 {
-    sim_destroy(r->sim);
-    trace_close(r->t);
-    scenario_fini(&r->sc);
+    test_ini_fini(&r->sc, r->sim, r->t);
 }
 
 static const Process *rig_proc(Rig *r, const char *name)

@@ -7,6 +7,8 @@
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
 
+#include "vmsim/scenario.h"
+
 /* One suite a test program can run: its name and the function that registers it. */
 typedef struct TestSuiteEntry {
     const char *name;
@@ -51,6 +53,37 @@ static inline int test_run(const char *label, const TestSuiteEntry *suites, size
         for (int i_ = 0; s_ && t_[i_].n; i_++)                             \
             CU_add_test(s_, t_[i_].n, t_[i_].f);                           \
     } while (0)
+
+/* Loads ini (named "test.ini"), builds its machine into *sim and opens its trace into
+ * *t, with fn(ctx) observing (NULL: none), then steps to the end, checking the
+ * bookkeeping after every step. A scenario that does not load stops the test. Returns
+ * the last step's status; test_ini_fini frees what it made. */
+static inline StepStatus test_ini_run(const char *ini, Scenario *sc, Sim **sim, TraceReader **t,
+                                      SimObserver fn, void *ctx)
+{
+    char err[512];
+    scenario_init(sc);
+    CU_ASSERT_EQUAL_FATAL(scenario_load_text(sc, "test.ini", ini, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(scenario_validate(sc, err, sizeof err), 0);
+    *sim = scenario_build(sc, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(*sim);
+    bool none;
+    *t = scenario_open_trace(sc, NULL, TRACE_AUTO, &none, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(*t);
+    sim_set_trace(*sim, *t);
+    sim_set_observer(*sim, fn, ctx);
+    StepStatus st;
+    while ((st = sim_step(*sim, NULL)) == STEP_OK)
+        CU_ASSERT_PTR_NULL(sim_check(*sim));
+    return st;
+}
+
+static inline void test_ini_fini(Scenario *sc, Sim *sim, TraceReader *t)
+{
+    sim_destroy(sim);
+    trace_close(t);
+    scenario_fini(sc);
+}
 
 /* Directory holding tests/data, set from the build (defaults to tests/data). */
 #ifndef TEST_DATA
