@@ -7,22 +7,13 @@
 #include "plugin.h"
 #include "vmsim/image.h"
 
-static char *duplicate(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* The image's own addresses (OSTEP's "Virtual Address" lines) as an inline trace of
  * reads. Returns 0, or -1 when out of memory. */
 static int image_trace(Scenario *sc, const Image *img, const char *path)
 {
     size_t cap = img->naddrs * 24 + 1, len = 0;
     char *text = malloc(cap);
-    sc->inline_name = duplicate(path);
+    sc->inline_name = strdup(path);
     if (!text || !sc->inline_name) {
         free(text);
         return -1;

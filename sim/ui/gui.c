@@ -1,9 +1,7 @@
 /* vmsim gui: the window, its event loop, and headless screenshots. */
 #include <SDL_image.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ui.h"
 

@@ -1,7 +1,6 @@
 /* Text: a monospace font found through fontconfig, opened with SDL_ttf in three
  * sizes, and drawn from a glyph atlas (one texture per font per renderer), so a frame
  * full of numbers costs texture copies, not font rendering. */
-#include <errno.h>
 #include <fontconfig/fontconfig.h>
 #include <stdio.h>
 #include <stdlib.h>
