@@ -6,6 +6,7 @@
  * here, a handler in the Sim's OS side (sim/core/os/procev.c); docs/design.md.
  */
 #include "trace_int.h"
+#include "vmsim/parse.h"
 
 #include <stdio.h>
 
@@ -42,19 +43,7 @@ static bool word_is(Word w, const char *s)
 /* A whole word as a number: 0xHEX or DECIMAL, with K, M or G when sizes allows. */
 static bool word_num(Word w, bool sizes, uint64_t *out)
 {
-    const char *p = w.p, *e = w.p + w.n;
-    if (scan_num(&p, e, out) != NUM_OK)
-        return false;
-    unsigned shift = 0;
-    if (sizes && p + 1 == e)
-        shift = *p == 'K' || *p == 'k' ? 10 : *p == 'M' ? 20 : *p == 'G' ? 30 : 0;
-    if (shift) {
-        if (*out > (UINT64_MAX >> shift))
-            return false;
-        *out <<= shift;
-        p++;
-    }
-    return p == e;
+    return parse_size_span(w.p, w.n, sizes ? PARSE_UNITS_TRACE : PARSE_UNITS_NONE, out);
 }
 
 bool trace_word_name(Word w, TraceRecord *rec)
@@ -72,35 +61,24 @@ bool trace_word_name(Word w, TraceRecord *rec)
 /* "rw-", "r-x", "---"... */
 static bool word_prot(Word w, uint8_t *prot)
 {
-    if (w.n != 3 || (w.p[0] != 'r' && w.p[0] != '-') || (w.p[1] != 'w' && w.p[1] != '-') ||
-        (w.p[2] != 'x' && w.p[2] != '-'))
+    static const unsigned bits[3] = { TRACE_PROT_R, TRACE_PROT_W, TRACE_PROT_X };
+    unsigned v;
+    if (!parse_perms(w.p, w.n, bits, &v))
         return false;
-    *prot = (uint8_t)((w.p[0] == 'r' ? TRACE_PROT_R : 0) | (w.p[1] == 'w' ? TRACE_PROT_W : 0) |
-                      (w.p[2] == 'x' ? TRACE_PROT_X : 0));
+    *prot = (uint8_t)v;
     return true;
 }
 
 /* mmap's options after PERMS. */
 static bool mmap_options(const Word *w, int n, TraceRecord *rec)
 {
-    for (int i = 0; i < n; i++) {
-        if (word_is(w[i], "anon"))
-            rec->map &= (uint8_t)~TRACE_MAP_FILE;
-        else if (word_is(w[i], "file"))
-            rec->map |= TRACE_MAP_FILE;
-        else if (word_is(w[i], "private"))
-            rec->map &= (uint8_t)~TRACE_MAP_SHARED;
-        else if (word_is(w[i], "shared"))
-            rec->map |= TRACE_MAP_SHARED;
-        else if (word_is(w[i], "huge=2M"))
-            rec->huge_shift = 21;
-        else if (word_is(w[i], "huge=4M"))
-            rec->huge_shift = 22;
-        else if (word_is(w[i], "huge=1G"))
-            rec->huge_shift = 30;
-        else
+    MmapOptions o = { .file = rec->map & TRACE_MAP_FILE, .shared = rec->map & TRACE_MAP_SHARED,
+                      .huge_shift = rec->huge_shift };
+    for (int i = 0; i < n; i++)
+        if (!parse_mmap_option(w[i].p, w[i].n, &o))
             return false;
-    }
+    rec->map = (uint8_t)((o.file ? TRACE_MAP_FILE : 0) | (o.shared ? TRACE_MAP_SHARED : 0));
+    rec->huge_shift = o.huge_shift;
     return true;
 }
 
