@@ -240,7 +240,7 @@ static int level_key(LoadCtx *c, const char *k, const char *v, unsigned *entries
 {
     uint64_t n;
     if (strcmp(k, "entries") == 0) {
-        if (want_u64(c, v, 0, 1u << 20, &n, "tlb entries"))
+        if (want_u64(c, v, 0, VMSIM_TLB_ENTRIES_MAX, &n, "tlb entries"))
             return -1;
         *entries = (unsigned)n;
         return 0;
@@ -250,7 +250,7 @@ static int level_key(LoadCtx *c, const char *k, const char *v, unsigned *entries
             *ways = 0;
             return 0;
         }
-        if (want_u64(c, v, 1, 1u << 20, &n, "tlb ways (or full)"))
+        if (want_u64(c, v, 1, VMSIM_TLB_ENTRIES_MAX, &n, "tlb ways (or full)"))
             return -1;
         *ways = (unsigned)n;
         return 0;
@@ -292,7 +292,7 @@ static int memory_key(LoadCtx *c, const char *k, const char *v)
 {
     MachineConfig *m = &c->sc->machine;
     if (strcmp(k, "frames") == 0)
-        return want_u64(c, v, 1, 1ull << 26, &m->memory.frames, "a number of frames");
+        return want_u64(c, v, 1, VMSIM_FRAMES_MAX, &m->memory.frames, "a number of frames");
     if (strcmp(k, "policy") == 0 && strncmp(v, "plugin:", 7) == 0 && c->line)
         return scenario_fail(c, "a plugin policy is loaded from the command line only (--set "
                              "memory.policy=%s): opening a file never runs its code", v);
@@ -318,9 +318,9 @@ static int memory_key(LoadCtx *c, const char *k, const char *v)
         return 0;
     }
     if (strcmp(k, "tick") == 0)
-        return want_u64(c, v, 0, 1ull << 40, &m->memory.tick, "references between ticks (0 = none)");
+        return want_u64(c, v, 0, VMSIM_COUNT_MAX, &m->memory.tick, "references between ticks (0 = none)");
     if (strcmp(k, "tau") == 0)
-        return want_u64(c, v, 1, 1ull << 40, &m->memory.tau, "a working-set window in references");
+        return want_u64(c, v, 1, VMSIM_COUNT_MAX, &m->memory.tau, "a working-set window in references");
     if (strcmp(k, "opt_ties") == 0) {
         if (!opt_ties_parse(v, &m->memory.opt_ties))
             return scenario_fail(c, "expected opt_ties = lowest-frame, latest-loaded or earliest-loaded, got '%s'", v);
@@ -346,7 +346,7 @@ static int memory_key(LoadCtx *c, const char *k, const char *v)
         return 0;
     }
     if (strcmp(k, "user_reserve_kbytes") == 0)
-        return want_u64(c, v, 0, 1ull << 40, &m->memory.user_reserve_kbytes,
+        return want_u64(c, v, 0, VMSIM_COUNT_MAX, &m->memory.user_reserve_kbytes,
                         "vm.user_reserve_kbytes in kB");
     return scenario_fail(c, "unknown key '%s' in [memory] (expected frames, policy, page_tables, scope, "
                          "tick, tau, opt_ties, thp, overcommit_memory, overcommit_ratio or user_reserve_kbytes)", k);
@@ -360,7 +360,7 @@ static int swap_key(LoadCtx *c, const char *k, const char *v)
             m->swap.slots = SWAP_UNLIMITED;
             return 0;
         }
-        return want_u64(c, v, 0, 1ull << 40, &m->swap.slots, "a number of swap slots (or unlimited)");
+        return want_u64(c, v, 0, VMSIM_COUNT_MAX, &m->swap.slots, "a number of swap slots (or unlimited)");
     }
     return scenario_fail(c, "unknown key '%s' in [swap] (expected slots)", k);
 }
@@ -386,7 +386,7 @@ static int timing_key(LoadCtx *c, const char *k, const char *v)
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (strcmp(k, keys[i].key) == 0)
-            return want_u64(c, v, 0, 1ull << 40, (uint64_t *)((char *)m + keys[i].off), "a cycle count");
+            return want_u64(c, v, 0, VMSIM_COUNT_MAX, (uint64_t *)((char *)m + keys[i].off), "a cycle count");
     return scenario_fail(c, "unknown key '%s' in [timing] (expected tlb, memory, minor_fault or major_fault)", k);
 }
 
@@ -474,8 +474,8 @@ int scenario_process_key(LoadCtx *c, const char *k, const char *v)
     long long n;
     VmaKind kind;
     if (strcmp(k, "pid") == 0) {
-        if (!parse_int(v, 1, 4194304, &n))
-            return scenario_fail(c, "expected pid = 1..4194304, got '%s'", v);
+        if (!parse_int(v, 1, VMSIM_PID_MAX, &n))
+            return scenario_fail(c, "expected pid = 1.." VMSIM_STR(VMSIM_PID_MAX) ", got '%s'", v);
         c->proc->pid = (int)n;
         return 0;
     }
