@@ -21,6 +21,9 @@
  * window, swap slots, cycle costs, vm.user_reserve_kbytes: 2^40. */
 #define VMSIM_COUNT_MAX 1099511627776ull
 
+/* Bytes of one access in a trace line (R 0x1000 SIZE): 2^31. */
+#define VMSIM_ACCESS_SIZE_MAX 2147483648
+
 /* Process ids ([process] pid): Linux's PID_MAX_LIMIT on 64-bit machines, 4 * 1024 *
  * 1024 (include/linux/threads.h). */
 #define VMSIM_PID_MAX 4194304
@@ -38,6 +41,7 @@
 _Static_assert(VMSIM_FRAMES_MAX == 1ull << 26, "frames: 2^26");
 _Static_assert(VMSIM_TLB_ENTRIES_MAX == 1ull << 20, "TLB entries: 2^20");
 _Static_assert(VMSIM_COUNT_MAX == 1ull << 40, "counts: 2^40");
+_Static_assert(VMSIM_ACCESS_SIZE_MAX == 1ull << 31, "access size: 2^31");
 _Static_assert(VMSIM_PID_MAX == 4 * 1024 * 1024, "PID_MAX_LIMIT");
 _Static_assert(VMSIM_GRADE_FRAMES_MAX == 1ull << 20, "grade frames: 2^20");
 _Static_assert(VMSIM_SANDBOX_MB_MAX == 1ull << 20, "sandbox memory: 2^20 MiB");

@@ -5,6 +5,7 @@
  *   trace_source.c   the sources (memory, plain, gzip, xz), the window, reading, seeking
  *   trace_grammar.c  the line grammars, one function per format
  *   trace_events.c   the trace operations' table (the vmsim format's process events)
+ *   trace_fast.h     the usual lackey and pages lines in one pass
  *   trace_int.h      what they share: the reader's struct and the scanning helpers
  */
 #include "trace_int.h"

@@ -1,7 +1,7 @@
 /* vmsim: the trace line grammars, one function per format (vmsim, pages, lackey, ls,
- * addrrw, csc369, cs1550). Each parses one line in place; the window that finds lines is trace_source.c,
- * the vmsim format's process events are trace_events.c, and the one-pass fast paths
- * for the usual lackey and pages lines trace_fast.h.
+ * addrrw, csc369, cs1550). Each parses one line in place. The window that finds the
+ * lines is trace_source.c, the vmsim format's process events are trace_events.c, and
+ * the one-pass fast paths for the usual lackey and pages lines trace_fast.h.
  */
 #include "trace_int.h"
 
@@ -15,6 +15,12 @@
 #define EXP_CS1550 "'l|s ADDR PROCESS' (cs1550)"
 #define EXP_CS1550_ADDR "an address below 2^32 (cs1550)"
 #define EXP_CS1550_PROC "a process number from 0 to " CS1550_PROC_MAX_TEXT " (cs1550)"
+
+#define EXP_ADDR   "an address that fits in 64 bits"
+#define EXP_SIZE   "a SIZE from 1 to " VMSIM_STR(VMSIM_ACCESS_SIZE_MAX)
+#define EXP_WRAP   "an access that ends below 2^64"
+#define EXP_NAME   "a process NAME of 1 to 63 characters from [A-Za-z0-9_.-]"
+#define EXP_PAGE   "a page number whose address fits in 64 bits"
 
 const char trace_exp_vmsim[] = EXP_VMSIM;
 

@@ -11,6 +11,7 @@
 #ifndef VMSIM_TRACE_INT_H
 #define VMSIM_TRACE_INT_H
 
+#include "vmsim/limits.h"
 #include "vmsim/trace.h"
 
 #define ZLIB_CONST
@@ -23,18 +24,13 @@
 
 #define TRACE_BUF_SIZE  (256u * 1024)   /* text window; lines are at most 1 byte shorter */
 #define TRACE_IN_SIZE   (64u * 1024)    /* compressed input chunk */
-#define ACCESS_SIZE_MAX (UINT64_C(1) << 31)
+#define ACCESS_SIZE_MAX ((uint64_t)VMSIM_ACCESS_SIZE_MAX)
 
 /* What a malformed line should have been; messages read "expected <this>, got '...'". */
 #define EXP_VMSIM  "'R|W|X|M ADDR [SIZE]', 'switch NAME' or a process event"
 /* The vmsim line's expectation, by address: trace_line_error adds the process events'
  * words. */
 extern const char trace_exp_vmsim[];
-#define EXP_ADDR   "an address that fits in 64 bits"
-#define EXP_SIZE   "a SIZE from 1 to 2147483648"
-#define EXP_WRAP   "an access that ends below 2^64"
-#define EXP_NAME   "a process NAME of 1 to 63 characters from [A-Za-z0-9_.-]"
-#define EXP_PAGE   "a page number whose address fits in 64 bits"
 
 typedef enum { SRC_MEM, SRC_RAW, SRC_GZ, SRC_XZ } TraceSource;
 

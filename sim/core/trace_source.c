@@ -298,6 +298,8 @@ static inline int next_line(TraceReader *t, const char **line, size_t *len,
     }
 }
 
+/* ---- Opening a file ----------------------------------------------------------- */
+
 /* Reads the first bytes (up to n) without giving up on short reads. */
 static ssize_t read_head(int fd, uint8_t *dst, size_t n)
 {
