@@ -12,8 +12,6 @@
 
 #include <stdio.h>
 
-#define MAX_INCLUDE_DEPTH 8
-
 typedef struct LoadCtx {
     Scenario *sc;
     const char *path;           /* the file being read ("--set" for overrides) */

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MAX_INCLUDE_DEPTH 8      /* include = chains: a loop ends with an error */
+
 /* ---- small parsers ------------------------------------------------------- */
 
 static bool parse_int(const char *s, long long lo, long long hi, long long *out)
