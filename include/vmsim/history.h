@@ -15,8 +15,8 @@
 typedef struct History History;
 
 /* Takes ownership of sim (whose trace t, if any, must be set and stay open) and snapshots its
- * current state. every = 0 picks 10000; max_snapshots = 0 picks 64. NULL when out of
- * memory (sim is then destroyed). */
+ * current state. every = 0 picks VMSIM_HISTORY_EVERY, max_snapshots = 0
+ * VMSIM_HISTORY_SNAPSHOTS (vmsim/limits.h). NULL when out of memory (sim is then destroyed). */
 History *history_create(Sim *sim, TraceReader *t, uint64_t every, size_t max_snapshots);
 
 /* Destroys the live Sim and the snapshots (not the trace). NULL is accepted. */

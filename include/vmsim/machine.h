@@ -5,6 +5,7 @@
 #define VMSIM_MACHINE_H
 
 #include "vmsim/arch.h"
+#include "vmsim/limits.h"
 #include "vmsim/policy.h"
 #include "vmsim/tlb.h"
 

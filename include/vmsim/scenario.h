@@ -11,6 +11,7 @@
 #define VMSIM_SCENARIO_H
 
 #include "vmsim/machine.h"
+#include "vmsim/parse.h"       /* parse_size */
 #include "vmsim/proc.h"
 #include "vmsim/sim.h"
 #include "vmsim/trace.h"
@@ -92,9 +93,5 @@ Sim *scenario_build(const Scenario *sc, char *err, size_t errlen);
 /* The i-th section a scenario or config file may hold ("process" stands for
  * [process NAME]); *keys gets its keys, separated by single spaces. NULL past the last. */
 const char *scenario_section(size_t i, const char **keys);
-
-/* Parses a byte count or number: decimal, 0x hex, with an optional K, M, G or T
- * suffix (powers of 1024; "KiB" etc. accepted). False if malformed or > 2^64-1. */
-bool parse_size(const char *s, uint64_t *out);
 
 #endif

@@ -49,7 +49,7 @@ History *history_create(Sim *sim, TraceReader *t, uint64_t every, size_t max_sna
 {
     History *h = calloc(1, sizeof *h);
     if (h)
-        h->snaps = calloc(max_snapshots ? max_snapshots : 64, sizeof *h->snaps);
+        h->snaps = calloc(max_snapshots ? max_snapshots : VMSIM_HISTORY_SNAPSHOTS, sizeof *h->snaps);
     if (!h || !h->snaps) {
         free(h);
         sim_destroy(sim);
@@ -57,8 +57,8 @@ History *history_create(Sim *sim, TraceReader *t, uint64_t every, size_t max_sna
     }
     h->live = sim;
     h->trace = t;
-    h->every = every ? every : 10000;
-    h->max = max_snapshots ? max_snapshots : 64;
+    h->every = every ? every : VMSIM_HISTORY_EVERY;
+    h->max = max_snapshots ? max_snapshots : VMSIM_HISTORY_SNAPSHOTS;
     if (h->max < 2)
         h->max = 2;
     if (take_snapshot(h) != 0) {

@@ -110,7 +110,7 @@ static int conf_main_key(ConfCtx *x, const char *k, const char *v)
     if (strcmp(k, "cpu_seconds") == 0)
         return uint_in(v, 1, 3600, &c->cpu_seconds) ? 0 : -1;
     if (strcmp(k, "memory_mb") == 0)
-        return uint_in(v, 16, 1 << 20, &c->memory_mb) ? 0 : -1;
+        return uint_in(v, VMSIM_SANDBOX_MB_MIN, VMSIM_SANDBOX_MB_MAX, &c->memory_mb) ? 0 : -1;
     if (strcmp(k, "repeat") == 0)
         return uint_in(v, 1, 2, &c->repeat) ? 0 : -1;
     return -2;
@@ -135,7 +135,7 @@ static int conf_test_key(ConfCtx *x, const char *k, const char *v)
     if (strcmp(k, "trace_format") == 0)
         return trace_format_parse(v, &t->format) ? 0 : -1;
     if (strcmp(k, "frames") == 0)
-        return uint_in(v, 1, 1u << 20, &t->frames) ? 0 : -1;
+        return uint_in(v, 1, VMSIM_GRADE_FRAMES_MAX, &t->frames) ? 0 : -1;
     if (strcmp(k, "points") == 0) {
         char *end;
         t->points = strtod(v, &end);

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "gradesim.h"
+#include "vmsim/limits.h"
 
 const char *const gs_counter_names[GS_NCOUNTERS] = {
     "accesses", "faults", "writes", "hits", "misses", "evictions", "clean_evictions",
@@ -171,7 +172,7 @@ static int main_key(ConfCtx *x, const char *k, const char *v)
         if (!seconds(v, &u))
             return conf_fail(x, "expected %s = 1..86400 seconds, got '%s'", k, v);
         (k[0] == 't' ? &c->run_lim : &c->build_lim)->timeout = u;
-    } else if (strcmp(k, "memory") == 0 && grade_uint(v, 16, 1u << 20, &u)) {
+    } else if (strcmp(k, "memory") == 0 && grade_uint(v, VMSIM_SANDBOX_MB_MIN, VMSIM_SANDBOX_MB_MAX, &u)) {
         c->run_lim.memory_mb = c->build_lim.memory_mb = u;
     } else if (strcmp(k, "output_limit") == 0 && grade_uint(v, 1, 1u << 20, &u)) {
         c->run_lim.output_max = c->build_lim.output_max = (size_t)u << 10;
@@ -223,8 +224,8 @@ static int test_key(ConfCtx *x, GsTest *t, const char *k, const char *v)
         else
             snprintf(t->trace, sizeof t->trace, "%.*s/%s", (int)(slash - x->c->path), x->c->path, v);
     } else if (strcmp(k, "frames") == 0) {
-        if (!grade_uint(v, 1, 1u << 20, &t->frames))
-            conf_fail(x, "expected frames = 1..1048576, got '%s'", v);
+        if (!grade_uint(v, 1, VMSIM_GRADE_FRAMES_MAX, &t->frames))
+            conf_fail(x, "expected frames = 1.." VMSIM_STR(VMSIM_GRADE_FRAMES_MAX) ", got '%s'", v);
     } else if (strcmp(k, "policy") == 0) {
         if (!policy_parse(v, &t->policy))
             return conf_fail(x, "expected policy = fifo, lru, opt, clock, second-chance, nru, lfu, aging, "

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ostep.h"
+#include "vmsim/limits.h"
 
 #define PROG "paging-linear-translate.py"
 
@@ -279,7 +280,7 @@ static const char *image_gap(const Linear *l, int vpnbits)
         return "vmsim's pages are 16 bytes at least";
     if (l->vpages * 4 > l->pagesize)
         return "the table is larger than one page, and vmsim's tables must fit in one page";
-    if (l->pages > 67108864)
+    if (l->pages > VMSIM_FRAMES_MAX)
         return "more frames than a vmsim machine has";
     for (size_t i = 0; i < l->nvas; i++)
         if (l->vas[i] < 0 || l->vas[i] >= l->asize)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ostep.h"
+#include "vmsim/limits.h"
 
 #define PROG "paging-policy.py"
 
@@ -367,9 +368,9 @@ static const char *vmsim_policy(const char *p)
 /* Whether the problem can be a vmsim scenario; a message on stderr if not. */
 static bool scenario_fits(Run *r)
 {
-    if (r->cachesize < 1 || r->cachesize > 67108864) {
+    if (r->cachesize < 1 || r->cachesize > VMSIM_FRAMES_MAX) {
         fprintf(stderr, "vmsim ostep: --scenario: a cache of %lld pages is no vmsim machine "
-                        "(memory.frames is 1..67108864)\n", (long long)r->cachesize);
+                        "(memory.frames is 1.." VMSIM_STR(VMSIM_FRAMES_MAX) ")\n", (long long)r->cachesize);
         return false;
     }
     for (size_t i = 0; i < r->nrefs; i++) {

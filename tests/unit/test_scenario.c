@@ -78,6 +78,43 @@ static void test_parse_size(void)
     CU_ASSERT_FALSE(parse_size("4 K", &v));
 }
 
+/* The parsers scenario files and trace lines share (vmsim/parse.h), by the grammars of
+ * docs/file-formats.md: a trace line's size takes K|k, M or G alone; a file's size K, M,
+ * G or T in either case with B or iB; permissions are r, w, x or '-' in that order. */
+static void test_shared_parsers(void)
+{
+    static const unsigned bits[3] = { 4, 2, 1 };
+    uint64_t v;
+    unsigned u;
+    MmapOptions o = { 0 };
+    CU_ASSERT_TRUE(parse_size_span("16k", 3, PARSE_UNITS_TRACE, &v) && v == 16384);
+    CU_ASSERT_TRUE(parse_size_span("0x2G", 4, PARSE_UNITS_TRACE, &v) && v == 2ull << 30);
+    CU_ASSERT_FALSE(parse_size_span("2m", 2, PARSE_UNITS_TRACE, &v));   /* M only */
+    CU_ASSERT_FALSE(parse_size_span("1T", 2, PARSE_UNITS_TRACE, &v));
+    CU_ASSERT_FALSE(parse_size_span("4KB", 3, PARSE_UNITS_TRACE, &v));
+    CU_ASSERT_FALSE(parse_size_span("4K", 2, PARSE_UNITS_NONE, &v));
+    CU_ASSERT_TRUE(parse_size_span("2mB", 3, PARSE_UNITS_FILE, &v) && v == 2u << 20);
+    CU_ASSERT_TRUE(parse_size_span("12", 1, PARSE_UNITS_NONE, &v) && v == 1);  /* the span */
+    CU_ASSERT_TRUE(parse_size_span("0x00000000000000001", 19, PARSE_UNITS_NONE, &v) && v == 1);
+    CU_ASSERT_FALSE(parse_size_span("0x10000000000000000", 19, PARSE_UNITS_NONE, &v));
+    CU_ASSERT_TRUE(parse_page_size("4K", &u) && u == 12);
+    CU_ASSERT_TRUE(parse_page_size("16", &u) && u == 4);
+    CU_ASSERT_TRUE(parse_page_size("1G", &u) && u == 30);
+    CU_ASSERT_FALSE(parse_page_size("8", &u));
+    CU_ASSERT_FALSE(parse_page_size("2G", &u));
+    CU_ASSERT_FALSE(parse_page_size("3K", &u));
+    CU_ASSERT_TRUE(parse_perms("r-x", 3, bits, &u) && u == 5);
+    CU_ASSERT_TRUE(parse_perms("---", 3, bits, &u) && u == 0);
+    CU_ASSERT_FALSE(parse_perms("wrx", 3, bits, &u));
+    CU_ASSERT_FALSE(parse_perms("rw", 2, bits, &u));
+    CU_ASSERT_TRUE(parse_mmap_option("file", 4, &o) && o.file);
+    CU_ASSERT_TRUE(parse_mmap_option("shared", 6, &o) && o.shared && o.file);
+    CU_ASSERT_TRUE(parse_mmap_option("huge=4M", 7, &o) && o.huge_shift == 22);
+    CU_ASSERT_TRUE(parse_mmap_option("anon", 4, &o) && !o.file && o.shared);
+    CU_ASSERT_FALSE(parse_mmap_option("huge=8M", 7, &o));
+    CU_ASSERT_FALSE(parse_mmap_option("anonymous", 9, &o));
+}
+
 static void test_include_then_override(void)
 {
     char err[512];
@@ -262,6 +299,7 @@ void suite_scenario(void)
     if (!s)
         return;
     CU_add_test(s, "sizes and numbers", test_parse_size);
+    CU_add_test(s, "the parsers files and traces share", test_shared_parsers);
     CU_add_test(s, "include, then override, then --set", test_include_then_override);
     CU_add_test(s, "errors name FILE:LINE", test_errors_name_the_line);
     CU_add_test(s, "processes and their regions", test_processes);

@@ -1,4 +1,4 @@
-/* Tests for the trace readers (sim/core/trace.c): every format from files under
+/* Tests for the trace readers (sim/core/trace*.c): every format from files under
  * tests/data/trace and from memory, detection, gzip/xz, line ends, error messages,
  * positions, and the real lackey trace tests/data/wc.lackey.xz. */
 #include <stdio.h>

@@ -113,7 +113,7 @@ while IFS=. read -r section key; do
 done < keys
 # ...and every key the loader compares against is in the table.
 for key in $(sed -n 's/.*strcmp(k, "\([a-z_]*\)").*/\1/p; s/.*{ "\([a-z_]*\)", offsetof.*/\1/p' \
-                 "$src/sim/core/scenario.c" | sort -u); do
+                 "$src/sim/core/scenario_keys.c" | sort -u); do
     check "help keys lists $key" grep -q "\.$key\$" keys
 done
 

@@ -42,15 +42,15 @@ const char *machine_validate(const MachineConfig *m, const char **key)
         return bad;
     if (m->memory.frames == 0)
         return invalid(key, "memory.frames", "must be at least 1");
-    if (m->memory.frames > (1ull << 26))
-        return invalid(key, "memory.frames", "must be at most 67108864");
+    if (m->memory.frames > VMSIM_FRAMES_MAX)
+        return invalid(key, "memory.frames", "must be at most " VMSIM_STR(VMSIM_FRAMES_MAX));
     if (m->geo.pa_bits < 64 && m->memory.frames > (1ull << (m->geo.pa_bits - m->geo.page_shift)))
         return invalid(key, "memory.frames", "more frames than machine.pa_bits can address");
     uint64_t pfn_max = m->geo.fmt.pfn_bits >= 64 ? UINT64_MAX : (1ull << m->geo.fmt.pfn_bits);
     if (m->memory.frames > pfn_max)
         return invalid(key, "memory.frames", "more frames than the entry's frame-number field can hold");
-    if (m->tlb.entries > (1u << 20))
-        return invalid(key, "tlb.entries", "must be at most 1048576");
+    if (m->tlb.entries > VMSIM_TLB_ENTRIES_MAX)
+        return invalid(key, "tlb.entries", "must be at most " VMSIM_STR(VMSIM_TLB_ENTRIES_MAX));
     unsigned ways = m->tlb.ways ? m->tlb.ways : m->tlb.entries;
     if (m->tlb.entries && (ways > m->tlb.entries || m->tlb.entries % ways))
         return invalid(key, "tlb.ways", "must divide tlb.entries");

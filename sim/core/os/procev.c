@@ -668,7 +668,7 @@ static StepStatus do_exit(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
     return STEP_OK;
 }
 
-/* The OS side of each process event, by the trace operation's kind (trace.c's table
+/* The OS side of each process event, by the trace operation's kind (trace_events.c's table
  * names them and parses their words). */
 static StepStatus (*const handlers[TREC_COUNT])(Sim *, Process *, const TraceRecord *, StepInfo *) = {
     [TREC_FORK] = do_fork, [TREC_EXIT] = do_exit, [TREC_BRK] = do_brk, [TREC_SBRK] = do_brk,
