@@ -185,11 +185,3 @@ pfn_t describe_next_victim(const Sim *sim)
         return PFN_NONE;
     return v;
 }
-
-size_t describe_policy(const Sim *sim, char *buf, size_t len)
-{
-    const Policy *p = sim_policy(sim);
-    int n = snprintf(buf, len, "%s: ", policy_ops(p)->label);
-    size_t head = n > 0 ? (size_t)n : 0;
-    return head + policy_describe_state(p, head < len ? buf + head : NULL, head < len ? len - head : 0);
-}
