@@ -14,6 +14,23 @@ static unsigned leaf_flags(const Sim *s, const Vma *v, AccessOp op)
     return fl;
 }
 
+/* Counts a fault the OS handled, for the machine and for p, and charges its time: a
+ * major fault waits for the disk (swap or the file), a minor one does not. */
+static void count_fault(Sim *s, Process *p, bool major)
+{
+    s->stats.page_faults++;
+    p->stats.faults++;
+    if (major) {
+        s->stats.major_faults++;
+        p->stats.major++;
+        s->stats.cycles += s->m.timing.major_fault;
+    } else {
+        s->stats.minor_faults++;
+        p->stats.minor++;
+        s->stats.cycles += s->m.timing.minor_fault;
+    }
+}
+
 /* Brings the page at va into a frame: from swap, from the file, or zero-filled. */
 static FixResult page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, AccessOp op,
                          FaultKind *fk)
@@ -60,17 +77,7 @@ static FixResult page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, AccessOp 
     policy_insert(s->policy, pfn, op == OP_WRITE, s->stats.references);
     s->loaded = pfn;
     p->rss++;
-    s->stats.page_faults++;
-    p->stats.faults++;
-    if (*fk == FAULT_MAJOR) {
-        s->stats.major_faults++;
-        p->stats.major++;
-        s->stats.cycles += s->m.timing.major_fault;
-    } else {
-        s->stats.minor_faults++;
-        p->stats.minor++;
-        s->stats.cycles += s->m.timing.minor_fault;
-    }
+    count_fault(s, p, *fk == FAULT_MAJOR);
     EMIT(s, .kind = EV_FRAME_ALLOC, .pid = p->pid, .va = va, .pfn = pfn);
     EMIT(s, .kind = EV_MAP, .pid = p->pid, .va = va, .level = g->levels - 1, .pte_pa = leaf,
          .pte = pte);
@@ -87,11 +94,7 @@ static FixResult set_ad(Sim *s, Process *p, const Walk *w, vaddr_t va, AccessOp 
     pte_t pte = pte_encode(g, pte_pfn(g, w->pte[l]), fl);
     mem_write(&s->fp, w->pte_pa[l], g->pte_size, pte);
     *fk = FAULT_AD;
-    s->stats.page_faults++;
-    s->stats.minor_faults++;
-    p->stats.faults++;
-    p->stats.minor++;
-    s->stats.cycles += s->m.timing.minor_fault;
+    count_fault(s, p, false);
     EMIT(s, .kind = EV_FAULT, .pid = p->pid, .va = va, .op = op, .fault = FAULT_AD,
          .level = l, .detail = op == OP_WRITE ? "set accessed and dirty" : "set accessed");
     EMIT(s, .kind = EV_MAP, .pid = p->pid, .va = va, .level = l, .pte_pa = w->pte_pa[l], .pte = pte);
@@ -170,12 +173,8 @@ static FixResult huge_page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, Acce
     p->rss += n;
     p->hugetlb += v->huge_shift ? n : 0;
     *fk = FAULT_MINOR;
-    s->stats.page_faults++;
-    s->stats.minor_faults++;
+    count_fault(s, p, false);
     s->stats.huge_pages++;
-    p->stats.faults++;
-    p->stats.minor++;
-    s->stats.cycles += s->m.timing.minor_fault;
     EMIT(s, .kind = EV_FAULT, .pid = p->pid, .va = va, .op = op, .fault = FAULT_MINOR,
          .detail = v->huge_shift ? "large page, zero-filled" : "transparent huge page, zero-filled");
     EMIT(s, .kind = EV_FRAME_ALLOC, .pid = p->pid, .va = base, .pfn = run, .count = n);
@@ -276,12 +275,8 @@ static FixResult cow_fault(Sim *s, Process *p, const Vma *v, vaddr_t va, const W
     mem_write(&s->fp, pte_pa, g->pte_size, pte);
     tlbs_invalidate_page(s, va, p->asid, "copy-on-write rewrote the entry");
     *fk = FAULT_COW;
-    s->stats.page_faults++;
-    s->stats.minor_faults++;
+    count_fault(s, p, false);
     s->stats.cow_copies += pfn != old;
-    p->stats.faults++;
-    p->stats.minor++;
-    s->stats.cycles += s->m.timing.minor_fault;
     char why[96] = "";
     if (s->observer && pfn != old)
         snprintf(why, sizeof why, "copy-on-write: frame %" PRIu64 " copied to frame %" PRIu64, old, pfn);
