@@ -1,5 +1,5 @@
-/* vmsim: the engine's private parts, shared by the top of sim/core (sim.c: steps and
- * translation) and the operating system's files in sim/core/os/.
+/* vmsim: the engine's private parts, shared by the top of sim/core (sim.c: steps;
+ * translate.c: translation) and the operating system's files in sim/core/os/.
  * Not part of the public API: include/vmsim/sim.h is. */
 #ifndef VMSIM_SIM_INT_H
 #define VMSIM_SIM_INT_H
@@ -95,7 +95,7 @@ typedef enum { FIX_RETRY, FIX_KILLED, FIX_HALT, FIX_FALLBACK } FixResult;
 
 /* The prototypes below go by the file that defines them, from the top of the machine
  * down; a file calls only those below it (make check-layers):
- *   sim.c (steps, translation), check.c            the top: sim/core/
+ *   sim.c (steps) -> translate.c, check.c          the top: sim/core/
  *   os/procev.c, os/procs.c                        process events, the process table
  *   os/fault.c -> os/isa.c -> os/signal.c          the fault handler, ISA lessons, kills
  *   os/mm.c -> os/reclaim.c -> os/oom.c            tables grown, reclaim and the OOM kill,
@@ -103,8 +103,12 @@ typedef enum { FIX_RETRY, FIX_KILLED, FIX_HALT, FIX_FALLBACK } FixResult;
  *   os/tlbflush.c, os/kernel.c, os/queue.c         the lowest helpers
  *   hw/ and os/policy/                             the leaves */
 
-/* ---- sim.c ---- */
+/* ---- translate.c: the TLB levels and the walk ---- */
 
+/* One translation of va for op (R, W or X) by process p: the TLB, the walk, the OS's
+ * fault handler and a retry. Fills info; STEP_HALT with s->err set if the machine
+ * cannot go on. */
+StepStatus translate_access(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo *info);
 /* One translation of va for op by p in supervisor mode (trace op kernel). isa.c calls
  * it through s->kernel_access. */
 StepStatus sim_kernel_access(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo *info);
