@@ -177,7 +177,7 @@ static bool own_page(void *ctx, pfn_t pfn)
 pfn_t describe_next_victim(const Sim *sim)
 {
     pfn_t v = PFN_NONE;
-    /* As choose_victim (mm.c): the running process's own pages first, then any. */
+    /* As choose_victim (os/reclaim.c): the running process's own pages first, then any. */
     if (sim_machine(sim)->memory.local && policy_next_victim(sim_policy(sim), own_page, (void *)sim, &v) &&
         v != PFN_NONE)
         return v;

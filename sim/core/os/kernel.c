@@ -15,7 +15,8 @@ void sim_fmt_err(char *err, size_t len, const char *fmt, ...)
 
 void sim_line_err(Sim *s, unsigned long line, const char *fmt, ...)
 {
-    int n = snprintf(s->err, sizeof s->err, "%s:%lu: ", s->trace_file ? s->trace_file : "trace", line);
+    const char *file = s->trace_file ? s->trace_file : "trace";
+    int n = snprintf(s->err, sizeof s->err, "%s:%lu: ", file, line);
     if (n < 0 || (size_t)n >= sizeof s->err)
         return;
     va_list ap;
