@@ -2,11 +2,8 @@
  * loop, which reads a trace record, runs a process event through the OS (os/procev.c)
  * or an access's pages through translation (translate.c), one translation a step. */
 #include "sim_int.h"
-#include "vmsim/oom.h"
 
-#include <assert.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
