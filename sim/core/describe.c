@@ -177,19 +177,11 @@ static bool own_page(void *ctx, pfn_t pfn)
 pfn_t describe_next_victim(const Sim *sim)
 {
     pfn_t v = PFN_NONE;
-    /* As choose_victim (mm.c): the running process's own pages first, then any. */
+    /* As choose_victim (os/reclaim.c): the running process's own pages first, then any. */
     if (sim_machine(sim)->memory.local && policy_next_victim(sim_policy(sim), own_page, (void *)sim, &v) &&
         v != PFN_NONE)
         return v;
     if (!policy_next_victim(sim_policy(sim), NULL, NULL, &v))
         return PFN_NONE;
     return v;
-}
-
-size_t describe_policy(const Sim *sim, char *buf, size_t len)
-{
-    const Policy *p = sim_policy(sim);
-    int n = snprintf(buf, len, "%s: ", policy_ops(p)->label);
-    size_t head = n > 0 ? (size_t)n : 0;
-    return head + policy_describe_state(p, head < len ? buf + head : NULL, head < len ? len - head : 0);
 }

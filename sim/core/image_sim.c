@@ -90,30 +90,3 @@ Sim *sim_create_image(const Image *img, char *err, size_t errlen)
     s->no_os = true;
     return s;
 }
-
-/* What stopped the walk, in words, with the level's name. */
-static void fault_words(const Sim *s, const Walk *w, char *buf, size_t len)
-{
-    const char *lv = geo_level_name(&s->geo, w->level);
-    switch (w->status) {
-    case WALK_NONCANONICAL: snprintf(buf, len, "non-canonical address"); break;
-    case WALK_PROTECTION: snprintf(buf, len, "%s entry forbids the access", lv); break;
-    case WALK_RESERVED: snprintf(buf, len, "%s entry has a reserved bit set", lv); break;
-    case WALK_MISALIGNED: snprintf(buf, len, "%s entry maps a misaligned superpage", lv); break;
-    case WALK_AD: snprintf(buf, len, "%s entry's accessed/dirty bit is clear", lv); break;
-    default: snprintf(buf, len, "%s entry not valid", lv); break;
-    }
-}
-
-StepStatus image_fault(Sim *s, Process *p, vaddr_t va, AccessOp op, const Walk *w, StepInfo *info)
-{
-    char why[160], detail[200];
-    fault_words(s, w, why, sizeof why);
-    snprintf(detail, sizeof detail, "%s (no operating system: not repaired)", why);
-    info->fault = FAULT_UNHANDLED;
-    s->stats.page_faults++;
-    p->stats.faults++;
-    EMIT(s, .kind = EV_FAULT, .pid = p->pid, .va = va, .op = op, .fault = FAULT_UNHANDLED,
-         .level = w->level, .detail = detail);
-    return STEP_OK;
-}

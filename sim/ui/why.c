@@ -20,7 +20,7 @@ bool why_victim(const Model *m, size_t upto, pfn_t pfn, char *buf, size_t len)
     return false;
 }
 
-/* One candidate line of the OOM killer's explanation (oom.c's why_badness):
+/* One candidate line of the OOM killer's explanation (os/reclaim.c's why_badness):
  * "NAME (pid N): badness = rss R + swap S + page tables P + oom_score_adj A x
  * (totalpages T / 1000) = B" or "NAME (pid N): unkillable (oom_score_adj -1000)". */
 static bool cand_line(const char *s, const Sim *sim, OomCand *c)

@@ -107,9 +107,12 @@ static inline bool is_leaf(const Geometry *g, unsigned fl, unsigned l)
 }
 
 /* The walk from level l0, whose table is at table and the permissions combined above
- * it are flags (levels before l0 already read into w). */
-static WalkStatus walk_from(const Geometry *g, FramePool *mem, unsigned l0, paddr_t table,
-                            unsigned flags, vaddr_t va, AccessOp op, bool user, Walk *w)
+ * it are flags (levels before l0 already read into w). hw is where the hardware sets
+ * A and D (mem itself); NULL for a look that changes nothing and checks no permission
+ * (mmu_lookup). */
+static WalkStatus walk_from(const Geometry *g, const FramePool *mem, FramePool *hw, unsigned l0,
+                            paddr_t table, unsigned flags, vaddr_t va, AccessOp op, bool user,
+                            Walk *w)
 {
     bool write = op == OP_WRITE || op == OP_MODIFY;
     for (unsigned l = l0; l < g->levels; l++) {
@@ -124,18 +127,20 @@ static WalkStatus walk_from(const Geometry *g, FramePool *mem, unsigned l0, padd
             return fail(w, WALK_NOT_PRESENT);    /* last level, not a leaf: step 4 */
         flags = combine(g, flags, fl, l == 0);
         if (!leaf) {
-            if (update_ad(g, mem, w, l, false, false) != WALK_OK)
+            if (hw && update_ad(g, hw, w, l, false, false) != WALK_OK)
                 return fail(w, WALK_AD);
             table = pte_pfn(g, pte) << g->page_shift;
             continue;
         }
-        if (!mmu_allows(g, flags, op, user)) {
+        if (hw && !mmu_allows(g, flags, op, user)) {
             w->flags = flags;              /* for mmu_explain: which rule refused it */
             return fail(w, WALK_PROTECTION);
         }
         if (finish_leaf(g, w, va, l, flags) != WALK_OK)
             return w->status;
-        if (update_ad(g, mem, w, l, true, write) != WALK_OK)
+        if (!hw)
+            return fail(w, WALK_OK);
+        if (update_ad(g, hw, w, l, true, write) != WALK_OK)
             return fail(w, WALK_AD);
         w->flags = flags | (pte_flags(g, w->pte[l]) & (PTE_D | PTE_A));
         return fail(w, WALK_OK);
@@ -149,7 +154,7 @@ WalkStatus mmu_walk(const Geometry *g, FramePool *mem, pfn_t root, vaddr_t va,
     walk_start(w);
     if (!geo_va_ok(g, va))
         return fail(w, WALK_NONCANONICAL);
-    return walk_from(g, mem, 0, root << g->page_shift, 0, va, op, user, w);
+    return walk_from(g, mem, mem, 0, root << g->page_shift, 0, va, op, user, w);
 }
 
 /* Replays the remembered levels into w when they cover va and every entry still holds
@@ -206,7 +211,7 @@ WalkStatus mmu_walk_cached(const Geometry *g, FramePool *mem, pfn_t root, vaddr_
     paddr_t table = root << g->page_shift;
     unsigned flags = 0;
     unsigned l0 = cache_replay(g, mem, c, root, va, w, &table, &flags);
-    WalkStatus st = walk_from(g, mem, l0, table, flags, va, op, user, w);
+    WalkStatus st = walk_from(g, mem, mem, l0, table, flags, va, op, user, w);
     if (w->nread && w->level != l0)
         cache_store(g, c, root, va, w);
     return st;
@@ -218,24 +223,5 @@ WalkStatus mmu_lookup(const Geometry *g, const FramePool *mem, pfn_t root, vaddr
     walk_start(w);
     if (!geo_va_ok(g, va) || root == PFN_NONE)
         return fail(w, WALK_NONCANONICAL);
-    paddr_t table = root << g->page_shift;
-    unsigned flags = 0;
-    for (unsigned l = 0; l < g->levels; l++) {
-        pte_t pte = read_level(g, mem, w, l, table, va);
-        unsigned fl = pte_flags(g, pte);
-        if (!(fl & PTE_V))
-            return fail(w, WALK_NOT_PRESENT);
-        if (pte_reserved(g, pte, l))
-            return fail(w, WALK_RESERVED);
-        flags = combine(g, flags, fl, l == 0);
-        if (pte_is_leaf(g, pte, l)) {
-            if (g->style == PT_STYLE_RISCV && !(fl & (PTE_R | PTE_X)))
-                return fail(w, WALK_NOT_PRESENT);    /* last level, not a leaf: step 4 */
-            if (finish_leaf(g, w, va, l, flags) != WALK_OK)
-                return w->status;
-            return fail(w, WALK_OK);
-        }
-        table = pte_pfn(g, pte) << g->page_shift;
-    }
-    return fail(w, WALK_NOT_PRESENT);
+    return walk_from(g, mem, NULL, 0, root << g->page_shift, 0, va, OP_READ, false, w);
 }

@@ -126,19 +126,20 @@ static unsigned invalidate(Sim *s, const Process *p, vaddr_t va, bool all, const
 static StepStatus do_invalidate(Sim *s, Process *p, const TraceRecord *rec, StepInfo *info)
 {
     bool x86 = s->geo.style == PT_STYLE_X86;
+    const char *insn = rec->kind == TREC_INVLPG ? "invlpg" : "sfence.vma";   /* the trace's verbs */
     if (x86 != (rec->kind == TREC_INVLPG)) {
         sim_line_err(s, rec->line, "%s is not an instruction of %s (use %s)",
-                     trace_op_name(rec->kind), arch_name(s->geo.arch), x86 ? "invlpg ADDR" : "sfence.vma [ADDR]");
+                     insn, arch_name(s->geo.arch), x86 ? "invlpg ADDR" : "sfence.vma [ADDR]");
         return STEP_ERROR;
     }
-    unsigned n = invalidate(s, p, rec->addr, rec->all, trace_op_name(rec->kind));
+    unsigned n = invalidate(s, p, rec->addr, rec->all, insn);
     if (rec->all)
         said(s, info, "sfence.vma: every address's translation is dropped from the TLBs");
     else
         said(s, info, "%s 0x%" PRIx64 ": the TLBs drop its translation; the next access walks "
-             "the tables again", trace_op_name(rec->kind), rec->addr);
+             "the tables again", insn, rec->addr);
     EMIT(s, .kind = EV_TLB_FLUSH, .pid = p->pid, .va = rec->addr, .count = n,
-         .detail = rec->all ? "every address" : trace_op_name(rec->kind));
+         .detail = rec->all ? "every address" : insn);
     return STEP_OK;
 }
 
@@ -149,27 +150,13 @@ static StepStatus do_kernel(Sim *s, Process *p, const TraceRecord *rec, StepInfo
         sim_line_err(s, rec->line, "a kernel access must stay inside one page");
         return STEP_ERROR;
     }
-    return sim_kernel_access(s, p, rec->addr, rec->op, info);
+    return s->kernel_access(s, p, rec->addr, rec->op, info);   /* translation, above the OS */
 }
 
 const IsaHandler isa_handlers[TREC_COUNT] = {
     [TREC_PTE] = do_pte, [TREC_PTE_QUERY] = do_pte_query, [TREC_INVLPG] = do_invalidate,
     [TREC_SFENCE] = do_invalidate, [TREC_KERNEL] = do_kernel,
 };
-
-void isa_restore(Sim *s, const Process *p)
-{
-    for (unsigned i = s->nhand; i-- > 0;) {
-        HandPte *h = &s->hand[i];
-        if (h->pid != p->pid)
-            continue;
-        if (mem_read(&s->fp, h->pa, s->geo.pte_size) == h->now) {
-            mem_write(&s->fp, h->pa, s->geo.pte_size, h->old);
-            mm_table_of(s, h->pa)->used += (h->now == 0) - (h->old == 0);
-        }
-        h->pid = -1;
-    }
-}
 
 /* ---- faults the OS did not expect ------------------------------------------ */
 
