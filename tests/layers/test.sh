@@ -56,17 +56,19 @@ tree() {
     cd "$tmp" && cp -R base "$1" && cd "$1" || exit 1
 }
 # verdict NAME STATUS LINE...: runs the check; wants exit STATUS and each LINE whole
-# in its output.
+# in its output (shown once when a line is missing).
 verdict() {
     name=$1 status=$2
     shift 2
     expect "$status" "$name" sh "$check" . build
+    missing=0
     for line; do
         if grep -qxF -- "$line" "$tmp/out"; then ok; else
             bad "$name: no line: $line"
-            sed 's/^/  | /' "$tmp/out" "$tmp/err"
+            missing=1
         fi
     done
+    [ $missing -eq 0 ] || sed 's/^/  | /' "$tmp/out" "$tmp/err"
 }
 
 tree clean
@@ -117,7 +119,7 @@ verdict "core includes sim/ui/ui.h" 1 \
     "check-layers: 1 violation"
 
 tree core-sdl
-put sim/core/os/proc.c '#include <SDL2/SDL.h>
+put sim/core/os/proc.c '#include <SDL2/SDL.h> /* a comment> after it */
 int proc_f(void); int proc_f(void) { return 0; }'
 verdict "core includes SDL" 1 \
     "sim/core/os/proc.c: includes <SDL2/SDL.h> (SDL or readline): the core is built without them" \
