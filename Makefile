@@ -1,6 +1,7 @@
 # vmsim — build, run, test.
 #   make run      build (installing missing packages) and run the default scenario
-#   make test     build and run every test (unit + golden)
+#   make test     build and run every test (unit + golden), then make check-layers
+#   make check-layers  the core's calls and includes run one way (docs/design.md, Layout)
 #   make bench    benchmarks (references per second, peak memory)
 #   make SAN=1    build with AddressSanitizer and UBSan
 #   make WERROR=1 treat warnings as errors
@@ -62,7 +63,7 @@ CORE_LIB := $(BUILD)/libvmsim_core.a
 CLI_LIBS  = $(call pc,--libs,$(PKGS_CORE) $(PKGS_CLI)) -lm -ldl
 APP_LIBS  = $(call pc,--libs,$(PKGS_CORE) $(PKGS_CLI) $(PKGS_UI)) -lm -ldl
 
-.PHONY: all run test unit golden bench deps clean check-core
+.PHONY: all run test unit golden bench deps clean check-core check-layers
 all: $(VMSIM) $(VMSIM_GUI)
 
 # Packages first: everything else needs pkg-config to find them.
@@ -144,6 +145,14 @@ test: $(VMSIM) $(UNIT) $(if $(UITEST_SRC),$(UITEST))
 	sh tests/cli.sh $(VMSIM)
 	$(if $(UITEST_SRC),SDL_VIDEODRIVER=dummy $(UITEST))
 	for t in $(wildcard tests/e2e/*.sh tests/verbs/*.sh); do sh $$t $(VMSIM) || exit 1; done
+	sh tests/layers/test.sh
+	$(CHECK_LAYERS)
+
+# From the objects' symbols and the .d files: hw/ calls nothing above it, os/ not the top
+# of sim/core, the core nothing outside it, and no cycle (scripts/check-layers.sh).
+CHECK_LAYERS = sh scripts/check-layers.sh . $(BUILD)
+check-layers: $(VMSIM) $(VMSIM_GUI)
+	$(CHECK_LAYERS)
 
 # ---- fuzzing (tests/fuzz/, clang's libFuzzer; docs/testing.md) ----------------------
 # make fuzz [FUZZ_SECONDS=N] [FUZZ=ini trace ...]: builds each harness and runs it for N

@@ -19,16 +19,8 @@ if [ ! -s "$out/sort.lackey" ]; then
     valgrind --tool=lackey --trace-mem=yes --log-file="$out/sort.lackey" \
         sort -n "$out/numbers" -o "$out/numbers.sorted"
 fi
-# A page stream with locality: 5,000,000 references to 2,048 pages, 90% of them
-# within a working set of 200 pages that drifts.
-if [ ! -s "$out/stream.pages" ]; then
-    echo "generating $out/stream.pages (once)..." >&2
-    awk 'BEGIN { srand(7); base = 0;
-        for (i = 0; i < 5000000; i++) {
-            if (i % 50000 == 0) base = int(rand() * 1848);
-            if (rand() < 0.9) p = base + int(rand() * 200); else p = int(rand() * 2048);
-            print p } }' >"$out/stream.pages"
-fi
+# A page stream with locality (scripts/bench-stream.sh).
+sh "$(dirname "$0")/bench-stream.sh" "$out/stream.pages"
 
 # A stream with strong locality: 32 hot pages at a time (they fit the TLB), moving on
 # every 100,000 references.
