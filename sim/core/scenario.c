@@ -8,7 +8,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,22 +15,6 @@
 #define MAX_PROCESSES 1024       /* [process] sections: bounds the time a file can take */
 
 /* ---- errors and origins --------------------------------------------------- */
-
-int scenario_fail(LoadCtx *c, const char *fmt, ...)
-{
-    if (c->failed)
-        return -1;
-    c->failed = true;
-    int n = c->line ? snprintf(c->err, c->errlen, "%s:%lu: ", c->path, c->line)
-                    : snprintf(c->err, c->errlen, "%s: ", c->path);
-    if (n < 0 || (size_t)n >= c->errlen)
-        return -1;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static void note_origin_as(LoadCtx *c, const char *name);
 
@@ -236,7 +219,8 @@ static int handler(void *user, const char *section, const char *name, const char
 
 static int load_stream(Scenario *sc, FILE *f, const char *path, int depth, char *err, size_t errlen)
 {
-    LoadCtx c = { .sc = sc, .path = path, .err = err, .errlen = errlen, .depth = depth, .f = f };
+    LoadCtx c = { .sc = sc, .path = path, .err = err, .errlen = errlen, .depth = depth, .f = f,
+                  .load_file = scenario_load_file };
     int r = ini_parse_stream(reader, &c, handler, &c);
     after_line(&c);                        /* the last line, when inih asked for no more */
     if (c.failed)
@@ -344,7 +328,8 @@ int scenario_set(Scenario *sc, const char *assignment, const char *source, char 
     char buf[512], where[600];
     snprintf(buf, sizeof buf, "%s", assignment);
     snprintf(where, sizeof where, "%s %s", source, assignment);
-    LoadCtx c = { .sc = sc, .path = where, .err = err, .errlen = errlen };
+    LoadCtx c = { .sc = sc, .path = where, .err = err, .errlen = errlen,
+                  .load_file = scenario_load_file };
     char *eq = strchr(buf, '=');
     char *dot = strchr(buf, '.');
     if (eq && strncmp(buf, "process ", 8) == 0)     /* process NAME.KEY: NAME may hold dots */

@@ -27,16 +27,15 @@ typedef struct LoadCtx {
     bool failed;
     int depth;
     ProcSpec *proc;             /* the [process NAME] being read */
+    /* The loader's scenario_load_file, for include = (the keys sit below the loader and
+     * do not call back into it). */
+    int (*load_file)(Scenario *sc, const char *path, int depth, char *err, size_t errlen);
 } LoadCtx;
 
 /* A section's key handler: 0 when the value is taken, -1 after scenario_fail. */
 typedef int (*KeyFn)(LoadCtx *c, const char *key, const char *value);
 
 /* ---- scenario.c ---- */
-
-/* Writes "FILE:LINE: " and the message into c->err (the first failure only) and marks
- * c failed. Returns -1. */
-int scenario_fail(LoadCtx *c, const char *fmt, ...);
 
 /* Reads the scenario or config file at path into sc, depth includes deep. 0, or -1 with
  * err set. */
@@ -50,6 +49,10 @@ static inline bool continuation(const LoadCtx *c)
 }
 
 /* ---- scenario_keys.c ---- */
+
+/* Writes "FILE:LINE: " and the message into c->err (the first failure only) and marks
+ * c failed. Returns -1. */
+int scenario_fail(LoadCtx *c, const char *fmt, ...);
 
 /* The handler of [section], NULL when there is none (and for [process NAME]). */
 KeyFn scenario_key_fn(const char *section);

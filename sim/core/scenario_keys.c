@@ -10,10 +10,30 @@
 #include "vmsim/parse.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_INCLUDE_DEPTH 8      /* include = chains: a loop ends with an error */
+
+/* ---- errors --------------------------------------------------------------- */
+
+int scenario_fail(LoadCtx *c, const char *fmt, ...)
+{
+    if (c->failed)
+        return -1;
+    c->failed = true;
+    int n = c->line ? snprintf(c->err, c->errlen, "%s:%lu: ", c->path, c->line)
+                    : snprintf(c->err, c->errlen, "%s: ", c->path);
+    if (n < 0 || (size_t)n >= c->errlen)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+    return -1;
+}
 
 /* ---- small parsers ------------------------------------------------------- */
 
@@ -572,7 +592,7 @@ static int scenario_key(LoadCtx *c, const char *k, const char *v)
         if (!path)
             return scenario_fail(c, "out of memory");
         char sub[512];
-        int r = scenario_load_file(sc, path, c->depth + 1, sub, sizeof sub);
+        int r = c->load_file(sc, path, c->depth + 1, sub, sizeof sub);
         free(path);
         return r ? scenario_fail(c, "in include: %s", sub) : 0;
     }

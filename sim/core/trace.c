@@ -1,9 +1,10 @@
 /* vmsim: address-trace readers, the API's front (the API is in include/vmsim/trace.h):
- * formats by name, error messages, format sniffing (TRACE_AUTO), opening and closing,
+ * formats by name, format sniffing (TRACE_AUTO), opening and closing,
  * and parsing a single line. The rest of the reader:
  *
  *   trace_source.c   the sources (memory, plain, gzip, xz), the window, reading, seeking
- *   trace_grammar.c  the line grammars, one function per format
+ *   trace_grammar.c  the line grammars, one function per format, and the messages
+ *                    when a line fits none
  *   trace_events.c   the trace operations' table (the vmsim format's process events)
  *   trace_fast.h     the usual lackey and pages lines in one pass
  *   trace_int.h      what they share: the reader's struct and the scanning helpers
@@ -15,7 +16,6 @@
 #include <stdlib.h>
 
 #define SNIFF_LINES     20              /* meaningful lines TRACE_AUTO looks at */
-#define SHOW_MAX        60              /* bytes of an offending line quoted in messages */
 
 /* ---- Formats by name ---------------------------------------------------------- */
 
@@ -40,58 +40,6 @@ bool trace_format_parse(const char *name, TraceFormat *out)
 const char *trace_format_name(TraceFormat fmt)
 {
     return (unsigned)fmt < FORMAT_COUNT ? format_names[fmt] : "unknown";
-}
-
-/* ---- Error messages ----------------------------------------------------------- */
-
-void trace_set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err == NULL || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
-/* Copies up to SHOW_MAX bytes of [p, p+n) into out (SHOW_MAX * 4 + 4 bytes) as printable
- * ASCII, other bytes as \xNN, and "..." when the text was cut. */
-static void show_text(char *out, const char *p, size_t n)
-{
-    static const char hex[] = "0123456789abcdef";
-    size_t k = 0, i;
-    for (i = 0; i < n && i < SHOW_MAX; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c >= 0x20 && c < 0x7f) {
-            out[k++] = (char)c;
-        } else {
-            out[k++] = '\\';
-            out[k++] = 'x';
-            out[k++] = hex[c >> 4];
-            out[k++] = hex[c & 15];
-        }
-    }
-    if (i < n) {
-        memcpy(out + k, "...", 3);
-        k += 3;
-    }
-    out[k] = '\0';
-}
-
-void trace_line_error(char *err, size_t errlen, const char *name, unsigned long line,
-                      const char *why, const char *p, size_t n)
-{
-    char shown[SHOW_MAX * 4 + 4], list[256], vmsim[384];
-    show_text(shown, p, n);
-    if (why == trace_exp_vmsim) {                 /* the process events, from the table */
-        trace_op_list(list, sizeof list, ", ", " or ");
-        snprintf(vmsim, sizeof vmsim, "%s (%s)", EXP_VMSIM, list);
-        why = vmsim;
-    }
-    if (name != NULL)
-        trace_set_err(err, errlen, "%s:%lu: expected %s, got '%s'", name, line, why, shown);
-    else
-        trace_set_err(err, errlen, "expected %s, got '%s'", why, shown);
 }
 
 /* ---- Format detection --------------------------------------------------------- */

@@ -1,9 +1,13 @@
 /* vmsim: the trace line grammars, one function per format (vmsim, pages, lackey, ls,
  * addrrw, csc369, cs1550). Each parses one line in place. The window that finds the
  * lines is trace_source.c, the vmsim format's process events are trace_events.c, and
- * the one-pass fast paths for the usual lackey and pages lines trace_fast.h.
+ * the one-pass fast paths for the usual lackey and pages lines trace_fast.h. Below the
+ * grammars, the messages for a line that fits none (the reader and the API use them).
  */
 #include "trace_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
 
 #define EXP_PAGES  "a page number"
 #define EXP_LACKEY "'I|L|S|M ADDR,SIZE' (lackey)"
@@ -23,6 +27,8 @@
 #define EXP_PAGE   "a page number whose address fits in 64 bits"
 
 const char trace_exp_vmsim[] = EXP_VMSIM;
+
+#define SHOW_MAX   60   /* bytes of an offending line quoted in messages */
 
 /* Maps a failed scan to -1: an overflow reports overflow_why, a missing number keeps
  * the format's *why. */
@@ -353,4 +359,56 @@ LineParser trace_parser_for(TraceFormat fmt)
     case TRACE_AUTO:   break;
     }
     return NULL;
+}
+
+/* ---- Error messages ----------------------------------------------------------- */
+
+void trace_set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err == NULL || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* Copies up to SHOW_MAX bytes of [p, p+n) into out (SHOW_MAX * 4 + 4 bytes) as printable
+ * ASCII, other bytes as \xNN, and "..." when the text was cut. */
+static void show_text(char *out, const char *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t k = 0, i;
+    for (i = 0; i < n && i < SHOW_MAX; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 0x20 && c < 0x7f) {
+            out[k++] = (char)c;
+        } else {
+            out[k++] = '\\';
+            out[k++] = 'x';
+            out[k++] = hex[c >> 4];
+            out[k++] = hex[c & 15];
+        }
+    }
+    if (i < n) {
+        memcpy(out + k, "...", 3);
+        k += 3;
+    }
+    out[k] = '\0';
+}
+
+void trace_line_error(char *err, size_t errlen, const char *name, unsigned long line,
+                      const char *why, const char *p, size_t n)
+{
+    char shown[SHOW_MAX * 4 + 4], list[256], vmsim[384];
+    show_text(shown, p, n);
+    if (why == trace_exp_vmsim) {                 /* the process events, from the table */
+        trace_op_list(list, sizeof list, ", ", " or ");
+        snprintf(vmsim, sizeof vmsim, "%s (%s)", EXP_VMSIM, list);
+        why = vmsim;
+    }
+    if (name != NULL)
+        trace_set_err(err, errlen, "%s:%lu: expected %s, got '%s'", name, line, why, shown);
+    else
+        trace_set_err(err, errlen, "expected %s, got '%s'", why, shown);
 }
