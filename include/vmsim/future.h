@@ -22,8 +22,10 @@ typedef struct Future {
 void future_init(Future *f);
 void future_fini(Future *f);
 
-/* Appends the next page reference. Returns 0, or -1 when out of memory or past
- * 2^32 - 2 references. */
+/* Appends the next page reference: page vpn of the process pid names (any key from 0
+ * up that is one per process: a pid, or a cs1550 trace's process number + 1, as the
+ * process is made only when its first line runs). Returns 0, or -1 when out of memory
+ * or past 2^32 - 2 references. */
 int future_add(Future *f, int pid, vpn_t vpn);
 
 /* Turns the sequence into next-use positions and frees the page map.

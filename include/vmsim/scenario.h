@@ -87,7 +87,8 @@ TraceReader *scenario_open_trace(const Scenario *sc, const char *override_path,
 
 /* Builds the machine and its processes. With no [process] sections, one process
  * "main" maps its whole (lower-half) address space read-write-execute, so any trace
- * runs. Returns NULL with err set. */
+ * runs; but a cs1550 trace's (trace_format) lines make their own processes, and
+ * there is no "main". Returns NULL with err set. */
 Sim *scenario_build(const Scenario *sc, char *err, size_t errlen);
 
 /* The i-th section a scenario or config file may hold ("process" stands for

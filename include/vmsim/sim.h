@@ -91,6 +91,10 @@ Process *sim_add_process(Sim *s, int pid, const char *name, char *err, size_t er
 /* Maps a region into p. Returns 0, or -1 with err set (overlap, out of range). */
 int sim_map(Sim *s, Process *p, const Vma *v, char *err, size_t errlen);
 
+/* The region a trace of bare addresses runs in: the whole lower half of the address
+ * space (all of it without sign extension), read-write-execute. */
+Vma sim_whole_space(const Geometry *g);
+
 /* The trace to run (not owned; must outlive the Sim or be replaced). */
 void sim_set_trace(Sim *s, TraceReader *t);
 

@@ -10,9 +10,9 @@
  *   ls      "l 0xADDR" / "s 0xADDR" (load/store), optional trailing size.
  *   addrrw  "ADDR R|W" (hex address, then R or W).
  *   csc369  "I|L|S|M ADDR" (hex, no size): I fetch, L read, S and M one write each.
- *   cs1550  "l|s ADDR PROCESS": ADDR hex below 2^32, PROCESS 0..32767 decimal; each
- *           process its own address space, read as address PROCESS << 32 | ADDR of
- *           one process (see trace_cs1550_process), all sharing the frames.
+ *   cs1550  "l|s ADDR PROCESS": ADDR hex below 2^32, PROCESS 0..32767 decimal (the
+ *           record's proc); each process number is its own process, created at its
+ *           first line, all sharing the frames.
  * Every format skips blank lines and '#' comments (whole-line or after a record) and
  * accepts CRLF line ends. An access never runs past 2^64 - 1 (ADDR + SIZE - 1 fits).
  * TRACE_AUTO sniffs the first meaningful lines of a file to choose one of these but
@@ -38,12 +38,9 @@ typedef enum {
     TRACE_CS1550
 } TraceFormat;
 
-/* cs1550: the largest process number, so that PROCESS << 32 | ADDR stays below 2^47. */
+/* cs1550: the largest process number (the course's traces number few; a bound keeps
+ * names and pids short). */
 #define TRACE_CS1550_PROC_MAX 32767u
-
-/* cs1550: the process number and the address within it of a record's addr. */
-static inline unsigned trace_cs1550_process(vaddr_t addr) { return (unsigned)(addr >> 32); }
-static inline vaddr_t trace_cs1550_addr(vaddr_t addr) { return addr & 0xffffffffu; }
 
 typedef enum {
     TREC_ACCESS,    /* op, addr, size; with named, addr is an offset into block name */
@@ -90,6 +87,8 @@ typedef struct TraceRecord {
     uint8_t map;                   /* TRACE_MAP_* */
     uint8_t huge_shift;            /* mmap huge=2M: 21; 0 = base pages */
     bool all;                      /* sfence.vma without ADDR */
+    bool has_proc;                 /* access: the line names its process (cs1550) */
+    uint32_t proc;                 /* with has_proc: that process's number */
 } TraceRecord;
 
 typedef struct TraceReader TraceReader;

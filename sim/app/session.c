@@ -150,6 +150,8 @@ int session_open(Session *s, const Options *o, char *err, size_t errlen)
     s->trace = scenario_open_trace(&s->sc, o->trace, o->trace_format, &none, err, errlen);
     if (!s->trace && !none)
         return -1;
+    if (s->trace && trace_format(s->trace) == TRACE_CS1550)
+        s->sc.trace_format = TRACE_CS1550;     /* its lines make the processes */
     s->trace_label = o->trace ? o->trace : s->sc.trace_path ? s->sc.trace_path
                    : s->sc.inline_trace ? "inline" : "none";
     s->trace_file = o->trace ? o->trace : s->sc.trace_path ? s->sc.trace_path

@@ -454,6 +454,10 @@ static void print_proc(Stepper *st, const char *addr)
     (void)addr;
     const Sim *sim = live(st);
     const Process *cur = sim_current(sim);
+    if (sim_nprocs(sim) == 0) {
+        printf("no process yet: a cs1550 trace makes each at its first line\n");
+        return;
+    }
     printf("  PID  NAME             STATE     RSS   SWAP  TABLES      REFS  FAULTS  OOM_SCORE\n");
     for (size_t i = 0; i < sim_nprocs(sim); i++) {
         const Process *p = sim_proc(sim, i);

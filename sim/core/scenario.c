@@ -412,15 +412,6 @@ TraceReader *scenario_open_trace(const Scenario *sc, const char *override_path,
     return NULL;
 }
 
-/* The whole lower half of the address space, read-write-execute. */
-static Vma whole_space(const Geometry *g)
-{
-    unsigned bits = g->sign_extend ? g->va_bits - 1 : g->va_bits;
-    if (bits > 63)
-        bits = 63;
-    return (Vma){ .start = 0, .end = 1ull << bits, .perms = PTE_R | PTE_W | PTE_X, .kind = VMA_MMAP };
-}
-
 static int build_process(Sim *sim, const Scenario *sc, const ProcSpec *ps, char *err, size_t errlen)
 {
     char why[256];
@@ -472,9 +463,9 @@ Sim *scenario_build(const Scenario *sc, char *err, size_t errlen)
             return NULL;
         }
     }
-    if (sc->nprocs == 0) {
+    if (sc->nprocs == 0 && sc->trace_format != TRACE_CS1550) {  /* it brings its own */
         Process *p = sim_add_process(sim, 1, "main", err, errlen);
-        Vma all = whole_space(&sc->machine.geo);
+        Vma all = sim_whole_space(&sc->machine.geo);
         if (!p || sim_map(sim, p, &all, err, errlen) != 0) {
             sim_destroy(sim);
             return NULL;

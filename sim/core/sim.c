@@ -117,6 +117,7 @@ void sim_set_trace(Sim *s, TraceReader *t)
     s->trace = t;
     s->trace_file = t ? trace_name(t) : NULL;
     memset(&s->pend, 0, sizeof s->pend);
+    s->trace_proc = 0;
     release_future(s);
 }
 void sim_set_observer(Sim *s, SimObserver fn, void *ctx) { s->observer = fn; s->obs_ctx = ctx; }
@@ -172,13 +173,7 @@ static StepStatus do_switch(Sim *s, const TraceRecord *rec, StepInfo *info)
         return STEP_OK;
     }
     info->kind = STEP_SWITCH;
-    bool flush = p != s->cur && !s->m.tlb.asid;
-    s->cur = p;
-    EMIT(s, .kind = EV_SWITCH, .pid = p->pid);
-    if (flush) {                           /* a CR3 write without PCIDs */
-        unsigned n = tlbs_flush_all(s, true, "a switch with no ASIDs");
-        EMIT(s, .kind = EV_TLB_FLUSH, .pid = p->pid, .count = n);
-    }
+    procs_switch(s, p);
     return STEP_OK;
 }
 
@@ -215,12 +210,13 @@ static StepStatus prepare_future(Sim *s)
         }
         if (rec.kind != TREC_ACCESS || rec.named)
             continue;                      /* no place in the future: see queue_begin */
+        int key = rec.has_proc ? (int)rec.proc + 1 : pid;   /* cs1550: (process, page) */
         vpn_t first, last;
         AccessOp ops[2];
         unsigned nops = queue_span(s, &rec, &first, &last, ops);
         for (unsigned k = 0; k < nops; k++)
             for (vpn_t v = first; v <= last && v >= first; v++)
-                if (future_add(f, pid, v) != 0)
+                if (future_add(f, key, v) != 0)
                     goto oom;
     }
     if (r < 0) {
@@ -365,6 +361,10 @@ StepStatus sim_step(Sim *s, StepInfo *info)
                          "only accesses (R, W, X, M) run on it");
             return STEP_ERROR;
         }
+        StepStatus st;                     /* cs1550: the line's process runs it */
+        if (rec.kind == TREC_ACCESS && rec.has_proc && rec.proc + 1 != s->trace_proc &&
+            (st = procs_trace_enter(s, &rec)) != STEP_OK)
+            return st;
         if (rec.kind == TREC_SWITCH) {
             s->stats.steps++;
             return do_switch(s, &rec, info);

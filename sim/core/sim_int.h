@@ -79,6 +79,8 @@ struct Sim {
     char (*unborn)[TRACE_NAME_MAX];  /* children whose fork failed: a switch skips */
     size_t nunborn;
     bool halted;              /* memory ran out while processes were added: no step runs */
+    uint32_t trace_proc;      /* the running process's number in the trace + 1 (cs1550),
+                                 0 none yet: a line of another number switches */
     bool nobody;              /* the last switch named an unborn child: skip until the next */
     char nobody_why[TRACE_NAME_MAX + 48];   /* says so, for the skipped steps */
     pfn_t loaded;             /* the frame the translation under way loaded, or PFN_NONE:
@@ -126,6 +128,15 @@ int procev_named(Sim *s, TraceRecord *rec);
 /* Removes p, never run, as if it had not been (a fork that failed): its memory is
  * freed without a kill event. */
 void sim_forget_process(Sim *s, Process *p);
+/* Makes p the running process: an EV_SWITCH, and the TLBs flushed (but global entries)
+ * when p is another process and the machine has no ASIDs, as a CR3 write without PCIDs. */
+void procs_switch(Sim *s, Process *p);
+/* Before an access record that names its process (cs1550's PROCESS, rec->proc): finds
+ * process "pN" or creates it (its whole address space mapped), switches to it (a dead
+ * one is only made current, its lines skipped) and notes it in s->trace_proc. Its
+ * events carry the coming step's number. STEP_OK; STEP_HALT with s->err set when no
+ * frame holds the new process's root table; STEP_ERROR on a memory image (no OS). */
+StepStatus procs_trace_enter(Sim *s, const TraceRecord *rec);
 
 /* ---- os/fault.c: the page-fault handler ---- */
 

@@ -319,9 +319,8 @@ static int parse_csc369(const char *p, const char *e, unsigned page_shift,
 }
 
 /* cs1550: "l|s ADDR PROCESS", ADDR hex with or without 0x below 2^32, PROCESS a
- * decimal. Each process number is its own address space; all share the frames. The
- * record carries the process in the address's upper half: addr = PROCESS << 32 | ADDR
- * (trace_cs1550_process and trace_cs1550_addr take it apart). */
+ * decimal. Each process number is its own process (the step loop creates it at its
+ * first line); all share the frames. The record carries ADDR and, in proc, PROCESS. */
 static int parse_cs1550(const char *p, const char *e, unsigned page_shift,
                         TraceRecord *rec, const char **why)
 {
@@ -343,7 +342,10 @@ static int parse_cs1550(const char *p, const char *e, unsigned page_shift,
         return *why = EXP_CS1550_PROC, -1;
     if (!at_end(p, e))
         return -1;
-    return set_access(rec, op, proc << 32 | addr, 1, why);
+    set_access(rec, op, addr, 1, why);
+    rec->has_proc = true;
+    rec->proc = (uint32_t)proc;
+    return 1;
 }
 
 LineParser trace_parser_for(TraceFormat fmt)

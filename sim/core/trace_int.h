@@ -176,6 +176,7 @@ static inline int record_access(TraceRecord *rec, AccessOp op, uint64_t addr, ui
     rec->size = size;
     rec->name[0] = '\0';
     rec->named = false;
+    rec->has_proc = false;
     return 1;
 }
 

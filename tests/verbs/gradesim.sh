@@ -31,12 +31,13 @@ printf 'M 601044,4\n' >"$tmp/bad.csc369"
 expect_exit 2 "csc369 with a size" "$vmsim" run --trace "$tmp/bad.csc369" --trace-format csc369
 check "csc369 error names FILE:LINE" 'grep -q "bad.csc369:1: expected .I|L|S|M ADDR. (csc369)" "$tmp/err" && [ ! -s "$tmp/out" ]'
 
-# cs1550: process N's address A is A + N * 2^32 of one process; the frames are shared.
+# cs1550: process N is its own process pN (pid N + 1, docs/file-formats.md), with its
+# own address space; the frames are shared.
 printf 's 0x0041f7a0 1\nl 0x00001000 0\nl 0x00001000 1\nl 0x1008 0\n' >"$tmp/b.cs1550"
 expect_exit 0 "cs1550 trace" "$vmsim" run --trace "$tmp/b.cs1550" --trace-format cs1550 --format csv --log all \
     --set memory.frames=16 --set tlb.entries=0
 check "cs1550: processes apart, one address space each" \
-    '[ "$(cut -d, -f4,5,8 "$tmp/out" | tail -n +2 | tr "\n" " ")" = "W,0x10041f7a0,minor R,0x1000,minor R,0x100001000,minor R,0x1008, " ]'
+    '[ "$(cut -d, -f3,4,5,8 "$tmp/out" | tail -n +2 | tr "\n" " ")" = "2,W,0x41f7a0,minor 1,R,0x1000,minor 2,R,0x1000,minor 1,R,0x1008, " ]'
 printf 'l 0x100000000 1\n' >"$tmp/bad.cs1550"
 expect_exit 2 "cs1550 address of 33 bits" "$vmsim" run --trace "$tmp/bad.cs1550" --trace-format cs1550
 check "cs1550 address error" 'grep -q "bad.cs1550:1: expected an address below 2^32" "$tmp/err"'

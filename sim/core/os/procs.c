@@ -1,9 +1,16 @@
 /* The process table: adding a process (with its root table), forgetting one whose
- * fork failed, and mapping a region into one (mmap's checks and its commit charge). */
+ * fork failed, mapping a region into one (mmap's checks and its commit charge), the
+ * context switch, and the processes a cs1550 trace names, made at their first line. */
 #include "sim_int.h"
 #include "vmsim/oom.h"
 
-Process *sim_add_process(Sim *s, int pid, const char *name, char *err, size_t errlen)
+#include <inttypes.h>
+#include <stdio.h>
+
+/* sim_add_process; when said is not NULL, an EV_SYSCALL with it as detail is reported
+ * once the process has its pid and name, before its root table is allocated. */
+static Process *add_process(Sim *s, int pid, const char *name, const char *said,
+                            char *err, size_t errlen)
 {
     if (pid <= 0)
         while (proc_by_pid(s, s->next_pid))
@@ -29,6 +36,8 @@ Process *sim_add_process(Sim *s, int pid, const char *name, char *err, size_t er
     s->procs[s->nprocs++] = p;
     if (pid >= s->next_pid)
         s->next_pid = pid + 1;
+    if (said)
+        EMIT(s, .kind = EV_SYSCALL, .pid = pid, .detail = said);
     p->oom_score_adj = OOM_SCORE_ADJ_MIN;   /* not a task the OOM killer sees yet */
     p->root = mm_new_table(s, p, 0, 0, PADDR_NONE);
     p->oom_score_adj = 0;
@@ -44,6 +53,11 @@ Process *sim_add_process(Sim *s, int pid, const char *name, char *err, size_t er
 oom:
     sim_fmt_err(err, errlen, "out of memory");
     return NULL;
+}
+
+Process *sim_add_process(Sim *s, int pid, const char *name, char *err, size_t errlen)
+{
+    return add_process(s, pid, name, NULL, err, errlen);
 }
 
 void sim_forget_process(Sim *s, Process *p)
@@ -115,4 +129,70 @@ int sim_map(Sim *s, Process *p, const Vma *v, char *err, size_t errlen)
     else if (r)
         sim_fmt_err(err, errlen, "out of memory");
     return r ? -1 : 0;
+}
+
+Vma sim_whole_space(const Geometry *g)
+{
+    unsigned bits = g->sign_extend ? g->va_bits - 1 : g->va_bits;
+    if (bits > 63)
+        bits = 63;
+    return (Vma){ .start = 0, .end = 1ull << bits, .perms = PTE_R | PTE_W | PTE_X, .kind = VMA_MMAP };
+}
+
+void procs_switch(Sim *s, Process *p)
+{
+    bool flush = p != s->cur && !s->m.tlb.asid;
+    s->cur = p;
+    EMIT(s, .kind = EV_SWITCH, .pid = p->pid);
+    if (flush) {                           /* a CR3 write without PCIDs */
+        unsigned n = tlbs_flush_all(s, true, "a switch with no ASIDs");
+        EMIT(s, .kind = EV_TLB_FLUSH, .pid = p->pid, .count = n);
+    }
+}
+
+/* Process number n of a cs1550 trace: "pN" if one exists (a scenario may give it its
+ * own layout), else made now with pid n + 1 (or the next free one) and its whole
+ * address space mapped, as a single trace's "main" is. NULL with s->err set (and the
+ * Sim halted) when no frame holds its root table. */
+static Process *trace_process(Sim *s, uint32_t n)
+{
+    char name[TRACE_NAME_MAX], why[sizeof s->err];
+    snprintf(name, sizeof name, "p%" PRIu32, n);
+    Process *p = proc_by_name(s, name);
+    if (p)
+        return p;
+    int pid = proc_by_pid(s, (int)n + 1) ? 0 : (int)n + 1;
+    char said[TRACE_NAME_MAX + 96];
+    snprintf(said, sizeof said, "created for process %" PRIu32 " of the trace, its whole "
+             "address space mapped", n);
+    p = add_process(s, pid, name, said, why, sizeof why);
+    Vma all = sim_whole_space(&s->geo);
+    if (p && sim_map(s, p, &all, why, sizeof why) != 0)
+        p = NULL;                          /* not reached: a new process maps anything */
+    if (!p) {
+        sim_fmt_err(s->err, sizeof s->err, "%s", why);
+        s->halted = true;
+        return NULL;
+    }
+    return p;
+}
+
+StepStatus procs_trace_enter(Sim *s, const TraceRecord *rec)
+{
+    if (s->no_os) {
+        sim_line_err(s, rec->line, "a memory image has one process: a trace that names "
+                     "processes (cs1550) does not run on it");
+        return STEP_ERROR;
+    }
+    s->stats.steps++;                      /* the events below are the coming step's */
+    Process *p = trace_process(s, rec->proc);
+    if (p && p->state == PROC_RUNNING)
+        procs_switch(s, p);
+    else if (p)
+        s->cur = p;                        /* killed: its lines are skipped */
+    s->stats.steps--;
+    if (!p)
+        return STEP_HALT;
+    s->trace_proc = rec->proc + 1;
+    return STEP_OK;
 }
