@@ -44,6 +44,14 @@ int ostep_die(const char *prog, const char *fmt, ...)
     return EXIT_FAILED;
 }
 
+void *ostep_array(int64_t n, size_t size)
+{
+    uint64_t count = n > 0 ? (uint64_t)n + 1 : 1;
+    if (size == 0 || count > SIZE_MAX / size)
+        return NULL;
+    return malloc((size_t)count * size);
+}
+
 int ostep_write_file(const char *path, const char *text, size_t len)
 {
     if (app_write_text(path, text, len, NULL, 0) == 0)

@@ -123,6 +123,11 @@ typedef struct OstepOut {
 /* A Python traceback in our words: one line on stderr; the caller exits 1. */
 int ostep_die(const char *prog, const char *fmt, ...);
 
+/* malloc of n + 1 elements of size bytes (n below 0 taken as 0), NULL where the size
+ * overflows size_t or memory runs out: what Python reports as MemoryError. A count
+ * such as -n 10**30 clamps to INT64_MAX, whose byte count a plain multiply would wrap. */
+void *ostep_array(int64_t n, size_t size);
+
 int ostep_linear(int argc, char **argv, const OstepOut *o);
 int ostep_multilevel(int argc, char **argv, const OstepOut *o);
 int ostep_policy(int argc, char **argv, const OstepOut *o);

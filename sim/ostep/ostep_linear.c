@@ -208,13 +208,14 @@ static int translate(Linear *l, int64_t va, bool solve)
 static int trace(Linear *l, const PyOptValue *v)
 {
     bool solve = v[O_SOLVE].flag;
-    fputs("Virtual Address Trace\n", l->out);
     if (strcmp(v[O_ADDR].str, "-1") == 0) {
-        int64_t n = pyint_clamp(&v[O_NUM].num), *va = malloc(((size_t)(n > 0 ? n : 0) + 1) * 8);
+        /* Python builds the whole list before its heading: a MemoryError comes first. */
+        int64_t n = pyint_clamp(&v[O_NUM].num), *va = ostep_array(n, sizeof *va);
         if (!va)
             return ostep_die(PROG, "MemoryError");
         for (int64_t i = 0; i < n; i++)
             va[i] = (int64_t)((double)l->asize * pyrand_random(&l->rng));
+        fputs("Virtual Address Trace\n", l->out);
         int rc = 0;
         for (int64_t i = 0; i < n && !rc; i++)
             rc = translate(l, va[i], solve);
@@ -224,6 +225,8 @@ static int trace(Linear *l, const PyOptValue *v)
     } else {
         char *list = strdup(v[O_ADDR].str);
         int rc = list ? 0 : ostep_die(PROG, "MemoryError");
+        if (!rc)
+            fputs("Virtual Address Trace\n", l->out);
         for (char *p = list, *comma = list; !rc && comma; p = comma + 1) {
             if ((comma = strchr(p, ',')))
                 *comma = '\0';

@@ -121,7 +121,7 @@ static void dump(const Os *os, FILE *out)
  * i-th allocated page. Returns them (caller frees). */
 static int *make_addresses(Os *os, int64_t n)
 {
-    int *va = malloc(((size_t)n + 1) * sizeof *va);
+    int *va = ostep_array(n, sizeof *va);
     for (int64_t i = 0; va && i < n; i++) {
         if (pyrand_random(&os->rng) * 100 > 50.0 || i >= os->nvps)
             va[i] = (int)(pyrand_random(&os->rng) * 1024 * 32);

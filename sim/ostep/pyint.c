@@ -11,10 +11,73 @@
  * refused both ways. */
 #define PY_MAX_STR_DIGITS 4300
 
-/* str.isspace() over ASCII: the C set plus the four separators \x1c-\x1f. */
+/* The whitespace int() strips around ASCII text (Py_ISSPACE: the C set; \x1c-\x1f,
+ * which str.isspace() counts, make int() fail). */
 static bool py_space(unsigned char c)
 {
-    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* The code points whose decimal value is 0 in Unicode 14.0 (Python 3.11's
+ * unicodedata), past ASCII: each starts a run of ten, 0 to 9. All 650 decimal
+ * digits int() takes are in these runs. */
+static const uint32_t uni_zeros[] = {
+    0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66,
+    0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80,
+    0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0,
+    0xaa50, 0xabf0, 0xff10, 0x104a0, 0x10d30, 0x11066, 0x110f0, 0x11136, 0x111d0,
+    0x112f0, 0x11450, 0x114d0, 0x11650, 0x116c0, 0x11730, 0x118e0, 0x11950, 0x11c50,
+    0x11d50, 0x11da0, 0x16a60, 0x16ac0, 0x16b50, 0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec,
+    0x1d7f6, 0x1e140, 0x1e2f0, 0x1e950, 0x1fbf0,
+};
+
+/* str.isspace() past ASCII (Unicode 14.0). */
+static bool uni_space(uint32_t c)
+{
+    return c == 0x85 || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+           c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
+}
+
+/* One UTF-8 sequence at s: its code point and length, or length 1 and 0xfffd for a
+ * byte that starts none (Python's argv holds those as lone surrogates). */
+static uint32_t utf8_next(const unsigned char *s, int *len)
+{
+    int n = s[0] >= 0xf5 ? 1 : s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 1;
+    uint32_t c = n == 1 ? 0xfffd : s[0] & (0x7f >> n);
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            *len = 1;
+            return 0xfffd;
+        }
+        c = c << 6 | (s[i] & 0x3f);
+    }
+    *len = n;
+    return c;
+}
+
+/* int()'s first step (_PyUnicode_TransformDecimalAndSpaceToASCII): non-ASCII
+ * whitespace becomes ' ', a decimal digit of any script its ASCII digit, anything
+ * else past ASCII '?', which no grammar takes. A new string (caller frees). */
+static char *ascii_digits(const char *s)
+{
+    char *out = malloc(strlen(s) + 1), *o = out;
+    for (const unsigned char *p = (const unsigned char *)s; out && *p;) {
+        if (*p < 0x80) {
+            *o++ = (char)*p++;
+            continue;
+        }
+        int len;
+        uint32_t c = utf8_next(p, &len);
+        p += len;
+        char ch = uni_space(c) ? ' ' : '?';
+        for (size_t i = 0; i < sizeof uni_zeros / sizeof uni_zeros[0]; i++)
+            if (c >= uni_zeros[i] && c < uni_zeros[i] + 10)
+                ch = (char)('0' + (c - uni_zeros[i]));
+        *o++ = ch;
+    }
+    if (out)
+        *o = '\0';
+    return out;
 }
 
 static int digit_value(unsigned char c)
@@ -64,10 +127,10 @@ static long check_digits(const char *s, size_t len, int base, bool after_prefix)
     return (last_us || digits == 0) ? -1 : digits;
 }
 
-bool pyint_parse(const char *s, int base, PyInt *v)
+/* pyint_parse over text ascii_digits() has made ASCII. */
+static bool parse_ascii(const char *s, int base, PyInt *v)
 {
     const char *e = s + strlen(s);
-    memset(v, 0, sizeof *v);
     while (s < e && py_space((unsigned char)*s))
         s++;
     while (e > s && py_space((unsigned char)e[-1]))
@@ -93,6 +156,15 @@ bool pyint_parse(const char *s, int base, PyInt *v)
             mul_add(v, (uint32_t)base, (uint32_t)digit_value((unsigned char)*s));
     v->neg = neg && v->n > 0;
     return true;
+}
+
+bool pyint_parse(const char *s, int base, PyInt *v)
+{
+    memset(v, 0, sizeof *v);
+    char *a = ascii_digits(s);
+    bool ok = a && parse_ascii(a, base, v);
+    free(a);
+    return ok;
 }
 
 bool pyint_parse_optparse(const char *s, PyInt *v)
@@ -192,10 +264,12 @@ bool pyint_parse_double(const char *s, double *out, bool *overflow)
     pyint_free(&v);
     /* The same digits without whitespace and underscores, read by strtod, which rounds
      * correctly as float(int) does and overflows where it does. */
-    char *clean = malloc(strlen(s) + 1), *c = clean;
-    if (!clean)
+    char *a = ascii_digits(s), *clean = a ? malloc(strlen(a) + 1) : NULL, *c = clean;
+    if (!clean) {
+        free(a);
         return false;
-    for (const char *p = s; *p; p++)
+    }
+    for (const char *p = a; *p; p++)
         if (*p == '-' || (*p >= '0' && *p <= '9'))
             *c++ = *p;
     *c = '\0';
@@ -203,6 +277,7 @@ bool pyint_parse_double(const char *s, double *out, bool *overflow)
     *out = strtod(clean, NULL);
     *overflow = errno == ERANGE && (*out > 1.0 || *out < -1.0);
     free(clean);
+    free(a);
     return true;
 }
 

@@ -5,8 +5,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "ostep.h"
 
@@ -26,18 +24,20 @@ static int pyopt_error(const PyOptParser *p, const char *fmt, ...)
 
 /* ---- help ------------------------------------------------------------------------- */
 
-/* HelpFormatter's width: $COLUMNS if it is an int, else the terminal's columns
- * (shutil.get_terminal_size: COLUMNS > 0, then stdout's size, then 80); minus 2. */
+/* HelpFormatter's width: int($COLUMNS), else 80 (never the terminal's: optparse reads
+ * only the variable, which shells seldom export); minus 2. Widths past a million wrap
+ * as a million does (no help line is that long, and below -1e6 every width gives
+ * textwrap's minimum). */
 static long help_width(void)
 {
     const char *env = getenv("COLUMNS");
-    int64_t cols;
-    if (env && pyint_parse_i64(env, &cols) == 0 && cols > -1000000 && cols < 1000000)
-        return (long)cols - 2;
-    struct winsize ws;
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        return (long)ws.ws_col - 2;
-    return 80 - 2;
+    PyInt v;
+    if (!env || !pyint_parse(env, 10, &v))
+        return 80 - 2;
+    int64_t cols = pyint_clamp(&v);
+    pyint_free(&v);
+    cols = cols > 1000000 ? 1000000 : cols < -1000000 ? -1000000 : cols;
+    return (long)cols - 2;
 }
 
 /* "-s SEED, --seed=SEED", "-c, --solve", "-v" into buf. */

@@ -4,6 +4,12 @@
 #   DIR holds paging-linear-translate.py, paging-multilevel-translate.py and
 #   paging-policy.py from remzi-arpacidusseau/ostep-homework at commit
 #   6c6cfc7e82c274fb7f0f068b5a75e1b42f7615b6 (they are not kept in this repository).
+#   The outputs here were made by python3 3.11.7 from the newest versions that could be
+#   read: tchajed/ostep-homework at 3acd7a68bb148a978ff9e8a28f13f8b51a400aa6, a copy of
+#   upstream after its multilevel -c lines gained "0x" (upstream's older stored versions,
+#   2e94adc9 and 4b15aadb, lack it). Their option tables, help strings and defaults are
+#   those of every stored version; the 572 outputs of ../shared/data/ostep made at the
+#   pinned commit (the g* and INDEX cases) come out byte for byte.
 # Reads cases.in (NAME, ENV or -, PROGRAM, FLAGS; tab-separated) and writes cases.tsv
 # (NAME, ENV, PROGRAM, the exit status, FLAGS: flags last, as they may be empty) and
 # outputs.tar.xz (NAME.out: stdout; NAME.err: stderr where the exit status is 2,
