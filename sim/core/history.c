@@ -47,9 +47,13 @@ static void thin(History *h)
 
 History *history_create(Sim *sim, TraceReader *t, uint64_t every, size_t max_snapshots)
 {
+    /* At least two: thinning keeps the first snapshot and needs room for a newer one. */
+    size_t max = max_snapshots ? max_snapshots : VMSIM_HISTORY_SNAPSHOTS;
+    if (max < 2)
+        max = 2;
     History *h = calloc(1, sizeof *h);
     if (h)
-        h->snaps = calloc(max_snapshots ? max_snapshots : VMSIM_HISTORY_SNAPSHOTS, sizeof *h->snaps);
+        h->snaps = calloc(max, sizeof *h->snaps);
     if (!h || !h->snaps) {
         free(h);
         sim_destroy(sim);
@@ -58,9 +62,7 @@ History *history_create(Sim *sim, TraceReader *t, uint64_t every, size_t max_sna
     h->live = sim;
     h->trace = t;
     h->every = every ? every : VMSIM_HISTORY_EVERY;
-    h->max = max_snapshots ? max_snapshots : VMSIM_HISTORY_SNAPSHOTS;
-    if (h->max < 2)
-        h->max = 2;
+    h->max = max;
     if (take_snapshot(h) != 0) {
         history_destroy(h);
         return NULL;
