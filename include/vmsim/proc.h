@@ -29,6 +29,8 @@ typedef struct Vma {
     uint8_t huge_shift;    /* large pages of 2^huge_shift bytes (0: base pages) */
     bool shm_charged;      /* shared anonymous: this process holds the shmem object's
                               commit charge (it made the mapping; a fork's copy does not) */
+    bool accounted;        /* private: VM_ACCOUNT, its pages are in Committed_AS. Set when
+                              it is mapped or made writable; mprotect never clears it */
 } Vma;
 
 #define PROC_NAME_MAX 64

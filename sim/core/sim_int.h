@@ -206,6 +206,9 @@ bool vm_enough_memory(Sim *s, const Process *p, uint64_t pages);
  * mapping (VM_ACCOUNT, hugetlb aside), or a shared anonymous one whose shmem object
  * this process made (shmem_zero_setup -> shmem_acct_size). */
 bool vm_accountable(const Vma *v, unsigned perms);
+/* Whether v's pages are in Committed_AS now: a private mapping's VM_ACCOUNT, a shared
+ * anonymous one's shmem charge. */
+bool vm_charged(const Vma *v);
 /* Charges (or, negative, uncharges) pages to p's commitment. */
 void vm_charge(Sim *s, Process *p, int64_t pages);
 

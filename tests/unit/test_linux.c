@@ -292,6 +292,30 @@ static void test_shared_anonymous_is_charged(void)
     rig_fini(&r);
 }
 
+/* mprotect_fixup() (mm/mprotect.c): making a private mapping writable charges it
+ * (VM_ACCOUNT, security_vm_enough_memory_mm); making it read-only again does not give
+ * the charge back ("we cannot reduce our commit if we make it unwritable again"), nor
+ * does making it writable a second time charge twice. munmap (vm_unacct_memory in
+ * do_vmi_align_munmap) returns it; dup_mmap() charges a fork's copy of it again. */
+static void test_mprotect_keeps_the_charge(void)
+{
+    Rig r;
+    Results res;
+    run_results(&r, MODE2 "[process p]\ntext = 0x400000 4K\n"
+                "[trace]\nlines =\n    mmap 0x10000000 40K rw-\n    mprotect 0x10000000 40K r--\n"
+                "    mprotect 0x10000000 40K rw-\n    mmap 0x20000000 8K r--\n"
+                "    mprotect 0x20000000 8K rw-\n    mprotect 0x20000000 8K r--\n", &res);
+    CU_ASSERT_EQUAL(res.n, 6);
+    CU_ASSERT_EQUAL(sim_committed(r.sim), 10 + 2);  /* 40K once, 8K once made writable */
+    rig_fini(&r);
+    run_results(&r, MODE2 "[process p]\ntext = 0x400000 4K\n"
+                "[trace]\nlines =\n    mmap 0x10000000 40K rw-\n    mprotect 0x10000000 40K r--\n"
+                "    fork child\n    munmap 0x10000000 40K\n", &res);
+    CU_ASSERT_EQUAL(res.n, 4);
+    CU_ASSERT_EQUAL(sim_committed(r.sim), 10);      /* the child's copy, charged at fork */
+    rig_fini(&r);
+}
+
 /* Item 4. shrink_folio_list() (mm/vmscan.c) gives swap only to anonymous folios; a
  * dirty folio of a shared file mapping is written to its file by pageout() and freed.
  * With no swap at all, writing 6 pages of a MAP_SHARED file into 4 free frames evicts
@@ -379,6 +403,7 @@ void suite_linux(void)
         { "4: dirty shared file pages go back to their file", test_shared_file_pages_go_to_their_file },
         { "5: overcommit_memory = 2: strict, with the user reserve", test_overcommit_never_is_strict },
         { "6: shared anonymous mappings are charged", test_shared_anonymous_is_charged },
+        { "mprotect read-only keeps the commit charge (mprotect_fixup)", test_mprotect_keeps_the_charge },
         { "10: RISC-V: write implies read", test_riscv_write_implies_read },
         { "11: no TLB: no TLB events, counts or cycles", test_no_tlb_no_tlb_events },
         { "13: custom: sign_extend named in the error", test_custom_sign_extend_named },

@@ -119,6 +119,11 @@ bool vm_accountable(const Vma *v, unsigned perms)
     return (perms & PTE_W) && !v->huge_shift;
 }
 
+bool vm_charged(const Vma *v)
+{
+    return v->shared ? !v->file && v->shm_charged : v->accounted;
+}
+
 void vm_charge(Sim *s, Process *p, int64_t pages)
 {
     s->committed += (uint64_t)pages;

@@ -20,7 +20,7 @@ static uint64_t charged_in(const Sim *s, const Process *p, vaddr_t lo, vaddr_t h
     for (size_t i = 0; i < p->nvmas; i++) {
         const Vma *v = &p->vmas[i];
         vaddr_t a = v->start > lo ? v->start : lo, b = v->end < hi ? v->end : hi;
-        if (a < b && vm_accountable(v, v->perms))
+        if (a < b && vm_charged(v))
             bytes += b - a;
     }
     return bytes >> s->geo.page_shift;
@@ -111,7 +111,7 @@ static uint64_t private_charge(const Sim *s, const Process *p)
     uint64_t pages = 0;
     for (size_t i = 0; i < p->nvmas; i++) {
         const Vma *v = &p->vmas[i];
-        if (!v->shared && vm_accountable(v, v->perms))
+        if (!v->shared && v->accounted)   /* dup_mmap(): VM_ACCOUNT mappings */
             pages += (v->end - v->start) >> s->geo.page_shift;
     }
     return pages;
@@ -235,7 +235,8 @@ static int64_t set_brk(Sim *s, Process *p, vaddr_t want)
         if (hv) {
             hv->end = hv->end > new_end ? hv->end : new_end;
         } else {
-            Vma v = { .start = p->brk_start, .end = new_end, .perms = PTE_R | PTE_W, .kind = VMA_HEAP };
+            Vma v = { .start = p->brk_start, .end = new_end, .perms = PTE_R | PTE_W, .kind = VMA_HEAP,
+                      .accounted = true };
             if (proc_map(p, &v) != 0)
                 return -ENOMEM;
         }
@@ -330,7 +331,8 @@ static StepStatus do_mmap(Sim *s, Process *p, const TraceRecord *rec, StepInfo *
               .file = (rec->map & TRACE_MAP_FILE) != 0, .shared = (rec->map & TRACE_MAP_SHARED) != 0,
               .huge_shift = rec->huge_shift };
     v.shm_charged = v.shared && !v.file;
-    uint64_t pages = vm_accountable(&v, v.perms) ? len >> s->geo.page_shift : 0;
+    v.accounted = !v.shared && vm_accountable(&v, v.perms);
+    uint64_t pages = vm_charged(&v) ? len >> s->geo.page_shift : 0;
     if (!at || !vm_enough_memory(s, p, pages) || proc_map(p, &v) != 0)
         return done(s, info, -ENOMEM, "mmap(0x%llx, %llu) = -ENOMEM%s", (unsigned long long)rec->addr,
                     (unsigned long long)rec->length,
@@ -389,8 +391,7 @@ static StepStatus do_mprotect(Sim *s, Process *p, const TraceRecord *rec, StepIn
         vaddr_t a = v->start > lo ? v->start : lo, b = v->end < hi ? v->end : hi;
         if (a < b) {
             covered += b - a;
-            more += !vm_accountable(v, v->perms) && vm_accountable(v, perms)
-                    ? (b - a) >> s->geo.page_shift : 0;
+            more += !vm_charged(v) && vm_accountable(v, perms) ? (b - a) >> s->geo.page_shift : 0;
         }
     }
     if (covered != hi - lo || !vm_enough_memory(s, p, more) || proc_split(p, lo, hi) != 0)
@@ -400,9 +401,14 @@ static StepStatus do_mprotect(Sim *s, Process *p, const TraceRecord *rec, StepIn
     for (size_t i = 0; i < p->nvmas; i++) {
         Vma *v = &p->vmas[i];
         if (v->start >= lo && v->end <= hi) {
-            bool was = vm_accountable(v, v->perms);
+            /* mprotect_fixup(): made writable, a private mapping is charged (VM_ACCOUNT);
+             * made read-only it keeps the charge ("we cannot reduce our commit if we
+             * make it unwritable again"). */
+            if (!vm_charged(v) && vm_accountable(v, perms)) {
+                v->accounted = true;
+                charge += (int64_t)((v->end - v->start) >> s->geo.page_shift);
+            }
             v->perms = perms;
-            charge += (vm_accountable(v, v->perms) - was) * (int64_t)((v->end - v->start) >> s->geo.page_shift);
         }
     }
     vm_charge(s, p, charge);

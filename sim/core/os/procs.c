@@ -117,8 +117,9 @@ int sim_map(Sim *s, Process *p, const Vma *v, char *err, size_t errlen)
     }
     Vma own = *v;
     own.shm_charged = v->shared && !v->file;   /* its maker holds the shmem charge */
+    own.accounted = !v->shared && vm_accountable(&own, own.perms);
     int r = proc_map(p, &own);
-    if (r == 0 && vm_accountable(&own, own.perms))
+    if (r == 0 && vm_charged(&own))
         vm_charge(s, p, (int64_t)((v->end - v->start) >> g->page_shift));
     if (r == 0 && v->kind == VMA_STACK && !p->sp)
         p->sp = v->end;                    /* call/ret start at the stack's top */
