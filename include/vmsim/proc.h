@@ -60,6 +60,8 @@ typedef struct Process {
     int pid;
     char name[PROC_NAME_MAX];
     ProcState state;
+    bool building;         /* copy_process is still building its mm: not on the task list
+                              yet, so the OOM killer neither lists nor chooses it */
     char exit_reason[320]; /* why it ended, in words (the kill line fits whole) */
     Vma *vmas;             /* sorted by start, non-overlapping */
     size_t nvmas, capvmas;
@@ -83,6 +85,12 @@ typedef struct Process {
     int parent;            /* pid of the process that forked it, 0 if none */
     ProcStats stats;
 } Process;
+
+/* Whether the OOM killer sees p: running and on the task list (for_each_process). */
+static inline bool proc_on_task_list(const Process *p)
+{
+    return p->state == PROC_RUNNING && !p->building;
+}
 
 const char *vma_kind_name(VmaKind k);
 bool vma_kind_parse(const char *name, VmaKind *out);

@@ -46,10 +46,14 @@ expect "0 1" "fork: parent killed" env VMSIM_CHECK=1 "$vmsim" run "$dir/fork-par
 grep -q 'Killed process 1 (big)' "$tmp/out" && ok || bad "(b) the parent is killed"
 grep -q 'fork() =' "$tmp/out" && bad "(b) the fork never returns" || ok
 grep -Eq '^ +[0-9]+ +kid ' "$tmp/out" && bad "(b) no child in the process table" || ok
+# The child being copied is not on the task list yet (copy_process adds it once its mm
+# is built), so dump_tasks() does not list it.
+grep -Eq 'kernel: \[ +[0-9]+\].* kid$' "$tmp/out" && bad "(b) the half-built child in the task dump" || ok
 # (c) another process is killed to make room: the fork completes.
 expect 0 "fork: another killed" env VMSIM_CHECK=1 "$vmsim" run "$dir/fork-other-killed.ini" --log all
 grep -q 'Killed process 1 (hog)' "$tmp/out" && ok || bad "(c) the other process is killed"
 grep -q "fork() = 3: child 'kid'" "$tmp/out" && ok || bad "(c) the fork completes"
+grep -Eq 'kernel: \[ +[0-9]+\].* kid$' "$tmp/out" && bad "(c) the half-built child in the task dump" || ok
 
 # --- finding 3: separate table frames stop where the entry's frame field does ----------
 # ostep's entries hold a 7-bit frame number (frames 0..127): with 128 frames of RAM no

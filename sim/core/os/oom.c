@@ -58,7 +58,7 @@ uint64_t oom_kernel_rss(const Process *p)
 
 int64_t oom_task_badness(const Sim *s, const Process *p)
 {
-    if (p->state != PROC_RUNNING)
+    if (!proc_on_task_list(p))
         return OOM_UNKILLABLE;
     return oom_badness(oom_kernel_rss(p), p->swap, oom_kernel_pt_pages(p), p->oom_score_adj,
                        sim_totalpages(s));

@@ -148,11 +148,11 @@ static int copy_leaves(Sim *s, Process *p, Process *c)
 {
     LeafList leaves = { 0 };
     mm_for_each_leaf(s, p, 0, UINT64_MAX, collect_leaf, &leaves);
-    int adj = c->oom_score_adj, bad = leaves.oom;
-    c->oom_score_adj = OOM_SCORE_ADJ_MIN;
+    int bad = leaves.oom;
+    c->building = true;
     for (size_t i = 0; i < leaves.n && !bad; i++)
         bad = share_leaf(s, p, c, &leaves.v[i]) != 0 || p->state != PROC_RUNNING;
-    c->oom_score_adj = adj;
+    c->building = false;
     free(leaves.v);
     tlbs_invalidate_asid(s, p->asid, "fork write-protected the parent's entries");
     return bad ? -1 : 0;

@@ -38,9 +38,9 @@ static Process *add_process(Sim *s, int pid, const char *name, const char *said,
         s->next_pid = pid + 1;
     if (said)
         EMIT(s, .kind = EV_SYSCALL, .pid = pid, .detail = said);
-    p->oom_score_adj = OOM_SCORE_ADJ_MIN;   /* not a task the OOM killer sees yet */
+    p->building = true;                    /* not a task the OOM killer sees yet */
     p->root = mm_new_table(s, p, 0, 0, PADDR_NONE);
-    p->oom_score_adj = 0;
+    p->building = false;
     if (p->root == PFN_NONE) {             /* no frame, and the OOM killer found none */
         sim_fmt_err(err, errlen, "%s", s->err);
         sim_forget_process(s, p);

@@ -263,7 +263,7 @@ static void dump_tasks(Sim *s)
     say(s, "[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name");
     for (size_t i = 0; i < s->nprocs; i++) {
         const Process *p = s->procs[i];
-        if (p->state != PROC_RUNNING)
+        if (!proc_on_task_list(p))
             continue;
         snprintf(line, sizeof line, "[%7d] %5d %5d %8llu %8llu %8llu %8llu         %5d %s",
                  p->pid, 0, p->pid,
@@ -334,7 +334,7 @@ static void why_badness(Sim *s, const int64_t *badness)
     uint64_t total = sim_totalpages(s);
     for (size_t i = 0; i < s->nprocs; i++) {
         const Process *p = s->procs[i];
-        if (p->state != PROC_RUNNING)
+        if (!proc_on_task_list(p))
             continue;
         if (badness[i] == OOM_UNKILLABLE)
             snprintf(line, sizeof line, "%s (pid %d): unkillable (oom_score_adj -1000)", p->name, p->pid);
