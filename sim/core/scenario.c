@@ -379,9 +379,24 @@ static const char *origin_of(const Scenario *sc, const char *key)
     return where;
 }
 
+/* memory.frames left at its default on a machine whose physical addresses (or entries'
+ * frame field) name fewer frames: as many as they name (arch = ostep: 128). */
+static void default_frames_fit(Scenario *sc)
+{
+    MachineConfig *m = &sc->machine;
+    const Geometry *g = &m->geo;
+    if (find_origin(sc, "memory.frames", strlen("memory.frames")) || g->pa_bits <= g->page_shift)
+        return;
+    if (g->pa_bits < 64 && m->memory.frames > (1ull << (g->pa_bits - g->page_shift)))
+        m->memory.frames = 1ull << (g->pa_bits - g->page_shift);
+    if (g->fmt.pfn_bits < 64 && m->memory.frames > (1ull << g->fmt.pfn_bits))
+        m->memory.frames = 1ull << g->fmt.pfn_bits;
+}
+
 int scenario_validate(Scenario *sc, char *err, size_t errlen)
 {
     geo_update(&sc->machine.geo);
+    default_frames_fit(sc);
     const char *key = "machine";
     const char *bad = machine_validate(&sc->machine, &key);
     if (!bad)
