@@ -111,8 +111,14 @@ static void test_table_runs(void)
         frames_free(&fp, i);
     CU_ASSERT_EQUAL(frames_alloc_table_run(&fp, 4), 8);      /* reused, not grown */
     CU_ASSERT_EQUAL(fp.total, 12);
-    fp.limit = 14;                                            /* entries name 0-13 */
-    CU_ASSERT_EQUAL(frames_alloc_table_run(&fp, 4), PFN_NONE);   /* 12-15 would pass it */
+    CU_ASSERT_EQUAL(frames_alloc_table(&fp), 12);             /* 12 in use, 13 not made */
+    CU_ASSERT_EQUAL(frames_alloc_table(&fp), 13);
+    frames_free(&fp, 13);
+    CU_ASSERT_EQUAL(frames_alloc_table_run(&fp, 4), 16);     /* not 12-15: 12 is in use */
+    CU_ASSERT_EQUAL(fp.total, 20);
+    CU_ASSERT_EQUAL(frames_get(&fp, 12)->kind, FRAME_TABLE);
+    fp.limit = 22;                                            /* entries name 0-21 */
+    CU_ASSERT_EQUAL(frames_alloc_table_run(&fp, 4), PFN_NONE);   /* 20-23 would pass it */
     frames_fini(&fp);
 }
 

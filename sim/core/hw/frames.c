@@ -223,11 +223,11 @@ static void region_take(FramePool *fp, pfn_t pfn)
 static pfn_t region_run(FramePool *fp, size_t n)
 {
     pfn_t start = (fp->nframes + n - 1) / n * n;
-    for (; start + n <= fp->total; start += n) {
+    for (; start < fp->total; start += n) {   /* a run may end past the region's end */
         size_t i = 0;
-        while (i < n && fp->frames[start + i].kind == FRAME_FREE)
+        while (i < n && start + i < fp->total && fp->frames[start + i].kind == FRAME_FREE)
             i++;
-        if (i == n)
+        if (i == n || start + i == fp->total)
             break;
     }
     while (fp->total < start + n) {

@@ -46,9 +46,6 @@ const char *machine_validate(const MachineConfig *m, const char **key)
         return invalid(key, "memory.frames", "must be at most " VMSIM_STR(VMSIM_FRAMES_MAX));
     if (m->geo.pa_bits < 64 && m->memory.frames > (1ull << (m->geo.pa_bits - m->geo.page_shift)))
         return invalid(key, "memory.frames", "more frames than machine.pa_bits can address");
-    if (!m->memory.separate_tables && geo_table_pages(&m->geo, 0) > m->memory.frames)
-        return invalid(key, "memory.frames", "fewer frames than the root table spans "
-                       "(2^bits of the first level * pte_size / page_size)");
     uint64_t pfn_max = m->geo.fmt.pfn_bits >= 64 ? UINT64_MAX : (1ull << m->geo.fmt.pfn_bits);
     if (m->memory.frames > pfn_max)
         return invalid(key, "memory.frames", "more frames than the entry's frame-number field can hold");
