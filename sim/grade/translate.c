@@ -353,11 +353,16 @@ static void describe_machine(FILE *f, const TranslateVariant *v)
         fprintf(f, " %s index (%u bits) |", geo_level_name(g, l), g->level_bits[l]);
     fprintf(f, " offset (%u bits).\n", g->page_shift);
     fprintf(f, "Pages of %llu bytes; entries of %u byte%s (little-endian): valid bit %d, frame number\n"
-            "in bits %u..%u. The root table (%s) is in frame %llu (physical address 0x%llx).\n",
+            "in bits %u..%u. The root table (%s) is in ",
             (unsigned long long)geo_page_size(g), g->pte_size, g->pte_size > 1 ? "s" : "",
             g->fmt.valid, g->fmt.pfn_shift + g->fmt.pfn_bits - 1, g->fmt.pfn_shift,
-            geo_level_name(g, 0), (unsigned long long)v->img.root,
-            (unsigned long long)(v->img.root << g->page_shift));
+            geo_level_name(g, 0));
+    uint64_t pages = geo_table_pages(g, 0);   /* a wide root: its frames follow */
+    if (pages > 1)
+        fprintf(f, "frames %llu-%llu", (unsigned long long)v->img.root, (unsigned long long)(v->img.root + pages - 1));
+    else
+        fprintf(f, "frame %llu", (unsigned long long)v->img.root);
+    fprintf(f, " (physical address 0x%llx).\n", (unsigned long long)(v->img.root << g->page_shift));
 }
 
 /* How to read the dump that follows. */
