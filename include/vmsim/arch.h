@@ -129,11 +129,11 @@ static inline uint64_t geo_table_bytes(const Geometry *g, unsigned l)
 }
 
 /* Frames one table of level l spans: 1 below the root, whose tables fit a page; the
- * root's table may be larger (a custom machine with a wide root index, as RISC-V's
- * Sv39x4 root of 2^11 entries, 16 KiB: privileged spec, Hypervisor Extension,
- * "Two-Stage Address Translation"), and then spans bytes / page size frames in a
- * contiguous run aligned to its size. Its entry i is at root * page size + i *
- * pte_size, as for any table. */
+ * root's table may be larger (a machine with a wide root index, as RISC-V's Sv39x4
+ * root of 2^11 entries, 16 KiB: privileged spec, Hypervisor Extension, "Two-Stage
+ * Address Translation", "Guest Physical Address Translation"), and then spans
+ * bytes / page size frames in a contiguous run aligned to its size. Its entry i is at
+ * root * page size + i * pte_size, as for any table. */
 static inline uint64_t geo_table_pages(const Geometry *g, unsigned l)
 {
     uint64_t bytes = geo_table_bytes(g, l);

@@ -875,7 +875,7 @@ static void test_ostep_multilevel(void)
 /* ---- a root of several pages --------------------------------------------------------- */
 
 /* Sv39x4, the G-stage of RISC-V's hypervisor extension (privileged spec, "Two-Stage
- * Address Translation"): Sv39 with the root's index widened by 2 bits to 11 (guest
+ * Address Translation", "Guest Physical Address Translation"): Sv39 with the root's index widened by 2 bits to 11 (guest
  * physical address bits 40:30), so the root table is 2^11 * 8 bytes = 16 KiB, four
  * pages, "aligned to a 16-KiB boundary", and its entry is at hgatp.PPN * PAGESIZE +
  * VPN[2] * PTESIZE as in Sv39's walk. Guest physical addresses are not sign-extended:
