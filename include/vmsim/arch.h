@@ -101,8 +101,8 @@ const char *arch_name(ArchKind arch);
  * the codec. Call it after changing any field. */
 void geo_update(Geometry *g);
 
-/* Checks that the geometry is usable: levels fit, tables fit a page, fields fit the
- * entry. Returns NULL when fine, else a static message saying what is wrong ("there
+/* Checks that the geometry is usable: levels fit, tables below the root fit a page,
+ * fields fit the entry. Returns NULL when fine, else a static message saying what is wrong ("there
  * must be 1 to 6 levels"), with *key (when key is not NULL) set to the setting at
  * fault ("machine.levels"). */
 const char *geo_validate(const Geometry *g, const char **key);
@@ -126,6 +126,18 @@ static inline uint64_t geo_table_entries(const Geometry *g, unsigned l) { return
 static inline uint64_t geo_table_bytes(const Geometry *g, unsigned l)
 {
     return geo_table_entries(g, l) * g->pte_size;
+}
+
+/* Frames one table of level l spans: 1 below the root, whose tables fit a page; the
+ * root's table may be larger (a machine with a wide root index, as RISC-V's Sv39x4
+ * root of 2^11 entries, 16 KiB: privileged spec, Hypervisor Extension, "Two-Stage
+ * Address Translation", "Guest Physical Address Translation"), and then spans
+ * bytes / page size frames in a contiguous run aligned to its size. Its entry i is at
+ * root * page size + i * pte_size, as for any table. */
+static inline uint64_t geo_table_pages(const Geometry *g, unsigned l)
+{
+    uint64_t bytes = geo_table_bytes(g, l);
+    return bytes > geo_page_size(g) ? bytes >> g->page_shift : 1;
 }
 
 /* Size of the page a leaf at level l maps, as a shift (12 for 4 KiB). */

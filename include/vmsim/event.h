@@ -13,7 +13,8 @@ typedef enum {
     EV_WALK,         /* level, pte_pa, pte (value after A/D update) */
     EV_FAULT,        /* fault (FaultKind), level, detail; FAULT_COW: count the
                       * source frame, pfn the writer's frame (the same when reused) */
-    EV_TABLE_ALLOC,  /* a page-table page: pfn, level */
+    EV_TABLE_ALLOC,  /* a page-table page: pfn, level; count frames (more than 1 for a
+                        wide root: pfn is the first of its run) */
     EV_VICTIM,       /* the policy chose pfn, holding victim_pid's page victim_va */
     EV_WRITEBACK,    /* the victim was dirty: written to slot (-1: to its file) */
     EV_EVICT,        /* the victim's page is unmapped: pfn, victim_pid, victim_va */

@@ -77,6 +77,11 @@ pfn_t frames_alloc_table(FramePool *fp);
  * a large page. Returns the first, or PFN_NONE when no such run is free. */
 pfn_t frames_alloc_run(FramePool *fp, size_t n);
 
+/* Takes n frames in a run starting at a multiple of n (n a power of two) for a table
+ * that spans n pages (a wide root, geo_table_pages): from RAM, or with separate tables
+ * from the region above RAM, as frames_alloc_table. Returns the first, or PFN_NONE. */
+pfn_t frames_alloc_table_run(FramePool *fp, size_t n);
+
 /* Takes the free RAM frame pfn for kind (a memory image's frames are where the image
  * puts them). Returns 0, or -1 when pfn is not a free RAM frame. */
 int frames_claim(FramePool *fp, pfn_t pfn, FrameKind kind);

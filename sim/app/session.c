@@ -130,13 +130,14 @@ int options_load(const Options *o, Scenario *sc, char *err, size_t errlen)
  * the first access would end in an OOM kill with nothing learnt. */
 static void warn_small_machine(const MachineConfig *m)
 {
-    uint64_t need = m->geo.levels + 1;     /* one table per level, and a frame for data */
+    /* one table per level (the root's may span several pages), and a frame for data */
+    uint64_t tables = m->geo.levels - 1 + geo_table_pages(&m->geo, 0), need = tables + 1;
     if (m->memory.separate_tables || m->memory.frames >= need)
         return;
     fprintf(stderr, "vmsim: warning: %llu frames cannot hold one process's page tables "
-            "(%s needs %u table pages and a frame for data): set memory.page_tables = separate "
+            "(%s needs %llu table pages and a frame for data): set memory.page_tables = separate "
             "to keep page tables out of the frames, as textbook exercises assume\n",
-            (unsigned long long)m->memory.frames, arch_name(m->geo.arch), m->geo.levels);
+            (unsigned long long)m->memory.frames, arch_name(m->geo.arch), (unsigned long long)tables);
 }
 
 int session_open(Session *s, const Options *o, char *err, size_t errlen)

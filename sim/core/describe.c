@@ -84,8 +84,13 @@ static bool memory_words(const Sim *sim, const SimEvent *ev, char *buf, size_t l
     vaddr_t page = ev->va >> g->page_shift << g->page_shift;
     switch (ev->kind) {
     case EV_WALK:        walk_words(g, ev, buf, len); break;
-    case EV_TABLE_ALLOC: snprintf(buf, len, "page-table page for %s in frame %" PRIu64, geo_level_name(g, ev->level),
-                                  ev->pfn); break;
+    case EV_TABLE_ALLOC: if (ev->count > 1)
+                             snprintf(buf, len, "page-table pages for %s in frames %" PRIu64 "-%" PRIu64,
+                                      geo_level_name(g, ev->level), ev->pfn, ev->pfn + ev->count - 1);
+                         else
+                             snprintf(buf, len, "page-table page for %s in frame %" PRIu64,
+                                      geo_level_name(g, ev->level), ev->pfn);
+                         break;
     case EV_VICTIM:      victim_words(sim, ev, buf, len); break;
     case EV_WRITEBACK:   if (ev->slot < 0)
                              snprintf(buf, len, "dirty: written back to its file");

@@ -174,6 +174,7 @@ typedef struct Reader {
     Image *img;
     const char *name;
     unsigned long line;
+    unsigned long root_line;   /* where the root was given */
     char *err;
     size_t errlen;
 } Reader;
@@ -275,6 +276,7 @@ static int set_root(Reader *r, const char *v, bool rest)
     if (r->img->root != PFN_NONE)
         return bad(r, "the root is given twice");
     r->img->root = root;
+    r->root_line = r->line;
     return 0;
 }
 
@@ -366,10 +368,32 @@ static bool next_line(const char **p, char *buf, size_t len)
     return true;
 }
 
+/* The root inside memory; a root of several pages (geo_table_pages) starts at a
+ * multiple of its frames, as the hardware's wide roots are aligned to their size. */
+static int check_root(Reader *r)
+{
+    const Image *img = r->img;
+    uint64_t n = geo_table_pages(&img->m.geo, 0), frames = img->m.memory.frames;
+    r->line = r->root_line;
+    bool beyond = img->root >= frames || n > frames - img->root;
+    if (beyond && n == 1)
+        return bad(r, "the root frame %llu is beyond the machine's %llu frames",
+                   (unsigned long long)img->root, (unsigned long long)frames);
+    if (beyond)
+        return bad(r, "the root table spans frames %llu-%llu, beyond the machine's %llu frames",
+                   (unsigned long long)img->root, (unsigned long long)(img->root + n - 1),
+                   (unsigned long long)frames);
+    if (img->root % n)
+        return bad(r, "the root table spans %llu frames and starts at a multiple of %llu "
+                   "(frame %llu is not one)", (unsigned long long)n, (unsigned long long)n,
+                   (unsigned long long)img->root);
+    return 0;
+}
+
 int image_read_text(Image *img, const char *name, const char *text, char *err, size_t errlen)
 {
     image_fini(img);
-    Reader r = { img, name, 0, err, errlen };
+    Reader r = { img, name, 0, 0, err, errlen };
     size_t cap = strlen(text) + 1;
     char *buf = malloc(cap);
     int rc = buf ? 0 : bad(&r, "out of memory");
@@ -385,9 +409,8 @@ int image_read_text(Image *img, const char *name, const char *text, char *err, s
         rc = bad(&r, "the image ended without a 'machine = NAME' line");
     else if (rc == 0 && img->root == PFN_NONE)
         rc = bad(&r, "the image ended without a 'root = FRAME' line (OSTEP: 'PDBR: N')");
-    else if (rc == 0 && img->root >= img->m.memory.frames)
-        rc = bad(&r, "the root frame %llu is beyond the machine's %llu frames",
-                 (unsigned long long)img->root, (unsigned long long)img->m.memory.frames);
+    else if (rc == 0)
+        rc = check_root(&r);
     if (rc != 0)
         image_fini(img);
     return rc;

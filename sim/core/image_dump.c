@@ -102,9 +102,15 @@ static void dump_entries(TreeDump *t, pfn_t table, unsigned level, vaddr_t base)
     if (!room_for_table(t))
         return;
     uint64_t span = shift + g->level_bits[level] >= 64 ? 0 : 1ull << (shift + g->level_bits[level]);
-    buf_add(t->b, "%s in frame %llu (0x%llx), va 0x%llx-0x%llx\n", geo_level_name(g, level),
-            (unsigned long long)table, (unsigned long long)pa, (unsigned long long)base,
-            (unsigned long long)(base + span - 1));
+    uint64_t pages = geo_table_pages(g, level);   /* a wide root spans several */
+    if (pages > 1)
+        buf_add(t->b, "%s in frames %llu-%llu (0x%llx-0x%llx)", geo_level_name(g, level),
+                (unsigned long long)table, (unsigned long long)(table + pages - 1),
+                (unsigned long long)pa, (unsigned long long)(pa + (pages << g->page_shift) - 1));
+    else
+        buf_add(t->b, "%s in frame %llu (0x%llx)", geo_level_name(g, level),
+                (unsigned long long)table, (unsigned long long)pa);
+    buf_add(t->b, ", va 0x%llx-0x%llx\n", (unsigned long long)base, (unsigned long long)(base + span - 1));
     for (uint64_t i = 0; i < n; i++) {
         pte_t pte = image_read_mem(img, pa + i * g->pte_size, g->pte_size);
         if (pte_flags(g, pte) & PTE_V)

@@ -184,6 +184,9 @@ pfn_t mm_get_frame(Sim *s, bool table);
 /* n free frames in an aligned run for a large page, evicting if need be; PFN_NONE if
  * none can be had. */
 pfn_t mm_get_run(Sim *s, size_t n);
+/* n frames in an aligned run for a root table of n pages (geo_table_pages), evicting
+ * or OOM-killing as needed. PFN_NONE with s->err set when none can be had. */
+pfn_t mm_get_table_run(Sim *s, size_t n);
 /* True if the data page in pfn can leave memory now (clean, or swap to write it to). */
 bool mm_evictable(const Sim *s, pfn_t pfn);
 /* Evicts the page in pfn. 0, or -1 when it needed swap and swap is full. */
@@ -198,8 +201,8 @@ int oom_kill(Sim *s);
 int64_t oom_task_badness(const Sim *s, const Process *p);
 /* get_mm_rss(): the resident pages the kernel counts for p (hugetlb left out). */
 uint64_t oom_kernel_rss(const Process *p);
-/* mm_pgtables_bytes() / PAGE_SIZE: p's table pages but the root. */
-uint64_t oom_kernel_pt_pages(const Process *p);
+/* mm_pgtables_bytes() / PAGE_SIZE: p's table pages but the root's. */
+uint64_t oom_kernel_pt_pages(const Sim *s, const Process *p);
 /* Whether p may commit pages more (vm.overcommit_memory); p may be NULL. */
 bool vm_enough_memory(Sim *s, const Process *p, uint64_t pages);
 /* Whether v, with permissions perms, is charged to Committed_AS: a private writable

@@ -393,8 +393,8 @@ static char *os_slurp(const char *path)
 }
 
 /* Runs the program with --scenario in a folder of its own and reads the files back
- * (d->files; "" for a file the program did not write). Its refusals (a linear table
- * larger than a page) are not shown: the variant then has no replay. */
+ * (d->files; "" for a file the program did not write). Its refusals (a linear table of
+ * pages under 16 bytes, say) are not shown: the variant then has no replay. */
 static void os_make_files(const Question *q, OstepData *d)
 {
     const OstepSpec *s = q->spec;
@@ -450,7 +450,7 @@ static void os_describe(const Question *q, const Variant *v, FILE *out)
     if (!os_replays(s, d))
         fprintf(out, "(Policy not in vmsim: no replay.)\n");
     else if (!*d->files[1] && !*d->files[0])
-        fprintf(out, "(This table is larger than a page: vmsim cannot replay it.)\n");
+        fprintf(out, "(vmsim has no image of this table: no replay.)\n");
     else if (s->program[7] == 'p')
         fprintf(out, "Open your variant in vmsim: vmsim step %s.ini (or vmsim gui %s.ini).\n",
                 q->name, q->name);

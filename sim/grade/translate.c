@@ -129,6 +129,23 @@ static pfn_t new_table(Gen *gn, unsigned level)
     return pfn;
 }
 
+/* The root's frame, or a wide root's run of n (geo_table_pages) from a multiple of n,
+ * drawn while every frame is free. */
+static pfn_t take_root(Gen *gn)
+{
+    const Geometry *g = &gn->v->img.m.geo;
+    uint64_t n = geo_table_pages(g, 0);
+    if (n == 1)
+        return new_table(gn, 0);
+    if (gn->nfree < n)
+        return PFN_NONE;
+    pfn_t start = rng_below(&gn->rng, gn->nfree / n) * n;
+    for (size_t i = gn->nfree; i-- > 0;)
+        if (gn->free[i] >= start && gn->free[i] < start + n)
+            gn->free[i] = gn->free[--gn->nfree];
+    return start;
+}
+
 /* Random bytes in a data page: below 31 on ostep (OSTEP's fillPage), any byte else. */
 static void fill_page(Gen *gn, pfn_t pfn)
 {
@@ -262,7 +279,12 @@ static int generate(Gen *gn, const TranslateSpec *s, char *err, size_t n)
     }
     for (size_t i = 0; i < gn->nfree; i++)
         gn->free[i] = i;
-    v->img.root = new_table(gn, 0);
+    v->img.root = take_root(gn);
+    if (v->img.root == PFN_NONE) {
+        snprintf(err, n, "the machine's %llu frames cannot hold its root table",
+                 (unsigned long long)v->img.m.memory.frames);
+        return -1;
+    }
     if (map_pages(gn, s->mapped, err, n) != 0)
         return -1;
     draw_addresses(gn, s->addresses);
@@ -331,11 +353,16 @@ static void describe_machine(FILE *f, const TranslateVariant *v)
         fprintf(f, " %s index (%u bits) |", geo_level_name(g, l), g->level_bits[l]);
     fprintf(f, " offset (%u bits).\n", g->page_shift);
     fprintf(f, "Pages of %llu bytes; entries of %u byte%s (little-endian): valid bit %d, frame number\n"
-            "in bits %u..%u. The root table (%s) is in frame %llu (physical address 0x%llx).\n",
+            "in bits %u..%u. The root table (%s) is in ",
             (unsigned long long)geo_page_size(g), g->pte_size, g->pte_size > 1 ? "s" : "",
             g->fmt.valid, g->fmt.pfn_shift + g->fmt.pfn_bits - 1, g->fmt.pfn_shift,
-            geo_level_name(g, 0), (unsigned long long)v->img.root,
-            (unsigned long long)(v->img.root << g->page_shift));
+            geo_level_name(g, 0));
+    uint64_t pages = geo_table_pages(g, 0);   /* a wide root: its frames follow */
+    if (pages > 1)
+        fprintf(f, "frames %llu-%llu", (unsigned long long)v->img.root, (unsigned long long)(v->img.root + pages - 1));
+    else
+        fprintf(f, "frame %llu", (unsigned long long)v->img.root);
+    fprintf(f, " (physical address 0x%llx).\n", (unsigned long long)(v->img.root << g->page_shift));
 }
 
 /* How to read the dump that follows. */

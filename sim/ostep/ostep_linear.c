@@ -274,15 +274,25 @@ static int linear_run(Linear *l, const PyOptValue *v)
 
 /* ---- --scenario: the table as an image of a custom one-level machine --------------- */
 
+/* Where the table goes in the image. OSTEP's table lives outside its physical memory;
+ * vmsim's is in frames: a table of more than a page is a root of several pages
+ * (geo_table_pages), an aligned run of them. */
+typedef struct Placement {
+    int vpnbits, pabits;
+    int64_t pages;             /* frames the table spans (a power of two) */
+    int64_t root;              /* its first frame */
+    int64_t frames;            /* the machine's: OSTEP's, or up to the table's end */
+} Placement;
+
 /* Why the problem has no vmsim image (a message for stderr), or NULL when it has. */
 static const char *image_gap(const Linear *l, int vpnbits)
 {
     if (vpnbits < 1)
         return "a one-page address space has no table level";
+    if (vpnbits > 20)
+        return "more than 2^20 pages: a vmsim level indexes 20 bits at most";
     if (l->pagesize < 16)
         return "vmsim's pages are 16 bytes at least";
-    if (l->vpages * 4 > l->pagesize)
-        return "the table is larger than one page, and vmsim's tables must fit in one page";
     if (l->pages > VMSIM_FRAMES_MAX)
         return "more frames than a vmsim machine has";
     for (size_t i = 0; i < l->nvas; i++)
@@ -291,64 +301,114 @@ static const char *image_gap(const Linear *l, int vpnbits)
     return NULL;
 }
 
+/* The lowest multiple of pl->pages whose frames no page uses, else the first one past
+ * OSTEP's memory (the machine then has frames up to the table's end). -1 when out of
+ * host memory. */
+static int place_table(const Linear *l, Placement *pl)
+{
+    int64_t k = pl->pages, runs = (l->pages + k - 1) / k;
+    bool *used = calloc((size_t)runs + 1, 1);
+    if (!used)
+        return -1;
+    for (int64_t v = 0; v < l->vpages; v++)
+        if (l->pt[v] >= 0)
+            used[l->pt[v] / k] = true;
+    int64_t run = 0;
+    while (run < runs && (used[run] || (run + 1) * k > l->pages))
+        run++;
+    free(used);
+    pl->root = run * k;
+    pl->frames = pl->root + k > l->pages ? pl->root + k : l->pages;
+    pl->pabits = 0;
+    while ((INT64_C(1) << pl->pabits) < pl->frames * l->pagesize)
+        pl->pabits++;
+    return 0;
+}
+
 /* The machine: arch custom, one level of vpnbits, 4-byte entries with the valid bit at
  * 31 and the PFN from bit 0, no permission bits (style plain), no TLB. */
-static void print_machine(FILE *f, const Linear *l, int vpnbits, int pabits)
+static void print_machine(FILE *f, const Linear *l, const Placement *pl)
 {
     fprintf(f, "; OSTEP paging-linear-translate's machine: a linear table of 4-byte entries,\n"
                "; the valid bit 31 and the PFN below it; no permission bits, no TLB.\n"
                "[machine]\narch = custom\nstyle = plain\nlevels = %d\npage_size = %lld\n"
-               "pa_bits = %d\npte_size = 4\nsign_extend = no\nvalid_bit = 31\n", vpnbits,
-            (long long)l->pagesize, pabits);
+               "pa_bits = %d\npte_size = 4\nsign_extend = no\nvalid_bit = 31\n", pl->vpnbits,
+            (long long)l->pagesize, pl->pabits);
     static const char *const none[] = { "read_bit", "write_bit", "exec_bit", "nx_bit", "user_bit",
                                         "accessed_bit", "dirty_bit", "huge_bit", "global_bit",
                                         "huge_levels" };
     for (size_t i = 0; i < sizeof none / sizeof none[0]; i++)
         fprintf(f, "%s = none\n", none[i]);
     fprintf(f, "pfn_shift = 0\npfn_bits = %d\n\n[tlb]\nentries = 0\n\n[memory]\nframes = %lld\n",
-            pabits - l->pagebits, (long long)l->pages);
+            pl->pabits - l->pagebits, (long long)pl->frames);
 }
 
-/* FILE (the image: the table, little-endian, in the lowest frame no page uses),
- * FILE.ini (its machine) and FILE.trace (the addresses). 0, 2 refused, -1 failed. */
-static int write_linear(const Linear *l, const OstepOut *o)
+/* The image: the table's entries, little-endian, one `frame` line for each of its
+ * frames (the first always; the others when they hold a valid entry). */
+static void print_image(FILE *f, const Linear *l, const Placement *pl, const OstepOut *o)
 {
-    int vpnbits = 0, pabits = 0;
-    while ((INT64_C(1) << (vpnbits + l->pagebits)) < l->asize)
-        vpnbits++;
-    while ((INT64_C(1) << pabits) < l->psize)
-        pabits++;
-    const char *gap = image_gap(l, vpnbits);
+    const char *base = strrchr(o->scenario, '/');
+    base = base ? base + 1 : o->scenario;
+    fprintf(f, "# vmsim memory image\n# Written by: %s\n# Its addresses: %s.trace\n", o->command, base);
+    if (pl->pages > 1)
+        fprintf(f, "# The table: %lld entries of 4 bytes, frames %lld-%lld\n", (long long)l->vpages,
+                (long long)pl->root, (long long)(pl->root + pl->pages - 1));
+    fprintf(f, "machine = %s.ini\nroot = %lld\n", base, (long long)pl->root);
+    int64_t per = l->pagesize / 4;
+    for (int64_t first = 0; first < l->vpages; first += per) {
+        int64_t end = first + per < l->vpages ? first + per : l->vpages, v = first;
+        while (first > 0 && v < end && l->pt[v] < 0)
+            v++;
+        if (v == end)
+            continue;                      /* all zeros: frames not listed are */
+        fprintf(f, "frame %lld:", (long long)(pl->root + first / per));
+        for (v = first; v < end; v++) {
+            uint32_t e = l->pt[v] < 0 ? 0 : 0x80000000U | (uint32_t)l->pt[v];
+            fprintf(f, " %02x%02x%02x%02x", e & 0xff, (e >> 8) & 0xff, (e >> 16) & 0xff, e >> 24);
+        }
+        fputc('\n', f);
+    }
+}
+
+/* Refuses a problem with no image (2, the reason on stderr); else places its table. */
+static int plan(const Linear *l, Placement *pl)
+{
+    pl->vpnbits = 0;
+    while ((INT64_C(1) << (pl->vpnbits + l->pagebits)) < l->asize)
+        pl->vpnbits++;
+    const char *gap = image_gap(l, pl->vpnbits);
+    pl->pages = gap ? 1 : (l->vpages * 4 + l->pagesize - 1) / l->pagesize;
+    if (!gap && place_table(l, pl) != 0)
+        return -1;
+    if (!gap && pl->frames > VMSIM_FRAMES_MAX)
+        gap = "the table and the pages need more frames than a vmsim machine has";
     if (gap) {
         fprintf(stderr, "vmsim ostep: --scenario: no vmsim image of this table: %s\n", gap);
         return 2;
     }
+    return 0;
+}
+
+/* FILE (the image), FILE.ini (its machine) and FILE.trace (the addresses). 0, 2
+ * refused, -1 failed. */
+static int write_linear(const Linear *l, const OstepOut *o)
+{
+    Placement pl;
+    int rc = plan(l, &pl);
+    if (rc)
+        return rc;
     char *text[3] = { NULL, NULL, NULL };
     size_t len[3] = { 0, 0, 0 };
     FILE *f[3];
     for (int i = 0; i < 3; i++)
         if (!(f[i] = open_memstream(&text[i], &len[i])))
             return -1;
-    int64_t root = 0;
-    for (bool clash = true; clash; root += clash)
-        for (int64_t v = clash = 0; v < l->vpages && !clash; v++)
-            clash = l->pt[v] == root;
-    const char *base = strrchr(o->scenario, '/');
-    base = base ? base + 1 : o->scenario;
-    fprintf(f[0], "# vmsim memory image\n# Written by: %s\n# Its addresses: %s.trace\n"
-                  "machine = %s.ini\nroot = %lld\nframe %lld:", o->command, base, base,
-            (long long)root, (long long)root);
-    for (int64_t v = 0; v < l->vpages; v++) {
-        uint32_t e = l->pt[v] < 0 ? 0 : 0x80000000U | (uint32_t)l->pt[v];
-        fprintf(f[0], " %02x%02x%02x%02x", e & 0xff, (e >> 8) & 0xff, (e >> 16) & 0xff, e >> 24);
-    }
-    fputc('\n', f[0]);
-    print_machine(f[1], l, vpnbits, pabits);
+    print_image(f[0], l, &pl, o);
+    print_machine(f[1], l, &pl);
     fprintf(f[2], "# The addresses of: %s\n", o->command);
     for (size_t i = 0; i < l->nvas; i++)
         fprintf(f[2], "R 0x%llx 1\n", (unsigned long long)l->vas[i]);
     static const char *const ext[3] = { "", ".ini", ".trace" };
-    int rc = 0;
     for (int i = 0; i < 3; i++) {
         fclose(f[i]);
         char path[4096];

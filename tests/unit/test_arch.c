@@ -336,15 +336,23 @@ static void test_validate(void)
     geo_update(&g);
     CU_ASSERT_PTR_NULL(geo_validate(&g, NULL));
 
-    /* A 10-bit level of 8-byte entries is 8 KiB, bigger than a 4 KiB page. */
+    /* A 10-bit level of 8-byte entries is 8 KiB, bigger than a 4 KiB page: refused
+     * below the root, a root of two pages at the top (as Sv39x4's is of four). */
     g = preset(ARCH_CUSTOM);
-    g.level_bits[0] = 10;
+    g.level_bits[1] = 10;
     geo_update(&g);
-    msg = geo_validate(&g, NULL);
+    msg = geo_validate(&g, &key);
     CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "fit in one page"));
+    CU_ASSERT_STRING_EQUAL(key, "machine.levels");
     g.pte_size = 4;                       /* 1024 * 4 = 4096 would fit, but x86 fields */
     CU_ASSERT_PTR_NOT_NULL(geo_validate(&g, NULL));   /* (PFN to bit 51, XD 63) do not */
+    g = preset(ARCH_CUSTOM);
+    g.level_bits[0] = 11;                 /* 2048 * 8 bytes = 16 KiB: four pages */
+    geo_update(&g);
+    CU_ASSERT_PTR_NULL(geo_validate(&g, NULL));
+    CU_ASSERT_EQUAL(geo_table_pages(&g, 0), 4);
+    CU_ASSERT_EQUAL(geo_table_pages(&g, 1), 1);
 
     /* Overlapping flags: D on A's bit. */
     g = custom16();

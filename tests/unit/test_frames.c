@@ -79,6 +79,49 @@ static void test_separate_tables(void)
 }
 
 /* Physical memory: zeros until written, little-endian, bounded by the frames. */
+/* A table of several pages (a wide root) takes an aligned run: in RAM the first run
+ * of n free frames from a multiple of n; in the separate region one from a multiple
+ * of n at or above RAM's end, the frames skipped on the way left free for others. */
+static void test_table_runs(void)
+{
+    FramePool fp;
+    CU_ASSERT_EQUAL_FATAL(frames_init(&fp, 16, 12, false), 0);
+    CU_ASSERT_EQUAL(frames_alloc(&fp), 0);
+    CU_ASSERT_EQUAL(frames_alloc_table_run(&fp, 4), 4);      /* 0-3 holds frame 0 */
+    for (pfn_t i = 4; i < 8; i++)
+        CU_ASSERT_EQUAL(frames_get(&fp, i)->kind, FRAME_TABLE);
+    CU_ASSERT_EQUAL(fp.in_use[FRAME_TABLE], 4);
+    CU_ASSERT_EQUAL(fp.in_use[FRAME_FREE], 11);
+    CU_ASSERT_EQUAL(frames_alloc(&fp), 1);                    /* below the run, free */
+    frames_free(&fp, 5);
+    CU_ASSERT_EQUAL(frames_alloc_table_run(&fp, 4), 8);      /* 4-7 not wholly free */
+    CU_ASSERT_EQUAL(frames_alloc_table_run(&fp, 8), PFN_NONE);   /* 0-7, 8-15 taken */
+    CU_ASSERT_EQUAL(frames_alloc_table_run(&fp, 1), 5);      /* one page: any frame */
+    frames_fini(&fp);
+
+    CU_ASSERT_EQUAL_FATAL(frames_init(&fp, 6, 12, true), 0);
+    CU_ASSERT_EQUAL(frames_alloc_table_run(&fp, 4), 8);      /* 6 and 7 skipped */
+    CU_ASSERT_EQUAL(fp.total, 12);
+    CU_ASSERT_EQUAL(frames_get(&fp, 11)->kind, FRAME_TABLE);
+    CU_ASSERT_EQUAL(frames_get(&fp, 7)->kind, FRAME_FREE);
+    CU_ASSERT_EQUAL(fp.in_use[FRAME_TABLE], 0);               /* RAM frames only */
+    CU_ASSERT_EQUAL(frames_alloc_table(&fp), 7);              /* the skipped ones */
+    CU_ASSERT_EQUAL(frames_alloc_table(&fp), 6);
+    for (pfn_t i = 8; i < 12; i++)
+        frames_free(&fp, i);
+    CU_ASSERT_EQUAL(frames_alloc_table_run(&fp, 4), 8);      /* reused, not grown */
+    CU_ASSERT_EQUAL(fp.total, 12);
+    CU_ASSERT_EQUAL(frames_alloc_table(&fp), 12);             /* 12 in use, 13 not made */
+    CU_ASSERT_EQUAL(frames_alloc_table(&fp), 13);
+    frames_free(&fp, 13);
+    CU_ASSERT_EQUAL(frames_alloc_table_run(&fp, 4), 16);     /* not 12-15: 12 is in use */
+    CU_ASSERT_EQUAL(fp.total, 20);
+    CU_ASSERT_EQUAL(frames_get(&fp, 12)->kind, FRAME_TABLE);
+    fp.limit = 22;                                            /* entries name 0-21 */
+    CU_ASSERT_EQUAL(frames_alloc_table_run(&fp, 4), PFN_NONE);   /* 20-23 would pass it */
+    frames_fini(&fp);
+}
+
 static void test_memory(void)
 {
     FramePool fp;
@@ -206,6 +249,7 @@ void suite_frames(void)
     TEST_SUITE("frames",
         { "allocation order and reuse", test_alloc_order },
         { "separate page tables", test_separate_tables },
+        { "tables of several pages", test_table_runs },
         { "memory reads and writes", test_memory },
         { "32-byte pages", test_small_pages },
         { "swap slots", test_swap },

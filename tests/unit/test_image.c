@@ -214,6 +214,83 @@ static void test_x86_image(void)
     image_fini(&img);
 }
 
+/* The image of OSTEP's linear table for `paging-linear-translate.py -s 1 -a 1m -p 2m
+ * -P 1k -n 5 -c` on tests/data/image/linear-1k.ini: 1024 4-byte entries, four pages,
+ * root = 8 (frames 8-11). VPN 513 -> PFN 0x49a and 767 -> 0x556 sit in frame 10 (513
+ * * 4 = 2052 and 767 * 4 = 3068 bytes into the table), 891 -> 0x289 and 1013 -> 0x3f
+ * in frame 11. root gives the root's line. */
+static char *linear_image(const char *root)
+{
+    static const struct { unsigned vpn; uint32_t pfn; } e[] = {
+        { 513, 0x49a }, { 767, 0x556 }, { 891, 0x289 }, { 1013, 0x3f },
+    };
+    uint8_t table[4096] = { 0 };
+    for (size_t i = 0; i < sizeof e / sizeof e[0]; i++) {
+        uint32_t v = 0x80000000u | e[i].pfn;
+        for (int b = 0; b < 4; b++)
+            table[e[i].vpn * 4 + b] = (uint8_t)(v >> (8 * b));
+    }
+    size_t cap = 2 * sizeof table + 256, n = 0;
+    char *text = malloc(cap);
+    n += (size_t)snprintf(text, cap, "machine = linear-1k.ini\n%s\n", root);
+    for (unsigned f = 2; f < 4; f++) {            /* frames 10 and 11 hold the entries */
+        n += (size_t)snprintf(text + n, cap - n, "frame %u: ", 8 + f);
+        for (unsigned i = 0; i < 1024; i++)
+            n += (size_t)snprintf(text + n, cap - n, "%02x", table[f * 1024 + i]);
+        n += (size_t)snprintf(text + n, cap - n, "\n");
+    }
+    return text;
+}
+
+/* A root of four pages: read, walked to OSTEP's answers (-c: 0x1268b4, 0xa246d,
+ * invalid VPN 765, 0x155973, 0xfd95), its frames counted, dumped; a root not aligned
+ * to its four frames, or past the end of memory, refused. */
+static void test_wide_root(void)
+{
+    Image img;
+    char err[256];
+    image_init(&img);
+    char *text = linear_image("root = 8");
+    CU_ASSERT_EQUAL_FATAL(image_read_text(&img, TEST_DATA "/image/linear.image", text, err, sizeof err), 0);
+    free(text);
+    Sim *s = sim_create_image(&img, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(sim_proc(s, 0)->pt_pages, 4);
+    CU_ASSERT_EQUAL(sim_frames(s)->in_use[FRAME_TABLE], 4);
+    CU_ASSERT_EQUAL(sim_frames(s)->in_use[FRAME_DATA], 4);
+    CU_ASSERT_EQUAL(sim_frames(s)->frames[10].used, 2);      /* VPNs 513 and 767 */
+    CU_ASSERT_EQUAL(sim_frames(s)->frames[11].used, 2);
+    CU_ASSERT_PTR_NULL(sim_check(s));
+    static const struct { const char *line; paddr_t pa; } want[] = {
+        { "R 0x804b4\n", 0x1268b4 }, { "R 0xdec6d\n", 0xa246d }, { "R 0xbf76c\n", PADDR_NONE },
+        { "R 0xbfd73\n", 0x155973 }, { "R 0xfd595\n", 0xfd95 },
+    };
+    FaultSeen seen = { 0, 0 };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        CU_ASSERT_EQUAL(run_one(s, want[i].line, &seen).pa, want[i].pa);
+    CU_ASSERT_EQUAL(seen.faults, 1);
+    sim_destroy(s);
+    char *ent = image_dump(&img, IMAGE_DUMP_ENTRIES);
+    static const char head[] = "T0 in frames 8-11 (0x2000-0x2fff), va 0x0-0xfffff\n"
+        "  T0[513] at 0x2804 = 0x8000049a  VRWXU----  -> page 0x80400 in frame 1178 (0x126800)\n";
+    CU_ASSERT_EQUAL(strncmp(ent, head, strlen(head)), 0);
+    free(ent);
+    image_fini(&img);
+
+    static const struct { const char *root, *want; } bad[] = {
+        { "root = 6", "linear.image:2: the root table spans 4 frames and starts at a multiple of 4 (frame 6 is not one)" },
+        { "root = 2048", "linear.image:2: the root table spans frames 2048-2051, beyond the machine's 2048 frames" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        text = linear_image(bad[i].root);
+        image_init(&img);
+        CU_ASSERT_EQUAL(image_read_text(&img, TEST_DATA "/image/linear.image", text, err, sizeof err), -1);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i].want));
+        image_fini(&img);
+        free(text);
+    }
+}
+
 /* Each bad image names FILE:LINE and what was expected. */
 static void test_errors(void)
 {
@@ -271,5 +348,6 @@ void suite_image(void)
         { "write, read, write: byte for byte", test_round_trip },
         { "OSTEP seed 0 dump: its ten answers", test_ostep_answers },
         { "x86-64 image: faults at their level, vmprint", test_x86_image },
-        { "bad images name FILE:LINE", test_errors });
+        { "bad images name FILE:LINE", test_errors },
+        { "a root of four pages (OSTEP's linear table)", test_wide_root });
 }

@@ -872,6 +872,108 @@ static void test_ostep_multilevel(void)
     frames_fini(&m.mem);
 }
 
+/* ---- a root of several pages --------------------------------------------------------- */
+
+/* Sv39x4, the G-stage of RISC-V's hypervisor extension (privileged spec, "Two-Stage
+ * Address Translation", "Guest Physical Address Translation"): Sv39 with the root's index widened by 2 bits to 11 (guest
+ * physical address bits 40:30), so the root table is 2^11 * 8 bytes = 16 KiB, four
+ * pages, "aligned to a 16-KiB boundary", and its entry is at hgatp.PPN * PAGESIZE +
+ * VPN[2] * PTESIZE as in Sv39's walk. Guest physical addresses are not sign-extended:
+ * bits 63:41 must be zero. Here the root is in frames 4-7, L1 in 8, L0 in 9. */
+static void test_sv39x4_root(void)
+{
+    Mach m;
+    geo_preset(&m.g, ARCH_SV39);
+    m.g.arch = ARCH_CUSTOM;
+    m.g.level_bits[0] = 11;
+    m.g.sign_extend = false;
+    geo_update(&m.g);
+    CU_ASSERT_PTR_NULL_FATAL(geo_validate(&m.g, NULL));
+    CU_ASSERT_EQUAL(m.g.va_bits, 41);
+    CU_ASSERT_EQUAL(geo_table_pages(&m.g, 0), 4);
+    CU_ASSERT_EQUAL_FATAL(frames_init(&m.mem, 16, 12, false), 0);
+    /* VA 0x168f4567abc: VPN[2] = 0x5a3 (bits 40:30), VPN[1] 0x1a2, VPN[0] 0x167. The
+     * root's entry 0x5a3 is at 0x4000 + 0x5a3 * 8 = 0x6d18: in frame 6, the third of
+     * the root's pages. */
+    const vaddr_t va = 0x168f4567abcull;
+    CU_ASSERT_EQUAL_FATAL(mem_write(&m.mem, 0x6d18, 8, SV_PTR(8)), 0);
+    set_pte(&m, 8, 0x1a2, SV_PTR(9));
+    set_pte(&m, 9, 0x167, SV_LEAF(0x1234, 0x1f));
+    Walk w;
+    CU_ASSERT_EQUAL(mmu_walk(&m.g, &m.mem, 4, va, OP_READ, true, &w), WALK_OK);
+    CU_ASSERT_EQUAL(w.pa, 0x1234abc);
+    CU_ASSERT_EQUAL(w.table_pa[0], 0x4000);
+    CU_ASSERT_EQUAL(w.pte_pa[0], 0x6d18);
+    CU_ASSERT_EQUAL(w.pte_pa[1], 0x8000 + 0x1a2 * 8);
+    CU_ASSERT_EQUAL(w.nread, 3);
+    /* The cached walk reads the same entries. */
+    WalkCache c;
+    memset(&c, 0, sizeof c);
+    for (int i = 0; i < 2; i++) {
+        CU_ASSERT_EQUAL(mmu_walk_cached(&m.g, &m.mem, 4, va, OP_READ, true, &c, &w), WALK_OK);
+        CU_ASSERT_EQUAL(w.pa, 0x1234abc);
+        CU_ASSERT_EQUAL(w.pte_pa[0], 0x6d18);
+    }
+    /* Index 0 is the first entry of frame 4, index 0x7ff the last of frame 7
+     * (0x4000 + 0x7ff * 8 = 0x7ff8); both invalid here. Bit 41 set is beyond the
+     * 41-bit address. */
+    CU_ASSERT_EQUAL(mmu_walk(&m.g, &m.mem, 4, 0x1000, OP_READ, true, &w), WALK_NOT_PRESENT);
+    CU_ASSERT_EQUAL(w.pte_pa[0], 0x4000);
+    CU_ASSERT_EQUAL(mmu_walk(&m.g, &m.mem, 4, 0x1ffc0000000ull, OP_READ, true, &w), WALK_NOT_PRESENT);
+    CU_ASSERT_EQUAL(w.pte_pa[0], 0x7ff8);
+    CU_ASSERT_EQUAL(mmu_walk(&m.g, &m.mem, 4, 1ull << 41, OP_READ, true, &w), WALK_NONCANONICAL);
+    CU_ASSERT_EQUAL(mmu_lookup(&m.g, &m.mem, 4, va, &w), WALK_OK);
+    CU_ASSERT_EQUAL(w.pa, 0x1234abc);
+    frames_fini(&m.mem);
+}
+
+/* OSTEP's linear table of `paging-linear-translate.py -s 1 -a 1m -p 2m -P 1k -n 5 -c`:
+ * 1024 entries of 4 bytes (valid bit 31, PFN below), 4 KiB, four 1 KiB pages, here in
+ * frames 8-11. The program's answers, from its -c output:
+ *   VA 0x000804b4 --> 001268b4 [VPN 513]     VA 0x000dec6d --> 000a246d [VPN 891]
+ *   VA 0x000bf76c --> Invalid (VPN 765)      VA 0x000bfd73 --> 00155973 [VPN 767]
+ *   VA 0x000fd595 --> 0000fd95 [VPN 1013]
+ * so the entries of VPNs 513, 891, 767 and 1013 hold PFNs 0x49a, 0x289, 0x556 and
+ * 0x3f (PA >> 10), at 8 * 1024 + VPN * 4: in frames 10, 11, 10 and 11. */
+static void test_linear_root(void)
+{
+    Mach m;
+    geo_preset(&m.g, ARCH_CUSTOM);
+    m.g.style = PT_STYLE_PLAIN;
+    m.g.levels = 1;
+    m.g.level_bits[0] = 10;
+    m.g.page_shift = 10;
+    m.g.pa_bits = 21;
+    m.g.pte_size = 4;
+    m.g.fmt = (PteFormat){ .valid = 31, .read = -1, .write = -1, .exec = -1, .nx = -1,
+                           .user = -1, .accessed = -1, .dirty = -1, .huge = -1, .global = -1,
+                           .pfn_shift = 0, .pfn_bits = 11 };
+    m.g.leaf_levels = 0;
+    m.g.sign_extend = false;
+    geo_update(&m.g);
+    CU_ASSERT_PTR_NULL_FATAL(geo_validate(&m.g, NULL));
+    CU_ASSERT_EQUAL(geo_table_pages(&m.g, 0), 4);
+    CU_ASSERT_EQUAL_FATAL(frames_init(&m.mem, 2048, 10, false), 0);
+    static const struct { unsigned vpn; pte_t pte; } e[] = {
+        { 513, 0x8000049a }, { 891, 0x80000289 }, { 767, 0x80000556 }, { 1013, 0x8000003f },
+    };
+    for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+        set_pte(&m, 8, e[i].vpn, e[i].pte);
+    CU_ASSERT_EQUAL(mem_read(&m.mem, 11 * 1024 + (1013 - 768) * 4, 4), 0x8000003f);
+    static const struct { vaddr_t va; paddr_t pa; } want[] = {
+        { 0x804b4, 0x1268b4 }, { 0xdec6d, 0xa246d }, { 0xbf76c, PADDR_NONE },
+        { 0xbfd73, 0x155973 }, { 0xfd595, 0xfd95 },
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        Walk w;
+        WalkStatus st = mmu_walk(&m.g, &m.mem, 8, want[i].va, OP_READ, true, &w);
+        CU_ASSERT_EQUAL(st, want[i].pa == PADDR_NONE ? WALK_NOT_PRESENT : WALK_OK);
+        CU_ASSERT_EQUAL(w.pa, want[i].pa);
+        CU_ASSERT_EQUAL(w.pte_pa[0], 8 * 1024 + (want[i].va >> 10) * 4);
+    }
+    frames_fini(&m.mem);
+}
+
 void suite_mmu(void);     /* called by runner.c through suites.h */
 
 void suite_mmu(void)
@@ -895,5 +997,7 @@ void suite_mmu(void)
         { "sv48", test_sv48 },
         { "x86_64 cached walk as the plain one", test_x64_cached_walk },
         { "custom 16-bit entries", test_custom },
-        { "ostep multilevel seed 0", test_ostep_multilevel });
+        { "ostep multilevel seed 0", test_ostep_multilevel },
+        { "Sv39x4: a root of four pages", test_sv39x4_root },
+        { "OSTEP's linear table over four pages", test_linear_root });
 }

@@ -102,4 +102,25 @@ printf '[exercise]\n[question w]\nkind = translate\nmachine = x86_64\ndump = ent
 "$vmsim" generate "$tmp/bad.ini" --student x --out "$tmp/bad" >"$tmp/o" 2>"$tmp/err"
 check "value without the byte dump: exit 2" "[ \$? -eq 2 ] && grep -q 'needs dump = ostep' '$tmp/err'"
 
+# A root table of four pages (tests/data/image/linear-1k.ini: 1024 4-byte entries, 1 KiB
+# pages): the handout names its four frames, and the key agrees with a walk here over the
+# handout's entries (T0[VPN] -> frame F: PA = F * 1024 + offset; no entry: fault T0).
+cp "$(dirname "$0")/../data/image/linear-1k.ini" "$tmp/linear-1k.ini"
+printf '[question w]\nkind = translate\nmachine = linear-1k.ini\nmapped = 40\naddresses = 24\ndump = entries\nask = pa fault\n' >"$tmp/wide.ini"
+"$vmsim" generate "$tmp/wide.ini" --student jdoe --out "$tmp/wide" >"$tmp/o" 2>"$tmp/err" &&
+    ok || bad "generate a wide root exits 0: $(head -2 "$tmp/err")"
+check "the handout names the root's four frames" \
+    "grep -q 'The root table (T0) is in frames \([0-9]*\)-' '$tmp/wide/jdoe/questions.txt' && grep -q '^T0 in frames ' '$tmp/wide/jdoe/questions.txt'"
+awk '
+    function hex(s,   i, v) { s = tolower(s); sub(/^0x/, "", s); v = 0
+        for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+        return v }
+    /^  T0\[[0-9]+\] at / { split($1, t, /[][]/); split($0, a, " in frame "); split(a[2], b, " "); map[t[2] + 0] = b[1] + 0 }
+    /^  w\.[0-9]+  0x/ { va = hex($2); vpn = int(va / 1024)
+        if (vpn in map) printf "%s = 0x%x\n", $1, map[vpn] * 1024 + va % 1024
+        else printf "%s = fault T0\n", $1 }' "$tmp/wide/jdoe/questions.txt" >"$tmp/wide.want"
+grep '^w\.[0-9]* = ' "$tmp/wide/jdoe/key.txt" >"$tmp/wide.got"
+check "the wide root's key is the walk's (24 addresses)" \
+    "[ \$(wc -l <'$tmp/wide.want') -eq 24 ] && cmp -s '$tmp/wide.want' '$tmp/wide.got'"
+
 finish translate

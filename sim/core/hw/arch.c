@@ -212,8 +212,9 @@ const char *geo_validate(const Geometry *g, const char **key)
     for (unsigned l = 0; l < g->levels; l++) {
         if (g->level_bits[l] < 1 || g->level_bits[l] > 20)
             return invalid(key, "machine.levels", "each level's index must be 1 to 20 bits wide");
-        if (geo_table_bytes(g, l) > geo_page_size(g))
-            return invalid(key, "machine.levels", "a page table (2^bits entries * pte_size) must fit in one page");
+        if (l > 0 && geo_table_bytes(g, l) > geo_page_size(g))   /* the root may span pages */
+            return invalid(key, "machine.levels", "a page table below the root (2^bits entries * "
+                           "pte_size) must fit in one page; only the root's may span several");
     }
     if (g->va_bits > 64)
         return invalid(key, "machine.levels", "the level indexes and the page offset do not fit in a 64-bit address");

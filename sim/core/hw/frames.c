@@ -178,7 +178,8 @@ pfn_t frames_alloc_table(FramePool *fp)
     return pfn;
 }
 
-pfn_t frames_alloc_run(FramePool *fp, size_t n)
+/* n free RAM frames from a multiple of n, taken for kind; PFN_NONE when none. */
+static pfn_t ram_run(FramePool *fp, size_t n, FrameKind kind)
 {
     /* Past the first aligned run among the never-used frames, all are alike. */
     size_t stop = (fp->fresh + n - 1) / n * n + n;
@@ -195,10 +196,56 @@ pfn_t frames_alloc_run(FramePool *fp, size_t n)
                 fp->free[k++] = fp->free[j];
         fp->nfree = k;
         for (i = 0; i < n; i++)
-            take(fp, start + i, FRAME_DATA);
+            take(fp, start + i, kind);
         return start;
     }
     return PFN_NONE;
+}
+
+pfn_t frames_alloc_run(FramePool *fp, size_t n)
+{
+    return ram_run(fp, n, FRAME_DATA);
+}
+
+/* Takes the separate region's free frame pfn off its free list. */
+static void region_take(FramePool *fp, pfn_t pfn)
+{
+    size_t k = 0;
+    for (size_t j = 0; j < fp->ntfree; j++)
+        if (fp->tfree[j] != pfn)
+            fp->tfree[k++] = fp->tfree[j];
+    fp->ntfree = k;
+    take(fp, pfn, FRAME_TABLE);
+}
+
+/* n frames of the separate table region from a multiple of n: freed ones, else new
+ * ones at its end (the frames skipped to reach the alignment join its free list). */
+static pfn_t region_run(FramePool *fp, size_t n)
+{
+    pfn_t start = (fp->nframes + n - 1) / n * n;
+    for (; start < fp->total; start += n) {   /* a run may end past the region's end */
+        size_t i = 0;
+        while (i < n && start + i < fp->total && fp->frames[start + i].kind == FRAME_FREE)
+            i++;
+        if (i == n || start + i == fp->total)
+            break;
+    }
+    while (fp->total < start + n) {
+        pfn_t pfn = grow_table_region(fp);
+        if (pfn == PFN_NONE)
+            return PFN_NONE;
+        frames_free(fp, pfn);              /* on the free list until taken below */
+    }
+    for (size_t i = 0; i < n; i++)
+        region_take(fp, start + i);
+    return start;
+}
+
+pfn_t frames_alloc_table_run(FramePool *fp, size_t n)
+{
+    if (n == 1)
+        return frames_alloc_table(fp);
+    return fp->separate_tables ? region_run(fp, n) : ram_run(fp, n, FRAME_TABLE);
 }
 
 void frames_free(FramePool *fp, pfn_t pfn)

@@ -4,22 +4,29 @@
 
 pfn_t mm_new_table(Sim *s, Process *p, unsigned level, vaddr_t va, paddr_t parent_pte)
 {
-    pfn_t pfn = mm_get_frame(s, true);
+    const Geometry *g = &s->geo;
+    uint64_t n = geo_table_pages(g, level);    /* more than 1 for a wide root only */
+    pfn_t pfn = n == 1 ? mm_get_frame(s, true) : mm_get_table_run(s, n);
     if (pfn == PFN_NONE)
         return PFN_NONE;
     if (p->state != PROC_RUNNING) {        /* the OOM killer chose p to make room */
-        frames_free(&s->fp, pfn);
+        for (uint64_t i = 0; i < n; i++)
+            frames_free(&s->fp, pfn + i);
         return PFN_NONE;
     }
-    Frame *f = &s->fp.frames[pfn];
-    f->pid = p->pid;
-    f->level = (uint8_t)level;
-    unsigned sh = geo_level_shift(&s->geo, level) + s->geo.level_bits[level];
-    f->va = sh >= 64 ? 0 : va & ~((1ull << sh) - 1);
-    f->pte_pa = parent_pte;
-    p->pt_pages++;
-    s->stats.table_pages++;
-    EMIT(s, .kind = EV_TABLE_ALLOC, .pid = p->pid, .pfn = pfn, .level = level, .va = va);
+    unsigned sh = geo_level_shift(g, level) + g->level_bits[level];
+    vaddr_t base = sh >= 64 ? 0 : va & ~((1ull << sh) - 1);
+    uint64_t per_page = geo_page_size(g) / g->pte_size;   /* entries in each frame */
+    for (uint64_t i = 0; i < n; i++) {
+        Frame *f = &s->fp.frames[pfn + i];
+        f->pid = p->pid;
+        f->level = (uint8_t)level;
+        f->va = base + ((i * per_page) << geo_level_shift(g, level));
+        f->pte_pa = parent_pte;
+    }
+    p->pt_pages += n;
+    s->stats.table_pages += n;
+    EMIT(s, .kind = EV_TABLE_ALLOC, .pid = p->pid, .pfn = pfn, .level = level, .va = va, .count = n);
     return pfn;
 }
 

@@ -44,9 +44,10 @@ uint64_t sim_totalpages(const Sim *s)
 
 /* The kernel's page-table count, mm_pgtables_bytes() / PAGE_SIZE: the PTE, PMD and PUD
  * tables (mm_inc_nr_ptes/pmds/puds), never the root (pgd_alloc counts nothing). */
-uint64_t oom_kernel_pt_pages(const Process *p)
+uint64_t oom_kernel_pt_pages(const Sim *s, const Process *p)
 {
-    return p->pt_pages - (p->root != PFN_NONE && p->pt_pages > 0);
+    uint64_t root = p->root != PFN_NONE ? geo_table_pages(&s->geo, 0) : 0;
+    return p->pt_pages > root ? p->pt_pages - root : 0;
 }
 
 /* get_mm_rss(): MM_ANONPAGES + MM_FILEPAGES + MM_SHMEMPAGES. hugetlbfs pages are
@@ -60,7 +61,7 @@ int64_t oom_task_badness(const Sim *s, const Process *p)
 {
     if (!proc_on_task_list(p))
         return OOM_UNKILLABLE;
-    return oom_badness(oom_kernel_rss(p), p->swap, oom_kernel_pt_pages(p), p->oom_score_adj,
+    return oom_badness(oom_kernel_rss(p), p->swap, oom_kernel_pt_pages(s, p), p->oom_score_adj,
                        sim_totalpages(s));
 }
 

@@ -190,12 +190,18 @@ pfn_t mm_get_frame(Sim *s, bool table)
     }
 }
 
-/* A run of n free frames for a large page: a free one, else one made by evicting the
- * base pages in the first run that holds no page table and no large page (kcompactd
- * would move them; vmsim evicts them). PFN_NONE if there is none. */
-pfn_t mm_get_run(Sim *s, size_t n)
+/* n frames in an aligned run taken for a table (a wide root) or a large page. */
+static pfn_t alloc_run(Sim *s, size_t n, bool table)
 {
-    pfn_t run = frames_alloc_run(&s->fp, n);
+    return table ? frames_alloc_table_run(&s->fp, n) : frames_alloc_run(&s->fp, n);
+}
+
+/* A run of n free frames: a free one, else one made by evicting the base pages in the
+ * first run that holds no page table and no large page (kcompactd would move them;
+ * vmsim evicts them). PFN_NONE if there is none. */
+static pfn_t get_run(Sim *s, size_t n, bool table)
+{
+    pfn_t run = alloc_run(s, n, table);
     for (pfn_t start = 0; run == PFN_NONE && start + n <= s->fp.nframes; start += n) {
         bool movable = true;
         for (size_t i = 0; i < n && movable; i++) {
@@ -207,9 +213,30 @@ pfn_t mm_get_run(Sim *s, size_t n)
             if (s->fp.frames[start + i].kind == FRAME_DATA && mm_evict(s, start + i) != 0)
                 movable = false;
         if (movable)
-            run = frames_alloc_run(&s->fp, n);
+            run = alloc_run(s, n, table);
     }
     return run;
+}
+
+pfn_t mm_get_run(Sim *s, size_t n)
+{
+    return get_run(s, n, false);
+}
+
+pfn_t mm_get_table_run(Sim *s, size_t n)
+{
+    for (;;) {
+        pfn_t run = s->fp.separate_tables ? frames_alloc_table_run(&s->fp, n) : get_run(s, n, true);
+        if (run != PFN_NONE)
+            return run;
+        if (s->fp.separate_tables) {
+            sim_fmt_err(s->err, sizeof s->err, "no run of %zu frame numbers left for a root "
+                        "table of %zu pages", n, n);
+            return PFN_NONE;
+        }
+        if (oom_kill(s) <= 0)              /* nothing could be freed: s->err says why */
+            return PFN_NONE;
+    }
 }
 
 
@@ -269,7 +296,7 @@ static void dump_tasks(Sim *s)
                  p->pid, 0, p->pid,
                  (unsigned long long)(proc_total_vm(p) >> s->geo.page_shift),
                  (unsigned long long)oom_kernel_rss(p),
-                 (unsigned long long)(oom_kernel_pt_pages(p) << s->geo.page_shift),
+                 (unsigned long long)(oom_kernel_pt_pages(s, p) << s->geo.page_shift),
                  (unsigned long long)p->swap, p->oom_score_adj, p->name);
         say(s, line);
     }
@@ -294,7 +321,7 @@ static void kill_victim(Sim *s, Process *p)
              "Out of memory: Killed process %d (%s) total-vm:%llukB, anon-rss:%llukB, "
              "file-rss:%llukB, shmem-rss:%llukB, UID:0 pgtables:%llukB oom_score_adj:%d",
              p->pid, p->name, (unsigned long long)(proc_total_vm(p) >> 10), kb(s, c.anon),
-             kb(s, c.file), kb(s, c.shmem), kb(s, oom_kernel_pt_pages(p)), p->oom_score_adj);
+             kb(s, c.file), kb(s, c.shmem), kb(s, oom_kernel_pt_pages(s, p)), p->oom_score_adj);
     say_line(s, OOM_KILLED, p->pid, p->exit_reason);
     p->state = PROC_KILLED;
     s->stats.oom_kills++;
@@ -342,7 +369,7 @@ static void why_badness(Sim *s, const int64_t *badness)
             snprintf(line, sizeof line, "%s (pid %d): badness = rss %llu + swap %llu + page tables %llu "
                      "+ oom_score_adj %d x (totalpages %llu / 1000) = %lld", p->name, p->pid,
                      (unsigned long long)oom_kernel_rss(p), (unsigned long long)p->swap,
-                     (unsigned long long)oom_kernel_pt_pages(p), p->oom_score_adj, (unsigned long long)total,
+                     (unsigned long long)oom_kernel_pt_pages(s, p), p->oom_score_adj, (unsigned long long)total,
                      (long long)badness[i]);
         why(s, line);
     }
