@@ -31,12 +31,24 @@ static void count_fault(Sim *s, Process *p, bool major)
     }
 }
 
-/* Brings the page at va into a frame: from swap, from the file, or zero-filled. */
+/* The leaf entry's address for va. A walk that failed at the last level went through
+ * valid table entries only (none a leaf): the slot it read is mm_leaf_entry's answer,
+ * with no table to make, so the handler does not walk the tables a second time. */
+static paddr_t leaf_slot(Sim *s, Process *p, vaddr_t va, const Walk *w)
+{
+    unsigned last = s->geo.levels - 1;
+    if (w->status == WALK_NOT_PRESENT && w->level == last && w->nread == last + 1)
+        return w->pte_pa[last];
+    return mm_leaf_entry(s, p, va);
+}
+
+/* Brings the page at va into a frame: from swap, from the file, or zero-filled. w is
+ * the walk that faulted. */
 static FixResult page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, AccessOp op,
-                         FaultKind *fk)
+                         const Walk *w, FaultKind *fk)
 {
     const Geometry *g = &s->geo;
-    paddr_t leaf = mm_leaf_entry(s, p, va);
+    paddr_t leaf = leaf_slot(s, p, va, w);
     if (leaf == PADDR_NONE)
         return p->state == PROC_RUNNING ? FIX_HALT : FIX_KILLED;
     pte_t old = mem_read(&s->fp, leaf, g->pte_size);
@@ -403,7 +415,7 @@ FixResult fault_handle(Sim *s, Process *p, vaddr_t va, AccessOp op, const Walk *
         if (r != FIX_FALLBACK)
             return r;
     }
-    return page_in(s, p, v, va, op, fk);
+    return page_in(s, p, v, va, op, w, fk);
 }
 
 /* ---- no operating system -------------------------------------------------- */
