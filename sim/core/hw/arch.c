@@ -135,6 +135,10 @@ static void codec_update(Geometry *g)
     c->x86_resv = 0;
     if (g->pa_bits < top && g->pa_bits < 64)
         c->x86_resv = ((top >= 64 ? 0 : 1ull << top) - 1) & ~((1ull << g->pa_bits) - 1);
+    pte_t high = ~(pte_t)((1u << PTE_LOW_BITS) - 1);
+    c->by_low = !((c->v | c->r | c->w | c->x | c->u | c->a | c->d | c->h | c->g) & high);
+    for (unsigned i = 0; i < (1u << PTE_LOW_BITS); i++)
+        c->low[i] = (uint16_t)pte_flags_codec(c, i);
 }
 
 void geo_update(Geometry *g)
