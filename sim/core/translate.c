@@ -25,6 +25,8 @@ static inline void complete(Sim *s, Process *p, vaddr_t va, AccessOp op, pfn_t p
 
 static void emit_walk(Sim *s, const Process *p, vaddr_t va, const Walk *w)
 {
+    if (!s->observer)                      /* the loop alone costs a walk ~30 instructions */
+        return;
     for (unsigned l = 0; l < w->nread; l++)
         EMIT(s, .kind = EV_WALK, .pid = p->pid, .va = va, .level = l, .pte_pa = w->pte_pa[l],
              .pte = w->pte[l], .pfn = w->table_pa[l] >> s->geo.page_shift);
