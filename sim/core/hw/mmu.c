@@ -206,11 +206,13 @@ WalkStatus mmu_walk_cached(const Geometry *g, FramePool *mem, pfn_t root, vaddr_
                            AccessOp op, bool user, WalkCache *c, Walk *w)
 {
     walk_start(w);
-    if (!geo_va_ok(g, va))
-        return fail(w, WALK_NONCANONICAL);
     paddr_t table = root << g->page_shift;
     unsigned flags = 0;
     unsigned l0 = cache_replay(g, mem, c, root, va, w, &table, &flags);
+    /* A replayed path's key holds every bit of va from the top down to below va_bits,
+     * and was stored by a walk of a canonical address: va is canonical too. */
+    if (l0 == 0 && !geo_va_ok(g, va))
+        return fail(w, WALK_NONCANONICAL);
     WalkStatus st = walk_from(g, mem, mem, l0, table, flags, va, op, user, w);
     if (w->nread && w->level != l0)
         cache_store(g, c, root, va, w);
