@@ -121,6 +121,8 @@ static bool huge_level(const Sim *s, const Vma *v, vaddr_t va, unsigned *level)
     const Geometry *g = &s->geo;
     unsigned want = v->huge_shift;
     bool thp = !want && s->m.memory.thp && !v->file && !v->shared;
+    if (!want && !thp)
+        return false;                      /* base pages: no level to look at */
     for (unsigned l = g->levels - 1; l-- > 0;) {
         unsigned shift = geo_leaf_shift(g, l);
         if (!(g->leaf_levels & (1u << l)) || (want && shift != want) || shift >= 64)
@@ -300,10 +302,10 @@ static FixResult cow_fault(Sim *s, Process *p, const Vma *v, vaddr_t va, const W
     return FIX_RETRY;
 }
 
-/* The mapping for va, growing the stack down to its limit if va lies just below it. */
-static const Vma *vma_for(Process *p, vaddr_t va, vaddr_t page_mask)
+/* The mapping for va (v, when proc_find_vma found one), growing the stack down to its
+ * limit if va lies just below it. */
+static const Vma *vma_for(Process *p, const Vma *v, vaddr_t va, vaddr_t page_mask)
 {
-    const Vma *v = proc_find_vma(p, va);
     if (v)
         return v;
     Vma *st = proc_stack_for(p, va, STACK_GUARD_PAGES * (page_mask + 1));
@@ -379,8 +381,9 @@ FixResult fault_handle(Sim *s, Process *p, vaddr_t va, AccessOp op, const Walk *
     default:
         break;
     }
-    bool mapped = proc_find_vma(p, va) != NULL;
-    const Vma *v = vma_for(p, va, geo_page_size(&s->geo) - 1);
+    const Vma *found = proc_find_vma(p, va);
+    bool mapped = found != NULL;
+    const Vma *v = vma_for(p, found, va, geo_page_size(&s->geo) - 1);
     char why[160];
     if (!v) {
         *fk = FAULT_SEGV_MAPERR;
