@@ -26,7 +26,7 @@ static WalkStatus fail(Walk *w, WalkStatus s)
 }
 
 /* Sets the A bit (and D on a write) as the hardware does; Svade faults instead. */
-static WalkStatus update_ad(const Geometry *g, FramePool *mem, Walk *w, unsigned l,
+static inline WalkStatus update_ad(const Geometry *g, FramePool *mem, Walk *w, unsigned l,
                             bool leaf, bool write)
 {
     const PteFormat *f = &g->fmt;
@@ -96,6 +96,15 @@ static inline pte_t read_level(const Geometry *g, const FramePool *mem, Walk *w,
     return w->pte[l] = mem_read(mem, w->pte_pa[l], g->pte_size);
 }
 
+/* pte_reserved, without the call where most walks end: at x86's last level only the
+ * address bits above MAXPHYADDR are reserved (bit 7 is PAT there, not PS). */
+static inline bool reserved(const Geometry *g, pte_t pte, unsigned l)
+{
+    if (g->style == PT_STYLE_X86 && l + 1 >= g->levels)
+        return (pte & g->codec.x86_resv) != 0;
+    return pte_reserved(g, pte, l);
+}
+
 /* Whether an entry with flags fl read at level l maps memory (see pte_is_leaf). */
 static inline bool is_leaf(const Geometry *g, unsigned fl, unsigned l)
 {
@@ -120,7 +129,7 @@ static WalkStatus walk_from(const Geometry *g, const FramePool *mem, FramePool *
         unsigned fl = pte_flags(g, pte);
         if (!(fl & PTE_V))
             return fail(w, WALK_NOT_PRESENT);
-        if (pte_reserved(g, pte, l))
+        if (reserved(g, pte, l))
             return fail(w, WALK_RESERVED);
         bool leaf = is_leaf(g, fl, l);
         if (leaf && g->style == PT_STYLE_RISCV && !(fl & (PTE_R | PTE_X)))
@@ -166,10 +175,9 @@ static unsigned cache_replay(const Geometry *g, const FramePool *mem, const Walk
     unsigned d = c->depth;
     if (d == 0 || c->root != root || c->key != va >> g->shift[d - 1])
         return 0;
-    for (unsigned l = 0; l < d; l++)
+    for (unsigned l = 0; l < d; l++) {     /* copied as checked: a miss walks anew */
         if (mem_read(mem, c->pte_pa[l], g->pte_size) != c->pte[l])
             return 0;
-    for (unsigned l = 0; l < d; l++) {
         w->table_pa[l] = c->table_pa[l];
         w->pte_pa[l] = c->pte_pa[l];
         w->pte[l] = c->pte[l];
