@@ -166,6 +166,24 @@ WalkStatus mmu_walk(const Geometry *g, FramePool *mem, pfn_t root, vaddr_t va,
     return walk_from(g, mem, mem, 0, root << g->page_shift, 0, va, op, user, w);
 }
 
+/* Whether remembered level l's entry still holds its value: mem_read's answer, with
+ * the address split when the path was stored (an entry's bytes lie inside its frame). */
+static inline bool level_holds(const Geometry *g, const FramePool *mem, const WalkCache *c,
+                               unsigned l)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (g->pte_size == 8) {
+        pfn_t f = c->frame[l];
+        const uint8_t *b = f < mem->total ? mem->frames[f].bytes : NULL;
+        pte_t v = 0;                       /* no contents: reads as zeros */
+        if (b)
+            memcpy(&v, b + c->off[l], 8);
+        return v == c->pte[l];
+    }
+#endif
+    return mem_read(mem, c->pte_pa[l], g->pte_size) == c->pte[l];
+}
+
 /* Replays the remembered levels into w when they cover va and every entry still holds
  * its value (then the checks and A updates the full walk would make are all no-ops).
  * Returns the level to go on from (0: none replayed); sets *table and *flags for it. */
@@ -176,7 +194,7 @@ static unsigned cache_replay(const Geometry *g, const FramePool *mem, const Walk
     if (d == 0 || c->root != root || c->key != va >> g->shift[d - 1])
         return 0;
     for (unsigned l = 0; l < d; l++) {     /* copied as checked: a miss walks anew */
-        if (mem_read(mem, c->pte_pa[l], g->pte_size) != c->pte[l])
+        if (!level_holds(g, mem, c, l))
             return 0;
         w->table_pa[l] = c->table_pa[l];
         w->pte_pa[l] = c->pte_pa[l];
@@ -190,7 +208,8 @@ static unsigned cache_replay(const Geometry *g, const FramePool *mem, const Walk
 }
 
 /* Remembers the levels a walk passed through (those above where it ended). */
-static void cache_store(const Geometry *g, WalkCache *c, pfn_t root, vaddr_t va, const Walk *w)
+static void cache_store(const Geometry *g, const FramePool *mem, WalkCache *c, pfn_t root,
+                        vaddr_t va, const Walk *w)
 {
     unsigned d = w->nread ? w->level : 0;
     c->depth = 0;
@@ -201,6 +220,8 @@ static void cache_store(const Geometry *g, WalkCache *c, pfn_t root, vaddr_t va,
         c->table_pa[l] = w->table_pa[l];
         c->pte_pa[l] = w->pte_pa[l];
         c->pte[l] = w->pte[l];
+        c->frame[l] = w->pte_pa[l] >> mem->page_shift;
+        c->off[l] = w->pte_pa[l] & ((1ull << mem->page_shift) - 1);
         flags = combine(g, flags, pte_flags(g, w->pte[l]), l == 0);
     }
     c->next_table = pte_pfn(g, w->pte[d - 1]) << g->page_shift;
@@ -223,7 +244,7 @@ WalkStatus mmu_walk_cached(const Geometry *g, FramePool *mem, pfn_t root, vaddr_
         return fail(w, WALK_NONCANONICAL);
     WalkStatus st = walk_from(g, mem, mem, l0, table, flags, va, op, user, w);
     if (w->nread && w->level != l0)
-        cache_store(g, c, root, va, w);
+        cache_store(g, mem, c, root, va, w);
     return st;
 }
 
