@@ -66,6 +66,7 @@ typedef struct PteCodec {
     pte_t v, r, w, x, nx, u, a, d, h, g;
     unsigned implied;     /* PTE_R/W/X/U a valid entry has because its format has no such bit */
     pte_t x86_resv;       /* x86: frame-address bits at or above pa_bits (reserved) */
+    pte_t nx_set;         /* the NX bit pte_encode sets on a valid entry without PTE_X */
     /* When every flag but NX sits in the entry's low PTE_LOW_BITS bits (x86, RISC-V,
      * ostep), by_low is set and low[] holds the decoded flags of each value of those
      * bits: a decode is one load (and the NX test). */
