@@ -27,7 +27,7 @@ static WalkStatus fail(Walk *w, WalkStatus s)
 
 /* Sets the A bit (and D on a write) as the hardware does; Svade faults instead. */
 static inline WalkStatus update_ad(const Geometry *g, FramePool *mem, Walk *w, unsigned l,
-                            bool leaf, bool write)
+                                   bool leaf, bool write)
 {
     const PteFormat *f = &g->fmt;
     pte_t pte = w->pte[l];
