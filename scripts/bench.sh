@@ -175,12 +175,12 @@ if command -v valgrind >/dev/null 2>&1; then
     b=-; $have_base && b=$(cg_per "$nl" "$base" $larg)
     n=$(cg_per "$nl" "$vmsim" $larg)
     row "instructions per lackey record (default machine)" "$b" "$n" "<= 250, $(verdict "$n" le 250 \
-        "reading ~190, translate+TLB ~190, sim_step ~95 (docs/performance.md)")"
+        "reading ~210, TLB hit ~170, sim_step ~100, LRU ~30 (docs/performance.md)")"
     sarg="run --trace $out/stream200k.pages --trace-format pages --set memory.frames=64 --set memory.policy=lru --format csv"
     b=-; $have_base && b=$(cg_per 200000 "$base" $sarg)
     n=$(cg_per 200000 "$vmsim" $sarg)
     row "instructions per reference, stream, 64 frames, lru, textbook" "$b" "$n" "<= 300, $(verdict "$n" le 300 \
-        "74% faults: 2 walks ~1,250 + handler ~1,560 per fault (docs/performance.md)")"
+        "74% faults, ~2,300 a fault: 2 walks ~540, handler ~690; the step ~440 (docs/performance.md)")"
 fi
 sargs="--trace $out/stream.pages --trace-format pages --set memory.frames=64 --set memory.policy=lru --format csv"
 tn=$(best_of5 "$vmsim" run $sargs)

@@ -61,10 +61,17 @@ enum {
 
 /* The format's flags as single-bit masks (0 where the format has no such bit), kept
  * by geo_update so decoding an entry is a few ANDs. */
+#define PTE_LOW_BITS 9
 typedef struct PteCodec {
     pte_t v, r, w, x, nx, u, a, d, h, g;
     unsigned implied;     /* PTE_R/W/X/U a valid entry has because its format has no such bit */
     pte_t x86_resv;       /* x86: frame-address bits at or above pa_bits (reserved) */
+    pte_t nx_set;         /* the NX bit pte_encode sets on a valid entry without PTE_X */
+    /* When every flag but NX sits in the entry's low PTE_LOW_BITS bits (x86, RISC-V,
+     * ostep), by_low is set and low[] holds the decoded flags of each value of those
+     * bits: a decode is one load (and the NX test). */
+    bool by_low;
+    uint16_t low[1u << PTE_LOW_BITS];
 } PteCodec;
 
 typedef struct Geometry {
@@ -156,11 +163,9 @@ static inline vaddr_t geo_va_mask(const Geometry *g, vaddr_t va)
  * format lacks them). PTE_X clear sets the XD/NX bit where the format has one. */
 pte_t pte_encode(const Geometry *g, pfn_t pfn, unsigned flags);
 
-/* Decodes an entry's PTE_* flags. On formats without R, X or U bits, a valid entry
- * reports them set; on formats with an NX bit, PTE_X is its inverse. */
-static inline unsigned pte_flags(const Geometry *g, pte_t pte)
+/* pte_flags by the codec's masks, bit by bit (what fills PteCodec.low). */
+static inline unsigned pte_flags_codec(const PteCodec *c, pte_t pte)
 {
-    const PteCodec *c = &g->codec;
     unsigned fl = (pte & c->v) ? PTE_V | c->implied : 0;
     if (pte & c->nx)
         fl &= ~(unsigned)PTE_X;
@@ -173,6 +178,17 @@ static inline unsigned pte_flags(const Geometry *g, pte_t pte)
     fl |= (pte & c->h) ? PTE_H : 0;
     fl |= (pte & c->g) ? PTE_G : 0;
     return fl;
+}
+
+/* Decodes an entry's PTE_* flags. On formats without R, X or U bits, a valid entry
+ * reports them set; on formats with an NX bit, PTE_X is its inverse. */
+static inline unsigned pte_flags(const Geometry *g, pte_t pte)
+{
+    const PteCodec *c = &g->codec;
+    if (!c->by_low)
+        return pte_flags_codec(c, pte);
+    unsigned fl = c->low[pte & ((1u << PTE_LOW_BITS) - 1)];
+    return (pte & c->nx) ? fl & ~(unsigned)PTE_X : fl;
 }
 
 /* The entry's frame number field. */

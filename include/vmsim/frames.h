@@ -125,9 +125,25 @@ static inline uint64_t mem_read(const FramePool *fp, paddr_t pa, unsigned size)
     return v;
 }
 
+/* mem_write's every case: a frame with no contents yet, any size, any byte order. */
+int mem_write_any(FramePool *fp, paddr_t pa, unsigned size, uint64_t value);
+
 /* Writes a size-byte little-endian value at pa. Returns 0, or -1 if pa is outside
- * memory or host memory runs out. */
-int mem_write(FramePool *fp, paddr_t pa, unsigned size, uint64_t value);
+ * memory or host memory runs out. Inline for an 8-byte entry in a frame that has
+ * contents already (every store into a page table after its first): one store. */
+static inline int mem_write(FramePool *fp, paddr_t pa, unsigned size, uint64_t value)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    pfn_t pfn = pa >> fp->page_shift;
+    uint64_t off = pa & ((1ull << fp->page_shift) - 1);
+    if (size == 8 && pfn < fp->total && fp->frames[pfn].bytes &&
+        off + 8 <= (1ull << fp->page_shift) && (pfn >= fp->nframes || pfn < fp->touched)) {
+        memcpy(fp->frames[pfn].bytes + off, &value, 8);
+        return 0;
+    }
+#endif
+    return mem_write_any(fp, pa, size, value);
+}
 
 /* Copies len bytes into memory at pa (for loading images). Returns 0 or -1. */
 int mem_load(FramePool *fp, paddr_t pa, const uint8_t *src, size_t len);

@@ -48,6 +48,8 @@ typedef struct WalkCache {
     paddr_t table_pa[GEO_MAX_LEVELS];
     paddr_t pte_pa[GEO_MAX_LEVELS];
     pte_t pte[GEO_MAX_LEVELS];
+    pfn_t frame[GEO_MAX_LEVELS];           /* pte_pa split: its frame, and its offset */
+    uint64_t off[GEO_MAX_LEVELS];          /* there (saves the split at each check) */
     paddr_t next_table;                    /* the table the last one points to */
 } WalkCache;
 

@@ -109,7 +109,8 @@ StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows, Progres
         sim_set_observer(s->sim, o->format == FMT_REFLOG ? reflog_event : record_event,
                          o->format == FMT_REFLOG ? (void *)&ml.ref : (void *)&ml.rec);
     while ((!o->max_steps || sim_stats(s->sim)->steps < o->max_steps) && !interrupted) {
-        record_reset(&ml.rec, s->sim);
+        if (machine)                       /* the record collects only the log's events */
+            record_reset(&ml.rec, s->sim);
         r = sim_step(s->sim, &st);
         if (r != STEP_OK)
             break;

@@ -223,8 +223,12 @@ void mm_for_each_leaf(Sim *s, Process *p, vaddr_t lo, vaddr_t hi, LeafFn fn, voi
 /* Calls fn for every live process mapping the data frame pfn, with its entry's address. */
 void mm_for_each_mapper(Sim *s, pfn_t pfn, void (*fn)(Sim *, Process *, pfn_t, paddr_t, void *),
                         void *ctx);
-/* The table frame holding the entry at pa. */
-Frame *mm_table_of(Sim *s, paddr_t pa);
+/* The table frame holding the entry at pa (inline: every fault and eviction counts
+ * its table's entries). */
+static inline Frame *mm_table_of(Sim *s, paddr_t pa)
+{
+    return &s->fp.frames[pa >> s->geo.page_shift];
+}
 /* The flags of an entry pointing at a table. */
 unsigned mm_table_flags(const Sim *s);
 /* Frames of the page starting at pfn (1, or a large page's count). */

@@ -25,6 +25,8 @@ static inline void complete(Sim *s, Process *p, vaddr_t va, AccessOp op, pfn_t p
 
 static void emit_walk(Sim *s, const Process *p, vaddr_t va, const Walk *w)
 {
+    if (!s->observer)                      /* the loop alone costs a walk ~30 instructions */
+        return;
     for (unsigned l = 0; l < w->nread; l++)
         EMIT(s, .kind = EV_WALK, .pid = p->pid, .va = va, .level = l, .pte_pa = w->pte_pa[l],
              .pte = w->pte[l], .pfn = w->table_pa[l] >> s->geo.page_shift);
@@ -86,9 +88,9 @@ bool sim_tlb_probe(const Sim *s, int pid, vaddr_t va, AccessOp op, SimTlb *which
 
 /* Looks va up in the first level, then the second; a second-level hit refills the
  * first. Counts hits and misses per TLB. */
-static inline bool tlb_hit(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo *info)
+static inline bool tlb_hit(Sim *s, Tlb *l1, Process *p, vaddr_t va, AccessOp op, StepInfo *info)
 {
-    Tlb *l1 = first_level(s, op), *l2 = &s->tlb[SIM_STLB];
+    Tlb *l2 = &s->tlb[SIM_STLB];
     TlbEntry *e = usable(l1, va, op, p->asid);
     if (e) {
         l1->hits++;
@@ -104,7 +106,8 @@ static inline bool tlb_hit(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo
         e = tlb_fill(l1, va, e->shift, e->pfn, e->flags, e->asid, NULL);
         e->ops = ops;
     }
-    pfn_t pfn = e->pfn + ((va >> s->geo.page_shift) & ((1ull << (e->shift - s->geo.page_shift)) - 1));
+    unsigned sh = s->geo.page_shift;
+    pfn_t pfn = e->shift == sh ? e->pfn : e->pfn + ((va >> sh) & ((1ull << (e->shift - sh)) - 1));
     s->stats.tlb_hits++;
     p->stats.tlb_hits++;
     info->tlb_hit = true;
@@ -135,12 +138,12 @@ static const char *entry_refuses(Sim *s, Process *p, vaddr_t va, AccessOp op)
 /* The TLB's part of a translation: the lookup is charged, a miss counted. True on a
  * hit, which completes the access. With no TLB to look in (info->no_tlb) there is no
  * lookup at all: no hit, no miss, no cycles. */
-static inline bool tlb_step(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo *info)
+static inline bool tlb_step(Sim *s, Tlb *l1, Process *p, vaddr_t va, AccessOp op, StepInfo *info)
 {
     if (info->no_tlb)
         return false;
     s->stats.cycles += s->m.timing.tlb;
-    if (tlb_hit(s, p, va, op, info))
+    if (tlb_hit(s, l1, p, va, op, info))
         return true;
     s->stats.tlb_misses++;
     p->stats.tlb_misses++;
@@ -166,7 +169,8 @@ StepStatus translate_access(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
     info->pa = PADDR_NONE;
     s->stats.references++;
     p->stats.references++;
-    info->no_tlb = s->kernel || (!first_level(s, op)->entries && !s->tlb[SIM_STLB].entries);
+    Tlb *l1 = first_level(s, op);
+    info->no_tlb = s->kernel || (!l1->entries && !s->tlb[SIM_STLB].entries);
     if (s->m.memory.tick && ++s->since_tick >= s->m.memory.tick) {
         s->since_tick = 0;
         policy_tick(s->policy, s->stats.references);    /* the timer interrupt */
@@ -174,7 +178,7 @@ StepStatus translate_access(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
     EMIT(s, .kind = EV_ACCESS, .pid = p->pid, .va = va, .op = op,
          .detail = s->kernel ? "in supervisor mode" : NULL);
     s->loaded = PFN_NONE;
-    if (tlb_step(s, p, va, op, info))
+    if (tlb_step(s, l1, p, va, op, info))
         return STEP_OK;
     for (int attempt = 0; attempt < 4; attempt++) {
         Walk w;

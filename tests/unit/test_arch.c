@@ -2,6 +2,7 @@
  * extraction, canonical addresses, raw entry bit positions from the manuals
  * (Intel SDM vol. 3A ch. 4; RISC-V privileged spec §4.3-4.5; OSTEP smalltables),
  * reserved-bit rules, geo_validate and level names. */
+#include <stddef.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -279,6 +280,62 @@ static void test_ostep_codec(void)
                                            PTE_A | PTE_D);
 }
 
+/* Bit b of pte, false for a format without the bit (b < 0). */
+static bool fmt_bit(pte_t pte, int b)
+{
+    return b >= 0 && b < 64 && ((pte >> b) & 1);
+}
+
+/* The flags an entry decodes to, read from the format's bit positions alone (the
+ * rules of arch.h's pte_flags comment): a valid entry has the permissions its format
+ * has no bit for, NX (where there is no X bit) takes X away, each bit present adds
+ * its flag. */
+static unsigned flags_by_format(const Geometry *g, pte_t pte)
+{
+    const PteFormat *f = &g->fmt;
+    unsigned fl = 0;
+    if (fmt_bit(pte, f->valid))
+        fl = PTE_V | (f->read < 0 ? PTE_R : 0) | (f->write < 0 ? PTE_W : 0) |
+             (f->exec < 0 ? PTE_X : 0) | (f->user < 0 ? PTE_U : 0);
+    if (f->exec < 0 && fmt_bit(pte, f->nx))
+        fl &= ~(unsigned)PTE_X;
+    static const struct { size_t at; unsigned flag; } bits[] = {
+        { offsetof(PteFormat, read), PTE_R }, { offsetof(PteFormat, write), PTE_W },
+        { offsetof(PteFormat, exec), PTE_X }, { offsetof(PteFormat, user), PTE_U },
+        { offsetof(PteFormat, accessed), PTE_A }, { offsetof(PteFormat, dirty), PTE_D },
+        { offsetof(PteFormat, huge), PTE_H }, { offsetof(PteFormat, global), PTE_G },
+    };
+    for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
+        if (fmt_bit(pte, *(const int8_t *)((const char *)f + bits[i].at)))
+            fl |= bits[i].flag;
+    return fl;
+}
+
+/* pte_flags (a table of the low bits where the format allows, the masks otherwise)
+ * against the format read bit by bit: every value of the low 10 bits under a few
+ * patterns of high bits (XD, frame bits, RISC-V's reserved top), on every preset, the
+ * 16-bit custom format and one with its valid bit at 10 (no table). */
+static void test_decode_table(void)
+{
+    Geometry gs[ARCH_CUSTOM + 2];
+    for (ArchKind a = ARCH_X86_64; a <= ARCH_CUSTOM; a++)
+        gs[a] = preset(a);
+    gs[ARCH_CUSTOM] = custom16();
+    gs[ARCH_CUSTOM + 1] = preset(ARCH_CUSTOM);
+    gs[ARCH_CUSTOM + 1].fmt.valid = 10;
+    geo_update(&gs[ARCH_CUSTOM + 1]);
+    CU_ASSERT_TRUE(gs[ARCH_X86_64].codec.by_low);
+    CU_ASSERT_FALSE(gs[ARCH_CUSTOM + 1].codec.by_low);
+    static const pte_t high[] = { 0, 1ull << 63, 0x0000123456789000ull, 0xffc0000000000000ull,
+                                  1ull << 10 };
+    unsigned bad = 0;
+    for (size_t k = 0; k < sizeof gs / sizeof gs[0]; k++)
+        for (size_t h = 0; h < sizeof high / sizeof high[0]; h++)
+            for (pte_t low = 0; low < 1024; low++)
+                bad += pte_flags(&gs[k], high[h] | low) != flags_by_format(&gs[k], high[h] | low);
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 /* Reserved bits, entry by entry (the walk tests check the same through mmu_walk). */
 static void test_reserved(void)
 {
@@ -453,6 +510,7 @@ void suite_arch(void)
         { "x86_32 codec", test_x86_32_codec },
         { "riscv codec", test_riscv_codec },
         { "ostep and custom codec", test_ostep_codec },
+        { "decode table as the format's bits", test_decode_table },
         { "reserved bits", test_reserved },
         { "geo_validate", test_validate },
         { "level names", test_level_names });

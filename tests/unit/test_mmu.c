@@ -114,6 +114,8 @@ static void test_x64_cached_walk(void)
         same_walk(&a, &b, &c, X64_VA, OP_WRITE);
         same_walk(&a, &b, &c, X64_VA + 0x1000, OP_READ);   /* next PT entry, absent */
         same_walk(&a, &b, &c, X64_VA ^ (1ull << 30), OP_READ);   /* another PDPT slot */
+        same_walk(&a, &b, &c, X64_VA ^ (1ull << 30), OP_READ);   /* replayed */
+        same_walk(&a, &b, &c, X64_VA ^ (1ull << 50), OP_READ);   /* non-canonical */
     }
     frames_fini(&a.mem);
     frames_fini(&b.mem);

@@ -124,6 +124,7 @@ static void codec_update(Geometry *g)
     c->w = mask_of(f->write);
     c->x = mask_of(f->exec);
     c->nx = f->exec >= 0 ? 0 : mask_of(f->nx);
+    c->nx_set = mask_of(f->nx);
     c->u = mask_of(f->user);
     c->a = mask_of(f->accessed);
     c->d = mask_of(f->dirty);
@@ -135,6 +136,10 @@ static void codec_update(Geometry *g)
     c->x86_resv = 0;
     if (g->pa_bits < top && g->pa_bits < 64)
         c->x86_resv = ((top >= 64 ? 0 : 1ull << top) - 1) & ~((1ull << g->pa_bits) - 1);
+    pte_t high = ~(pte_t)((1u << PTE_LOW_BITS) - 1);
+    c->by_low = !((c->v | c->r | c->w | c->x | c->u | c->a | c->d | c->h | c->g) & high);
+    for (unsigned i = 0; i < (1u << PTE_LOW_BITS); i++)
+        c->low[i] = (uint16_t)pte_flags_codec(c, i);
 }
 
 void geo_update(Geometry *g)
@@ -234,11 +239,6 @@ bool geo_va_ok(const Geometry *g, vaddr_t va)
     return top == 0 || top == -1;
 }
 
-static inline pte_t bit_if(int bit, bool on)
-{
-    return (bit >= 0 && on) ? (pte_t)1 << bit : 0;
-}
-
 static inline bool bit_get(pte_t pte, int bit)
 {
     return bit >= 0 && ((pte >> bit) & 1);
@@ -247,18 +247,19 @@ static inline bool bit_get(pte_t pte, int bit)
 pte_t pte_encode(const Geometry *g, pfn_t pfn, unsigned flags)
 {
     const PteFormat *f = &g->fmt;
+    const PteCodec *c = &g->codec;
     uint64_t mask = f->pfn_bits >= 64 ? ~0ull : (1ull << f->pfn_bits) - 1;
     pte_t pte = (pfn & mask) << f->pfn_shift;
-    pte |= bit_if(f->valid, flags & PTE_V);
-    pte |= bit_if(f->read, flags & PTE_R);
-    pte |= bit_if(f->write, flags & PTE_W);
-    pte |= bit_if(f->exec, flags & PTE_X);
-    pte |= bit_if(f->nx, (flags & PTE_V) && !(flags & PTE_X));
-    pte |= bit_if(f->user, flags & PTE_U);
-    pte |= bit_if(f->accessed, flags & PTE_A);
-    pte |= bit_if(f->dirty, flags & PTE_D);
-    pte |= bit_if(f->huge, flags & PTE_H);
-    pte |= bit_if(f->global, flags & PTE_G);
+    pte |= (flags & PTE_V) ? c->v : 0;     /* the codec's masks: 0 where there is no bit */
+    pte |= (flags & PTE_R) ? c->r : 0;
+    pte |= (flags & PTE_W) ? c->w : 0;
+    pte |= (flags & PTE_X) ? c->x : 0;
+    pte |= (flags & PTE_V) && !(flags & PTE_X) ? c->nx_set : 0;
+    pte |= (flags & PTE_U) ? c->u : 0;
+    pte |= (flags & PTE_A) ? c->a : 0;
+    pte |= (flags & PTE_D) ? c->d : 0;
+    pte |= (flags & PTE_H) ? c->h : 0;
+    pte |= (flags & PTE_G) ? c->g : 0;
     return pte;
 }
 

@@ -282,7 +282,7 @@ static uint8_t *frame_bytes(FramePool *fp, pfn_t pfn)
     return f->bytes;
 }
 
-int mem_write(FramePool *fp, paddr_t pa, unsigned size, uint64_t value)
+int mem_write_any(FramePool *fp, paddr_t pa, unsigned size, uint64_t value)
 {
     pfn_t pfn = pa >> fp->page_shift;
     size_t off = pa & ((1ull << fp->page_shift) - 1);

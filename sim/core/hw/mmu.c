@@ -26,8 +26,8 @@ static WalkStatus fail(Walk *w, WalkStatus s)
 }
 
 /* Sets the A bit (and D on a write) as the hardware does; Svade faults instead. */
-static WalkStatus update_ad(const Geometry *g, FramePool *mem, Walk *w, unsigned l,
-                            bool leaf, bool write)
+static inline WalkStatus update_ad(const Geometry *g, FramePool *mem, Walk *w, unsigned l,
+                                   bool leaf, bool write)
 {
     const PteFormat *f = &g->fmt;
     pte_t pte = w->pte[l];
@@ -96,6 +96,15 @@ static inline pte_t read_level(const Geometry *g, const FramePool *mem, Walk *w,
     return w->pte[l] = mem_read(mem, w->pte_pa[l], g->pte_size);
 }
 
+/* pte_reserved, without the call where most walks end: at x86's last level only the
+ * address bits above MAXPHYADDR are reserved (bit 7 is PAT there, not PS). */
+static inline bool reserved(const Geometry *g, pte_t pte, unsigned l)
+{
+    if (g->style == PT_STYLE_X86 && l + 1 >= g->levels)
+        return (pte & g->codec.x86_resv) != 0;
+    return pte_reserved(g, pte, l);
+}
+
 /* Whether an entry with flags fl read at level l maps memory (see pte_is_leaf). */
 static inline bool is_leaf(const Geometry *g, unsigned fl, unsigned l)
 {
@@ -109,10 +118,11 @@ static inline bool is_leaf(const Geometry *g, unsigned fl, unsigned l)
 /* The walk from level l0, whose table is at table and the permissions combined above
  * it are flags (levels before l0 already read into w). hw is where the hardware sets
  * A and D (mem itself); NULL for a look that changes nothing and checks no permission
- * (mmu_lookup). */
-static WalkStatus walk_from(const Geometry *g, const FramePool *mem, FramePool *hw, unsigned l0,
-                            paddr_t table, unsigned flags, vaddr_t va, AccessOp op, bool user,
-                            Walk *w)
+ * (mmu_lookup). Inlined into each walk: a call with ten arguments cost a walk about 30
+ * instructions. */
+static inline __attribute__((always_inline)) WalkStatus
+walk_from(const Geometry *g, const FramePool *mem, FramePool *hw, unsigned l0, paddr_t table,
+          unsigned flags, vaddr_t va, AccessOp op, bool user, Walk *w)
 {
     bool write = op == OP_WRITE || op == OP_MODIFY;
     for (unsigned l = l0; l < g->levels; l++) {
@@ -120,7 +130,7 @@ static WalkStatus walk_from(const Geometry *g, const FramePool *mem, FramePool *
         unsigned fl = pte_flags(g, pte);
         if (!(fl & PTE_V))
             return fail(w, WALK_NOT_PRESENT);
-        if (pte_reserved(g, pte, l))
+        if (reserved(g, pte, l))
             return fail(w, WALK_RESERVED);
         bool leaf = is_leaf(g, fl, l);
         if (leaf && g->style == PT_STYLE_RISCV && !(fl & (PTE_R | PTE_X)))
@@ -157,6 +167,24 @@ WalkStatus mmu_walk(const Geometry *g, FramePool *mem, pfn_t root, vaddr_t va,
     return walk_from(g, mem, mem, 0, root << g->page_shift, 0, va, op, user, w);
 }
 
+/* Whether remembered level l's entry still holds its value: mem_read's answer, with
+ * the address split when the path was stored (an entry's bytes lie inside its frame). */
+static inline bool level_holds(const Geometry *g, const FramePool *mem, const WalkCache *c,
+                               unsigned l)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (g->pte_size == 8) {
+        pfn_t f = c->frame[l];
+        const uint8_t *b = f < mem->total ? mem->frames[f].bytes : NULL;
+        pte_t v = 0;                       /* no contents: reads as zeros */
+        if (b)
+            memcpy(&v, b + c->off[l], 8);
+        return v == c->pte[l];
+    }
+#endif
+    return mem_read(mem, c->pte_pa[l], g->pte_size) == c->pte[l];
+}
+
 /* Replays the remembered levels into w when they cover va and every entry still holds
  * its value (then the checks and A updates the full walk would make are all no-ops).
  * Returns the level to go on from (0: none replayed); sets *table and *flags for it. */
@@ -166,10 +194,9 @@ static unsigned cache_replay(const Geometry *g, const FramePool *mem, const Walk
     unsigned d = c->depth;
     if (d == 0 || c->root != root || c->key != va >> g->shift[d - 1])
         return 0;
-    for (unsigned l = 0; l < d; l++)
-        if (mem_read(mem, c->pte_pa[l], g->pte_size) != c->pte[l])
+    for (unsigned l = 0; l < d; l++) {     /* copied as checked: a miss walks anew */
+        if (!level_holds(g, mem, c, l))
             return 0;
-    for (unsigned l = 0; l < d; l++) {
         w->table_pa[l] = c->table_pa[l];
         w->pte_pa[l] = c->pte_pa[l];
         w->pte[l] = c->pte[l];
@@ -182,7 +209,8 @@ static unsigned cache_replay(const Geometry *g, const FramePool *mem, const Walk
 }
 
 /* Remembers the levels a walk passed through (those above where it ended). */
-static void cache_store(const Geometry *g, WalkCache *c, pfn_t root, vaddr_t va, const Walk *w)
+static void cache_store(const Geometry *g, const FramePool *mem, WalkCache *c, pfn_t root,
+                        vaddr_t va, const Walk *w)
 {
     unsigned d = w->nread ? w->level : 0;
     c->depth = 0;
@@ -193,6 +221,8 @@ static void cache_store(const Geometry *g, WalkCache *c, pfn_t root, vaddr_t va,
         c->table_pa[l] = w->table_pa[l];
         c->pte_pa[l] = w->pte_pa[l];
         c->pte[l] = w->pte[l];
+        c->frame[l] = w->pte_pa[l] >> mem->page_shift;
+        c->off[l] = w->pte_pa[l] & ((1ull << mem->page_shift) - 1);
         flags = combine(g, flags, pte_flags(g, w->pte[l]), l == 0);
     }
     c->next_table = pte_pfn(g, w->pte[d - 1]) << g->page_shift;
@@ -206,14 +236,16 @@ WalkStatus mmu_walk_cached(const Geometry *g, FramePool *mem, pfn_t root, vaddr_
                            AccessOp op, bool user, WalkCache *c, Walk *w)
 {
     walk_start(w);
-    if (!geo_va_ok(g, va))
-        return fail(w, WALK_NONCANONICAL);
     paddr_t table = root << g->page_shift;
     unsigned flags = 0;
     unsigned l0 = cache_replay(g, mem, c, root, va, w, &table, &flags);
+    /* A replayed path's key holds every bit of va from the top down to below va_bits,
+     * and was stored by a walk of a canonical address: va is canonical too. */
+    if (l0 == 0 && !geo_va_ok(g, va))
+        return fail(w, WALK_NONCANONICAL);
     WalkStatus st = walk_from(g, mem, mem, l0, table, flags, va, op, user, w);
     if (w->nread && w->level != l0)
-        cache_store(g, c, root, va, w);
+        cache_store(g, mem, c, root, va, w);
     return st;
 }
 

@@ -31,12 +31,24 @@ static void count_fault(Sim *s, Process *p, bool major)
     }
 }
 
-/* Brings the page at va into a frame: from swap, from the file, or zero-filled. */
+/* The leaf entry's address for va. A walk that failed at the last level went through
+ * valid table entries only (none a leaf): the slot it read is mm_leaf_entry's answer,
+ * with no table to make, so the handler does not walk the tables a second time. */
+static paddr_t leaf_slot(Sim *s, Process *p, vaddr_t va, const Walk *w)
+{
+    unsigned last = s->geo.levels - 1;
+    if (w->status == WALK_NOT_PRESENT && w->level == last && w->nread == last + 1)
+        return w->pte_pa[last];
+    return mm_leaf_entry(s, p, va);
+}
+
+/* Brings the page at va into a frame: from swap, from the file, or zero-filled. w is
+ * the walk that faulted. */
 static FixResult page_in(Sim *s, Process *p, const Vma *v, vaddr_t va, AccessOp op,
-                         FaultKind *fk)
+                         const Walk *w, FaultKind *fk)
 {
     const Geometry *g = &s->geo;
-    paddr_t leaf = mm_leaf_entry(s, p, va);
+    paddr_t leaf = leaf_slot(s, p, va, w);
     if (leaf == PADDR_NONE)
         return p->state == PROC_RUNNING ? FIX_HALT : FIX_KILLED;
     pte_t old = mem_read(&s->fp, leaf, g->pte_size);
@@ -109,6 +121,8 @@ static bool huge_level(const Sim *s, const Vma *v, vaddr_t va, unsigned *level)
     const Geometry *g = &s->geo;
     unsigned want = v->huge_shift;
     bool thp = !want && s->m.memory.thp && !v->file && !v->shared;
+    if (!want && !thp)
+        return false;                      /* base pages: no level to look at */
     for (unsigned l = g->levels - 1; l-- > 0;) {
         unsigned shift = geo_leaf_shift(g, l);
         if (!(g->leaf_levels & (1u << l)) || (want && shift != want) || shift >= 64)
@@ -288,10 +302,10 @@ static FixResult cow_fault(Sim *s, Process *p, const Vma *v, vaddr_t va, const W
     return FIX_RETRY;
 }
 
-/* The mapping for va, growing the stack down to its limit if va lies just below it. */
-static const Vma *vma_for(Process *p, vaddr_t va, vaddr_t page_mask)
+/* The mapping for va (v, when proc_find_vma found one), growing the stack down to its
+ * limit if va lies just below it. */
+static const Vma *vma_for(Process *p, const Vma *v, vaddr_t va, vaddr_t page_mask)
 {
-    const Vma *v = proc_find_vma(p, va);
     if (v)
         return v;
     Vma *st = proc_stack_for(p, va, STACK_GUARD_PAGES * (page_mask + 1));
@@ -367,8 +381,9 @@ FixResult fault_handle(Sim *s, Process *p, vaddr_t va, AccessOp op, const Walk *
     default:
         break;
     }
-    bool mapped = proc_find_vma(p, va) != NULL;
-    const Vma *v = vma_for(p, va, geo_page_size(&s->geo) - 1);
+    const Vma *found = proc_find_vma(p, va);
+    bool mapped = found != NULL;
+    const Vma *v = vma_for(p, found, va, geo_page_size(&s->geo) - 1);
     char why[160];
     if (!v) {
         *fk = FAULT_SEGV_MAPERR;
@@ -403,7 +418,7 @@ FixResult fault_handle(Sim *s, Process *p, vaddr_t va, AccessOp op, const Walk *
         if (r != FIX_FALLBACK)
             return r;
     }
-    return page_in(s, p, v, va, op, fk);
+    return page_in(s, p, v, va, op, w, fk);
 }
 
 /* ---- no operating system -------------------------------------------------- */

@@ -108,11 +108,6 @@ static void reassign_owner(Sim *s, pfn_t pfn, const Process *leaving)
     }
 }
 
-Frame *mm_table_of(Sim *s, paddr_t pa)
-{
-    return &s->fp.frames[pa >> s->geo.page_shift];
-}
-
 /* The flags of an entry that points at a table: x86 leaves every permission to the
  * leaf (R/W, U/S set, XD clear); RISC-V and the plain format have V alone. */
 unsigned mm_table_flags(const Sim *s)

@@ -179,7 +179,8 @@ pfn_t mm_get_frame(Sim *s, bool table)
         }
         /* The policy's state before its choice is the reason (a clock's hand moves,
          * bits clear as it chooses); built only when someone is listening. */
-        char why[1024] = "";
+        char why[1024];                    /* not "= \"\"": that zeroes 1 KiB a fault */
+        why[0] = '\0';
         if (s->observer)
             describe_policy(s, why, sizeof why);
         pfn_t victim = choose_victim(s);

@@ -23,6 +23,8 @@ static void tlbs_hook(Sim *s, const char *why)
 unsigned tlbs_invalidate_page(Sim *s, vaddr_t va, uint32_t asid, const char *why)
 {
     unsigned n = 0;
+    if (!s->tlb[SIM_DTLB].entries && !s->tlb[SIM_ITLB].entries && !s->tlb[SIM_STLB].entries)
+        return 0;                          /* no TLB: nothing to hook or flush per eviction */
     tlbs_hook(s, why);
     for (int i = 0; i < SIM_TLBS; i++)
         if (s->tlb[i].entries)             /* no call per fault for an absent TLB */
