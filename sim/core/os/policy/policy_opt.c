@@ -26,18 +26,24 @@ bool opt_ties_parse(const char *name, OptTies *out)
 }
 
 /* a goes before b: a later next use, or on a tie memory.opt_ties's rule (the frame
- * number last, so the order is total). */
-static bool heap_above(const PolicyState *p, uint32_t a, uint32_t b)
+ * number last, so the order is total). Ties are rare (only frames never used again
+ * tie), so they take the out-of-line path. */
+static bool heap_tie_above(const PolicyState *p, uint32_t a, uint32_t b)
 {
-    uint64_t ka = p->s[a].counter, kb = p->s[b].counter;
-    if (ka != kb)
-        return ka > kb;
     uint64_t la = p->s[a].loaded, lb = p->s[b].loaded;
     if (p->params.opt_ties == OPT_TIES_LATEST_LOADED && la != lb)
         return la > lb;
     if (p->params.opt_ties == OPT_TIES_EARLIEST_LOADED && la != lb)
         return la < lb;
     return a < b;
+}
+
+static inline bool heap_above(const PolicyState *p, uint32_t a, uint32_t b)
+{
+    uint64_t ka = p->s[a].counter, kb = p->s[b].counter;
+    if (ka != kb)
+        return ka > kb;
+    return heap_tie_above(p, a, b);
 }
 
 static void heap_put(PolicyState *p, size_t i, uint32_t f)
@@ -73,6 +79,9 @@ static void heap_down(PolicyState *p, size_t i)
     heap_put(p, i, f);
 }
 
+/* Takes f out of the heap. The root (opt's victim, the usual case) leaves a hole that
+ * walks down the path of the higher children to a leaf, one comparison a level
+ * (Floyd's bottom-up deletion); the last entry then fills it and rises. */
 static void heap_delete(PolicyState *p, uint32_t f)
 {
     size_t i = p->s[f].heap_pos;
@@ -80,6 +89,16 @@ static void heap_delete(PolicyState *p, uint32_t f)
     p->s[f].heap_pos = NIL;
     if (last == f)
         return;
+    if (i == 0) {
+        for (size_t c; (c = 2 * i + 1) < p->heap_len; i = c) {
+            if (c + 1 < p->heap_len && heap_above(p, p->heap[c + 1], p->heap[c]))
+                c++;
+            heap_put(p, i, p->heap[c]);
+        }
+        heap_put(p, i, last);
+        heap_up(p, i);
+        return;
+    }
     heap_put(p, i, last);
     heap_up(p, i);
     heap_down(p, p->s[last].heap_pos);
@@ -111,16 +130,22 @@ static void opt_remove(void *st, pfn_t pfn)
     pstate_remove(p, pfn);
 }
 
+/* A frame's next use only moves one way at a time: later on a reference (the use
+ * it waited for has come), so the frame rises; set afresh before insert otherwise. */
 static void opt_set_next_use(void *st, pfn_t pfn, uint64_t next)
 {
     PolicyState *p = st;
     if (pfn >= p->n)
         return;
-    pstate_slot(p, pfn)->counter = next;
-    if (p->s[pfn].heap_pos != NIL) {
-        heap_up(p, p->s[pfn].heap_pos);
-        heap_down(p, p->s[pfn].heap_pos);
-    }
+    Slot *s = p->s[pfn].ready ? &p->s[pfn] : pstate_slot(p, pfn);
+    uint64_t old = s->counter;
+    s->counter = next;
+    if (s->heap_pos == NIL || next == old)
+        return;
+    if (next > old)
+        heap_up(p, s->heap_pos);
+    else
+        heap_down(p, s->heap_pos);
 }
 
 /* The heap root, or with a filter the highest eligible frame in heap order. */
