@@ -5,12 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct FutureSlot {
-    vpn_t vpn;
-    int32_t pid;          /* -1: empty */
-    uint32_t id;
-};
-
 void future_init(Future *f)
 {
     memset(f, 0, sizeof *f);
@@ -21,12 +15,6 @@ void future_fini(Future *f)
     free(f->seq);
     free(f->map);
     memset(f, 0, sizeof *f);
-}
-
-static size_t slot_of(vpn_t vpn, int pid, size_t cap)
-{
-    uint64_t h = (vpn ^ ((uint64_t)(uint32_t)pid << 40)) * 0x9e3779b97f4a7c15ull;
-    return (size_t)(h >> 20) & (cap - 1);
 }
 
 static int map_grow(Future *f)
@@ -41,7 +29,7 @@ static int map_grow(Future *f)
         FutureSlot *o = &f->map[i];
         if (o->pid < 0)
             continue;
-        size_t j = slot_of(o->vpn, o->pid, cap);
+        size_t j = future_slot_of(o->vpn, o->pid, cap);
         while (m[j].pid >= 0)
             j = (j + 1) & (cap - 1);
         m[j] = *o;
@@ -57,7 +45,7 @@ static uint32_t page_id(Future *f, int pid, vpn_t vpn)
 {
     if (2 * (f->pages + 1) > f->map_cap && map_grow(f) != 0)
         return UINT32_MAX;
-    size_t j = slot_of(vpn, pid, f->map_cap);
+    size_t j = future_slot_of(vpn, pid, f->map_cap);
     while (f->map[j].pid >= 0) {
         if (f->map[j].pid == pid && f->map[j].vpn == vpn)
             return f->map[j].id;
@@ -67,12 +55,14 @@ static uint32_t page_id(Future *f, int pid, vpn_t vpn)
     return f->map[j].id;
 }
 
-int future_add(Future *f, int pid, vpn_t vpn)
+int future_add_slow(Future *f, int pid, vpn_t vpn)
 {
     if (f->n >= UINT32_MAX - 1)
         return -1;
     if (f->n == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 4096;
+        if (cap > UINT32_MAX - 1)
+            cap = UINT32_MAX - 1;          /* so future_add's inline path stops there too */
         uint32_t *s = realloc(f->seq, cap * sizeof *s);
         if (!s)
             return -1;
