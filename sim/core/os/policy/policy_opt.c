@@ -52,14 +52,26 @@ static void heap_put(PolicyState *p, size_t i, uint32_t f)
     p->s[f].heap_pos = (uint32_t)i;
 }
 
+/* The arrays and the rising frame's key are held in locals: the stores to heap_pos
+ * would otherwise make the compiler reload them at every level. */
 static void heap_up(PolicyState *p, size_t i)
 {
-    uint32_t f = p->heap[i];
-    while (i > 0 && heap_above(p, f, p->heap[(i - 1) / 2])) {
-        heap_put(p, i, p->heap[(i - 1) / 2]);
-        i = (i - 1) / 2;
+    uint32_t *heap = p->heap;
+    Slot *s = p->s;
+    uint32_t f = heap[i];
+    uint64_t k = s[f].counter;
+    while (i > 0) {
+        size_t up = (i - 1) / 2;
+        uint32_t g = heap[up];
+        uint64_t kg = s[g].counter;
+        if (k < kg || (k == kg && !heap_tie_above(p, f, g)))
+            break;
+        heap[i] = g;
+        s[g].heap_pos = (uint32_t)i;
+        i = up;
     }
-    heap_put(p, i, f);
+    heap[i] = f;
+    s[f].heap_pos = (uint32_t)i;
 }
 
 static void heap_down(PolicyState *p, size_t i)
@@ -90,10 +102,12 @@ static void heap_delete(PolicyState *p, uint32_t f)
     if (last == f)
         return;
     if (i == 0) {
-        for (size_t c; (c = 2 * i + 1) < p->heap_len; i = c) {
-            if (c + 1 < p->heap_len && heap_above(p, p->heap[c + 1], p->heap[c]))
+        uint32_t *heap = p->heap;
+        size_t len = p->heap_len;
+        for (size_t c; (c = 2 * i + 1) < len; i = c) {
+            if (c + 1 < len && heap_above(p, heap[c + 1], heap[c]))
                 c++;
-            heap_put(p, i, p->heap[c]);
+            heap_put(p, i, heap[c]);
         }
         heap_put(p, i, last);
         heap_up(p, i);
