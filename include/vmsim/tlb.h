@@ -87,24 +87,35 @@ static inline const TlbEntry *tlb_entry_at(const Tlb *t, unsigned set, unsigned 
     return set < t->sets && way < t->ways ? &t->e[(size_t)set * t->ways + way] : NULL;
 }
 
-/* Finds the entry translating va for asid, or NULL. Counts neither hits nor misses
- * (the caller decides what a hit is); refreshes the LRU stamp. */
-static inline TlbEntry *tlb_lookup(Tlb *t, vaddr_t va, uint32_t asid)
+/* The entry translating va for asid, or NULL, changing nothing: the last entry found,
+ * else the set search. */
+static inline TlbEntry *tlb_peek(Tlb *t, vaddr_t va, uint32_t asid)
 {
     if (t->entries == 0)
         return NULL;
     TlbEntry *m = t->last;
-    if (m && m->valid && m->tag == (va >> m->shift) && (m->asid == asid || (m->flags & PTE_G))) {
-        if (t->policy == TLB_LRU)
-            m->stamp = ++t->clock;
+    if (m && m->valid && m->tag == (va >> m->shift) && (m->asid == asid || (m->flags & PTE_G)))
         return m;
-    }
     long i = tlb_find(t, va, asid);
-    if (i < 0)
-        return NULL;
+    return i < 0 ? NULL : &t->e[i];
+}
+
+/* Marks e (of t) used now: its LRU stamp, and the entry tried first next time. */
+static inline void tlb_touch(Tlb *t, TlbEntry *e)
+{
     if (t->policy == TLB_LRU)
-        t->e[i].stamp = ++t->clock;
-    return t->last = &t->e[i];
+        e->stamp = ++t->clock;
+    t->last = e;
+}
+
+/* Finds the entry translating va for asid, or NULL. Counts neither hits nor misses
+ * (the caller decides what a hit is); refreshes the LRU stamp. */
+static inline TlbEntry *tlb_lookup(Tlb *t, vaddr_t va, uint32_t asid)
+{
+    TlbEntry *e = tlb_peek(t, va, asid);
+    if (e)
+        tlb_touch(t, e);
+    return e;
 }
 
 /* The set index va falls in for a page of the given shift. */
