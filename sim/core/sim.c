@@ -413,10 +413,15 @@ StepStatus sim_run(Sim *s, uint64_t n)
 {
     TraceRecord rec;
     StepInfo info;
+    /* reads_next and no observer: a quick step leaves them as they were (a halt there
+     * ends with STEP_HALT), so they are asked again only after another kind of step;
+     * pend.active (an M's second half, the OS's queue) at every step */
+    bool ready = reads_next(s) && !s->observer;
     for (uint64_t i = 0; i < n; i++) {
         StepStatus st;
-        if (!reads_next(s) || s->observer) {
+        if (!ready || s->pend.active) {
             st = sim_step(s, &info);
+            ready = reads_next(s) && !s->observer;
         } else {
             int r = trace_next(s->trace, &rec, s->err, sizeof s->err);
             if (r <= 0)
@@ -430,6 +435,7 @@ StepStatus sim_run(Sim *s, uint64_t n)
             } else {
                 info = (StepInfo){ .pa = PADDR_NONE };
                 st = step_record(s, &rec, &info);
+                ready = reads_next(s) && !s->observer;
             }
         }
         if (st != STEP_OK)

@@ -84,9 +84,9 @@ static inline int lackey_fast(const char *p, const char *e, TraceRecord *rec)
     return record_access(rec, op, addr, (uint32_t)size);
 }
 
-/* The bytes lackey_line may read: the longest line it takes is 31 with its newline
- * (" S ", 16 hex digits, ",", 9 digits), and it reads one more digit to refuse ten. */
-#define LACKEY_LINE_READ 32
+/* The bytes lackey_line may read: the longest line it takes is 24 with its newline
+ * (" S ", 16 hex digits, ",", 2 digits). */
+#define LACKEY_LINE_READ 24
 
 /* lackey_fast and the search for the newline in one pass, for a line at p with at
  * least LACKEY_LINE_READ bytes of the window from p (so no byte is tested against the
@@ -107,14 +107,16 @@ static inline const char *lackey_line(const char *p, TraceRecord *rec)
     p += k + k2;
     if (k == 0 || *p != ',')               /* also a 17th digit */
         return NULL;
-    const char *s = ++p;
-    uint64_t size = 0;
-    for (unsigned d; p - s < 10 && (d = (unsigned)(*p - '0')) < 10; p++)
-        size = size * 10 + d;
-    if (*p != '\n' || p == s || p - s > 9 || size == 0 || size > ACCESS_SIZE_MAX ||
-        size - 1 > UINT64_MAX - addr)
+    unsigned d0 = (unsigned)(p[1] - '0'), d1 = (unsigned)(p[2] - '0'), size;
+    if (d0 - 1 < 9 && p[2] == '\n')       /* 1..9 */
+        size = d0, p += 2;
+    else if (d0 - 1 < 9 && d1 < 10 && p[3] == '\n')
+        size = d0 * 10 + d1, p += 3;
+    else                                   /* 0, longer sizes, leading zeros, ... */
         return NULL;
-    record_access(rec, op, addr, (uint32_t)size);
+    if (size - 1 > UINT64_MAX - addr)
+        return NULL;
+    record_access(rec, op, addr, size);
     return p;
 }
 
