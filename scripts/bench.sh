@@ -175,7 +175,7 @@ if command -v valgrind >/dev/null 2>&1; then
     b=-; $have_base && b=$(cg_per "$nl" "$base" $larg)
     n=$(cg_per "$nl" "$vmsim" $larg)
     row "instructions per lackey record (default machine)" "$b" "$n" "<= 250, $(verdict "$n" le 250 \
-        "reading ~210, TLB hit ~170, sim_step ~100, LRU ~30 (docs/performance.md)")"
+        "reading ~150, TLB hit ~120, sim_run ~60, LRU ~35 (docs/performance.md)")"
     sarg="run --trace $out/stream200k.pages --trace-format pages --set memory.frames=64 --set memory.policy=lru --format csv"
     b=-; $have_base && b=$(cg_per 200000 "$base" $sarg)
     n=$(cg_per 200000 "$vmsim" $sarg)

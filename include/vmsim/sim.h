@@ -105,6 +105,12 @@ void sim_get_observer(const Sim *s, SimObserver *fn, void **ctx);
 /* Takes one step. info (may be NULL) describes it when STEP_OK is returned. */
 StepStatus sim_step(Sim *s, StepInfo *info);
 
+/* Takes up to n steps as sim_step would, describing none of them: the statistics and
+ * the machine end as after the same steps one by one, sooner when no observer listens.
+ * STEP_OK after n steps; else how the last ended (STEP_END, STEP_HALT, STEP_ERROR),
+ * sim_stats' steps telling how many were taken. */
+StepStatus sim_run(Sim *s, uint64_t n);
+
 /* Whether the machine stopped while it was set up (a process's root table found no
  * frame and nothing could be killed): every step returns STEP_HALT. */
 bool sim_halted(const Sim *s);

@@ -45,6 +45,8 @@ typedef struct Tlb {
     uint64_t hits, misses, flushes;
     TlbEntry *last;   /* the entry found last: checked first (a simulator shortcut that
                          finds the same entry the set search would) */
+    TlbEntry *prev;   /* the one found before it, checked second (fetches and data
+                         alternate in a unified TLB) */
 } Tlb;
 
 bool tlb_policy_parse(const char *name, TlbPolicy *out);
@@ -87,24 +89,45 @@ static inline const TlbEntry *tlb_entry_at(const Tlb *t, unsigned set, unsigned 
     return set < t->sets && way < t->ways ? &t->e[(size_t)set * t->ways + way] : NULL;
 }
 
+/* Whether e is valid and translates va for asid. */
+static inline bool tlb_matches(const TlbEntry *e, vaddr_t va, uint32_t asid)
+{
+    return e && e->valid && e->tag == (va >> e->shift) && (e->asid == asid || (e->flags & PTE_G));
+}
+
+/* The entry translating va for asid, or NULL, changing nothing: the last two entries
+ * found, else the set search. */
+static inline TlbEntry *tlb_peek(Tlb *t, vaddr_t va, uint32_t asid)
+{
+    if (t->entries == 0)
+        return NULL;
+    if (tlb_matches(t->last, va, asid))
+        return t->last;
+    if (tlb_matches(t->prev, va, asid))
+        return t->prev;
+    long i = tlb_find(t, va, asid);
+    return i < 0 ? NULL : &t->e[i];
+}
+
+/* Marks e (of t) used now: its LRU stamp, and the entries tried first next time. */
+static inline void tlb_touch(Tlb *t, TlbEntry *e)
+{
+    if (t->policy == TLB_LRU)
+        e->stamp = ++t->clock;
+    if (e != t->last) {
+        t->prev = t->last;
+        t->last = e;
+    }
+}
+
 /* Finds the entry translating va for asid, or NULL. Counts neither hits nor misses
  * (the caller decides what a hit is); refreshes the LRU stamp. */
 static inline TlbEntry *tlb_lookup(Tlb *t, vaddr_t va, uint32_t asid)
 {
-    if (t->entries == 0)
-        return NULL;
-    TlbEntry *m = t->last;
-    if (m && m->valid && m->tag == (va >> m->shift) && (m->asid == asid || (m->flags & PTE_G))) {
-        if (t->policy == TLB_LRU)
-            m->stamp = ++t->clock;
-        return m;
-    }
-    long i = tlb_find(t, va, asid);
-    if (i < 0)
-        return NULL;
-    if (t->policy == TLB_LRU)
-        t->e[i].stamp = ++t->clock;
-    return t->last = &t->e[i];
+    TlbEntry *e = tlb_peek(t, va, asid);
+    if (e)
+        tlb_touch(t, e);
+    return e;
 }
 
 /* The set index va falls in for a page of the given shift. */

@@ -96,13 +96,49 @@ unsigned check_every(void)
     return n > 1 && n < 1000000 ? (unsigned)n : 1;
 }
 
+/* The steps until the next that run_steps must look at: the next multiple of check,
+ * the next progress tick, the last of --steps, at most PROGRESS_EVERY + 1 (so Ctrl-C
+ * is seen within that many). */
+static uint64_t batch_len(const Options *o, uint64_t done, unsigned check)
+{
+    uint64_t n = (PROGRESS_EVERY + 1) - (done & PROGRESS_EVERY);
+    if (check && check - done % check < n)
+        n = check - done % check;
+    if (o->max_steps && o->max_steps - done < n)
+        n = o->max_steps - done;
+    return n;
+}
+
+/* run_steps with no log: the steps in batches (sim_run), with no StepInfo to fill. */
+static StepStatus run_batched(Session *s, const Options *o, Progress *pg, unsigned check)
+{
+    StepStatus r = STEP_OK;
+    while (r == STEP_OK && (!o->max_steps || sim_stats(s->sim)->steps < o->max_steps) &&
+           !interrupted) {
+        r = sim_run(s->sim, batch_len(o, sim_stats(s->sim)->steps, check));
+        uint64_t step = sim_stats(s->sim)->steps;
+        if (r != STEP_OK)
+            break;
+        if (pg && (step & PROGRESS_EVERY) == 0)
+            pg->tick(pg, s);
+        if (check && step % check == 0 && sim_check(s->sim)) {
+            fprintf(stderr, "vmsim: internal check failed after step %llu: %s\n",
+                    (unsigned long long)step, sim_check(s->sim));
+            abort();
+        }
+    }
+    return r == STEP_OK ? STEP_END : r;
+}
+
 StepStatus run_steps(Session *s, const Options *o, FILE *out, int *rows, Progress *pg)
 {
     StepInfo st;
     StepStatus r = STEP_OK;
     unsigned check = check_every();
     static MachineLog ml;                  /* the victims' reasons are large */
-    bool machine = out && o->format != FMT_TEXT && (o->log != LOG_NONE || o->format == FMT_REFLOG);
+    if (o->log == LOG_NONE && o->format != FMT_REFLOG)
+        return run_batched(s, o, pg, check);
+    bool machine = out && o->format != FMT_TEXT;
     reflog_init(&ml.ref, sim_machine(s->sim)->geo.page_shift);
     record_reset(&ml.rec, s->sim);
     if (machine)

@@ -332,6 +332,57 @@ static StepStatus bus_error(Sim *s, const TraceRecord *rec, StepInfo *info)
     return STEP_OK;
 }
 
+/* The step of a record just read (rec), as sim_step takes it. */
+static StepStatus step_record(Sim *s, TraceRecord *rec, StepInfo *info)
+{
+    info->line = rec->line;
+    info->step = s->stats.steps + 1;
+    if (s->no_os && rec->kind != TREC_ACCESS) {
+        sim_line_err(s, rec->line, "a memory image has no operating system: "
+                     "only accesses (R, W, X, M) run on it");
+        return STEP_ERROR;
+    }
+    StepStatus st;                         /* cs1550: the line's process runs it */
+    if (rec->kind == TREC_ACCESS && rec->has_proc && rec->proc + 1 != s->trace_proc &&
+        (st = procs_trace_enter(s, rec)) != STEP_OK)
+        return st;
+    if (rec->kind == TREC_SWITCH) {
+        s->stats.steps++;
+        return do_switch(s, rec, info);
+    }
+    if (!s->cur) {
+        sim_line_err(s, rec->line, "an access before any process exists");
+        return STEP_ERROR;
+    }
+    if (rec->kind != TREC_ACCESS)
+        return event_step(s, rec, info);
+    if (one_page(s, rec)) {                /* the common case, without the queue */
+        info->step = ++s->stats.steps;
+        if (s->future)
+            s->cur_pos = s->ref_pos;
+        s->ref_pos++;
+        return translate_access(s, s->cur, rec->addr, rec->op, info);
+    }
+    bool named = rec->named;
+    if (named && cur_runs(s) && procev_named(s, rec) != 0)
+        return STEP_ERROR;
+    s->pend.nq = s->pend.qi = 0;
+    queue_begin(s, rec, !named);           /* opt's first pass skips named accesses */
+    if (misaligned(s, rec)) {
+        s->stats.steps++;
+        return bus_error(s, rec, info);
+    }
+    info->step = ++s->stats.steps;
+    return next_translation(s, info);
+}
+
+/* Whether the next step starts with a new record of the trace (else: STEP_END, a halt,
+ * the rest of the record under way, or opt's future to prepare first). */
+static inline bool reads_next(const Sim *s)
+{
+    return !s->halted && !s->pend.active && s->trace && (!s->needs_future || s->future);
+}
+
 StepStatus sim_step(Sim *s, StepInfo *info)
 {
     StepInfo local;
@@ -340,62 +391,58 @@ StepStatus sim_step(Sim *s, StepInfo *info)
     *info = (StepInfo){ .pa = PADDR_NONE };
     if (s->halted)
         return STEP_HALT;
-    if (!s->pend.active) {
-        TraceRecord rec;
-        if (!s->trace)
-            return STEP_END;
-        if (s->needs_future && !s->future) {
-            StepStatus r = prepare_future(s);
-            if (r != STEP_OK)
-                return r;
-        }
-        int r = trace_next(s->trace, &rec, s->err, sizeof s->err);
-        if (r == 0)
-            return STEP_END;
-        if (r < 0)
-            return STEP_ERROR;
-        info->line = rec.line;
-        info->step = s->stats.steps + 1;
-        if (s->no_os && rec.kind != TREC_ACCESS) {
-            sim_line_err(s, rec.line, "a memory image has no operating system: "
-                         "only accesses (R, W, X, M) run on it");
-            return STEP_ERROR;
-        }
-        StepStatus st;                     /* cs1550: the line's process runs it */
-        if (rec.kind == TREC_ACCESS && rec.has_proc && rec.proc + 1 != s->trace_proc &&
-            (st = procs_trace_enter(s, &rec)) != STEP_OK)
-            return st;
-        if (rec.kind == TREC_SWITCH) {
-            s->stats.steps++;
-            return do_switch(s, &rec, info);
-        }
-        if (!s->cur) {
-            sim_line_err(s, rec.line, "an access before any process exists");
-            return STEP_ERROR;
-        }
-        if (rec.kind != TREC_ACCESS)
-            return event_step(s, &rec, info);
-        if (one_page(s, &rec)) {           /* the common case, without the queue */
-            info->step = ++s->stats.steps;
-            if (s->future)
-                s->cur_pos = s->ref_pos;
-            s->ref_pos++;
-            return translate_access(s, s->cur, rec.addr, rec.op, info);
-        }
-        bool named = rec.named;
-        if (named && cur_runs(s) && procev_named(s, &rec) != 0)
-            return STEP_ERROR;
-        s->pend.nq = s->pend.qi = 0;
-        queue_begin(s, &rec, !named);      /* opt's first pass skips named accesses */
-        if (misaligned(s, &rec)) {
-            s->stats.steps++;
-            return bus_error(s, &rec, info);
-        }
+    if (s->pend.active) {
+        info->step = ++s->stats.steps;
+        return next_translation(s, info);
     }
-    info->step = ++s->stats.steps;
-    return next_translation(s, info);
+    if (!s->trace)
+        return STEP_END;
+    if (s->needs_future && !s->future) {
+        StepStatus r = prepare_future(s);
+        if (r != STEP_OK)
+            return r;
+    }
+    TraceRecord rec;
+    int r = trace_next(s->trace, &rec, s->err, sizeof s->err);
+    if (r <= 0)
+        return r == 0 ? STEP_END : STEP_ERROR;
+    return step_record(s, &rec, info);
 }
 
+StepStatus sim_run(Sim *s, uint64_t n)
+{
+    TraceRecord rec;
+    StepInfo info;
+    /* reads_next and no observer: a quick step leaves them as they were (a halt there
+     * ends with STEP_HALT), so they are asked again only after another kind of step;
+     * pend.active (an M's second half, the OS's queue) at every step */
+    bool ready = reads_next(s) && !s->observer;
+    for (uint64_t i = 0; i < n; i++) {
+        StepStatus st;
+        if (!ready || s->pend.active) {
+            st = sim_step(s, &info);
+            ready = reads_next(s) && !s->observer;
+        } else {
+            int r = trace_next(s->trace, &rec, s->err, sizeof s->err);
+            if (r <= 0)
+                return r == 0 ? STEP_END : STEP_ERROR;
+            if (rec.kind == TREC_ACCESS && !rec.has_proc && s->cur && one_page(s, &rec)) {
+                s->stats.steps++;          /* step_record's common case, without info */
+                if (s->future)
+                    s->cur_pos = s->ref_pos;
+                s->ref_pos++;
+                st = translate_quick(s, s->cur, rec.addr, rec.op);
+            } else {
+                info = (StepInfo){ .pa = PADDR_NONE };
+                st = step_record(s, &rec, &info);
+                ready = reads_next(s) && !s->observer;
+            }
+        }
+        if (st != STEP_OK)
+            return st;
+    }
+    return STEP_OK;
+}
 
 uint64_t sim_committed(const Sim *s) { return s->committed; }
 

@@ -37,25 +37,31 @@ static inline uint64_t hex8(const char *p, unsigned *n)
     return ((x << 16) | (x >> 32)) & 0xffffffffull;
 }
 
+/* A lackey line's operation and the spaces around it (" S ", "I  "): where its address
+ * starts, with *op set, or NULL. Reads at most p[0..3]. */
+static inline const char *lackey_head(const char *p, AccessOp *op)
+{
+    p += *p == ' ';
+    switch (*p) {
+    case 'I': *op = OP_EXEC; break;
+    case 'L': *op = OP_READ; break;
+    case 'S': *op = OP_WRITE; break;
+    case 'M': *op = OP_MODIFY; break;
+    default: return NULL;
+    }
+    if (p[1] != ' ')
+        return NULL;
+    return p + 2 + (p[2] == ' ');
+}
+
 /* The usual lackey line ("I  0401ab70,3", " L 1fff000d18,8") in one pass, for speed.
  * Returns 1 with rec filled, or 0 to leave the line to trace_parse_lackey, which accepts
  * the same records and words the errors. */
 static inline int lackey_fast(const char *p, const char *e, TraceRecord *rec)
 {
-    if (e - p < 5)
-        return 0;
-    p += *p == ' ';
     AccessOp op;
-    switch (*p) {
-    case 'I': op = OP_EXEC; break;
-    case 'L': op = OP_READ; break;
-    case 'S': op = OP_WRITE; break;
-    case 'M': op = OP_MODIFY; break;
-    default: return 0;
-    }
-    if (p[1] != ' ')
+    if (e - p < 5 || !(p = lackey_head(p, &op)))
         return 0;
-    p += 2 + (p[2] == ' ');
     const char *s = p;
     uint64_t addr = 0, size = 0;
     unsigned d;
@@ -76,6 +82,42 @@ static inline int lackey_fast(const char *p, const char *e, TraceRecord *rec)
         size - 1 > UINT64_MAX - addr)
         return 0;
     return record_access(rec, op, addr, (uint32_t)size);
+}
+
+/* The bytes lackey_line may read: the longest line it takes is 24 with its newline
+ * (" S ", 16 hex digits, ",", 2 digits). */
+#define LACKEY_LINE_READ 24
+
+/* lackey_fast and the search for the newline in one pass, for a line at p with at
+ * least LACKEY_LINE_READ bytes of the window from p (so no byte is tested against the
+ * end): lowercase addresses by two hex8s, no '\r'. Returns the line's newline with rec
+ * filled, or NULL to leave the line to the general path (which takes what this takes
+ * to the same record). */
+static inline const char *lackey_line(const char *p, TraceRecord *rec)
+{
+    AccessOp op;
+    if (!(p = lackey_head(p, &op)))
+        return NULL;
+    unsigned k, k2 = 0;
+    uint64_t addr = hex8(p, &k);
+    if (k == 8) {
+        uint64_t low = hex8(p + 8, &k2);
+        addr = addr << (4 * k2) | low;
+    }
+    p += k + k2;
+    if (k == 0 || *p != ',')               /* also a 17th digit */
+        return NULL;
+    unsigned d0 = (unsigned)(p[1] - '0'), d1 = (unsigned)(p[2] - '0'), size;
+    if (d0 - 1 < 9 && p[2] == '\n')       /* 1..9 */
+        size = d0, p += 2;
+    else if (d0 - 1 < 9 && d1 < 10 && p[3] == '\n')
+        size = d0 * 10 + d1, p += 3;
+    else                                   /* 0, longer sizes, leading zeros, ... */
+        return NULL;
+    if (size - 1 > UINT64_MAX - addr)
+        return NULL;
+    record_access(rec, op, addr, size);
+    return p;
 }
 
 /* The usual pages line, a bare decimal page number, in one pass; 0 leaves the line to

@@ -385,7 +385,10 @@ void trace_src_close(TraceReader *t)
 
 /* ---- Reading ------------------------------------------------------------------ */
 
-int trace_next(TraceReader *t, TraceRecord *rec, char *err, size_t errlen)
+/* trace_next past its quickest path: a line at a time, found with memchr. Not inline,
+ * so that the quickest path saves and restores few registers. */
+__attribute__((noinline))
+static int next_record(TraceReader *t, TraceRecord *rec, char *err, size_t errlen)
 {
     for (;;) {
         const char *p;
@@ -407,6 +410,19 @@ int trace_next(TraceReader *t, TraceRecord *rec, char *err, size_t errlen)
             return -1;
         }
     }
+}
+
+int trace_next(TraceReader *t, TraceRecord *rec, char *err, size_t errlen)
+{
+    const char *nl;                        /* the usual lackey line, without memchr */
+    if (t->fmt == TRACE_LACKEY && t->end - t->start >= LACKEY_LINE_READ && !t->skip &&
+        (nl = lackey_line(t->text + t->start, rec)) != NULL) {
+        t->start = t->scan = (size_t)(nl - t->text) + 1;
+        rec->line = ++t->line;
+        t->records++;
+        return 1;
+    }
+    return next_record(t, rec, err, errlen);
 }
 
 /* ---- Positions ---------------------------------------------------------------- */

@@ -3,7 +3,9 @@
  * retry. Called by the step loop (sim.c) for each page an access touches. */
 #include "sim_int.h"
 
-static inline void complete(Sim *s, Process *p, vaddr_t va, AccessOp op, pfn_t pfn, StepInfo *info)
+/* The frame's part of an access that completed at pfn: the policy's touch, the dirty
+ * bit, the memory access's cycles (no StepInfo, no event: translate_quick's too). */
+static inline void use_frame(Sim *s, AccessOp op, pfn_t pfn)
 {
     if (frames_is_ram(&s->fp, pfn)) {
         Frame *f = &s->fp.frames[pfn];
@@ -19,6 +21,11 @@ static inline void complete(Sim *s, Process *p, vaddr_t va, AccessOp op, pfn_t p
         }
     }
     s->stats.cycles += s->m.timing.memory;
+}
+
+static inline void complete(Sim *s, Process *p, vaddr_t va, AccessOp op, pfn_t pfn, StepInfo *info)
+{
+    use_frame(s, op, pfn);
     info->pa = (pfn << s->geo.page_shift) | (va & (geo_page_size(&s->geo) - 1));
     EMIT(s, .kind = EV_TRANSLATED, .pid = p->pid, .va = va, .op = op, .pa = info->pa, .pfn = pfn);
 }
@@ -86,6 +93,13 @@ bool sim_tlb_probe(const Sim *s, int pid, vaddr_t va, AccessOp op, SimTlb *which
     return false;
 }
 
+/* The frame of va's page by a TLB entry that maps it (of any page size). */
+static inline pfn_t hit_pfn(const Sim *s, const TlbEntry *e, vaddr_t va)
+{
+    unsigned sh = s->geo.page_shift;
+    return e->shift == sh ? e->pfn : e->pfn + ((va >> sh) & ((1ull << (e->shift - sh)) - 1));
+}
+
 /* Looks va up in the first level, then the second; a second-level hit refills the
  * first. Counts hits and misses per TLB. */
 static inline bool tlb_hit(Sim *s, Tlb *l1, Process *p, vaddr_t va, AccessOp op, StepInfo *info)
@@ -106,8 +120,7 @@ static inline bool tlb_hit(Sim *s, Tlb *l1, Process *p, vaddr_t va, AccessOp op,
         e = tlb_fill(l1, va, e->shift, e->pfn, e->flags, e->asid, NULL);
         e->ops = ops;
     }
-    unsigned sh = s->geo.page_shift;
-    pfn_t pfn = e->shift == sh ? e->pfn : e->pfn + ((va >> sh) & ((1ull << (e->shift - sh)) - 1));
+    pfn_t pfn = hit_pfn(s, e, va);
     s->stats.tlb_hits++;
     p->stats.tlb_hits++;
     info->tlb_hit = true;
@@ -214,6 +227,30 @@ StepStatus translate_access(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInf
     sim_fmt_err(s->err, sizeof s->err, "internal error: the fault at 0x%llx was not resolved",
             (unsigned long long)va);
     return STEP_HALT;
+}
+
+StepStatus translate_quick(Sim *s, Process *p, vaddr_t va, AccessOp op)
+{
+    Tlb *l1 = first_level(s, op);
+    TlbEntry *e;
+    /* a tick due now may change what the TLB holds: that reference goes the long way */
+    bool tick = s->m.memory.tick != 0;
+    if (s->observer || s->kernel || (tick && s->since_tick + 1 >= s->m.memory.tick) ||
+        !(e = tlb_peek(l1, va, p->asid)) || !(e->ops & (1u << op))) {
+        StepInfo info = { .pa = PADDR_NONE };
+        return translate_access(s, p, va, op, &info);
+    }
+    tlb_touch(l1, e);          /* as tlb_lookup's hit */
+    s->stats.references++;
+    p->stats.references++;
+    s->since_tick += tick;
+    s->loaded = PFN_NONE;
+    s->stats.cycles += s->m.timing.tlb;
+    l1->hits++;
+    s->stats.tlb_hits++;
+    p->stats.tlb_hits++;
+    use_frame(s, op, hit_pfn(s, e, va));
+    return STEP_OK;
 }
 
 StepStatus sim_kernel_access(Sim *s, Process *p, vaddr_t va, AccessOp op, StepInfo *info)

@@ -2,6 +2,7 @@
  * void suite_<module>(void), which adds its suite and tests to the registry. */
 SUITE(trace)
 SUITE(sim)
+SUITE(run)
 SUITE(scenario)
 SUITE(policy)
 SUITE(arch)

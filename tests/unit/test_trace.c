@@ -1005,13 +1005,37 @@ static void test_lackey_hex_lengths(void)
     }
     CU_ASSERT_EQUAL(trace_next(t, &r, msg, sizeof msg), 0);
     trace_close(t);
+    /* alone (the last bytes of the window), and followed by lines (a full window) */
     static const char *const bad[] = { " L 1123456789abcdef0,4", " L 01234g67,4",
-                                       " L 0123456789ab\x80" "d,4" };
-    for (unsigned i = 0; i < 3; i++) {
-        snprintf(line, sizeof line, "%s\n", bad[i]);
+                                       " L 0123456789ab\x80" "d,4", " L 1234,0",
+                                       " L 1234,4x", "IL 1234,4" };
+    for (unsigned i = 0; i < 2 * 6; i++) {
+        snprintf(line, sizeof line, "%s\n%s", bad[i % 6], i < 6 ? "" : "I  0401ab70,3\nI  0401ab70,3\n");
         t = trace_open_mem(line, strlen(line), "m", 1, TRACE_LACKEY, 12, msg, sizeof msg);
         CU_ASSERT_PTR_NOT_NULL_FATAL(t);
         CU_ASSERT_EQUAL(trace_next(t, &r, msg, sizeof msg), -1);
+        trace_close(t);
+    }
+}
+
+/* Lines the one-pass paths leave to the general parser, which takes them: alone, and
+ * followed by lines (a full window, where the reader tries its fastest path first). */
+static void test_lackey_past_fast_paths(void)
+{
+    char line[64], msg[256];
+    TraceRecord r;
+    TraceReader *t;
+    /* good, but past the one-pass paths (ten size digits, a 17th leading zero, capitals,
+     * CR LF): the same record either way */
+    static const char *const odd[] = { " L 1234,1234567890", " L 00000000000000001,4",
+                                       " L 0401AB70,4", " L 0401ab70,4\r" };
+    static const uint64_t odd_addr[] = { 0x1234, 1, 0x401ab70, 0x401ab70 };
+    for (unsigned i = 0; i < 2 * 4; i++) {
+        snprintf(line, sizeof line, "%s\n%s", odd[i % 4], i < 4 ? "" : "I  0401ab70,3\nI  0401ab70,3\n");
+        t = trace_open_mem(line, strlen(line), "m", 1, TRACE_LACKEY, 12, msg, sizeof msg);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+        CU_ASSERT_EQUAL(trace_next(t, &r, msg, sizeof msg), 1);
+        CU_ASSERT(r.addr == odd_addr[i % 4] && r.size == (i % 4 ? 4u : 1234567890u) && r.line == 1);
         trace_close(t);
     }
 }
@@ -1085,5 +1109,6 @@ void suite_trace(void)
         { "seek past the end", test_seek_past_end },
         { "rewind", test_rewind },
         { "wc.lackey.xz", test_wc_lackey },
-        { "lackey addresses of 1 to 16 digits", test_lackey_hex_lengths });
+        { "lackey addresses of 1 to 16 digits", test_lackey_hex_lengths },
+        { "lackey lines past the one-pass paths", test_lackey_past_fast_paths });
 }

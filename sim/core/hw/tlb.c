@@ -55,7 +55,7 @@ int tlb_copy(Tlb *dst, const Tlb *src, Rng *rng)
 {
     *dst = *src;
     dst->rng = rng;
-    dst->last = NULL;
+    dst->last = dst->prev = NULL;
     if (!src->entries)
         return 0;
     dst->e = malloc(src->entries * sizeof *dst->e);
