@@ -63,7 +63,7 @@ CORE_LIB := $(BUILD)/libvmsim_core.a
 CLI_LIBS  = $(call pc,--libs,$(PKGS_CORE) $(PKGS_CLI)) -lm -ldl
 APP_LIBS  = $(call pc,--libs,$(PKGS_CORE) $(PKGS_CLI) $(PKGS_UI)) -lm -ldl
 
-.PHONY: all run test unit golden bench deps clean check-core check-layers
+.PHONY: all run test unit golden bench deps clean check-layers
 all: $(VMSIM) $(VMSIM_GUI)
 
 # Packages first: everything else needs pkg-config to find them.
