@@ -138,12 +138,14 @@ unsigned tlb_flush_page(Tlb *t, vaddr_t va, uint32_t asid)
     return n;
 }
 
-unsigned tlb_flush_asid(Tlb *t, uint32_t asid)
+/* Drops the valid entries of asid (every ASID when any_asid), global ones only when
+ * keep_global is false; counts a flush when any went. */
+static unsigned flush_matching(Tlb *t, bool any_asid, uint32_t asid, bool keep_global)
 {
     unsigned n = 0;
     for (unsigned i = 0; i < t->entries; i++) {
         TlbEntry *e = &t->e[i];
-        if (e->valid && e->asid == asid && !(e->flags & PTE_G)) {
+        if (e->valid && (any_asid || e->asid == asid) && !(keep_global && (e->flags & PTE_G))) {
             if (t->on_drop)
                 t->on_drop(t->drop_ctx, t, e);
             e->valid = 0;
@@ -155,21 +157,14 @@ unsigned tlb_flush_asid(Tlb *t, uint32_t asid)
     return n;
 }
 
+unsigned tlb_flush_asid(Tlb *t, uint32_t asid)
+{
+    return flush_matching(t, false, asid, true);
+}
+
 unsigned tlb_flush_all(Tlb *t, bool keep_global)
 {
-    unsigned n = 0;
-    for (unsigned i = 0; i < t->entries; i++) {
-        TlbEntry *e = &t->e[i];
-        if (e->valid && !(keep_global && (e->flags & PTE_G))) {
-            if (t->on_drop)
-                t->on_drop(t->drop_ctx, t, e);
-            e->valid = 0;
-            n++;
-        }
-    }
-    if (n)
-        t->flushes++;
-    return n;
+    return flush_matching(t, true, 0, keep_global);
 }
 
 uint64_t tlb_reach(const Tlb *t)
